@@ -1,0 +1,29 @@
+"""What the kiosk asks the printer to print, filled from the server's JSON."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Optional, Sequence
+
+
+@dataclass(frozen=True)
+class Ticket:
+    hall_name: str
+    number: str
+    matters: Sequence[str]
+    ahead: int
+    eta_minutes: Optional[int]
+    issued_at: datetime
+    area: str
+    status_url: str
+    notice: str = ""
+
+
+@dataclass(frozen=True)
+class Checklist:
+    """A service guide's materials list, printed so the citizen can gather them."""
+
+    title: str
+    items: Sequence[str]
+    hall_name: str = ""
+    notice: str = ""
