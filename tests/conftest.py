@@ -15,3 +15,42 @@ def need(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"missing system part under CI=true: {reason}")
     pytest.skip(reason)
+
+
+# -- databases and live servers ---------------------------------------------------------------
+from tests.support import live  # noqa: E402
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'hallq.db'}"
+        return
+    need(live.postgres_available(), f"PostgreSQL is not reachable at {live.PG_ADMIN_URL}")
+    url = live.create_pg_database()
+    try:
+        yield url
+    finally:
+        live.drop_pg_database(url)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'hallq.db'}"
+
+
+@pytest.fixture
+def server_factory(tmp_path):
+    """Prepares a database (demo hall, clerks, device tokens) and starts servers on it."""
+    started: list[live.LiveServer] = []
+
+    def make(db_url: str, clock: str | None = live.CLOCK, prepare: bool = True):
+        tokens = live.prepare(db_url) if prepare else {}
+        srv = live.LiveServer(db_url=db_url, data_dir=tmp_path, clock=clock).start()
+        srv.tokens = tokens
+        started.append(srv)
+        return srv
+
+    yield make
+    for srv in started:
+        srv.stop()

@@ -73,6 +73,8 @@ def _expand_days(key: str) -> list[int]:
         if "-" in part:
             a, b = part.split("-")
             i, j = WEEKDAYS.index(a), WEEKDAYS.index(b)
+            if j < i:  # `fri-mon` would otherwise open no day at all, silently
+                raise ValueError(f"weekday range {part!r} runs backwards")
             days.extend(range(i, j + 1))
         else:
             days.append(WEEKDAYS.index(part))

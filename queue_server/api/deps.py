@@ -1,0 +1,60 @@
+"""Request dependencies: the store, the settings and who is calling."""
+from __future__ import annotations
+
+from typing import Annotated, Callable
+
+from fastapi import Depends, Header, Request
+
+from ..errors import Forbidden, Unauthorized
+from ..settings import Settings
+from ..store.store import Store
+from ..usecases.accounts import principal
+from ..usecases.principal import Principal
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def bearer(authorization: Annotated[str | None, Header()] = None) -> str | None:
+    if authorization and authorization.lower().startswith("bearer "):
+        return authorization[7:].strip() or None
+    return None
+
+
+def current(store: StoreDep, token: Annotated[str | None, Depends(bearer)]) -> Principal:
+    who = principal(store, token) if token and len(token) <= 128 else None
+    if who is None:
+        raise Unauthorized("unauthorized", "请先登录", "sign in first (Authorization: Bearer <token>)")
+    return who
+
+
+def allow(*kinds: str) -> Callable[..., Principal]:
+    """A dependency admitting users of these roles and devices of these kinds, in the path's hall."""
+
+    def check(request: Request, who: Annotated[Principal, Depends(current)]) -> Principal:
+        hall = request.path_params.get("hall")
+        allowed = (who.role if who.is_user else who.kind) in kinds or who.role == "admin"
+        if not allowed:
+            raise Forbidden("forbidden", "无权进行此操作", "not allowed for this account")
+        if hall is not None and not who.may_act_in(hall):
+            raise Forbidden("other_hall", "无权操作其他大厅", "this account belongs to another hall")
+        return who
+
+    return check
+
+
+Issuer = Annotated[Principal, Depends(allow("kiosk", "guide", "manager"))]
+Staff = Annotated[Principal, Depends(allow("guide", "clerk", "manager"))]
+Clerk = Annotated[Principal, Depends(allow("clerk", "manager"))]
+Manager = Annotated[Principal, Depends(allow("manager"))]
+Watcher = Annotated[Principal, Depends(allow("display", "kiosk", "guide", "clerk", "manager"))]
+Device = Annotated[Principal, Depends(allow("kiosk", "display", "guide", "manager"))]

@@ -1,0 +1,76 @@
+"""What kiosks, guides and citizens' booking pages use: services, guides, tickets, appointments."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Response
+
+from ..usecases import appointments, devices, issuing, queries
+from .deps import Device, Issuer, SettingsDep, StoreDep
+from .schemas import (AppointmentCode, AppointmentIn, AppointmentOut, DeviceStateIn, Error, HallId, IssueIn,
+                      ServiceCode, TicketOut)
+
+router = APIRouter(prefix="/api/halls/{hall}", responses={404: {"model": Error}, 422: {"model": Error}})
+
+
+def with_status_url(view: dict, public_url: str) -> dict:
+    return view | {"status_url": f"{public_url.rstrip('/')}/t/{view['token']}"}
+
+
+@router.get("")
+def hall_info(hall: HallId, store: StoreDep) -> dict:
+    return queries.hall_info(store, hall)
+
+
+@router.get("/services")
+def list_services(hall: HallId, store: StoreDep) -> list[dict]:
+    """Every service with open/closed, waiting count and the estimated wait of a new ticket."""
+    return queries.services(store, hall)
+
+
+@router.get("/services/{code}/guide")
+def service_guide(hall: HallId, code: ServiceCode, store: StoreDep) -> dict:
+    return queries.guide(store, hall, code)
+
+
+@router.post("/tickets", status_code=201, response_model=TicketOut,
+             responses={401: {"model": Error}, 403: {"model": Error}, 409: {"model": Error}})
+def issue_ticket(hall: HallId, body: IssueIn, who: Issuer, store: StoreDep, settings: SettingsDep, response: Response,
+                 idempotency_key: Annotated[str | None, Header(max_length=128, pattern=r"^[\x21-\x7e]+$")] = None):
+    req = issuing.IssueRequest(
+        services=body.services,
+        priority=body.priority,
+        appointment=body.appointment,
+        id_card=issuing.IdCard(body.id_card.id_number, body.id_card.name) if body.id_card else None,
+    )
+    view, created = issuing.issue(store, hall, req, who, settings.secret_key(), idempotency_key)
+    if not created:
+        response.status_code = 200
+    return with_status_url(view, settings.public_url)
+
+
+@router.get("/services/{code}/slots")
+def appointment_slots(hall: HallId, code: ServiceCode, day: date, store: StoreDep) -> list[dict]:
+    return appointments.slots(store, hall, code, day)
+
+
+@router.post("/appointments", status_code=201, response_model=AppointmentOut, responses={409: {"model": Error}})
+def book_appointment(hall: HallId, body: AppointmentIn, store: StoreDep, settings: SettingsDep):
+    return appointments.book(store, hall, body.service, body.day, body.slot, body.id_number, settings.secret_key())
+
+
+@router.get("/appointments/{code}", response_model=AppointmentOut)
+def get_appointment(hall: HallId, code: AppointmentCode, store: StoreDep):
+    return appointments.lookup(store, hall, code)
+
+
+@router.post("/appointments/{code}/cancel", response_model=AppointmentOut, responses={409: {"model": Error}})
+def cancel_appointment(hall: HallId, code: AppointmentCode, store: StoreDep):
+    return appointments.cancel(store, hall, code)
+
+
+@router.post("/devices/state", responses={401: {"model": Error}, 403: {"model": Error}})
+def device_state(hall: HallId, body: DeviceStateIn, who: Device, store: StoreDep) -> dict:
+    """A kiosk reports a device's state (e.g. its printer is out of paper): a `device.state` event."""
+    return devices.report_state(store, hall, who, body.device, body.kind, body.state, body.detail)

@@ -1,0 +1,142 @@
+"""Request and response bodies of the HTTP contract (they make /openapi.json)."""
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ServiceCode = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")]
+HallId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")]
+TicketNumber = Annotated[str, Field(pattern=r"^[A-Za-z]\d{3,4}$")]
+Token = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+AppointmentCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9]{6}$")]
+Text = Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$")]
+Seq = Annotated[int, Field(ge=0, le=2**62)]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Error(BaseModel):
+    code: str
+    message: str
+    message_en: str
+
+
+class IdCardIn(Body):
+    id_number: Annotated[str, Field(pattern=r"^\d{17}[\dXx]$")]
+    name: Annotated[str, Field(max_length=30, pattern=r"^[^\x00]*$")] = ""
+
+
+class IssueIn(Body):
+    services: Annotated[list[ServiceCode], Field(min_length=1, max_length=5)]
+    priority: Annotated[str, Field(max_length=32, pattern=r"^[a-z][a-z0-9_-]*$")] | None = None
+    appointment: AppointmentCode | None = None
+    id_card: IdCardIn | None = None
+
+
+class MatterOut(BaseModel):
+    service: str
+    name: str
+    name_en: str
+    state: str
+    window: int | None
+    reason: str | None
+    rating: int | None
+
+
+class TicketOut(BaseModel):
+    id: int
+    number: str
+    day: str
+    services: list[str]
+    matters: list[MatterOut]
+    current: int
+    service: str
+    service_name: str
+    area: str
+    floor: int
+    klass: str
+    state: str
+    state_name: str
+    position: int | None
+    eta_seconds: int | None
+    window: int | None
+    issued_at: str
+    token: str
+    status_url: str
+    masked_name: str | None = None
+
+
+class TicketStatusOut(TicketOut):
+    hall: str
+    hall_name: str
+
+
+class WindowAction(StrEnum):
+    open = "open"
+    pause = "pause"
+    close = "close"
+    call_next = "call-next"
+    call = "call"
+    recall = "recall"
+    start = "start"
+    finish = "finish"
+    no_show = "no-show"
+    transfer = "transfer"
+
+
+class ActionIn(Body):
+    """Fields by action: pause {reason}, call {number}, finish {result, reason}, transfer {service}."""
+
+    reason: Text | None = None
+    number: TicketNumber | None = None
+    result: Literal["done", "unresolved"] | None = None
+    service: ServiceCode | None = None
+
+
+class RatingIn(Body):
+    score: Annotated[int, Field(ge=1, le=4)]
+    matter: Annotated[int, Field(ge=0, le=20)] | None = None
+
+
+class LoginIn(Body):
+    username: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00]*$")]
+    password: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
+
+
+class LoginOut(BaseModel):
+    token: str
+    username: str
+    role: str
+    hall: str | None
+    name: str
+    staff_no: str
+
+
+class AppointmentIn(Body):
+    service: ServiceCode
+    day: date
+    slot: Annotated[str, Field(pattern=r"^\d{2}:\d{2}$")]
+    id_number: Annotated[str, Field(pattern=r"^\d{17}[\dXx]$")] | None = None
+
+
+class AppointmentOut(BaseModel):
+    code: str
+    service: str
+    service_name: str
+    day: str
+    slot: str
+    check_in_from: str
+    check_in_until: str
+    state: str
+
+
+class DeviceStateIn(Body):
+    device: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]
+    kind: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z_-]+$")]
+    state: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z_-]+$")]
+    detail: Text = ""

@@ -1,0 +1,32 @@
+"""Displays and managers: the board snapshot, the day's figures and the event log."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from ..usecases import queries
+from .deps import Manager, StoreDep, Watcher
+from .schemas import Error, HallId, Seq
+
+router = APIRouter(prefix="/api/halls/{hall}", responses={401: {"model": Error}, 403: {"model": Error},
+                                                          404: {"model": Error}, 422: {"model": Error}})
+
+
+@router.get("/board")
+def board(hall: HallId, store: StoreDep) -> dict:
+    """What a hall display shows (numbers and windows only, never names), with the seq to resume from."""
+    return queries.board(store, hall)
+
+
+@router.get("/stats")
+def stats(hall: HallId, who: Watcher, store: StoreDep, day: date | None = None) -> dict:
+    return queries.stats(store, hall, day)
+
+
+@router.get("/events")
+def events(hall: HallId, who: Manager, store: StoreDep, since: Seq = 0,
+           limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> dict:
+    """The audit trail: every change with its actor, in seq order."""
+    return queries.events(store, hall, since, limit)

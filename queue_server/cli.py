@@ -1,0 +1,183 @@
+"""The `hallq` command."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .clock import Clock, OffsetClock
+from .domain.calendar import business_day, day_start, local_time
+from .halls import DEMO, HallFileError, read_hall
+from .logging_setup import setup_logging
+from .settings import get_settings
+from .store.db import make_engine
+from .store.store import Store
+from .usecases import accounts
+
+app = typer.Typer(help="hallq: queue-calling for government service halls", no_args_is_help=True)
+user_app = typer.Typer(help="staff accounts", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+DEMO_PASSWORD = "demo1234"
+DEMO_USERS = [
+    ("admin", "admin", "管理员", "A001"),
+    ("manager", "manager", "李主任", "M001"),
+    ("guide", "guide", "赵引导", "G001"),
+    ("clerk1", "clerk", "王芳", "C001"),
+    ("clerk2", "clerk", "陈晨", "C002"),
+    ("clerk3", "clerk", "刘洋", "C003"),
+    ("clerk4", "clerk", "张静", "C004"),
+    ("clerk5", "clerk", "杨帆", "C005"),
+    ("clerk6", "clerk", "黄磊", "C006"),
+]
+
+
+def _store(clock: Clock | None = None) -> Store:
+    store = Store(make_engine(get_settings().resolved_database_url()), clock)
+    store.migrate()
+    return store
+
+
+def _clock(at: str | None) -> Clock:
+    if not at:
+        return Clock()
+    try:
+        return OffsetClock(datetime.fromisoformat(at))
+    except ValueError as e:
+        raise typer.BadParameter(f"--clock {at!r}: {e}") from None
+
+
+def _serve(host: str, port: int, clock: Clock) -> None:
+    import uvicorn
+
+    from .api.app import create_app
+
+    settings = get_settings()
+    uvicorn.run(create_app(settings, clock), host=host, port=port, log_level=settings.log_level.lower())
+
+
+@app.command()
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    clock: Annotated[Optional[str], typer.Option(help="start the hall clock at this moment, e.g. 2026-11-24T10:00:00+08:00")] = None,
+) -> None:
+    """Run the queue server."""
+    setup_logging(get_settings().log_level)
+    _serve(host, port, _clock(clock))
+
+
+@app.command("load-hall")
+def load_hall(file: Path) -> None:
+    """Create or update a hall from its YAML file (loading the same file twice changes nothing)."""
+    try:
+        hall = read_hall(file)
+    except HallFileError as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2)
+    changed = _store().load_hall(hall)
+    typer.echo(f"hall {hall.id}: {'loaded' if changed else 'unchanged'} "
+               f"({len(hall.services)} services, {len(hall.windows)} windows)")
+
+
+@user_app.command("add")
+def user_add(
+    name: str,
+    role: Annotated[str, typer.Option(help="admin, manager, clerk or guide")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    hall: Annotated[Optional[str], typer.Option(help="the hall the account belongs to")] = None,
+    display_name: str = "",
+    staff_no: str = "",
+) -> None:
+    """Create a staff account (or update it)."""
+    from .domain.errors import DomainError
+
+    try:
+        created = accounts.add_user(_store(), name, password, role, hall, display_name, staff_no)
+    except DomainError as e:
+        typer.echo(f"{e.message_en} ({e.message})", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"user {name}: {'created' if created else 'updated'}")
+
+
+@app.command("device-token")
+def device_token(hall: Annotated[str, typer.Option()], kind: Annotated[str, typer.Option(help="kiosk, display or guide")]) -> None:
+    """Print a new device token (alone on stdout) for a kiosk, display or guide tablet."""
+    from .domain.errors import DomainError
+
+    try:
+        typer.echo(accounts.device_token(_store(), hall, kind))
+    except DomainError as e:
+        typer.echo(e.message_en, err=True)
+        raise typer.Exit(2)
+
+
+@app.command("export-day")
+def export_day(
+    hall: Annotated[str, typer.Option()] = "demo",
+    day: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD; default today")] = None,
+) -> None:
+    """Write a business day's events (the audit trail) to stdout as JSON lines."""
+    store = _store()
+    with store.read(hall) as r:
+        h = r.hall
+        d = date.fromisoformat(day) if day else business_day(store.clock.now(), h.timezone, h.day_boundary_hour)
+        start = day_start(d, h.timezone, h.day_boundary_hour)
+        end = start + timedelta(days=1)
+        for ev in r.events_after(0):
+            if start <= ev.ts < end:
+                sys.stdout.write(json.dumps(ev.to_dict(), ensure_ascii=False) + "\n")
+
+
+def _demo_clock(store: Store) -> tuple[Clock, str | None]:
+    """Real time when the demo hall is open; otherwise the next working day at 10:00 (said so)."""
+    hall = read_hall(DEMO)
+    now = Clock().now()
+    local = local_time(now, hall.timezone)
+    if any(hall.service_open(s.code, local) for s in hall.services):
+        return Clock(), None
+    day = local.date() + timedelta(days=1 if local.hour >= 10 else 0)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    start = day_start(day, hall.timezone, 10)
+    return OffsetClock(start), start.isoformat()
+
+
+@app.command()
+def demo(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Load the demo hall with demo accounts and devices, then serve it."""
+    settings = get_settings()
+    setup_logging(settings.log_level)
+    store = _store()
+    store.load_hall(read_hall(DEMO))
+    for username, role, name, staff_no in DEMO_USERS:
+        accounts.add_user(store, username, DEMO_PASSWORD, role, None if role == "admin" else "demo", name, staff_no)
+    tokens = {kind: accounts.device_token(store, "demo", kind) for kind in ("kiosk", "display", "guide")}
+    clock, started = _demo_clock(store)
+    base = f"http://{host}:{port}"
+    lines = [
+        "",
+        "hallq demo hall (示范区政务服务中心) is starting",
+        f"  hall board        {base}/board.html?hall=demo",
+        f"  clerk console     {base}/console.html?hall=demo",
+        f"  guide tablet      {base}/guide.html?hall=demo",
+        f"  supervision       {base}/dashboard.html?hall=demo",
+        f"  appointments      {base}/book.html?hall=demo",
+        f"  API (OpenAPI)     {base}/docs",
+        f"  logins            {', '.join(u for u, *_ in DEMO_USERS)}  (password {DEMO_PASSWORD})",
+        f"  kiosk token       {tokens['kiosk']}",
+        f"  display token     {tokens['display']}",
+        f"  guide token       {tokens['guide']}",
+    ]
+    if started:
+        lines.append(f"  the hall is closed now: its clock starts at {started} and runs on")
+    typer.echo("\n".join(lines) + "\n")
+    _serve(host, port, clock)
+
+
+if __name__ == "__main__":
+    app()

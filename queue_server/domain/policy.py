@@ -1,0 +1,86 @@
+"""The calling policy: which waiting ticket a window calls next.
+
+Tickets are ordered by an effective wait, `waited seconds x service weight + class boost seconds`,
+so a priority ticket counts as if it had waited longer while a normal ticket's score keeps growing
+until it wins. On top of that:
+- transferred and next-matter tickets (`front`) go first, in the order they got there;
+- an appointment earns its boost only inside its slot window (early/late margins included);
+- at most `priority_ratio` priority calls in a row at one window while a normal ticket waits there,
+  which bounds how long a normal ticket can be overtaken however many priority tickets arrive;
+- ties fall to issue order, so the same queue always gives the same answer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .hall import APPOINTMENT, NORMAL
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int  # issue order: smaller was issued first
+    service: str
+    klass: str
+    queued_at: datetime
+    front: bool = False
+    slot: tuple[datetime, datetime] | None = None  # appointment window, margins included
+
+
+@dataclass(frozen=True)
+class Rules:
+    boosts: dict[str, float]  # class code -> seconds
+    priority_ratio: int
+
+
+@dataclass(frozen=True)
+class Choice:
+    ticket: Candidate
+    priority_streak: int  # the window's streak after this call
+
+
+def effective_class(c: Candidate, now: datetime) -> str:
+    if c.klass == APPOINTMENT and not (c.slot and c.slot[0] <= now <= c.slot[1]):
+        return NORMAL
+    return c.klass
+
+
+def score(c: Candidate, weight: float, rules: Rules, now: datetime) -> float:
+    return (now - c.queued_at).total_seconds() * weight + rules.boosts.get(effective_class(c, now), 0.0)
+
+
+def order_key(c: Candidate, weight: float, rules: Rules, now: datetime) -> tuple:
+    if c.front:
+        return (0, c.queued_at, c.id)
+    return (1, -score(c, weight, rules, now), c.id)
+
+
+def choose(
+    candidates: list[Candidate],
+    weights: dict[str, float],
+    rules: Rules,
+    now: datetime,
+    priority_streak: int = 0,
+) -> Choice | None:
+    """The next ticket for a window serving `weights` (service -> weight), or None."""
+    mine = [c for c in candidates if c.service in weights]
+    if not mine:
+        return None
+    fronts = [c for c in mine if c.front]
+    if fronts:
+        # Someone already served here continues: this is not a priority call and leaves the streak.
+        best = min(fronts, key=lambda c: (c.queued_at, c.id))
+        return Choice(best, priority_streak)
+    normals = [c for c in mine if effective_class(c, now) == NORMAL]
+    pool = normals if normals and priority_streak >= rules.priority_ratio else mine
+    best = min(pool, key=lambda c: order_key(c, weights[c.service], rules, now))
+    is_priority = effective_class(best, now) != NORMAL
+    return Choice(best, priority_streak + 1 if is_priority else 0)
+
+
+def queue_order(candidates: list[Candidate], rules: Rules, now: datetime) -> list[Candidate]:
+    """The order a service's queue would be called in, as shown to citizens and used for position.
+
+    Within one service every window applies one weight to all its tickets, so weight 1 ranks them;
+    the ratio cap only reorders across classes and is left out of the estimate."""
+    return sorted(candidates, key=lambda c: order_key(c, 1.0, rules, now))

@@ -1,0 +1,283 @@
+"""The ticket and its state machine.
+
+A ticket carries one or more matters (one whole thing, 一整件事): it waits in the queue of its
+current matter's service, is called to a window, served, and then either ends or moves on to its
+next matter, joining that service's queue at the front without a new number.
+
+    waiting -> called -> serving -> done
+    called -> called            (recall, up to the hall's limit)
+    called -> no_show -> waiting (re-activation, within the hall's time limit)
+    called|serving -> waiting   (transfer to another service, or the next matter: at the front)
+    waiting|no_show -> cancelled
+    any open state -> expired   (at the business-day boundary)
+
+Matters keep their own outcome (done, unresolved, transferred, no_show, ...), which is what reports,
+ratings and the audit trail are about.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from .errors import DomainError
+
+
+class State(StrEnum):
+    pending = "pending"  # a matter not reached yet
+    waiting = "waiting"
+    called = "called"
+    serving = "serving"
+    done = "done"
+    unresolved = "unresolved"  # 未办成: finished without success, with a reason
+    no_show = "no_show"
+    transferred = "transferred"
+    cancelled = "cancelled"
+    expired = "expired"
+
+
+OPEN_STATES = frozenset({State.waiting, State.called, State.serving, State.no_show})
+FINAL_STATES = frozenset({State.done, State.cancelled, State.expired})
+
+
+class FinishResult(StrEnum):
+    done = "done"
+    unresolved = "unresolved"
+
+
+@dataclass
+class Matter:
+    service: str
+    state: State = State.pending
+    window: int | None = None
+    clerk: str | None = None
+    called_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    reason: str | None = None
+    rating: int | None = None
+    queued_at: datetime | None = None
+
+    def to_dict(self) -> dict:
+        return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Matter":
+        d = dict(d)
+        for k in ("called_at", "started_at", "finished_at", "queued_at"):
+            if d.get(k):
+                d[k] = datetime.fromisoformat(d[k])
+        d["state"] = State(d["state"])
+        return cls(**d)
+
+
+def _refuse(code: str, zh: str, en: str) -> DomainError:
+    return DomainError(code, zh, en)
+
+
+@dataclass
+class Ticket:
+    number: str
+    day: "object"  # datetime.date; typed loosely to keep dataclass defaults simple
+    matters: list[Matter]
+    klass: str
+    issued_at: datetime
+    id: int | None = None
+    current: int = 0
+    state: State = State.waiting
+    queued_at: datetime | None = None
+    front: bool = False  # transferred or next-matter tickets are called before everyone else
+    window: int | None = None
+    recalls: int = 0
+    no_show_at: datetime | None = None
+    slot: tuple[datetime, datetime] | None = None  # an appointment's window for being called
+    token: str = ""
+    id_hash: str | None = None
+    masked_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.matters:
+            raise ValueError("a ticket carries at least one matter")
+        if self.queued_at is None:
+            self.queued_at = self.issued_at
+        if self.matters[0].state is State.pending:
+            self.matters[0].state = State.waiting
+            self.matters[0].queued_at = self.queued_at
+
+    # -- reading --------------------------------------------------------------------------
+    @property
+    def matter(self) -> Matter:
+        return self.matters[self.current]
+
+    @property
+    def service(self) -> str:
+        return self.matter.service
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    def services(self) -> list[str]:
+        return [m.service for m in self.matters]
+
+    # -- transitions ----------------------------------------------------------------------
+    def _require(self, *states: State, action: str) -> None:
+        if self.state not in states:
+            raise _refuse(
+                "invalid_transition",
+                f"{self.number} 当前状态为「{STATE_NAMES[self.state]}」，不能{ACTION_NAMES[action]}",
+                f"ticket {self.number} is {self.state.value}; cannot {action}",
+            )
+
+    def call(self, window: int, clerk: str | None, now: datetime) -> None:
+        self._require(State.waiting, action="call")
+        self.state = State.called
+        self.window = window
+        self.recalls = 0
+        self.front = False
+        m = self.matter
+        m.state, m.window, m.clerk, m.called_at = State.called, window, clerk, now
+
+    def recall(self, max_recalls: int) -> None:
+        self._require(State.called, action="recall")
+        if self.recalls >= max_recalls:
+            raise _refuse(
+                "recall_limit",
+                f"已重呼 {self.recalls} 次，请标记为过号",
+                f"already recalled {self.recalls} times; mark it as a no-show",
+            )
+        self.recalls += 1
+
+    def start(self, now: datetime) -> None:
+        self._require(State.called, action="start")
+        self.state = State.serving
+        self.matter.state = State.serving
+        self.matter.started_at = now
+
+    def finish(self, result: FinishResult, reason: str | None, now: datetime) -> bool:
+        """Ends the current matter. Returns True when the ticket moves on to a next matter."""
+        self._require(State.called, State.serving, action="finish")
+        if result is FinishResult.unresolved and not (reason and reason.strip()):
+            raise _refuse(
+                "reason_required",
+                "未办成事项须登记原因",
+                "an unresolved matter needs a reason",
+            )
+        m = self.matter
+        if m.started_at is None:
+            m.started_at = now
+        m.state = State(result.value)
+        m.reason = reason.strip() if reason else None
+        m.finished_at = now
+        return self._advance(now)
+
+    def transfer(self, service: str, now: datetime) -> None:
+        self._require(State.called, State.serving, action="transfer")
+        if service == self.service:
+            raise _refuse("same_service", "不能转到同一事项", "cannot transfer to the same service")
+        m = self.matter
+        m.state, m.finished_at = State.transferred, now
+        if m.started_at is None:
+            m.started_at = now
+        self.matters.insert(self.current + 1, Matter(service=service))
+        self._advance(now)
+
+    def _advance(self, now: datetime) -> bool:
+        self.window = None
+        self.recalls = 0
+        if self.current + 1 < len(self.matters):
+            self.current += 1
+            self.state = State.waiting
+            self.front = True
+            self.queued_at = now
+            self.matter.state = State.waiting
+            self.matter.queued_at = now
+            return True
+        self.state = State.done
+        return False
+
+    def no_show(self, now: datetime) -> None:
+        self._require(State.called, action="no_show")
+        self.state = State.no_show
+        self.no_show_at = now
+        self.matter.state = State.no_show
+        self.matter.finished_at = now
+
+    def reactivate(self, now: datetime, limit_minutes: int, queued_at: datetime) -> None:
+        """Back into the queue after a no-show; `queued_at` places it (behind N people)."""
+        self._require(State.no_show, action="reactivate")
+        assert self.no_show_at is not None
+        if now - self.no_show_at > timedelta(minutes=limit_minutes):
+            raise _refuse(
+                "reactivate_too_late",
+                f"过号超过 {limit_minutes} 分钟，请重新取号",
+                f"missed more than {limit_minutes} minutes ago; take a new ticket",
+            )
+        self.state = State.waiting
+        self.window = None
+        self.no_show_at = None
+        self.queued_at = queued_at
+        m = self.matter
+        m.state, m.window, m.clerk, m.called_at, m.finished_at = State.waiting, None, None, None, None
+        m.queued_at = queued_at
+
+    def cancel(self) -> None:
+        self._require(State.waiting, State.no_show, action="cancel")
+        self._close(State.cancelled)
+
+    def expire(self) -> None:
+        self._require(*OPEN_STATES, action="expire")
+        self._close(State.expired)
+
+    def _close(self, state: State) -> None:
+        self.state = state
+        self.window = None
+        for m in self.matters[self.current :]:
+            if m.state in (State.pending, State.waiting, State.called, State.serving):
+                m.state = state
+
+    # -- ratings --------------------------------------------------------------------------
+    def rate(self, score: int, matter_index: int | None) -> int:
+        """一事一评: one rating per finished matter. Returns the index of the matter rated."""
+        if not 1 <= score <= 4:
+            raise _refuse("bad_score", "评价须为 1 至 4", "score must be 1..4")
+        finished = [i for i, m in enumerate(self.matters) if m.state in (State.done, State.unresolved)]
+        if matter_index is None:
+            unrated = [i for i in finished if self.matters[i].rating is None]
+            if not unrated:
+                raise _refuse("nothing_to_rate", "没有待评价的事项", "no finished matter waits for a rating")
+            matter_index = unrated[-1]
+        if matter_index not in finished:
+            raise _refuse("nothing_to_rate", "该事项尚未办结", "that matter is not finished")
+        if self.matters[matter_index].rating is not None:
+            raise _refuse("already_rated", "该事项已评价", "that matter has been rated already")
+        self.matters[matter_index].rating = score
+        return matter_index
+
+
+STATE_NAMES = {
+    State.pending: "未开始",
+    State.waiting: "等候中",
+    State.called: "已叫号",
+    State.serving: "办理中",
+    State.done: "已办结",
+    State.unresolved: "未办成",
+    State.no_show: "已过号",
+    State.transferred: "已转办",
+    State.cancelled: "已取消",
+    State.expired: "已失效",
+}
+
+ACTION_NAMES = {
+    "call": "叫号",
+    "recall": "重呼",
+    "start": "开始办理",
+    "finish": "办结",
+    "transfer": "转办",
+    "no_show": "标记过号",
+    "reactivate": "恢复排队",
+    "cancel": "取消",
+    "expire": "作废",
+}
+
+RATING_NAMES = {4: "满意", 3: "基本满意", 2: "一般", 1: "不满意"}

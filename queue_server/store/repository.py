@@ -1,0 +1,305 @@
+"""Reading and writing one hall's records inside a transaction.
+
+`HallTx` is the unit of work of every change: it holds the hall's lock from the first statement
+to the commit, so numbering, call-next and the event sequence are serialised per hall on both
+databases (BEGIN IMMEDIATE on SQLite, a row lock on the hall on PostgreSQL)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Iterable
+
+from sqlalchemy import Connection, and_, func, insert, select, update
+
+from ..domain.hall import Hall
+from ..domain.tickets import Matter, State, Ticket
+from . import tables as t
+
+
+@dataclass(frozen=True)
+class Event:
+    hall: str
+    seq: int
+    type: str
+    ts: datetime
+    actor: dict
+    data: dict
+
+    def to_dict(self) -> dict:
+        return {
+            "seq": self.seq,
+            "hall": self.hall,
+            "type": self.type,
+            "ts": self.ts.isoformat(),
+            "actor": self.actor,
+            "data": self.data,
+        }
+
+
+def ticket_from_row(row: Any) -> Ticket:
+    tk = Ticket(
+        id=row.id,
+        number=row.number,
+        day=row.day,
+        matters=[Matter.from_dict(m) for m in row.matters],
+        klass=row.klass,
+        issued_at=row.issued_at,
+        current=row.current,
+        state=State(row.state),
+        queued_at=row.queued_at,
+        front=row.front,
+        window=row.window,
+        recalls=row.recalls,
+        no_show_at=row.no_show_at,
+        slot=(row.slot_start, row.slot_end) if row.slot_start else None,
+        token=row.token,
+        id_hash=row.id_hash,
+        masked_name=row.masked_name,
+    )
+    return tk
+
+
+def _ticket_values(tk: Ticket) -> dict:
+    return {
+        "klass": tk.klass,
+        "state": tk.state.value,
+        "service": tk.service,
+        "current": tk.current,
+        "matters": [m.to_dict() for m in tk.matters],
+        "queued_at": tk.queued_at,
+        "front": tk.front,
+        "window": tk.window,
+        "recalls": tk.recalls,
+        "no_show_at": tk.no_show_at,
+    }
+
+
+class Reader:
+    """Queries that need no lock; shared by read-only requests and by HallTx."""
+
+    def __init__(self, conn: Connection, hall_id: str, hall: Hall):
+        self.conn = conn
+        self.hall_id = hall_id
+        self.hall = hall
+
+    # -- tickets --------------------------------------------------------------------------
+    def _tickets(self, *where) -> list[Ticket]:
+        rows = self.conn.execute(select(t.tickets).where(t.tickets.c.hall == self.hall_id, *where))
+        return [ticket_from_row(r) for r in rows]
+
+    def ticket(self, ticket_id: int) -> Ticket | None:
+        found = self._tickets(t.tickets.c.id == ticket_id)
+        return found[0] if found else None
+
+    def ticket_by_number(self, day: date, number: str) -> Ticket | None:
+        found = self._tickets(t.tickets.c.day == day, t.tickets.c.number == number.upper())
+        return found[0] if found else None
+
+    def waiting(self, services: Iterable[str] | None = None) -> list[Ticket]:
+        where = [t.tickets.c.state == State.waiting.value]
+        if services is not None:
+            where.append(t.tickets.c.service.in_(list(services)))
+        return self._tickets(*where)
+
+    def in_states(self, states: Iterable[State], day: date | None = None) -> list[Ticket]:
+        where = [t.tickets.c.state.in_([s.value for s in states])]
+        if day is not None:
+            where.append(t.tickets.c.day == day)
+        return self._tickets(*where)
+
+    def tickets_of_day(self, day: date) -> list[Ticket]:
+        return self._tickets(t.tickets.c.day == day)
+
+    def person_tickets(self, day: date, id_hash: str) -> list[Ticket]:
+        return self._tickets(t.tickets.c.day == day, t.tickets.c.id_hash == id_hash)
+
+    def waiting_counts(self) -> dict[str, int]:
+        rows = self.conn.execute(
+            select(t.tickets.c.service, func.count())
+            .where(t.tickets.c.hall == self.hall_id, t.tickets.c.state == State.waiting.value)
+            .group_by(t.tickets.c.service)
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def issued_today(self, day: date) -> dict[str, int]:
+        rows = self.conn.execute(
+            select(t.counters.c.service, t.counters.c.last).where(
+                t.counters.c.hall == self.hall_id, t.counters.c.day == day
+            )
+        )
+        return {r[0]: r[1] for r in rows}
+
+    # -- windows --------------------------------------------------------------------------
+    def windows(self) -> dict[int, Any]:
+        rows = self.conn.execute(select(t.windows).where(t.windows.c.hall == self.hall_id))
+        return {r.number: r for r in rows}
+
+    def window(self, number: int) -> Any:
+        return self.conn.execute(
+            select(t.windows).where(t.windows.c.hall == self.hall_id, t.windows.c.number == number)
+        ).first()
+
+    def window_of_clerk(self, clerk_id: int) -> Any:
+        return self.conn.execute(
+            select(t.windows).where(t.windows.c.clerk_id == clerk_id, t.windows.c.state != "closed")
+        ).first()
+
+    def service_averages(self) -> dict[str, float]:
+        rows = self.conn.execute(
+            select(t.service_stats.c.service, t.service_stats.c.avg_service_s).where(
+                t.service_stats.c.hall == self.hall_id
+            )
+        )
+        averages = {s.code: s.avg_service_minutes * 60 for s in self.hall.services}
+        averages.update({r[0]: r[1] for r in rows})
+        return averages
+
+    # -- events ---------------------------------------------------------------------------
+    def events_after(self, since: int, limit: int | None = None) -> list[Event]:
+        q = (
+            select(t.events)
+            .where(t.events.c.hall == self.hall_id, t.events.c.seq > since)
+            .order_by(t.events.c.seq)
+        )
+        if limit:
+            q = q.limit(limit)
+        return [Event(r.hall, r.seq, r.type, r.ts, r.actor, r.data) for r in self.conn.execute(q)]
+
+    def last_seq(self) -> int:
+        return self.conn.execute(select(t.halls.c.event_seq).where(t.halls.c.id == self.hall_id)).scalar_one()
+
+    # -- appointments, ratings, devices ---------------------------------------------------
+    def appointment(self, code: str) -> Any:
+        return self.conn.execute(
+            select(t.appointments).where(t.appointments.c.hall == self.hall_id, t.appointments.c.code == code)
+        ).first()
+
+    def slot_bookings(self, service: str, day: date) -> dict[str, int]:
+        rows = self.conn.execute(
+            select(t.appointments.c.slot, func.count())
+            .where(
+                t.appointments.c.hall == self.hall_id,
+                t.appointments.c.service == service,
+                t.appointments.c.day == day,
+                t.appointments.c.state != "cancelled",
+            )
+            .group_by(t.appointments.c.slot)
+        )
+        return {r[0]: r[1] for r in rows}
+
+    def rating_scores(self, day: date) -> list[int]:
+        rows = self.conn.execute(
+            select(t.ratings.c.score)
+            .join(t.tickets, t.tickets.c.id == t.ratings.c.ticket_id)
+            .where(t.ratings.c.hall == self.hall_id, t.tickets.c.day == day)
+        )
+        return [r[0] for r in rows]
+
+    def staff(self) -> dict[int, Any]:
+        return {r.id: r for r in self.conn.execute(select(t.users.c.id, t.users.c.display_name, t.users.c.staff_no))}
+
+    def devices(self) -> list[Any]:
+        return list(self.conn.execute(select(t.devices).where(t.devices.c.hall == self.hall_id)))
+
+
+@dataclass
+class HallTx(Reader):
+    """A write transaction on one hall (the lock is held by the caller, see Store.write)."""
+
+    conn: Connection
+    hall_id: str
+    hall: Hall
+    seq: int
+    now: datetime
+    events: list[Event] = field(default_factory=list)
+
+    def emit(self, type_: str, actor: dict, data: dict) -> Event:
+        self.seq += 1
+        ev = Event(self.hall_id, self.seq, type_, self.now, actor, data)
+        self.conn.execute(insert(t.events).values(**ev.__dict__))
+        self.events.append(ev)
+        return ev
+
+    def flush_seq(self) -> None:
+        if self.events:
+            self.conn.execute(update(t.halls).where(t.halls.c.id == self.hall_id).values(event_seq=self.seq))
+
+    def next_number(self, service: str, day: date) -> int:
+        c = t.counters
+        key = and_(c.c.hall == self.hall_id, c.c.service == service, c.c.day == day)
+        last = self.conn.execute(select(c.c.last).where(key)).scalar()
+        if last is None:
+            self.conn.execute(insert(c).values(hall=self.hall_id, service=service, day=day, last=1))
+            return 1
+        self.conn.execute(update(c).where(key).values(last=last + 1))
+        return last + 1
+
+    def add_ticket(self, tk: Ticket, issued_by: str) -> int:
+        values = _ticket_values(tk) | {
+            "hall": self.hall_id,
+            "day": tk.day,
+            "number": tk.number,
+            "token": tk.token,
+            "issued_at": tk.issued_at,
+            "slot_start": tk.slot[0] if tk.slot else None,
+            "slot_end": tk.slot[1] if tk.slot else None,
+            "id_hash": tk.id_hash,
+            "masked_name": tk.masked_name,
+            "issued_by": issued_by,
+        }
+        tk.id = self.conn.execute(insert(t.tickets).values(**values)).inserted_primary_key[0]
+        return tk.id
+
+    def save_ticket(self, tk: Ticket) -> None:
+        self.conn.execute(update(t.tickets).where(t.tickets.c.id == tk.id).values(**_ticket_values(tk)))
+
+    def save_window(self, number: int, **values: Any) -> None:
+        self.conn.execute(
+            update(t.windows).where(t.windows.c.hall == self.hall_id, t.windows.c.number == number).values(**values)
+        )
+
+    def record_service_time(self, service: str, seconds: float, average: float) -> None:
+        s = t.service_stats
+        key = and_(s.c.hall == self.hall_id, s.c.service == service)
+        if self.conn.execute(update(s).where(key).values(avg_service_s=average, samples=s.c.samples + 1)).rowcount == 0:
+            self.conn.execute(insert(s).values(hall=self.hall_id, service=service, avg_service_s=average, samples=1))
+
+    def idempotent_ticket(self, key: str) -> Any:
+        return self.conn.execute(
+            select(t.idempotency).where(t.idempotency.c.hall == self.hall_id, t.idempotency.c.key == key)
+        ).first()
+
+    def remember_idempotency(self, key: str, request_hash: str, ticket_id: int) -> None:
+        self.conn.execute(
+            insert(t.idempotency).values(
+                hall=self.hall_id, key=key, request_hash=request_hash, ticket_id=ticket_id, created_at=self.now
+            )
+        )
+
+    def add_appointment(self, **values: Any) -> None:
+        self.conn.execute(insert(t.appointments).values(hall=self.hall_id, created_at=self.now, **values))
+
+    def save_appointment(self, code: str, **values: Any) -> None:
+        self.conn.execute(
+            update(t.appointments)
+            .where(t.appointments.c.hall == self.hall_id, t.appointments.c.code == code)
+            .values(**values)
+        )
+
+    def add_rating(self, **values: Any) -> None:
+        self.conn.execute(insert(t.ratings).values(hall=self.hall_id, ts=self.now, **values))
+
+    def set_device(self, device: str, kind: str, state: str, detail: str) -> bool:
+        """Returns True when the device's state changed."""
+        d = t.devices
+        key = and_(d.c.hall == self.hall_id, d.c.device == device)
+        row = self.conn.execute(select(d).where(key)).first()
+        if row is None:
+            self.conn.execute(
+                insert(d).values(hall=self.hall_id, device=device, kind=kind, state=state, detail=detail, since=self.now)
+            )
+            return True
+        if (row.state, row.detail) == (state, detail):
+            return False
+        self.conn.execute(update(d).where(key).values(kind=kind, state=state, detail=detail, since=self.now))
+        return True

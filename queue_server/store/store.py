@@ -1,0 +1,110 @@
+"""The store: transactions on one hall, the parsed hall configuration cache, and event publishing."""
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from contextlib import contextmanager, nullcontext
+from typing import Iterator
+
+from sqlalchemy import Engine, insert, select, update
+
+from ..clock import Clock
+from ..domain.hall import Hall
+from ..errors import NotFound
+from ..events.sink import EventSink, LocalBus
+from . import tables as t
+from .db import is_sqlite, migrate
+from .repository import HallTx, Reader
+
+
+def config_hash(config: dict) -> str:
+    return hashlib.sha256(json.dumps(config, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+class Store:
+    def __init__(self, engine: Engine, clock: Clock | None = None, sink: EventSink | None = None):
+        self.engine = engine
+        self.clock = clock or Clock()
+        self.sink: EventSink = sink or LocalBus()
+        # One writer at a time inside this process: SQLite allows one anyway, and queueing on a
+        # Python lock is fairer and faster than SQLite's sleeping busy handler.
+        self._write_lock = threading.Lock() if is_sqlite(engine) else None
+        self._halls: dict[str, tuple[str, Hall]] = {}
+
+    def migrate(self) -> None:
+        migrate(self.engine)
+
+    def _hall(self, hall_id: str, digest: str, conn) -> Hall:
+        cached = self._halls.get(hall_id)
+        if cached and cached[0] == digest:
+            return cached[1]
+        config = conn.execute(select(t.halls.c.config).where(t.halls.c.id == hall_id)).scalar_one()
+        hall = Hall.model_validate(config)
+        self._halls[hall_id] = (digest, hall)
+        return hall
+
+    @contextmanager
+    def write(self, hall_id: str) -> Iterator[HallTx]:
+        """A transaction holding the hall's lock; its events are published after the commit."""
+        with self._write_lock or nullcontext():
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+                with conn.begin():
+                    row = conn.execute(
+                        select(t.halls.c.config_hash, t.halls.c.event_seq)
+                        .where(t.halls.c.id == hall_id)
+                        .with_for_update()
+                    ).first()
+                    if row is None:
+                        raise NotFound("hall_not_found", f"没有大厅 {hall_id}", f"no hall {hall_id!r}")
+                    tx = HallTx(conn, hall_id, self._hall(hall_id, row.config_hash, conn), row.event_seq, self.clock.now())
+                    yield tx
+                    tx.flush_seq()
+        if tx.events:
+            self.sink.publish(tx.events)
+
+    @contextmanager
+    def read(self, hall_id: str) -> Iterator[Reader]:
+        with self.engine.connect() as conn, conn.begin():
+            digest = conn.execute(select(t.halls.c.config_hash).where(t.halls.c.id == hall_id)).scalar()
+            if digest is None:
+                raise NotFound("hall_not_found", f"没有大厅 {hall_id}", f"no hall {hall_id!r}")
+            yield Reader(conn, hall_id, self._hall(hall_id, digest, conn))
+
+    def locate_ticket(self, token: str) -> tuple[str, int] | None:
+        """(hall, ticket id) for a ticket's public token."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(t.tickets.c.hall, t.tickets.c.id).where(t.tickets.c.token == token)).first()
+        return (row.hall, row.id) if row else None
+
+    def hall_ids(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(select(t.halls.c.id).order_by(t.halls.c.id))]
+
+    def load_hall(self, hall: Hall) -> bool:
+        """Creates or updates a hall and its windows. Returns False when nothing changed."""
+        config = hall.model_dump(mode="json")
+        digest = config_hash(config)
+        with self._write_lock or nullcontext():
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+                with conn.begin():
+                    row = conn.execute(
+                        select(t.halls.c.config_hash).where(t.halls.c.id == hall.id).with_for_update()
+                    ).first()
+                    if row is not None and row.config_hash == digest:
+                        return False
+                    values = {"name": hall.name, "config": config, "config_hash": digest}
+                    if row is None:
+                        conn.execute(insert(t.halls).values(id=hall.id, event_seq=0, **values))
+                    else:
+                        conn.execute(update(t.halls).where(t.halls.c.id == hall.id).values(**values))
+                    existing = {
+                        r[0]
+                        for r in conn.execute(select(t.windows.c.number).where(t.windows.c.hall == hall.id))
+                    }
+                    for w in hall.windows:
+                        if w.number not in existing:
+                            conn.execute(insert(t.windows).values(hall=hall.id, number=w.number, state="closed"))
+        return True

@@ -1,0 +1,212 @@
+"""The database schema (SQLAlchemy Core). Migrations in migrations/ must follow every change here."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware UTC datetimes on both databases (SQLite has no time zones: store naive UTC)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):
+        return value.replace(tzinfo=timezone.utc) if value is not None else None
+
+
+halls = Table(
+    "halls",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("config", JSON, nullable=False),
+    Column("config_hash", String(64), nullable=False),
+    # Bumped under the hall row's lock by every change: the event sequence, gap-free and in
+    # commit order, which is what lets a display resume from `since` without missing anything.
+    Column("event_seq", Integer, nullable=False, default=0),
+)
+
+windows = Table(
+    "windows",
+    metadata,
+    Column("hall", String(32), ForeignKey("halls.id"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("state", String(16), nullable=False, default="closed"),
+    Column("pause_reason", String(200)),
+    Column("clerk_id", Integer, ForeignKey("users.id")),
+    Column("ticket_id", Integer),
+    Column("priority_streak", Integer, nullable=False, default=0),
+    Column("state_since", UTCDateTime),
+    Column("last_call_at", UTCDateTime),
+)
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("hall", String(32), primary_key=True),
+    Column("service", String(32), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("last", Integer, nullable=False),
+)
+
+tickets = Table(
+    "tickets",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hall", String(32), ForeignKey("halls.id"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("number", String(8), nullable=False),
+    Column("token", String(64), nullable=False, unique=True),
+    Column("klass", String(32), nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("service", String(32), nullable=False),  # the current matter's service, for the queue index
+    Column("current", Integer, nullable=False, default=0),
+    Column("matters", JSON, nullable=False),
+    Column("issued_at", UTCDateTime, nullable=False),
+    Column("queued_at", UTCDateTime, nullable=False),
+    Column("front", Boolean, nullable=False, default=False),
+    Column("window", Integer),
+    Column("recalls", Integer, nullable=False, default=0),
+    Column("no_show_at", UTCDateTime),
+    Column("slot_start", UTCDateTime),
+    Column("slot_end", UTCDateTime),
+    Column("appointment", String(16)),
+    Column("id_hash", String(64)),
+    Column("masked_name", String(64)),
+    Column("issued_by", String(64)),
+    UniqueConstraint("hall", "day", "number"),
+    Index("ix_tickets_queue", "hall", "state", "service"),
+    Index("ix_tickets_person", "hall", "day", "id_hash"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("hall", String(32), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("type", String(40), nullable=False),
+    Column("ts", UTCDateTime, nullable=False),
+    Column("actor", JSON, nullable=False),
+    Column("data", JSON, nullable=False),
+)
+
+idempotency = Table(
+    "idempotency",
+    metadata,
+    Column("hall", String(32), primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("ticket_id", Integer, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("hall", String(32)),
+    Column("display_name", String(64), nullable=False, default=""),
+    Column("staff_no", String(32), nullable=False, default=""),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+tokens = Table(
+    "tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),  # user, kiosk, display, guide
+    Column("user_id", Integer, ForeignKey("users.id")),
+    Column("hall", String(32)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime),
+)
+
+appointments = Table(
+    "appointments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("code", String(16), nullable=False),
+    Column("service", String(32), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("slot", String(5), nullable=False),  # HH:MM local
+    Column("state", String(16), nullable=False),  # booked, checked_in, cancelled
+    Column("id_hash", String(64)),
+    Column("phone_hash", String(64)),
+    Column("ticket_id", Integer),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("hall", "code"),
+    Index("ix_appointments_slot", "hall", "service", "day", "slot"),
+)
+
+ratings = Table(
+    "ratings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("ticket_id", Integer, nullable=False),
+    Column("matter", Integer, nullable=False),
+    Column("service", String(32), nullable=False),
+    Column("window", Integer),
+    Column("clerk", String(64)),
+    Column("score", Integer, nullable=False),
+    Column("ts", UTCDateTime, nullable=False),
+    UniqueConstraint("ticket_id", "matter"),
+)
+
+service_stats = Table(
+    "service_stats",
+    metadata,
+    Column("hall", String(32), primary_key=True),
+    Column("service", String(32), primary_key=True),
+    Column("avg_service_s", Float, nullable=False),
+    Column("samples", Integer, nullable=False, default=0),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("hall", String(32), primary_key=True),
+    Column("device", String(64), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("state", String(32), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    Column("since", UTCDateTime, nullable=False),
+)

@@ -1,0 +1,89 @@
+"""Users (argon2 password hashes), sign-in tokens and device tokens.
+
+Tokens are random and stored only as SHA-256 digests: a copy of the database holds no usable token."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, insert, select, update
+
+from ..errors import Conflict, Invalid, Unauthorized
+from ..store import tables as t
+from ..store.store import Store
+from .principal import DEVICE_KINDS, ROLES, Principal
+
+_hasher = PasswordHasher()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def add_user(store: Store, username: str, password: str, role: str, hall: str | None,
+             display_name: str = "", staff_no: str = "") -> bool:
+    """Creates the user, or updates role, hall, names and password of an existing one.
+    Returns True when the user was created."""
+    if role not in ROLES:
+        raise Invalid("bad_role", f"角色须为 {'/'.join(ROLES)}", f"role must be one of {', '.join(ROLES)}")
+    if len(password) < 6:
+        raise Invalid("weak_password", "密码至少 6 位", "a password has at least 6 characters")
+    values = {"password_hash": _hasher.hash(password), "role": role, "hall": hall,
+              "display_name": display_name or username, "staff_no": staff_no, "active": True}
+    with store.engine.begin() as conn:
+        exists = conn.execute(select(t.users.c.id).where(t.users.c.username == username)).first()
+        if exists:
+            conn.execute(update(t.users).where(t.users.c.id == exists.id).values(**values))
+            return False
+        conn.execute(insert(t.users).values(username=username, **values))
+        return True
+
+
+def login(store: Store, username: str, password: str, hours: int) -> dict:
+    with store.engine.begin() as conn:
+        user = conn.execute(select(t.users).where(t.users.c.username == username, t.users.c.active)).first()
+        try:
+            if user is None:
+                raise VerificationError()
+            _hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            raise Unauthorized("bad_login", "用户名或密码错误", "wrong username or password") from None
+        token = secrets.token_urlsafe(32)
+        now = store.clock.now()
+        conn.execute(insert(t.tokens).values(token_hash=_digest(token), kind="user", user_id=user.id,
+                                             hall=user.hall, created_at=now, expires_at=now + timedelta(hours=hours)))
+        return {"token": token, "username": user.username, "role": user.role, "hall": user.hall,
+                "name": user.display_name, "staff_no": user.staff_no}
+
+
+def logout(store: Store, token: str) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(delete(t.tokens).where(t.tokens.c.token_hash == _digest(token)))
+
+
+def device_token(store: Store, hall: str, kind: str) -> str:
+    if kind not in DEVICE_KINDS:
+        raise Invalid("bad_device_kind", f"设备类型须为 {'/'.join(DEVICE_KINDS)}", f"kind must be one of {', '.join(DEVICE_KINDS)}")
+    if hall not in store.hall_ids():
+        raise Conflict("hall_not_found", f"没有大厅 {hall}", f"no hall {hall!r}; load it first")
+    token = secrets.token_urlsafe(32)
+    with store.engine.begin() as conn:
+        conn.execute(insert(t.tokens).values(token_hash=_digest(token), kind=kind, hall=hall, created_at=store.clock.now()))
+    return token
+
+
+def principal(store: Store, token: str) -> Principal | None:
+    with store.engine.connect() as conn:
+        row = conn.execute(select(t.tokens).where(t.tokens.c.token_hash == _digest(token))).first()
+        if row is None or (row.expires_at is not None and row.expires_at < store.clock.now()):
+            return None
+        if row.kind != "user":
+            return Principal(kind=row.kind, hall=row.hall)
+        user = conn.execute(select(t.users).where(t.users.c.id == row.user_id, t.users.c.active)).first()
+        if user is None:
+            return None
+        return Principal(kind="user", hall=user.hall, user_id=user.id, username=user.username, role=user.role,
+                         name=user.display_name, staff_no=user.staff_no)

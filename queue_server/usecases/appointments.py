@@ -1,0 +1,116 @@
+"""Appointments (预约): a slot of a service on a day, with a per-slot capacity and a short code."""
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from ..domain.calendar import business_day, local_time
+from ..domain.hall import Hall, slot_starts
+from ..domain.identity import birth_date
+from ..domain.privacy import id_hash
+from ..errors import Conflict, Invalid, NotFound
+from ..store.store import Store
+from .issuing import appointment_window
+from .principal import CITIZEN
+
+CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: read aloud and typed on a kiosk
+CODE_LENGTH = 6
+BOOK_AHEAD_DAYS = 14
+
+
+def _service(hall: Hall, code: str):
+    try:
+        s = hall.service(code)
+    except KeyError:
+        raise NotFound("service_not_found", f"没有事项 {code}", f"no service {code!r}") from None
+    if not s.appointments:
+        raise Conflict("no_appointments", f"「{s.name}」不接受预约", f"{code} takes no appointments")
+    return s
+
+
+def slots(store: Store, hall_id: str, service: str, day: date) -> list[dict]:
+    with store.read(hall_id) as r:
+        hall = r.hall
+        s = _service(hall, service)
+        booked = r.slot_bookings(service, day)
+        now = store.clock.now()
+        out = []
+        for start in slot_starts(hall.appointments, hall.schedules[s.schedule], day):
+            key = f"{start:%H:%M}"
+            _, closes = appointment_window(hall, day, key)
+            free = max(0, hall.appointments.capacity - booked.get(key, 0))
+            out.append({"slot": key, "capacity": hall.appointments.capacity, "free": free, "past": closes < now})
+        return out
+
+
+def book(store: Store, hall_id: str, service: str, day: date, slot: str, id_number: str | None, secret: bytes) -> dict:
+    person = None
+    if id_number:
+        try:
+            birth_date(id_number)
+        except ValueError as e:
+            raise Invalid("bad_id_number", "身份证号码无效，请核对", f"invalid ID number: {e}") from None
+        person = id_hash(secret, id_number)
+    with store.write(hall_id) as tx:
+        hall = tx.hall
+        s = _service(hall, service)
+        today = business_day(tx.now, hall.timezone, hall.day_boundary_hour)
+        if not today <= day <= date.fromordinal(today.toordinal() + BOOK_AHEAD_DAYS):
+            raise Invalid("bad_day", f"只能预约今天起 {BOOK_AHEAD_DAYS} 天内", f"book within {BOOK_AHEAD_DAYS} days from today")
+        valid = [f"{t:%H:%M}" for t in slot_starts(hall.appointments, hall.schedules[s.schedule], day)]
+        if slot not in valid:
+            raise Invalid("bad_slot", "该时段不可预约", "no such slot that day")
+        opens, closes = appointment_window(hall, day, slot)
+        if closes < tx.now:
+            raise Conflict("slot_past", "该时段已过", "that slot has passed")
+        if tx.slot_bookings(service, day).get(slot, 0) >= hall.appointments.capacity:
+            raise Conflict("slot_full", "该时段已约满", "that slot is full")
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        while tx.appointment(code) is not None:
+            code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        tx.add_appointment(code=code, service=service, day=day, slot=slot, state="booked", id_hash=person)
+        tx.emit("appointment.booked", CITIZEN, {"code": code, "service": service, "day": day.isoformat(), "slot": slot})
+        return {
+            "code": code,
+            "service": service,
+            "service_name": s.name,
+            "day": day.isoformat(),
+            "slot": slot,
+            "check_in_from": local_time(opens, hall.timezone).isoformat(),
+            "check_in_until": local_time(closes, hall.timezone).isoformat(),
+            "state": "booked",
+        }
+
+
+def _view(hall: Hall, row) -> dict:
+    opens, closes = appointment_window(hall, row.day, row.slot)
+    return {
+        "code": row.code,
+        "service": row.service,
+        "service_name": hall.service(row.service).name,
+        "day": row.day.isoformat(),
+        "slot": row.slot,
+        "check_in_from": local_time(opens, hall.timezone).isoformat(),
+        "check_in_until": local_time(closes, hall.timezone).isoformat(),
+        "state": row.state,
+    }
+
+
+def lookup(store: Store, hall_id: str, code: str) -> dict:
+    with store.read(hall_id) as r:
+        row = r.appointment(code.upper())
+        if row is None:
+            raise NotFound("appointment_not_found", "预约码无效", "no such appointment")
+        return _view(r.hall, row)
+
+
+def cancel(store: Store, hall_id: str, code: str) -> dict:
+    with store.write(hall_id) as tx:
+        row = tx.appointment(code.upper())
+        if row is None:
+            raise NotFound("appointment_not_found", "预约码无效", "no such appointment")
+        if row.state != "booked":
+            raise Conflict("appointment_not_cancellable", "该预约已取号或已取消", "already checked in or cancelled")
+        tx.save_appointment(row.code, state="cancelled")
+        tx.emit("appointment.cancelled", CITIZEN, {"code": row.code, "service": row.service})
+        return _view(tx.hall, tx.appointment(row.code))

@@ -1,0 +1,116 @@
+"""After the window: ratings, re-activating a missed ticket, cancelling, expiring old tickets."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..domain.calendar import business_day
+from ..domain.tickets import OPEN_STATES, Ticket
+from ..errors import NotFound
+from ..store.store import Store
+from .principal import CITIZEN, SYSTEM, Principal
+from .queue_view import QueueView
+from .views import ticket_view
+
+
+def _by_token(store: Store, token: str) -> tuple[str, int]:
+    found = store.locate_ticket(token) if 8 <= len(token) <= 64 else None
+    if found is None:
+        raise NotFound("ticket_not_found", "没有这张票", "no such ticket")
+    return found
+
+
+def status(store: Store, token: str) -> dict:
+    hall_id, ticket_id = _by_token(store, token)
+    with store.read(hall_id) as r:
+        tk = r.ticket(ticket_id)
+        assert tk is not None
+        return ticket_view(tk, r.hall, QueueView.load(r, store.clock.now())) | {"hall": hall_id, "hall_name": r.hall.name}
+
+
+def rate(store: Store, token: str, score: int, matter: int | None) -> dict:
+    hall_id, ticket_id = _by_token(store, token)
+    with store.write(hall_id) as tx:
+        tk = tx.ticket(ticket_id)
+        assert tk is not None
+        index = tk.rate(score, matter)
+        m = tk.matters[index]
+        tx.save_ticket(tk)
+        tx.add_rating(ticket_id=tk.id, matter=index, service=m.service, window=m.window, clerk=m.clerk, score=score)
+        tx.emit(
+            "rating.submitted",
+            CITIZEN,
+            {"id": tk.id, "number": tk.number, "matter": index, "service": m.service, "window": m.window,
+             "clerk": m.clerk, "score": score},
+        )
+        return {"number": tk.number, "matter": index, "score": score}
+
+
+def _ticket_today(tx, number: str) -> Ticket:
+    day = business_day(tx.now, tx.hall.timezone, tx.hall.day_boundary_hour)
+    tk = tx.ticket_by_number(day, number)
+    if tk is None:
+        raise NotFound("ticket_not_found", f"今日没有 {number.upper()} 号", f"no ticket {number} today")
+    return tk
+
+
+def reactivate(store: Store, hall_id: str, number: str, who: Principal) -> dict:
+    """A missed ticket goes back into its queue behind `reactivate_behind` people."""
+    with store.write(hall_id) as tx:
+        tk = _ticket_today(tx, number)
+        queue = QueueView.load(tx, tx.now)
+        ahead = queue.order.get(tk.service, [])
+        behind = tx.hall.calling.reactivate_behind
+        if len(ahead) > behind:
+            anchor = tx.ticket(ahead[behind - 1]) if behind > 0 else None
+            place = anchor.queued_at + timedelta(milliseconds=1) if anchor else tx.now
+        else:
+            place = tx.now
+        tk.reactivate(tx.now, tx.hall.calling.reactivate_minutes, place)
+        tx.save_ticket(tk)
+        tx.emit("ticket.reactivated", who.actor(), {"id": tk.id, "number": tk.number, "service": tk.service})
+        queue = QueueView.load(tx, tx.now)
+        tx.emit("queue.stats", who.actor(), queue.stats([tk.service]))
+        return ticket_view(tk, tx.hall, queue)
+
+
+def cancel(store: Store, hall_id: str, ticket_id: int, who: Principal | None) -> dict:
+    with store.write(hall_id) as tx:
+        tk = tx.ticket(ticket_id)
+        assert tk is not None
+        tk.cancel()
+        tx.save_ticket(tk)
+        actor = who.actor() if who else CITIZEN
+        tx.emit("ticket.cancelled", actor, {"id": tk.id, "number": tk.number, "service": tk.service})
+        tx.emit("queue.stats", actor, QueueView.load(tx, tx.now).stats([tk.service]))
+        return ticket_view(tk, tx.hall, None)
+
+
+def cancel_number(store: Store, hall_id: str, number: str, who: Principal) -> dict:
+    with store.read(hall_id) as r:
+        day = business_day(store.clock.now(), r.hall.timezone, r.hall.day_boundary_hour)
+        tk = r.ticket_by_number(day, number)
+    if tk is None:
+        raise NotFound("ticket_not_found", f"今日没有 {number.upper()} 号", f"no ticket {number} today")
+    return cancel(store, hall_id, tk.id, who)
+
+
+def cancel_by_token(store: Store, token: str) -> dict:
+    hall_id, ticket_id = _by_token(store, token)
+    return cancel(store, hall_id, ticket_id, None)
+
+
+def expire_past_days(store: Store, hall_id: str) -> int:
+    """Tickets of an earlier business day that are still open end as expired (day boundary)."""
+    with store.write(hall_id) as tx:
+        today = business_day(tx.now, tx.hall.timezone, tx.hall.day_boundary_hour)
+        stale = [tk for tk in tx.in_states(OPEN_STATES) if tk.day < today]
+        for tk in stale:
+            tk.expire()
+            tx.save_ticket(tk)
+            tx.emit("ticket.expired", SYSTEM, {"id": tk.id, "number": tk.number, "service": tk.service})
+        for number, row in tx.windows().items():
+            if row.ticket_id is not None and any(tk.id == row.ticket_id for tk in stale):
+                tx.save_window(number, ticket_id=None)
+        if stale:
+            tx.emit("queue.stats", SYSTEM, QueueView.load(tx, tx.now).stats())
+        return len(stale)

@@ -1,0 +1,210 @@
+"""Read-only views: services with waits, guides, the board, a window's queue, the day's figures."""
+from __future__ import annotations
+
+from datetime import date
+from statistics import mean
+
+from ..domain.calendar import business_day, local_time
+from ..domain.hall import Hall
+from ..domain.tickets import RATING_NAMES, State
+from ..errors import NotFound
+from ..store.repository import Reader
+from ..store.store import Store
+from .queue_view import QueueView
+from .views import ticket_view
+
+RECENT_CALLS = 8
+
+
+def _today(hall: Hall, store: Store) -> date:
+    return business_day(store.clock.now(), hall.timezone, hall.day_boundary_hour)
+
+
+def hall_info(store: Store, hall_id: str) -> dict:
+    with store.read(hall_id) as r:
+        h = r.hall
+        return {
+            "id": h.id,
+            "name": h.name,
+            "name_en": h.name_en,
+            "timezone": h.timezone,
+            "notice": h.notice,
+            "floors": [f.model_dump() for f in h.floors],
+            "departments": [d.model_dump() for d in h.departments],
+            "topics": [t.model_dump() for t in h.topics],
+            "windows": [w.model_dump() for w in h.windows],
+            "priority_classes": [c.model_dump() for c in h.priority_classes],
+            "now": local_time(store.clock.now(), h.timezone).isoformat(),
+        }
+
+
+def services(store: Store, hall_id: str) -> list[dict]:
+    with store.read(hall_id) as r:
+        now = store.clock.now()
+        hall = r.hall
+        local = local_time(now, hall.timezone)
+        queue = QueueView.load(r, now)
+        issued = r.issued_today(_today(hall, store))
+        out = []
+        for s in hall.services:
+            remaining = None if s.daily_cap is None else max(0, s.daily_cap - issued.get(s.code, 0))
+            out.append({
+                "code": s.code,
+                "prefix": s.prefix,
+                "name": s.name,
+                "name_en": s.name_en,
+                "department": s.department,
+                "floor": s.floor,
+                "area": s.guide.area,
+                "keywords": s.keywords,
+                "open": hall.service_open(s.code, local),
+                "hours_today": hall.hours_today(s.code, local),
+                "waiting": queue.waiting(s.code),
+                "eta_seconds": queue.eta(s.code, queue.waiting(s.code)),
+                "windows_open": queue.open_windows.get(s.code, 0),
+                "daily_cap": s.daily_cap,
+                "remaining_today": remaining,
+                "appointments": s.appointments,
+                "id_card_required": s.id_card_required,
+            })
+        return out
+
+
+def guide(store: Store, hall_id: str, code: str) -> dict:
+    with store.read(hall_id) as r:
+        try:
+            s = r.hall.service(code)
+        except KeyError:
+            raise NotFound("service_not_found", f"没有事项 {code}", f"no service {code!r}") from None
+        windows = [w.number for w in r.hall.windows_for(code)]
+        return {"code": s.code, "name": s.name, "name_en": s.name_en, "floor": s.floor, "windows": windows,
+                "department": s.department} | s.guide.model_dump(mode="json")
+
+
+def _windows(r: Reader) -> list[dict]:
+    names = r.staff()
+    rows = r.windows()
+    out = []
+    for w in r.hall.windows:
+        row = rows.get(w.number)
+        if row is None:
+            continue
+        current = r.ticket(row.ticket_id) if row.ticket_id else None
+        clerk = names.get(row.clerk_id)
+        out.append({
+            "number": w.number,
+            "floor": w.floor,
+            "area": w.area,
+            "services": list(w.services),
+            "state": row.state,
+            "pause_reason": row.pause_reason,
+            "clerk": clerk.display_name if clerk else None,
+            "staff_no": clerk.staff_no if clerk else None,
+            "ticket": current.number if current else None,
+            "ticket_state": current.state.value if current else None,
+            "since": row.state_since.isoformat() if row.state_since else None,
+        })
+    return out
+
+
+def board(store: Store, hall_id: str) -> dict:
+    with store.read(hall_id) as r:
+        now = store.clock.now()
+        last = r.last_seq()
+        recent = [e for e in r.events_after(max(0, last - 2000)) if e.type in ("ticket.called", "ticket.recalled")]
+        calls = [{"number": e.data["number"], "window": e.data["window"], "service": e.data["service"],
+                  "text": e.data["text"], "ts": e.ts.isoformat(), "seq": e.seq} for e in recent[-RECENT_CALLS:]][::-1]
+        queue = QueueView.load(r, now)
+        return {
+            "hall": hall_id,
+            "name": r.hall.name,
+            "name_en": r.hall.name_en,
+            "notice": r.hall.notice,
+            "now": local_time(now, r.hall.timezone).isoformat(),
+            "seq": last,
+            "calls": calls,
+            "services": [{"code": s.code, "name": s.name, "name_en": s.name_en, "prefix": s.prefix, "floor": s.floor}
+                         | queue.stats([s.code])[s.code] for s in r.hall.services],
+            "windows": _windows(r),
+        }
+
+
+def window_detail(store: Store, hall_id: str, number: int) -> dict:
+    """What the clerk console shows: the window, its current ticket (masked name) and its queue."""
+    with store.read(hall_id) as r:
+        try:
+            w = r.hall.window(number)
+        except KeyError:
+            raise NotFound("window_not_found", f"没有 {number} 号窗口", f"no window {number}") from None
+        now = store.clock.now()
+        queue = QueueView.load(r, now)
+        row = r.window(number)
+        current = r.ticket(row.ticket_id) if row.ticket_id else None
+        waiting = []
+        for tk in sorted(r.waiting(w.services), key=lambda tk: (queue.position(tk)[0] or 0, tk.id or 0)):
+            waiting.append({"number": tk.number, "service": tk.service, "klass": tk.klass, "front": tk.front,
+                            "waited_seconds": int((now - tk.queued_at).total_seconds()), "position": queue.position(tk)[0]})
+        info = next(x for x in _windows(r) if x["number"] == number)
+        return info | {
+            "priority_streak": row.priority_streak,
+            "current": ticket_view(current, r.hall, None) | {"masked_name": current.masked_name} if current else None,
+            "queue": waiting,
+        }
+
+
+def lookup_ticket(store: Store, hall_id: str, number: str) -> dict:
+    with store.read(hall_id) as r:
+        tk = r.ticket_by_number(_today(r.hall, store), number)
+        if tk is None:
+            raise NotFound("ticket_not_found", f"今日没有 {number.upper()} 号", f"no ticket {number} today")
+        return ticket_view(tk, r.hall, QueueView.load(r, store.clock.now())) | {"masked_name": tk.masked_name}
+
+
+def events(store: Store, hall_id: str, since: int, limit: int) -> dict:
+    with store.read(hall_id) as r:
+        evs = r.events_after(since, limit)
+        return {"last_seq": r.last_seq(), "events": [e.to_dict() for e in evs]}
+
+
+def stats(store: Store, hall_id: str, day: date | None) -> dict:
+    """The day's figures per service, from the tickets' matters (a report's quick view)."""
+    with store.read(hall_id) as r:
+        hall = r.hall
+        day = day or _today(hall, store)
+        per: dict[str, dict] = {s.code: {"issued": 0, "done": 0, "unresolved": 0, "no_show": 0, "cancelled": 0,
+                                         "waiting": 0, "waits": [], "services": []} for s in hall.services}
+        for tk in r.tickets_of_day(day):
+            if tk.matters[0].service in per:
+                per[tk.matters[0].service]["issued"] += 1
+            for m in tk.matters:
+                p = per.get(m.service)
+                if p is None:
+                    continue
+                if m.state.value in p and m.state is not State.waiting:
+                    p[m.state.value] += 1
+                if m.state is State.waiting:
+                    p["waiting"] += 1
+                if m.called_at and m.queued_at:
+                    p["waits"].append((m.called_at - m.queued_at).total_seconds())
+                if m.finished_at and m.started_at and m.state in (State.done, State.unresolved):
+                    p["services"].append((m.finished_at - m.started_at).total_seconds())
+        ratings = {code: 0 for code in RATING_NAMES}
+        for score in r.rating_scores(day):
+            ratings[score] += 1
+        services_out = []
+        for code, p in per.items():
+            waits, serv = p.pop("waits"), p.pop("services")
+            services_out.append({"service": code, "name": hall.service(code).name} | p | {
+                "avg_wait_seconds": round(mean(waits)) if waits else None,
+                "avg_service_seconds": round(mean(serv)) if serv else None,
+            })
+        total_ratings = sum(ratings.values())
+        satisfied = ratings[4] + ratings[3]
+        return {
+            "hall": hall_id,
+            "day": day.isoformat(),
+            "services": services_out,
+            "totals": {k: sum(s[k] for s in services_out) for k in ("issued", "done", "unresolved", "no_show", "cancelled", "waiting")},
+            "ratings": {RATING_NAMES[k]: v for k, v in ratings.items()},
+            "satisfaction_rate": round(satisfied / total_ratings, 4) if total_ratings else None,
+        }

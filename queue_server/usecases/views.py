@@ -1,0 +1,44 @@
+"""How a ticket is shown to the citizen who holds it (and to kiosks and guides)."""
+from __future__ import annotations
+
+from ..domain.hall import Hall
+from ..domain.tickets import STATE_NAMES, Ticket
+from .queue_view import QueueView
+
+
+def matter_view(hall: Hall, m) -> dict:
+    s = hall.service(m.service)
+    return {
+        "service": m.service,
+        "name": s.name,
+        "name_en": s.name_en,
+        "state": m.state.value,
+        "window": m.window,
+        "reason": m.reason,
+        "rating": m.rating,
+    }
+
+
+def ticket_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> dict:
+    position, eta = queue.position(tk) if queue else (None, None)
+    service = hall.service(tk.service)
+    return {
+        "id": tk.id,
+        "number": tk.number,
+        "day": tk.day.isoformat(),
+        "services": tk.services(),
+        "matters": [matter_view(hall, m) for m in tk.matters],
+        "current": tk.current,
+        "service": tk.service,
+        "service_name": service.name,
+        "area": service.guide.area,
+        "floor": service.floor,
+        "klass": tk.klass,
+        "state": tk.state.value,
+        "state_name": STATE_NAMES[tk.state],
+        "position": position,
+        "eta_seconds": eta,
+        "window": tk.window,
+        "issued_at": tk.issued_at.isoformat(),
+        "token": tk.token,
+    }

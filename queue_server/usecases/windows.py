@@ -1,0 +1,233 @@
+"""What a window clerk does: sign in (open), pause, close, call, recall, serve, finish, transfer."""
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain import policy
+from ..domain.calendar import business_day
+from ..domain.eta import update_average
+from ..domain.tickets import FinishResult, State, Ticket
+from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..store.repository import HallTx
+from ..store.store import Store
+from . import announce
+from .principal import Principal
+from .queue_view import QueueView, candidate, rules_of
+from .views import ticket_view
+
+ACTIONS = ("open", "pause", "close", "call-next", "call", "recall", "start", "finish", "no-show", "transfer")
+
+
+def act(store: Store, hall_id: str, number: int, action: str, who: Principal, body: dict[str, Any]) -> dict:
+    if action not in ACTIONS:
+        raise NotFound("unknown_action", f"没有操作 {action}", f"no window action {action!r}")
+    if not who.is_user or who.role not in ("clerk", "manager", "admin"):
+        raise Forbidden("clerk_only", "仅窗口工作人员可操作", "only a window clerk may do this")
+    with store.write(hall_id) as tx:
+        try:
+            tx.hall.window(number)
+        except KeyError:
+            raise NotFound("window_not_found", f"没有 {number} 号窗口", f"no window {number}") from None
+        row = tx.window(number)
+        if action == "open":
+            return _open(tx, number, row, who)
+        if row.clerk_id != who.user_id:
+            raise Forbidden("not_your_window", f"您未登录 {number} 号窗口", f"you are not signed in at window {number}")
+        handler = _HANDLERS[action]
+        return handler(tx, number, row, who, body)
+
+
+# -- window state -------------------------------------------------------------------------
+def _window_event(tx: HallTx, number: int, who: Principal, state: str, reason: str | None) -> None:
+    tx.emit(
+        "window.state",
+        who.actor(),
+        {"window": number, "state": state, "reason": reason, "clerk": who.name, "staff_no": who.staff_no},
+    )
+
+
+def _open(tx: HallTx, number: int, row, who: Principal) -> dict:
+    if row.clerk_id not in (None, who.user_id) and row.state != "closed":
+        raise Conflict("window_taken", f"{number} 号窗口已有人登录", f"window {number} is staffed by someone else")
+    elsewhere = tx.window_of_clerk(who.user_id) if who.user_id is not None else None
+    if elsewhere is not None and (elsewhere.hall, elsewhere.number) != (tx.hall_id, number):
+        raise Conflict(
+            "clerk_elsewhere", f"您已登录 {elsewhere.number} 号窗口，请先关闭", f"you are signed in at window {elsewhere.number}"
+        )
+    tx.save_window(number, state="open", pause_reason=None, clerk_id=who.user_id, state_since=tx.now)
+    _window_event(tx, number, who, "open", None)
+    return _window_result(tx, number)
+
+
+def _pause(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+    reason = (body.get("reason") or "").strip() or "暂停服务"
+    tx.save_window(number, state="paused", pause_reason=reason[:200], state_since=tx.now)
+    _window_event(tx, number, who, "paused", reason[:200])
+    return _window_result(tx, number)
+
+
+def _close(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+    if row.ticket_id is not None:
+        raise Conflict("ticket_in_progress", "请先办结当前号码", "finish the current ticket first")
+    tx.save_window(number, state="closed", pause_reason=None, clerk_id=None, priority_streak=0, state_since=tx.now)
+    _window_event(tx, number, who, "closed", None)
+    return _window_result(tx, number)
+
+
+def _window_result(tx: HallTx, number: int, tk: Ticket | None = None) -> dict:
+    row = tx.window(number)
+    current = tk if tk is not None else (tx.ticket(row.ticket_id) if row.ticket_id else None)
+    return {
+        "window": number,
+        "state": row.state,
+        "pause_reason": row.pause_reason,
+        "ticket": ticket_view(current, tx.hall, None) | {"masked_name": current.masked_name} if current else None,
+    }
+
+
+# -- calling ------------------------------------------------------------------------------
+def _require_free(tx: HallTx, number: int, row) -> None:
+    if row.state != "open":
+        raise Conflict("window_not_open", f"{number} 号窗口未开启", f"window {number} is not open")
+    if row.ticket_id is not None:
+        # Also what makes a double click on "call next" harmless: the second click finds a ticket.
+        raise Conflict("ticket_in_progress", "请先办结当前号码", "finish the current ticket first")
+
+
+def _call(tx: HallTx, number: int, who: Principal, tk: Ticket, streak: int) -> dict:
+    tk.call(number, who.username, tx.now)
+    tx.save_ticket(tk)
+    tx.save_window(number, ticket_id=tk.id, priority_streak=streak, last_call_at=tx.now)
+    tx.emit("ticket.called", who.actor(), _call_data(tx, tk, number, recall=0))
+    tx.emit("queue.stats", who.actor(), QueueView.load(tx, tx.now).stats([tk.service]))
+    return _window_result(tx, number, tk)
+
+
+def _call_data(tx: HallTx, tk: Ticket, number: int, recall: int) -> dict:
+    return {
+        "id": tk.id,
+        "number": tk.number,
+        "service": tk.service,
+        "window": number,
+        "floor": tx.hall.window(number).floor,
+        "recall": recall,
+        "text": announce.call_text(tk.number, number),
+        "speech": announce.speech_text(tk.number, number),
+        "audio_url": announce.audio_url(tx.hall_id, tk.number, number),
+    }
+
+
+def _call_next(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+    _require_free(tx, number, row)
+    weights = tx.hall.window(number).services
+    waiting = tx.waiting(weights)
+    choice = policy.choose(
+        [candidate(tk) for tk in waiting], weights, rules_of(tx.hall), tx.now, row.priority_streak
+    )
+    if choice is None:
+        raise Conflict("queue_empty", "当前没有等候的号码", "nobody is waiting for this window")
+    tk = next(tk for tk in waiting if tk.id == choice.ticket.id)
+    return _call(tx, number, who, tk, choice.priority_streak)
+
+
+def _call_number(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+    _require_free(tx, number, row)
+    tk = _ticket_by_number(tx, body.get("number"))
+    if tk.state is not State.waiting:
+        raise Conflict("not_waiting", f"{tk.number} 不在等候中", f"{tk.number} is not waiting")
+    if tk.service not in tx.hall.window(number).services:
+        raise Conflict("wrong_window", f"{tk.number} 不属于本窗口办理", f"window {number} does not serve {tk.service}")
+    return _call(tx, number, who, tk, row.priority_streak)
+
+
+def _ticket_by_number(tx: HallTx, raw: Any) -> Ticket:
+    if not isinstance(raw, str) or not raw.strip():
+        raise Invalid("number_required", "请输入号码", "a ticket number is required")
+    day = business_day(tx.now, tx.hall.timezone, tx.hall.day_boundary_hour)
+    tk = tx.ticket_by_number(day, raw.strip())
+    if tk is None:
+        raise NotFound("ticket_not_found", f"今日没有 {raw.strip().upper()} 号", f"no ticket {raw.strip()} today")
+    return tk
+
+
+def _current(tx: HallTx, number: int, row) -> Ticket:
+    tk = tx.ticket(row.ticket_id) if row.ticket_id else None
+    if tk is None:
+        raise Conflict("no_current_ticket", "当前没有正在办理的号码", "this window has no current ticket")
+    return tk
+
+
+def _recall(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+    tk = _current(tx, number, row)
+    tk.recall(tx.hall.calling.max_recalls)
+    tx.save_ticket(tk)
+    tx.emit("ticket.recalled", who.actor(), _call_data(tx, tk, number, recall=tk.recalls))
+    return _window_result(tx, number, tk)
+
+
+def _start(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+    tk = _current(tx, number, row)
+    tk.start(tx.now)
+    tx.save_ticket(tk)
+    tx.emit("ticket.serving", who.actor(), {"id": tk.id, "number": tk.number, "service": tk.service, "window": number})
+    return _window_result(tx, number, tk)
+
+
+def _release(tx: HallTx, number: int, tk: Ticket, who: Principal, event: str, data: dict) -> dict:
+    tx.save_ticket(tk)
+    tx.save_window(number, ticket_id=None)
+    tx.emit(event, who.actor(), {"id": tk.id, "number": tk.number, "window": number, "state": tk.state.value} | data)
+    tx.emit("queue.stats", who.actor(), QueueView.load(tx, tx.now).stats(sorted(set(tk.services()))))
+    return _window_result(tx, number) | {"released": ticket_view(tk, tx.hall, None)}
+
+
+def _finish(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+    tk = _current(tx, number, row)
+    try:
+        result = FinishResult(body.get("result", "done"))
+    except ValueError:
+        raise Invalid("bad_result", "办理结果须为 done 或 unresolved", "result must be done or unresolved") from None
+    reason = body.get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise Invalid("bad_reason", "原因须为文字", "reason must be text")
+    matter_index = tk.current
+    matter = tk.matter
+    tk.finish(result, reason, tx.now)
+    seconds = (matter.finished_at - matter.started_at).total_seconds()
+    average = update_average(tx.service_averages().get(matter.service), seconds)
+    tx.record_service_time(matter.service, seconds, average)
+    return _release(
+        tx, number, tk, who, "ticket.done",
+        {"service": matter.service, "matter": matter_index, "result": result.value, "reason": matter.reason,
+         "next_service": tk.service if tk.state is State.waiting else None, "service_seconds": seconds},
+    )
+
+
+def _no_show(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+    tk = _current(tx, number, row)
+    service = tk.service
+    tk.no_show(tx.now)
+    return _release(tx, number, tk, who, "ticket.no_show", {"service": service, "matter": tk.current})
+
+
+def _transfer(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+    tk = _current(tx, number, row)
+    target = body.get("service")
+    if not isinstance(target, str) or target not in {s.code for s in tx.hall.services}:
+        raise NotFound("service_not_found", f"没有事项 {target}", f"no service {target!r}")
+    source = tk.service
+    tk.transfer(target, tx.now)
+    return _release(tx, number, tk, who, "ticket.transferred", {"from": source, "service": target})
+
+
+_HANDLERS = {
+    "pause": _pause,
+    "close": _close,
+    "call-next": _call_next,
+    "call": _call_number,
+    "recall": _recall,
+    "start": _start,
+    "finish": _finish,
+    "no-show": _no_show,
+    "transfer": _transfer,
+}
