@@ -15,16 +15,26 @@ class Simulator:
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
+        self.endpoints: list[Endpoint] = []
 
     def handle(self, data: bytes) -> bytes:
         """Consume bytes from the host; return the bytes to send back."""
         raise NotImplementedError
 
     def start_pty(self) -> "PtyEndpoint":
-        return PtyEndpoint(self)
+        endpoint = PtyEndpoint(self)
+        self.endpoints.append(endpoint)
+        return endpoint
 
     def start_tcp(self, port: int = 0, host: str = "127.0.0.1") -> "TcpEndpoint":
-        return TcpEndpoint(self, host, port)
+        endpoint = TcpEndpoint(self, host, port)
+        self.endpoints.append(endpoint)
+        return endpoint
+
+    def stop(self) -> None:
+        """Stop every endpoint this simulator was started on."""
+        while self.endpoints:
+            self.endpoints.pop().stop()
 
     def _serve(self, data: bytes) -> bytes:
         with self.lock:

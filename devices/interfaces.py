@@ -1,0 +1,48 @@
+"""What the kiosk and the window software need from each kind of device. Another vendor's reader,
+pad or screen is one new module implementing one of these."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Protocol
+
+from devices.idcard.record import IdCard
+
+
+class IdReader(Protocol):
+    def card_present(self) -> bool: ...
+
+    def read_card(self) -> IdCard: ...
+
+    def close(self) -> None: ...
+
+
+RATING_LABELS = {4: "满意", 3: "基本满意", 2: "一般", 1: "不满意"}
+
+
+@dataclass(frozen=True)
+class PadEvent:
+    """A key pressed on a window's pad: a citizen's rating (1..4, 4 = 满意) or a clerk's key."""
+
+    address: int
+    kind: str  # "rating", "call", "recall", "evaluate"
+    rating: Optional[int] = None
+
+
+class RatingPad(Protocol):
+    address: int
+
+    def poll(self) -> Optional[PadEvent]:
+        """The next key pressed since the last poll, or None."""
+
+    def close(self) -> None: ...
+
+
+class LedScreen(Protocol):
+    address: int
+
+    def show(self, digits: str) -> None:
+        """Digits and spaces, right-aligned on the screen."""
+
+    def beep(self, times: int = 1) -> None: ...
+
+    def close(self) -> None: ...

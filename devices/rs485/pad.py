@@ -1,0 +1,28 @@
+"""Rating pad on the RS-485 bus. Polled with CMD 0x10; it answers CMD 0x11 with no data when no
+key was pressed, or one byte: a rating 1..4 or a clerk key."""
+from __future__ import annotations
+
+from typing import Optional
+
+from devices.errors import UnknownStatus
+from devices.interfaces import PadEvent
+from devices.rs485.bus import BusDevice
+
+POLL, REPORT = 0x10, 0x11
+KEYS = {0x0B: "evaluate", 0x0C: "call", 0x0D: "recall"}
+KEY_CODES = {kind: code for code, kind in KEYS.items()}
+
+
+class Rs485Pad(BusDevice):
+    kind = "pad"
+
+    def poll(self) -> Optional[PadEvent]:
+        reply = self._exchange(POLL, b"", REPORT)
+        if not reply.data:
+            return None
+        key = reply.data[0]
+        if 1 <= key <= 4:
+            return PadEvent(self.address, "rating", key)
+        if key in KEYS:
+            return PadEvent(self.address, KEYS[key])
+        raise UnknownStatus(f"pad at address {self.address} sent unknown key 0x{key:02x}")

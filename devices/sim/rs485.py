@@ -1,0 +1,81 @@
+"""Rating pads and LED screens sharing one simulated RS-485 bus."""
+from __future__ import annotations
+
+from collections import deque
+from typing import Optional, Union
+
+from devices.rs485.frame import Frame, FrameReader, encode
+from devices.rs485.led import ACK, BEEP, BLANK, SHOW
+from devices.rs485.pad import KEY_CODES, POLL, REPORT
+from devices.sim.endpoint import Simulator
+
+
+class PadSim:
+    def __init__(self) -> None:
+        self.pending: deque[int] = deque()
+        self.silent = False
+
+    def rate(self, score: int) -> None:
+        if not 1 <= score <= 4:
+            raise ValueError("ratings are 1..4")
+        self.pending.append(score)
+
+    def press(self, key: str) -> None:
+        """A clerk key: "call", "recall" or "evaluate"."""
+        self.pending.append(KEY_CODES[key])
+
+    def answer(self, frame: Frame) -> Optional[Frame]:
+        if frame.command != POLL:
+            return None
+        data = bytes([self.pending.popleft()]) if self.pending else b""
+        return Frame(frame.address, REPORT, data)
+
+
+class LedSim:
+    def __init__(self) -> None:
+        self.text = ""
+        self.beeps = 0
+        self.history: list[str] = []
+        self.silent = False
+
+    def answer(self, frame: Frame) -> Optional[Frame]:
+        if frame.command == SHOW and all(b <= 9 or b == BLANK for b in frame.data):
+            self.text = "".join(" " if b == BLANK else str(b) for b in frame.data)
+            self.history.append(self.text)
+        elif frame.command == BEEP and len(frame.data) == 1:
+            self.beeps += frame.data[0]
+        else:
+            return None
+        return Frame(frame.address, frame.command | ACK)
+
+
+Device = Union[PadSim, LedSim]
+
+
+class BusSim(Simulator):
+    """The wire: every frame reaches every device; only the addressed one answers."""
+
+    def __init__(self, devices: Optional[dict[int, Device]] = None):
+        super().__init__()
+        self.devices: dict[int, Device] = dict(devices or {})
+        self._reader = FrameReader()
+
+    def add_pad(self, address: int) -> PadSim:
+        pad = self.devices[address] = PadSim()
+        return pad
+
+    def add_led(self, address: int) -> LedSim:
+        led = self.devices[address] = LedSim()
+        return led
+
+    def handle(self, data: bytes) -> bytes:
+        self._reader.feed(data)
+        reply = b""
+        while (frame := self._reader.next_frame()) is not None:
+            device = self.devices.get(frame.address)
+            if device is None or device.silent:
+                continue
+            answer = device.answer(frame)
+            if answer is not None:
+                reply += encode(answer)
+        return reply
