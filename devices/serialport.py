@@ -11,6 +11,15 @@ import serial
 
 from devices.errors import DeviceUnavailable
 
+try:
+    import termios
+
+    # pyserial lets termios.error (not an OSError) escape from flush and buffer resets on a
+    # vanished port.
+    IO_ERRORS: tuple[type[BaseException], ...] = (OSError, termios.error)
+except ImportError:  # Windows
+    IO_ERRORS = (OSError,)
+
 
 class SerialPort:
     def __init__(self, url: str, label: str, hint: str, **settings: Any):
@@ -28,7 +37,7 @@ class SerialPort:
         if self._port is None:
             try:
                 self._port = serial.serial_for_url(self.url, **self.settings)
-            except (OSError, ValueError) as exc:
+            except (*IO_ERRORS, ValueError) as exc:
                 raise self._unavailable(exc) from exc
         return self._port
 
@@ -37,7 +46,7 @@ class SerialPort:
             port = self.open()
             port.reset_input_buffer()  # a late answer to an earlier request must not be taken for this one's
             port.write(data)
-        except OSError as exc:
+        except IO_ERRORS as exc:
             self.close()
             raise self._unavailable(exc) from exc
 
@@ -47,7 +56,7 @@ class SerialPort:
             port = self.open()
             port.timeout = max(0.0, deadline - time.monotonic())
             return port.read(size)
-        except OSError as exc:
+        except IO_ERRORS as exc:
             self.close()
             raise self._unavailable(exc) from exc
 
@@ -56,5 +65,5 @@ class SerialPort:
             port, self._port = self._port, None
             try:
                 port.close()
-            except OSError:
+            except IO_ERRORS:
                 pass  # already gone

@@ -10,6 +10,7 @@ from escpos.escpos import Escpos
 from escpos.exceptions import Error as EscposError
 
 from devices.errors import DeviceUnavailable
+from devices.serialport import IO_ERRORS
 
 
 class Link:
@@ -30,7 +31,7 @@ class Link:
         try:
             self.printer.open()
             self._configure()
-        except (OSError, EscposError, RuntimeError) as exc:
+        except (*IO_ERRORS, EscposError, RuntimeError) as exc:
             # RuntimeError: python-escpos's way of saying an optional library (pyusb) is missing.
             raise self._unavailable(exc) from exc
         self.is_open = True
@@ -40,15 +41,17 @@ class Link:
             self.is_open = False
             try:
                 self.printer.close()
-            except (OSError, EscposError):
-                pass  # the device is already gone; closing is best effort
+            except (*IO_ERRORS, EscposError):
+                # The device is already gone; mark it closed so python-escpos does not try again
+                # (and fail noisily) when the object is collected.
+                self.printer.device = False
 
     def write(self, data: bytes) -> None:
         self.open()
         try:
             self.printer._raw(data)
             self._drain()
-        except (OSError, EscposError) as exc:
+        except (*IO_ERRORS, EscposError) as exc:
             self.close()
             raise self._unavailable(exc) from exc
 
@@ -59,7 +62,7 @@ class Link:
             self._discard_input()
             self.printer._raw(request)
             return self._read_byte(timeout)
-        except (OSError, EscposError) as exc:
+        except (*IO_ERRORS, EscposError) as exc:
             self.close()
             raise self._unavailable(exc) from exc
 
