@@ -239,7 +239,7 @@ class Ticket:
     # -- ratings --------------------------------------------------------------------------
     def rate(self, score: int, matter_index: int | None) -> int:
         """一事一评: one rating per finished matter. Returns the index of the matter rated."""
-        if not 1 <= score <= 4:
+        if type(score) is not int or not 1 <= score <= 4:  # whole points only: True or 2.5 is no score
             raise _refuse("bad_score", "评价须为 1 至 4", "score must be 1..4")
         finished = [i for i, m in enumerate(self.matters) if m.state in (State.done, State.unresolved)]
         if matter_index is None:
