@@ -58,6 +58,7 @@ class BusSim(Simulator):
     def __init__(self, devices: Optional[dict[int, Device]] = None):
         super().__init__()
         self.devices: dict[int, Device] = dict(devices or {})
+        self.noise = False  # spoil each reply's checksum, as a bad termination resistor would
         self._reader = FrameReader()
 
     def add_pad(self, address: int) -> PadSim:
@@ -77,5 +78,6 @@ class BusSim(Simulator):
                 continue
             answer = device.answer(frame)
             if answer is not None:
-                reply += encode(answer)
+                raw = encode(answer)
+                reply += raw[:-2] + bytes([raw[-2] ^ 0x5A]) + raw[-1:] if self.noise else raw
         return reply
