@@ -18,9 +18,6 @@ class DeviceStateChange:
     detail: str = ""
     at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
-    def as_event_data(self) -> dict:
-        return {"device": self.device, "state": self.state, "detail": self.detail}
-
 
 StateListener = Callable[[DeviceStateChange], None]
 

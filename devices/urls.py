@@ -57,10 +57,3 @@ def parse_url(raw: str, what: str, schemes: tuple[str, ...]) -> DeviceUrl:
         raise BadDeviceUrl(f"{what} URL {raw!r}: unknown scheme {parts.scheme!r}; use one of {', '.join(schemes)}")
     return DeviceUrl(raw, parts.scheme, parts.netloc, parts.path, dict(parse_qsl(parts.query)))
 
-
-def bool_param(text: str) -> bool:
-    if text.lower() in ("1", "true", "yes", "on"):
-        return True
-    if text.lower() in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(text)

@@ -20,7 +20,6 @@ READ_BASE = (0x30, 0x01)
 
 # SW3 values defined by GA 467.
 OK = 0x90
-NO_CONTENT = 0x91
 CARD_FOUND = 0x9F
 STATUS_TEXT = {
     0x90: "operation succeeded",

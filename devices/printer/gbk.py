@@ -29,14 +29,9 @@ def encode_gbk(text: str) -> bytes:
     return text.encode("gbk", errors=_ERRORS)
 
 
-def missing_characters(text: str) -> list[str]:
-    """The characters `encode_gbk` would replace, so callers can log them."""
-    return [ch for ch in text if encode_gbk(ch) == MISSING.encode("gbk") and ch != MISSING]
-
-
 def char_width(ch: str) -> int:
     """Printed width in half-width columns: the printer decides by byte count, so we do too."""
-    return 1 if ch in "\t" else len(encode_gbk(ch))
+    return len(encode_gbk(ch))
 
 
 def text_width(text: str) -> int:

@@ -71,7 +71,8 @@ def render(ticket: Ticket, profile: PrinterProfile = DEFAULT_PROFILE) -> bytes:
     job.rule()
     job.text("办理事项：")
     for index, matter in enumerate(ticket.matters, start=1):
-        job.text(f"  {index}. {matter}", indent=5)
+        bullet = f"  {index}. "
+        job.text(bullet + matter, indent=len(bullet))
     job.labelled("前面等候", f"{ticket.ahead} 人")
     eta = "正在计算" if ticket.eta_minutes is None else f"约 {ticket.eta_minutes} 分钟"
     job.labelled("预计等候", eta)

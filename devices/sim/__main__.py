@@ -14,6 +14,7 @@ import sys
 import threading
 from pathlib import Path
 
+from devices.interfaces import RATING_LABELS
 from devices.sim.endpoint import Simulator
 from devices.sim.idcard import CARDS_FILE, FAULTS, IdCardSim, load_cards
 from devices.sim.printer import STATES, PrinterSim
@@ -75,7 +76,7 @@ def _command(sim: Simulator, line: str) -> str:
         address, pad = next(((a, d) for a, d in pads if str(a) == arg), pads[0] if pads else (None, None))
         if pad is not None and word in ("1", "2", "3", "4"):
             pad.rate(int(word))
-            return f"pad {address}: rating {word}"
+            return f"pad {address}: rating {word} ({RATING_LABELS[int(word)]})"
         if pad is not None and word in ("call", "recall", "evaluate"):
             pad.press(word)
             return f"pad {address}: {word}"

@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 
 from devices import (
-    BadIdNumber, CardExpired, CardRemoved, CardWatcher, ChecksumError, DeviceTimeout, FrameLengthError,
+    BadIdNumber, CardExpired, CardRemoved, CardWatcher, ChecksumError, DeviceTimeout, DeviceUnavailable,
+    FrameLengthError,
     NoCard, UnknownStatus, open_id_reader,
 )
 from devices.idcard import gb11643
@@ -243,3 +244,22 @@ def test_shipped_cards_are_valid_and_cover_the_cases():
 ])
 def test_gb11643_check_character(number, valid):
     assert gb11643.is_valid(number) is valid
+
+
+def test_reader_comes_back_after_the_bridge_restarts(pty_available):
+    simulator = IdCardSim()
+    port = simulator.start_tcp().port
+    events = []
+    reader = open_id_reader(f"sam+socket://127.0.0.1:{port}?timeout=0.3", on_state=events.append)
+    try:
+        assert not reader.card_present()
+        simulator.stop()
+        with pytest.raises((DeviceUnavailable, DeviceTimeout)):
+            reader.card_present()
+        simulator.start_tcp(port)
+        simulator.place(0)
+        assert reader.card_present()
+        assert [e.state for e in events] == ["ok", "unreachable", "ok"]
+    finally:
+        reader.close()
+        simulator.stop()

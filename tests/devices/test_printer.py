@@ -163,3 +163,21 @@ def test_bad_urls_are_refused_clearly(url):
     with pytest.raises(BadDeviceUrl) as raised:
         open_printer(url)
     assert url in str(raised.value)
+
+
+def test_network_printer_comes_back_after_a_restart(pty_available):
+    simulator = PrinterSim()
+    port = simulator.start_tcp().port
+    events = []
+    printer = open_printer(f"escpos+tcp://127.0.0.1:{port}?status_timeout=0.3", on_state=events.append)
+    try:
+        assert printer.status().state is PrinterState.OK
+        simulator.stop()
+        assert printer.status().state is PrinterState.UNREACHABLE
+        assert printer.status().state is PrinterState.UNREACHABLE  # reconnecting is refused meanwhile
+        simulator.start_tcp(port)
+        assert printer.status().state is PrinterState.OK
+        assert [e.state for e in events] == ["ok", "unreachable", "ok"]
+    finally:
+        printer.close()
+        simulator.stop()

@@ -69,7 +69,7 @@ def test_pad_sim_sends_typed_ratings(run_sim):
     process, path = run_sim("pad", "--pty", "--addr", "3", "--led", "4")
     pad = open_pad(f"rs485+serial://{path}?addr=3")
     try:
-        assert say(process, "2") == "pad 3: rating 2"
+        assert say(process, "2") == "pad 3: rating 2 (一般)"
         assert pad.poll() == PadEvent(3, "rating", 2)
     finally:
         pad.close()
