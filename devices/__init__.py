@@ -10,7 +10,9 @@ so the kiosk runs without hardware; the simulator is then at `device.simulator`.
 from __future__ import annotations
 
 from datetime import date
-from typing import Callable, Optional, Union
+from typing import TYPE_CHECKING, Callable, Optional, Union
+
+from escpos import printer as escpos_printer
 
 from devices.errors import (
     BadBirthDate, BadDeviceUrl, BadIdNumber, CardError, CardExpired, CardNotYetValid, CardRemoved,
@@ -24,11 +26,18 @@ from devices.idcard.watch import CardWatcher
 from devices.idcard.wedge import WedgeReader
 from devices.interfaces import RATING_LABELS, IdReader, LedScreen, PadEvent, RatingPad
 from devices.printer import PROFILES, Checklist, Printer, PrinterState, PrinterStatus, Ticket, render, render_checklist
+from devices.printer.link import Link, OneWayLink, SerialLink, TcpLink, UsbLink
 from devices.rs485 import bus as rs485_bus
+from devices.rs485.bus import Bus
 from devices.rs485.led import Rs485Led
 from devices.rs485.pad import Rs485Pad
 from devices.serialport import SerialPort
 from devices.urls import DeviceUrl, parse_url
+
+if TYPE_CHECKING:
+    from devices.sim.rs485 import BusSim
+
+# The simulators are imported only when a sim:// URL asks for one.
 
 PRINTER_SCHEMES = ("escpos+usb", "escpos+serial", "escpos+tcp", "escpos+file", "escpos+dummy", "sim")
 READER_SCHEMES = ("sam+serial", "sam+socket", "sam+rfc2217", "sam+loop", "wedge", "sim")
@@ -38,11 +47,6 @@ BUS_SCHEMES = ("rs485+serial", "rs485+socket", "rs485+rfc2217", "rs485+loop", "s
 def open_printer(url: str, *, name: str = "printer", on_state: Optional[StateListener] = None) -> Printer:
     """Query parameters: profile=58mm|80mm (default 80mm), status_timeout (s), and per transport
     baudrate/timeout (serial), timeout (tcp), in_ep/out_ep (usb); sim:// takes state=."""
-    from escpos import printer as escpos_printer
-
-    from devices.printer.link import Link, OneWayLink, SerialLink, TcpLink, UsbLink
-    from devices.sim.printer import PrinterSim
-
     parsed = parse_url(url, "printer", PRINTER_SCHEMES)
     profile_name = parsed.param("profile", str, "80mm")
     if profile_name not in PROFILES:
@@ -51,6 +55,8 @@ def open_printer(url: str, *, name: str = "printer", on_state: Optional[StateLis
     transport = parsed.transport
     link: Link
     if transport == "sim":
+        from devices.sim.printer import PrinterSim
+
         simulator = PrinterSim(state=parsed.param("state", str, "ok"))
         path = simulator.start_pty().path
         link = SerialLink(escpos_printer.Serial(devfile=path, baudrate=9600, timeout=1), url, "the simulator", 5.0)
@@ -93,13 +99,13 @@ def open_id_reader(
 ) -> Union[SamReader, WedgeReader]:
     """sam+serial:///dev/ttyUSB1?baudrate=115200, sam+socket://host:port, wedge://, or
     sim://?card=<index, number or name>&fault=...; timeout and read_timeout in seconds."""
-    from devices.sim.idcard import IdCardSim
-
     parsed = parse_url(url, "ID-card reader", READER_SCHEMES)
     if parsed.transport == "wedge":
         return WedgeReader(name, on_state, today=today, max_gap=parsed.param("max_gap", float, 0.1))
     simulator = None
     if parsed.transport == "sim":
+        from devices.sim.idcard import IdCardSim
+
         simulator = IdCardSim(fault=parsed.params.get("fault"))
         if "card" in parsed.params:
             card = parsed.params["card"]
@@ -122,7 +128,7 @@ def open_id_reader(
 
 def open_pad(url: str, *, name: Optional[str] = None, on_state: Optional[StateListener] = None) -> Rs485Pad:
     """rs485+serial:///dev/ttyUSB2?addr=1 (baudrate, timeout), rs485+socket://host:port?addr=1, sim://?addr=1."""
-    bus, address, simulator = _open_bus(url, "rating pad", "pad")
+    bus, address, simulator = _open_bus(parse_url(url, "rating pad", BUS_SCHEMES), "pad")
     pad = Rs485Pad(bus, address, name, on_state)
     pad.simulator = simulator
     return pad
@@ -130,28 +136,24 @@ def open_pad(url: str, *, name: Optional[str] = None, on_state: Optional[StateLi
 
 def open_led(url: str, *, name: Optional[str] = None, on_state: Optional[StateListener] = None) -> Rs485Led:
     """As open_pad, plus digits=<how many the screen has> (default 4)."""
-    bus, address, simulator = _open_bus(url, "LED screen", "led")
-    led = Rs485Led(bus, address, _parse(url, "LED screen").param("digits", int, 4), name, on_state)
+    parsed = parse_url(url, "LED screen", BUS_SCHEMES)
+    bus, address, simulator = _open_bus(parsed, "led")
+    led = Rs485Led(bus, address, parsed.param("digits", int, 4), name, on_state)
     led.simulator = simulator
     return led
 
 
-def _parse(url: str, what: str) -> DeviceUrl:
-    return parse_url(url, what, BUS_SCHEMES)
-
-
-def _open_bus(url: str, what: str, kind: str):
-    from devices.sim.rs485 import BusSim
-
-    parsed = _parse(url, what)
+def _open_bus(parsed: DeviceUrl, kind: str) -> tuple[Bus, int, Optional[BusSim]]:
     address = parsed.param("addr", _int, 1)
     simulator = None
     if parsed.transport == "sim":
+        from devices.sim.rs485 import BusSim
+
         simulator = BusSim()
         getattr(simulator, f"add_{kind}")(address)
         port_url = simulator.start_pty().path
     else:
-        port_url = _pyserial_url(parsed, what)
+        port_url = _pyserial_url(parsed, kind)
     bus = rs485_bus.attach(port_url, parsed.param("baudrate", int, 9600), parsed.param("timeout", float, 0.2))
     try:
         bus.port.open()

@@ -263,3 +263,13 @@ def test_reader_comes_back_after_the_bridge_restarts(pty_available):
     finally:
         reader.close()
         simulator.stop()
+
+
+def test_any_pyserial_url_opens_a_loop_echo_is_no_answer():
+    reader = open_id_reader("sam+loop://?timeout=0.2")
+    try:
+        # loop:// sends our own command frame back; a command is not a response.
+        with pytest.raises(FrameLengthError):
+            reader.card_present()
+    finally:
+        reader.close()
