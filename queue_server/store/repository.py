@@ -12,6 +12,7 @@ from typing import Any, Iterable
 from sqlalchemy import Connection, and_, func, insert, select, update
 
 from ..domain.hall import Hall
+from ..domain.policy import Candidate
 from ..domain.tickets import Matter, State, Ticket
 from . import tables as t
 
@@ -100,6 +101,19 @@ class Reader:
         if services is not None:
             where.append(t.tickets.c.service.in_(list(services)))
         return self._tickets(*where)
+
+    def candidates(self, services: Iterable[str] | None = None) -> list[Candidate]:
+        """Waiting tickets as the calling policy sees them (no matters parsed: this is the hot path)."""
+        c = t.tickets.c
+        q = select(c.id, c.service, c.klass, c.queued_at, c.front, c.slot_start, c.slot_end).where(
+            c.hall == self.hall_id, c.state == State.waiting.value
+        )
+        if services is not None:
+            q = q.where(c.service.in_(list(services)))
+        return [
+            Candidate(r.id, r.service, r.klass, r.queued_at, r.front, (r.slot_start, r.slot_end) if r.slot_start else None)
+            for r in self.conn.execute(q)
+        ]
 
     def in_states(self, states: Iterable[State], day: date | None = None) -> list[Ticket]:
         where = [t.tickets.c.state.in_([s.value for s in states])]

@@ -7,7 +7,7 @@ import threading
 from contextlib import contextmanager, nullcontext
 from typing import Iterator
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
 from ..clock import Clock
 from ..domain.hall import Hall
@@ -45,22 +45,27 @@ class Store:
         return hall
 
     @contextmanager
-    def write(self, hall_id: str) -> Iterator[HallTx]:
-        """A transaction holding the hall's lock; its events are published after the commit."""
+    def transaction(self) -> Iterator[Connection]:
+        """A write transaction. On SQLite it takes the write lock at BEGIN: a deferred transaction
+        that reads and then writes fails with "database is locked" instead of waiting."""
         with self._write_lock or nullcontext():
             with self.engine.connect() as conn:
                 conn = conn.execution_options(sqlite_begin="IMMEDIATE")
                 with conn.begin():
-                    row = conn.execute(
-                        select(t.halls.c.config_hash, t.halls.c.event_seq)
-                        .where(t.halls.c.id == hall_id)
-                        .with_for_update()
-                    ).first()
-                    if row is None:
-                        raise NotFound("hall_not_found", f"没有大厅 {hall_id}", f"no hall {hall_id!r}")
-                    tx = HallTx(conn, hall_id, self._hall(hall_id, row.config_hash, conn), row.event_seq, self.clock.now())
-                    yield tx
-                    tx.flush_seq()
+                    yield conn
+
+    @contextmanager
+    def write(self, hall_id: str) -> Iterator[HallTx]:
+        """A transaction holding the hall's lock; its events are published after the commit."""
+        with self.transaction() as conn:
+            row = conn.execute(
+                select(t.halls.c.config_hash, t.halls.c.event_seq).where(t.halls.c.id == hall_id).with_for_update()
+            ).first()
+            if row is None:
+                raise NotFound("hall_not_found", f"没有大厅 {hall_id}", f"no hall {hall_id!r}")
+            tx = HallTx(conn, hall_id, self._hall(hall_id, row.config_hash, conn), row.event_seq, self.clock.now())
+            yield tx
+            tx.flush_seq()
         if tx.events:
             self.sink.publish(tx.events)
 
@@ -86,25 +91,17 @@ class Store:
         """Creates or updates a hall and its windows. Returns False when nothing changed."""
         config = hall.model_dump(mode="json")
         digest = config_hash(config)
-        with self._write_lock or nullcontext():
-            with self.engine.connect() as conn:
-                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-                with conn.begin():
-                    row = conn.execute(
-                        select(t.halls.c.config_hash).where(t.halls.c.id == hall.id).with_for_update()
-                    ).first()
-                    if row is not None and row.config_hash == digest:
-                        return False
-                    values = {"name": hall.name, "config": config, "config_hash": digest}
-                    if row is None:
-                        conn.execute(insert(t.halls).values(id=hall.id, event_seq=0, **values))
-                    else:
-                        conn.execute(update(t.halls).where(t.halls.c.id == hall.id).values(**values))
-                    existing = {
-                        r[0]
-                        for r in conn.execute(select(t.windows.c.number).where(t.windows.c.hall == hall.id))
-                    }
-                    for w in hall.windows:
-                        if w.number not in existing:
-                            conn.execute(insert(t.windows).values(hall=hall.id, number=w.number, state="closed"))
+        with self.transaction() as conn:
+            row = conn.execute(select(t.halls.c.config_hash).where(t.halls.c.id == hall.id).with_for_update()).first()
+            if row is not None and row.config_hash == digest:
+                return False
+            values = {"name": hall.name, "config": config, "config_hash": digest}
+            if row is None:
+                conn.execute(insert(t.halls).values(id=hall.id, event_seq=0, **values))
+            else:
+                conn.execute(update(t.halls).where(t.halls.c.id == hall.id).values(**values))
+            existing = {r[0] for r in conn.execute(select(t.windows.c.number).where(t.windows.c.hall == hall.id))}
+            for w in hall.windows:
+                if w.number not in existing:
+                    conn.execute(insert(t.windows).values(hall=hall.id, number=w.number, state="closed"))
         return True

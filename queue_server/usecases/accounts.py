@@ -33,7 +33,7 @@ def add_user(store: Store, username: str, password: str, role: str, hall: str | 
         raise Invalid("weak_password", "密码至少 6 位", "a password has at least 6 characters")
     values = {"password_hash": _hasher.hash(password), "role": role, "hall": hall,
               "display_name": display_name or username, "staff_no": staff_no, "active": True}
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         exists = conn.execute(select(t.users.c.id).where(t.users.c.username == username)).first()
         if exists:
             conn.execute(update(t.users).where(t.users.c.id == exists.id).values(**values))
@@ -43,7 +43,7 @@ def add_user(store: Store, username: str, password: str, role: str, hall: str | 
 
 
 def login(store: Store, username: str, password: str, hours: int) -> dict:
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         user = conn.execute(select(t.users).where(t.users.c.username == username, t.users.c.active)).first()
         try:
             if user is None:
@@ -60,7 +60,7 @@ def login(store: Store, username: str, password: str, hours: int) -> dict:
 
 
 def logout(store: Store, token: str) -> None:
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         conn.execute(delete(t.tokens).where(t.tokens.c.token_hash == _digest(token)))
 
 
@@ -70,7 +70,7 @@ def device_token(store: Store, hall: str, kind: str) -> str:
     if hall not in store.hall_ids():
         raise Conflict("hall_not_found", f"没有大厅 {hall}", f"no hall {hall!r}; load it first")
     token = secrets.token_urlsafe(32)
-    with store.engine.begin() as conn:
+    with store.transaction() as conn:
         conn.execute(insert(t.tokens).values(token_hash=_digest(token), kind=kind, hall=hall, created_at=store.clock.now()))
     return token
 

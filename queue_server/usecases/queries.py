@@ -137,7 +137,7 @@ def window_detail(store: Store, hall_id: str, number: int) -> dict:
         except KeyError:
             raise NotFound("window_not_found", f"没有 {number} 号窗口", f"no window {number}") from None
         now = store.clock.now()
-        queue = QueueView.load(r, now)
+        queue = QueueView.load(r, now, list(w.services))
         row = r.window(number)
         current = r.ticket(row.ticket_id) if row.ticket_id else None
         waiting = []
@@ -157,7 +157,7 @@ def lookup_ticket(store: Store, hall_id: str, number: str) -> dict:
         tk = r.ticket_by_number(_today(r.hall, store), number)
         if tk is None:
             raise NotFound("ticket_not_found", f"今日没有 {number.upper()} 号", f"no ticket {number} today")
-        return ticket_view(tk, r.hall, QueueView.load(r, store.clock.now())) | {"masked_name": tk.masked_name}
+        return ticket_view(tk, r.hall, QueueView.load(r, store.clock.now(), [tk.service])) | {"masked_name": tk.masked_name}
 
 
 def events(store: Store, hall_id: str, since: int, limit: int) -> dict:

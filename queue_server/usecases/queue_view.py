@@ -17,27 +17,25 @@ def rules_of(hall: Hall) -> policy.Rules:
     return policy.Rules(boosts=boosts, priority_ratio=hall.calling.priority_ratio)
 
 
-def candidate(tk: Ticket) -> policy.Candidate:
-    assert tk.id is not None and tk.queued_at is not None
-    return policy.Candidate(tk.id, tk.service, tk.klass, tk.queued_at, tk.front, tk.slot)
-
-
 @dataclass
 class QueueView:
     hall: Hall
     now: datetime
-    order: dict[str, list[int]]  # service -> ticket ids in calling order
+    counts: dict[str, int]  # service -> waiting tickets
+    order: dict[str, list[int]]  # service -> ticket ids in calling order, for the services asked
     open_windows: dict[str, int]
     idle_windows: dict[str, int]
     averages: dict[str, float]
 
     @classmethod
-    def load(cls, reader: Reader, now: datetime) -> "QueueView":
+    def load(cls, reader: Reader, now: datetime, ordered: list[str] | None = None) -> "QueueView":
+        """Counts for every service; the full calling order only for the `ordered` services
+        (positions are asked for one ticket's service, and ordering is the costly part)."""
         hall = reader.hall
         rules = rules_of(hall)
-        by_service: dict[str, list[policy.Candidate]] = {}
-        for tk in reader.waiting():
-            by_service.setdefault(tk.service, []).append(candidate(tk))
+        by_service: dict[str, list[policy.Candidate]] = {code: [] for code in ordered or []}
+        for c in reader.candidates(ordered or []):
+            by_service.setdefault(c.service, []).append(c)
         order = {s: [c.id for c in policy.queue_order(cs, rules, now)] for s, cs in by_service.items()}
         open_w: dict[str, int] = {}
         idle_w: dict[str, int] = {}
@@ -52,10 +50,10 @@ class QueueView:
                 open_w[code] = open_w.get(code, 0) + 1
                 if row.ticket_id is None:
                     idle_w[code] = idle_w.get(code, 0) + 1
-        return cls(hall, now, order, open_w, idle_w, reader.service_averages())
+        return cls(hall, now, reader.waiting_counts(), order, open_w, idle_w, reader.service_averages())
 
     def waiting(self, service: str) -> int:
-        return len(self.order.get(service, []))
+        return self.counts.get(service, 0)
 
     def eta(self, service: str, ahead: int) -> int | None:
         return estimate_wait(
@@ -64,7 +62,9 @@ class QueueView:
 
     def position(self, tk: Ticket) -> tuple[int | None, int | None]:
         """(people ahead, seconds) for a waiting ticket; (None, None) otherwise."""
-        ids = self.order.get(tk.service, [])
+        if tk.service not in self.order:
+            raise ValueError(f"queue view loaded without the order of {tk.service}")
+        ids = self.order[tk.service]
         if tk.id not in ids:
             return None, None
         ahead = ids.index(tk.id)
