@@ -55,9 +55,9 @@ def open_printer(url: str, *, name: str = "printer", on_state: Optional[StateLis
     transport = parsed.transport
     link: Link
     if transport == "sim":
-        from devices.sim.printer import PrinterSim
+        from devices.sim.printer import STATES, PrinterSim
 
-        simulator = PrinterSim(state=parsed.param("state", str, "ok"))
+        simulator = PrinterSim(state=parsed.param("state", _sim_choice(STATES), "ok"))
         path = simulator.start_pty().path
         link = SerialLink(escpos_printer.Serial(devfile=path, baudrate=9600, timeout=1), url, "the simulator", 5.0)
     elif transport == "serial":
@@ -104,12 +104,14 @@ def open_id_reader(
         return WedgeReader(name, on_state, today=today, max_gap=parsed.param("max_gap", float, 0.1))
     simulator = None
     if parsed.transport == "sim":
-        from devices.sim.idcard import IdCardSim
+        from devices.sim.idcard import FAULTS, IdCardSim
 
-        simulator = IdCardSim(fault=parsed.params.get("fault"))
+        simulator = IdCardSim(fault=parsed.param("fault", _sim_choice(FAULTS), None))
         if "card" in parsed.params:
-            card = parsed.params["card"]
-            simulator.place(int(card) if card.isdigit() and len(card) < 4 else card)
+            try:
+                simulator.place(parsed.params["card"])
+            except ValueError as exc:
+                raise BadDeviceUrl(f"{url}: {exc}") from None
         port_url = simulator.start_pty().path
     else:
         port_url = _pyserial_url(parsed, "ID-card reader")
@@ -167,6 +169,14 @@ def _open_bus(parsed: DeviceUrl, kind: str) -> tuple[Bus, int, Optional[BusSim]]
 
 def _int(text: str) -> int:
     return int(text, 0)
+
+
+def _sim_choice(choices: tuple[str, ...]) -> Callable[[str], str]:
+    def convert(text: str) -> str:
+        if text not in choices:
+            raise ValueError(text)
+        return text
+    return convert
 
 
 def _usb_ids(parsed: DeviceUrl) -> tuple[int, int]:

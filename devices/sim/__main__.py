@@ -46,7 +46,7 @@ def _build(args: argparse.Namespace) -> Simulator:
     if args.device == "idcard":
         sim = IdCardSim(load_cards(args.cards), args.fault)
         if args.card is not None:
-            sim.place(int(args.card) if args.card.isdigit() and len(args.card) < 4 else args.card)
+            sim.place(args.card)
         return sim
     bus = BusSim()
     own = args.addr or [1]
@@ -64,7 +64,7 @@ def _command(sim: Simulator, line: str) -> str:
         sim.state = arg
         return f"state {arg}"
     if isinstance(sim, IdCardSim) and word == "place":
-        return f"placed {sim.place(int(arg) if arg.isdigit() and len(arg) < 4 else arg).name}"
+        return f"placed {sim.place(arg).name}"
     if isinstance(sim, IdCardSim) and word == "lift":
         sim.lift()
         return "lifted"
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             if line.strip():
                 try:
                     print(_command(sim, line), flush=True)
-                except (ValueError, StopIteration, IndexError) as exc:
+                except (ValueError, KeyError) as exc:
                     print(f"error: {exc}", flush=True)
         stop.wait()  # stdin closed (e.g. run in the background): serve until interrupted
     except KeyboardInterrupt:

@@ -63,11 +63,19 @@ class IdCardSim(Simulator):
         self._fault = value
 
     def place(self, card: Union[IdCard, str, int]) -> IdCard:
-        """Put a card on the reader: a record, an index into `cards`, or an ID number or name."""
+        """Put a card on the reader: a record, an index into `cards` (also as text, "0"), or an
+        ID number or name from `cards`."""
+        if isinstance(card, str) and card.isdigit() and len(card) < 18:
+            card = int(card)
         if isinstance(card, int):
+            if not 0 <= card < len(self.cards):
+                raise ValueError(f"card index {card}: the simulator has {len(self.cards)} cards")
             card = self.cards[card]
         elif isinstance(card, str):
-            card = next(c for c in self.cards if card in (c.id_number, c.name))
+            found = next((c for c in self.cards if card in (c.id_number, c.name)), None)
+            if found is None:
+                raise ValueError(f"no card with number or name {card!r} in the simulator's cards")
+            card = found
         with self.lock:
             self.card = card
         return card

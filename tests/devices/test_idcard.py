@@ -273,3 +273,12 @@ def test_any_pyserial_url_opens_a_loop_echo_is_no_answer():
             reader.card_present()
     finally:
         reader.close()
+
+
+@pytest.mark.parametrize("url", ["sim://?card=nobody", "sim://?fault=smoke", "nfc://reader", "sam+socket://nohost"])
+def test_bad_reader_urls_are_refused_clearly(url):
+    from devices import BadDeviceUrl
+
+    with pytest.raises(BadDeviceUrl) as raised:
+        open_id_reader(url)
+    assert url in str(raised.value)

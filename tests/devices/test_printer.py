@@ -157,7 +157,7 @@ def test_missing_device_names_device_and_what_to_check(url, words):
 
 @pytest.mark.parametrize("url", [
     "lpt://x", "escpos+serial://", "escpos+usb://vendor:product", "escpos+tcp://", "sim://?profile=A4",
-    "escpos+serial:///dev/x?baudrate=fast",
+    "escpos+serial:///dev/x?baudrate=fast", "sim://?state=on_fire",
 ])
 def test_bad_urls_are_refused_clearly(url):
     with pytest.raises(BadDeviceUrl) as raised:
