@@ -55,19 +55,19 @@ Device = Union[PadSim, LedSim]
 class BusSim(Simulator):
     """The wire: every frame reaches every device; only the addressed one answers."""
 
-    def __init__(self, devices: Optional[dict[int, Device]] = None):
+    def __init__(self) -> None:
         super().__init__()
-        self.devices: dict[int, Device] = dict(devices or {})
+        self.devices: dict[int, Device] = {}
         self.noise = False  # spoil each reply's checksum, as a bad termination resistor would
         self._reader = FrameReader()
 
     def add_pad(self, address: int) -> PadSim:
-        pad = self.devices[address] = PadSim()
-        return pad
+        self.devices[address] = PadSim()
+        return self.devices[address]
 
     def add_led(self, address: int) -> LedSim:
-        led = self.devices[address] = LedSim()
-        return led
+        self.devices[address] = LedSim()
+        return self.devices[address]
 
     def handle(self, data: bytes) -> bytes:
         self._reader.feed(data)
