@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Optional
@@ -51,13 +53,40 @@ def _clock(at: str | None) -> Clock:
         raise typer.BadParameter(f"--clock {at!r}: {e}") from None
 
 
-def _serve(host: str, port: int, clock: Clock) -> None:
+_WORKER_CLOCK = "HALLQ_WORKER_CLOCK"  # "<iso moment>|<unix time>": the hall clock each worker starts from
+
+
+def _serve(host: str, port: int, clock: Clock, workers: int = 1) -> None:
     import uvicorn
 
+    settings = get_settings()
+    options = dict(
+        host=host, port=port, log_level=settings.log_level.lower(),
+        # Each event is serialised once for every client; per-client compression would undo that.
+        ws_per_message_deflate=False,
+        ws_ping_interval=settings.ws_ping_seconds, ws_ping_timeout=settings.ws_ping_seconds,
+    )
+    if workers == 1:
+        from .api.app import create_app
+
+        uvicorn.run(create_app(settings, clock), **options)
+        return
+    if isinstance(clock, OffsetClock):
+        os.environ[_WORKER_CLOCK] = f"{clock.now().isoformat()}|{time.time()}"
+    _store()  # migrate once here, not in every worker at the same moment
+    uvicorn.run("queue_server.cli:worker_app", factory=True, workers=workers, **options)
+
+
+def worker_app():
+    """The app of one uvicorn worker process (`serve --workers N`)."""
     from .api.app import create_app
 
-    settings = get_settings()
-    uvicorn.run(create_app(settings, clock), host=host, port=port, log_level=settings.log_level.lower())
+    clock: Clock = Clock()
+    if os.environ.get(_WORKER_CLOCK):
+        at, since = os.environ[_WORKER_CLOCK].split("|")
+        clock = OffsetClock(datetime.fromisoformat(at) + timedelta(seconds=time.time() - float(since)))
+    setup_logging(get_settings().log_level)
+    return create_app(get_settings(), clock)
 
 
 @app.command()
@@ -65,10 +94,18 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     clock: Annotated[Optional[str], typer.Option(help="start the hall clock at this moment, e.g. 2026-11-24T10:00:00+08:00")] = None,
+    workers: Annotated[int, typer.Option(min=1, envvar="HALLQ_WORKERS",
+                                         help="server processes sharing the port (PostgreSQL only)")] = 1,
 ) -> None:
     """Run the queue server."""
-    setup_logging(get_settings().log_level)
-    _serve(host, port, _clock(clock))
+    settings = get_settings()
+    setup_logging(settings.log_level)
+    if workers > 1 and settings.resolved_database_url().startswith("sqlite"):
+        typer.echo(f"hallq serve --workers {workers}: on SQLite the server runs as one process. "
+                   "Several processes need PostgreSQL: set HALLQ_DATABASE_URL=postgresql://… "
+                   "(they share its event sequence and see each other's events).", err=True)
+        raise typer.Exit(2)
+    _serve(host, port, _clock(clock), workers)
 
 
 @app.command("load-hall")

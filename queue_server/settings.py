@@ -18,6 +18,12 @@ class Settings(BaseSettings):
     token_hours: int = 12  # user sessions; device tokens do not expire
     log_level: str = "INFO"
     snapshot_after: int = 500  # a display further behind than this many events gets a snapshot
+    # live event stream (websockets)
+    ws_client_buffer: int = 1000  # messages queued for one client; one that falls further behind is dropped
+    ws_replay_cache: int = 2000  # recent events kept in memory to replay without reading the database
+    ws_heartbeat_seconds: float = 15.0  # an idle stream gets a {"type": "ping"} this often
+    ws_ping_seconds: float = 20.0  # protocol ping interval and timeout: a client that stops answering is closed
+    event_poll_seconds: float = 1.0  # how often the stored log is read for events no notification announced
     tts_command: str = "espeak-ng"
 
     def resolved_database_url(self) -> str:

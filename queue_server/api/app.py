@@ -15,7 +15,7 @@ from ..settings import Settings
 from ..store.db import make_engine
 from ..store.store import Store
 from ..usecases.followup import expire_past_days
-from . import auth, counter, errors, kiosk, public, supervision
+from . import auth, counter, errors, kiosk, public, stream, supervision
 
 log = logging.getLogger(__name__)
 DISPLAYS = Path(__file__).resolve().parents[2] / "displays"
@@ -40,11 +40,13 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await run_in_threadpool(store.migrate)
+        await stream.start(app)  # the live event hub, before the first request can write
         sweeper = asyncio.create_task(_sweep(store))
         try:
             yield
         finally:
             sweeper.cancel()
+            await stream.stop(app)
             store.engine.dispose()
 
     app = FastAPI(title="hallq", version="0.1.0", lifespan=lifespan,
@@ -52,7 +54,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
     app.state.store = store
     app.state.settings = settings
     errors.install(app)
-    for module in (auth, kiosk, counter, public, supervision):
+    for module in (auth, kiosk, counter, public, supervision, stream):
         app.include_router(module.router)
 
     @app.get("/api/halls")

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from ..clock import Clock
 from ..domain.hall import Hall
 from ..errors import NotFound
+from ..events import pg_notify
 from ..events.sink import EventSink, LocalBus
 from . import tables as t
 from .db import is_sqlite, migrate
@@ -66,6 +67,9 @@ class Store:
             tx = HallTx(conn, hall_id, self._hall(hall_id, row.config_hash, conn), row.event_seq, self.clock.now())
             yield tx
             tx.flush_seq()
+            if tx.events and not is_sqlite(self.engine):
+                # Other server processes learn of the commit from this (delivered at commit).
+                pg_notify.notify(conn, hall_id, tx.seq)
         if tx.events:
             self.sink.publish(tx.events)
 

@@ -1,0 +1,213 @@
+"""Live websockets: a hall's event stream (displays, consoles, kiosks) and one ticket's updates
+(a citizen's phone).
+
+`WS /ws/halls/{hall}?since=<seq>&topics=<t1,t2>&token=<token>`
+    Server -> client, one JSON text per message:
+    - an event `{seq, hall, type, ts, actor, data}`: every event after `since`, then live ones,
+      in seq order, exactly once (with `topics`, only events of those types or type prefixes);
+    - `{type: "snapshot", hall, seq, board}` first, when `since` is missing or more than
+      `snapshot_after` events behind; the events after the snapshot's `seq` follow;
+    - `{type: "ping", hall, seq}` when the stream was idle for a while; every event up to `seq`
+      that the client asked for has been sent, so `seq` is a safe place to resume from;
+    - `{type: "pong"}` in answer to a client's `{"type": "ping"}`;
+    - `{type: "error", code, message, message_en}` just before a refusal.
+    Close codes: 4400 bad request, 4401 no valid token, 4403 not allowed, 4404 no such hall
+    (do not retry); 4008 the client fell too far behind (reconnect with `since`); 1012 restart.
+`WS /ws/tickets/{token}`
+    `{type: "ticket", seq, ticket}` on connect and whenever the ticket's state, position, ETA or
+    window changed. No sign-in: the ticket's token is the secret, as for GET /api/tickets/{token}.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from functools import partial
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, Request, WebSocket
+from fastapi.concurrency import run_in_threadpool
+from starlette.websockets import WebSocketDisconnect
+
+from ..domain.errors import DomainError
+from ..errors import NotFound
+from ..events.hub import Hub, Subscription, dumps
+from ..events.log import EventLog
+from ..events.pg_listener import libpq_url, listener
+from ..events.watch import TicketWatch
+from ..settings import Settings
+from ..store.db import is_sqlite
+from ..store.store import Store
+from ..usecases import queries
+from ..usecases.accounts import principal
+from ..usecases.queue_view import QueueView
+from ..usecases.views import ticket_view
+from .deps import Watcher
+from .kiosk import with_status_url
+from .schemas import HallId
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+STREAM_DEVICES = ("display", "kiosk", "guide")
+CLOSE_SLOW = 4008
+PONG = dumps({"type": "pong"})
+
+
+# -- lifecycle (called from the app's lifespan) ------------------------------------------------
+async def start(app: FastAPI) -> None:
+    store: Store = app.state.store
+    settings: Settings = app.state.settings
+    events = EventLog(store)
+    hub = Hub(events, partial(queries.board, events.store), buffer=settings.ws_client_buffer,
+              snapshot_after=settings.snapshot_after, ring=settings.ws_replay_cache,
+              heartbeat=settings.ws_heartbeat_seconds, poll=settings.event_poll_seconds)
+    await hub.start(None if is_sqlite(store.engine) else listener(libpq_url(store.engine.url)))
+    if hasattr(store.sink, "subscribe"):  # the LocalBus; another sink must feed hub.publish itself
+        store.sink.subscribe(hub.publish)
+    watch = TicketWatch(hub, partial(ticket_views, events.store, settings.public_url))
+    watch.start()
+    app.state.hub, app.state.ticket_watch = hub, watch
+
+
+async def stop(app: FastAPI) -> None:
+    hub: Hub | None = getattr(app.state, "hub", None)
+    if hub is None:
+        return
+    if hasattr(app.state.store.sink, "unsubscribe"):
+        app.state.store.sink.unsubscribe(hub.publish)
+    await app.state.ticket_watch.stop()
+    await hub.stop()
+
+
+def ticket_views(store: Store, public_url: str, hall_id: str, ids: list[int]) -> dict[int, dict]:
+    """The views of several tickets of one hall, on one queue view (what GET /api/tickets/{token} shows)."""
+    with store.read(hall_id) as r:
+        tickets = [tk for tk in map(r.ticket, ids) if tk is not None]
+        queue = QueueView.load(r, store.clock.now(), sorted({tk.service for tk in tickets}))
+        extra = {"hall": hall_id, "hall_name": r.hall.name}
+        return {tk.id: with_status_url(ticket_view(tk, r.hall, queue) | extra, public_url) for tk in tickets}
+
+
+# -- helpers ------------------------------------------------------------------------------------
+async def _refuse(ws: WebSocket, close: int, code: str, message: str, message_en: str) -> None:
+    try:
+        await ws.send_text(dumps({"type": "error", "code": code, "message": message, "message_en": message_en}))
+        await ws.close(close, code)
+    except (WebSocketDisconnect, RuntimeError):
+        pass
+
+
+def _parse_query(ws: WebSocket) -> tuple[int | None, tuple[str, ...] | None]:
+    raw = ws.query_params.get("since")
+    since = None
+    if raw not in (None, ""):
+        since = int(raw)  # ValueError: refused by the caller
+        if since < 0:
+            raise ValueError("since < 0")
+    raw_topics = ws.query_params.get("topics")
+    topics = tuple(t.strip() for t in raw_topics.split(",") if t.strip()) if raw_topics else None
+    return since, topics or None
+
+
+async def _receive(ws: WebSocket) -> None:
+    """Reads what the client sends until it leaves; answers its pings."""
+    while True:
+        msg = await ws.receive()
+        if msg["type"] == "websocket.disconnect":
+            return
+        if "ping" in (msg.get("text") or ""):
+            await ws.send_text(PONG)
+
+
+async def _run_until_first(*coros) -> None:
+    tasks = [asyncio.ensure_future(c) for c in coros]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    for t in done:
+        exc = t.exception()
+        if exc is not None and not isinstance(exc, (WebSocketDisconnect, RuntimeError, OSError)):
+            log.warning("stream ended with %r", exc)
+
+
+# -- the hall stream ------------------------------------------------------------------------------
+@router.websocket("/ws/halls/{hall}")
+async def hall_stream(ws: WebSocket, hall: str) -> None:
+    await ws.accept()
+    try:
+        since, topics = _parse_query(ws)
+    except ValueError:
+        return await _refuse(ws, 4400, "bad_since", "since 须为非负整数", "since must be a whole number >= 0")
+    store: Store = ws.app.state.store
+    token = ws.query_params.get("token") or ""
+    who = await run_in_threadpool(principal, store, token) if 0 < len(token) <= 128 else None
+    if who is None:
+        return await _refuse(ws, 4401, "unauthorized", "需要设备或用户令牌", "a device or user token is required (?token=)")
+    if not who.is_user and who.kind not in STREAM_DEVICES:
+        return await _refuse(ws, 4403, "forbidden", "无权接收此大厅的事件", "not allowed for this account")
+    if not who.may_act_in(hall):
+        return await _refuse(ws, 4403, "other_hall", "无权查看其他大厅", "this account belongs to another hall")
+    hub: Hub = ws.app.state.hub
+    try:
+        sub = await hub.subscribe(hall, since, topics)
+    except NotFound as e:
+        return await _refuse(ws, 4404, e.code, e.message, e.message_en)
+    try:
+        await _run_until_first(_send(ws, sub), _receive(ws), sub.dropped.wait())
+    finally:
+        sub.close()
+    if sub.dropped.is_set():
+        try:  # the transport may be full: do not wait for long, the keepalive closes it anyway
+            await asyncio.wait_for(ws.close(CLOSE_SLOW, "too slow: reconnect with since"), 2)
+        except (asyncio.TimeoutError, WebSocketDisconnect, RuntimeError, OSError):
+            pass
+
+
+async def _send(ws: WebSocket, sub: Subscription) -> None:
+    async for text in sub.texts():
+        await ws.send_text(text)
+
+
+def _hub(request: Request) -> Hub:
+    return request.app.state.hub
+
+
+@router.get("/api/halls/{hall}/stream")
+async def stream_status(hall: HallId, who: Watcher, hub: Annotated[Hub, Depends(_hub)]) -> dict:
+    """This server process's stream: its clients, the last seq it delivered, clients dropped."""
+    return hub.status(hall)
+
+
+# -- one ticket -----------------------------------------------------------------------------------
+@router.websocket("/ws/tickets/{token}")
+async def ticket_stream(ws: WebSocket, token: str) -> None:
+    await ws.accept()
+    store: Store = ws.app.state.store
+    found = await run_in_threadpool(store.locate_ticket, token) if 8 <= len(token) <= 64 else None
+    if found is None:
+        return await _refuse(ws, 4404, "ticket_not_found", "没有这张票", "no such ticket")
+    hall, ticket_id = found
+    watch: TicketWatch = ws.app.state.ticket_watch
+    settings: Settings = ws.app.state.settings
+    try:
+        follower = await watch.follow(hall, ticket_id)
+    except DomainError as e:
+        return await _refuse(ws, 4404, e.code, e.message, e.message_en)
+
+    async def send() -> None:
+        while True:
+            try:
+                await asyncio.wait_for(follower.changed.wait(), settings.ws_heartbeat_seconds)
+            except asyncio.TimeoutError:
+                await ws.send_text(dumps({"type": "ping", "seq": follower.seq}))
+                continue
+            follower.changed.clear()
+            await ws.send_text(dumps({"type": "ticket", "seq": follower.seq, "ticket": follower.view}))
+
+    try:
+        await _run_until_first(send(), _receive(ws))
+    finally:
+        watch.unfollow(hall, follower)

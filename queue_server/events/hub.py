@@ -1,0 +1,325 @@
+"""The live fan-out of one server process.
+
+Per hall, the hub keeps one gap-free stream of committed events in strict seq order (a
+`Channel`). Events come from this process's own writes (handed over from the threadpool) and
+from the stored log, which is read when PostgreSQL notifies that another process wrote, when a
+periodic poll finds something new, or when an event arrives ahead of a gap. An event that
+arrives early waits until the gap is filled, so subscribers always get seq n+1 right after n.
+
+Each event is serialised once; the same text goes into every subscriber's bounded queue. A
+subscriber whose queue is full is dropped (its client reconnects with `since`): a slow client
+never holds up the others. Everything here runs on the event loop, without locks."""
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+import os
+from collections import deque
+from typing import AsyncIterator, Awaitable, Callable, Iterable
+
+from ..store.repository import Event
+from .log import EventLog
+
+log = logging.getLogger(__name__)
+
+PAGE = 500  # events per read of the stored log
+PING = -1  # the seq of a heartbeat in a subscriber's queue: always sent, never a cursor
+DROPPED = -2  # the last item a dropped subscriber gets
+
+
+def dumps(obj: dict) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def topic_matches(topics: tuple[str, ...], type_: str) -> bool:
+    """`ticket` matches ticket.called, ticket.done…; `ticket.called` matches only itself."""
+    return any(type_ == t or type_.startswith(t + ".") for t in topics)
+
+
+class Subscriber:
+    """One client's place in a hall's stream: a bounded queue of (seq, text)."""
+
+    __slots__ = ("queue", "topics", "busy", "dropped", "_wants")
+
+    def __init__(self, maxsize: int, topics: tuple[str, ...] | None):
+        self.queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue(maxsize)
+        self.topics = topics
+        self.busy = False  # something was queued since the last heartbeat
+        self.dropped = asyncio.Event()
+        self._wants: dict[str, bool] = {}
+
+    def wants(self, type_: str) -> bool:
+        if self.topics is None:
+            return True
+        wanted = self._wants.get(type_)
+        if wanted is None:
+            wanted = self._wants[type_] = topic_matches(self.topics, type_)
+        return wanted
+
+
+class Channel:
+    """One hall's delivered stream: the last seq, the subscribers and the recent events."""
+
+    def __init__(self, hall: str, last: int, ring: int):
+        self.hall = hall
+        self.last = last
+        self.subs: set[Subscriber] = set()
+        self.listeners: list[Callable[[Event], None]] = []
+        self.ring: deque[tuple[int, str, str]] = deque(maxlen=ring)  # (seq, type, text), contiguous, ends at last
+        self.pending: dict[int, Event] = {}  # arrived ahead of a gap
+        self.reader: asyncio.Task | None = None
+        self.again = False
+
+    def covers(self, since: int) -> bool:
+        """Whether every delivered event after `since` is still in memory."""
+        return since >= self.last or (bool(self.ring) and self.ring[0][0] <= since + 1)
+
+    def replay(self, since: int, sub: Subscriber) -> list[tuple[int, str]]:
+        if since >= self.last:
+            return []
+        start = len(self.ring) - (self.last - since)
+        return [(seq, text) for seq, type_, text in itertools.islice(self.ring, start, None) if sub.wants(type_)]
+
+
+class Subscription:
+    """What one websocket sends: a snapshot if needed, the missed events, then live ones."""
+
+    def __init__(self, hub: "Hub", channel: Channel, sub: Subscriber, snapshot: str | None,
+                 backlog: list[tuple[int, str]], replay_from: int | None, cursor: int):
+        self.hub = hub
+        self.channel = channel
+        self.sub = sub
+        self.snapshot = snapshot
+        self.backlog = backlog
+        self.replay_from = replay_from
+        self.cursor = cursor  # the last seq sent (or skipped by the topic filter)
+
+    @property
+    def dropped(self) -> asyncio.Event:
+        return self.sub.dropped
+
+    async def texts(self) -> AsyncIterator[str]:
+        if self.snapshot is not None:
+            yield self.snapshot
+        for seq, text in self.backlog:
+            self.cursor = seq
+            yield text
+        self.backlog = []
+        if self.replay_from is not None:
+            # Subscribed before reading: whatever the hub delivers from now on is queued, and the
+            # log read afterwards reaches at least as far, so nothing falls between the two.
+            while True:
+                events = await self.hub.log.after(self.channel.hall, self.cursor, PAGE)
+                for ev in events:
+                    self.cursor = ev.seq
+                    if self.sub.wants(ev.type):
+                        yield dumps(ev.to_dict())
+                if len(events) < PAGE:
+                    break
+        queue = self.sub.queue
+        while True:
+            seq, text = await queue.get()
+            if seq > self.cursor:
+                self.cursor = seq
+                yield text
+            elif seq == PING:
+                yield text
+            elif seq == DROPPED:
+                return
+
+    def close(self) -> None:
+        self.channel.subs.discard(self.sub)
+
+
+class Hub:
+    def __init__(self, log: EventLog, snapshot: Callable[[str], dict], *, buffer: int = 1000,
+                 snapshot_after: int = 500, ring: int = 2000, heartbeat: float = 15.0, poll: float = 1.0,
+                 gap_grace: float = 0.01):
+        self.log = log
+        self.snapshot = snapshot
+        self.buffer = buffer
+        self.snapshot_after = snapshot_after
+        self.ring = ring
+        self.heartbeat = heartbeat
+        self.poll = poll
+        self.gap_grace = gap_grace
+        self.channels: dict[str, Channel] = {}
+        self.dropped = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: list[asyncio.Task] = []
+
+    # -- lifecycle --------------------------------------------------------------------------
+    async def start(self, listener: Callable[["Hub"], Awaitable[None]] | None = None) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._tasks = [asyncio.create_task(self._heartbeats()), asyncio.create_task(self._polls())]
+        if listener is not None:
+            self._tasks.append(asyncio.create_task(listener(self)))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for ch in self.channels.values():
+            if ch.reader:
+                ch.reader.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._loop = None
+        self.log.close()
+
+    # -- events in --------------------------------------------------------------------------
+    def publish(self, events: list[Event]) -> None:
+        """From any thread (the store calls it after each commit)."""
+        loop = self._loop
+        if loop is None:
+            return
+        try:
+            loop.call_soon_threadsafe(self.offer, events)
+        except RuntimeError:  # the loop is closing: the log keeps the events
+            pass
+
+    def offer(self, events: Iterable[Event]) -> None:
+        for ev in events:
+            ch = self.channels.get(ev.hall)
+            if ch is not None:
+                self._accept(ch, ev)
+
+    def notified(self, hall: str, seq: int, pid: int) -> None:
+        """A NOTIFY from PostgreSQL: another process committed `seq`; read the log up to it."""
+        ch = self.channels.get(hall)
+        if ch is not None and pid != os.getpid() and seq > ch.last:
+            self.catch_up(ch)
+
+    def resync(self) -> None:
+        """Read every hall's log: after a (re)connection notifications may have been missed."""
+        for ch in self.channels.values():
+            self.catch_up(ch)
+
+    def _accept(self, ch: Channel, ev: Event) -> None:
+        if ev.seq <= ch.last:
+            return  # already delivered (a local event also read from the log, or a duplicate)
+        if ev.seq != ch.last + 1:
+            ch.pending[ev.seq] = ev
+            self.catch_up(ch, self.gap_grace, forced=False)
+            return
+        self._deliver(ch, ev)
+        if ch.pending:
+            while (nxt := ch.pending.pop(ch.last + 1, None)) is not None:
+                self._deliver(ch, nxt)
+            for seq in [s for s in ch.pending if s <= ch.last]:
+                del ch.pending[seq]
+
+    def _deliver(self, ch: Channel, ev: Event) -> None:
+        text = dumps(ev.to_dict())  # once, for every subscriber
+        ch.last = ev.seq
+        ch.ring.append((ev.seq, ev.type, text))
+        item = (ev.seq, text)
+        overflowed = None
+        for sub in ch.subs:
+            if sub.topics is not None and not sub.wants(ev.type):
+                continue
+            try:
+                sub.queue.put_nowait(item)
+                sub.busy = True
+            except asyncio.QueueFull:
+                overflowed = (overflowed or []) + [sub]
+        for sub in overflowed or ():
+            self._drop(ch, sub)
+        for fn in ch.listeners:
+            try:
+                fn(ev)
+            except Exception:  # noqa: BLE001 - a listener must not stop the stream
+                log.exception("event listener failed")
+
+    def _drop(self, ch: Channel, sub: Subscriber) -> None:
+        ch.subs.discard(sub)
+        while not sub.queue.empty():
+            sub.queue.get_nowait()
+        sub.queue.put_nowait((DROPPED, ""))
+        sub.dropped.set()
+        self.dropped += 1
+        log.info("hall %s: a stream client fell %d messages behind and was dropped", ch.hall, self.buffer)
+
+    # -- reading the stored log -------------------------------------------------------------
+    def catch_up(self, ch: Channel, delay: float = 0.0, forced: bool = True) -> None:
+        if ch.reader is not None and not ch.reader.done():
+            ch.again = ch.again or forced or bool(ch.pending)
+            return
+        ch.reader = asyncio.get_running_loop().create_task(self._read_log(ch, delay, forced))
+
+    async def _read_log(self, ch: Channel, delay: float, forced: bool) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+            if not forced and not ch.pending:
+                return  # the gap was filled by the late local event
+        while True:
+            ch.again = False
+            try:
+                events = await self.log.after(ch.hall, ch.last, PAGE)
+            except Exception:  # noqa: BLE001 - the next poll tries again
+                log.warning("hall %s: reading the event log failed", ch.hall, exc_info=True)
+                return
+            for ev in events:
+                self._accept(ch, ev)
+            if len(events) < PAGE and not ch.again:
+                return
+
+    async def _polls(self) -> None:
+        while True:
+            await asyncio.sleep(self.poll)
+            for ch in list(self.channels.values()):
+                if ch.subs or ch.listeners:
+                    self.catch_up(ch)
+
+    async def _heartbeats(self) -> None:
+        while True:
+            await asyncio.sleep(self.heartbeat)
+            for ch in list(self.channels.values()):
+                if not ch.subs:
+                    continue
+                # The ping's seq is safe to resume from: every event up to it is queued before it.
+                item = (PING, dumps({"type": "ping", "hall": ch.hall, "seq": ch.last}))
+                for sub in ch.subs:
+                    if not sub.busy:
+                        try:
+                            sub.queue.put_nowait(item)
+                        except asyncio.QueueFull:
+                            pass
+                    sub.busy = False
+
+    # -- subscribers ------------------------------------------------------------------------
+    async def channel(self, hall: str) -> Channel:
+        """The hall's channel, created on first use (NotFound for an unknown hall)."""
+        ch = self.channels.get(hall)
+        if ch is None:
+            last = await self.log.last_seq(hall)
+            ch = self.channels.get(hall)
+            if ch is None:
+                ch = self.channels[hall] = Channel(hall, last, self.ring)
+                # Events committed between that read and now were not offered to anybody yet.
+                self.catch_up(ch)
+        return ch
+
+    async def subscribe(self, hall: str, since: int | None, topics: tuple[str, ...] | None = None) -> Subscription:
+        """Events after `since`, then live ones; `since=None` or far behind: a snapshot first."""
+        ch = await self.channel(hall)
+        if since is not None and since > ch.last and since > await self.log.last_seq(hall):
+            since = None  # seqs this hall never had: the client knows another database
+        snapshot = None
+        if since is None or ch.last - since > self.snapshot_after:
+            board = await self.log.run(self.snapshot, hall)
+            since = board["seq"]
+            snapshot = dumps({"type": "snapshot", "hall": hall, "seq": since, "board": board})
+        sub = Subscriber(self.buffer, topics)
+        # From here to the end nothing awaits: the replay and the subscription meet exactly.
+        if ch.covers(since):
+            backlog, replay_from = ch.replay(since, sub), None
+        else:
+            backlog, replay_from = [], since
+        ch.subs.add(sub)
+        return Subscription(self, ch, sub, snapshot, backlog, replay_from, since)
+
+    def status(self, hall: str) -> dict:
+        ch = self.channels.get(hall)
+        return {"hall": hall, "clients": len(ch.subs) if ch else 0, "last_seq": ch.last if ch else None,
+                "dropped": self.dropped, "pid": os.getpid()}
