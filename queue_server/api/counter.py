@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Path
 from ..usecases import followup, queries, windows
 from .deps import Clerk, SettingsDep, Staff, StoreDep
 from .kiosk import with_status_url
-from .schemas import ActionIn, Error, HallId, TicketNumber, TicketOut, WindowAction
+from .schemas import ActionIn, Error, HallId, NumberPath, TicketOut, WindowAction
 
 router = APIRouter(prefix="/api/halls/{hall}", responses={
     401: {"model": Error}, 403: {"model": Error}, 404: {"model": Error}, 409: {"model": Error}, 422: {"model": Error}})
@@ -31,16 +31,16 @@ def window_action(hall: HallId, window: WindowNo, action: WindowAction, who: Cle
 
 
 @router.get("/tickets/{number}", response_model=TicketOut)
-def lookup_ticket(hall: HallId, number: TicketNumber, who: Staff, store: StoreDep, settings: SettingsDep):
+def lookup_ticket(hall: HallId, number: NumberPath, who: Staff, store: StoreDep, settings: SettingsDep):
     return with_status_url(queries.lookup_ticket(store, hall, number), settings.public_url)
 
 
 @router.post("/tickets/{number}/reactivate", response_model=TicketOut)
-def reactivate_ticket(hall: HallId, number: TicketNumber, who: Staff, store: StoreDep, settings: SettingsDep):
+def reactivate_ticket(hall: HallId, number: NumberPath, who: Staff, store: StoreDep, settings: SettingsDep):
     """A citizen who missed the call gets back into the queue (behind a few people)."""
     return with_status_url(followup.reactivate(store, hall, number, who), settings.public_url)
 
 
 @router.post("/tickets/{number}/cancel", response_model=TicketOut)
-def cancel_ticket(hall: HallId, number: TicketNumber, who: Staff, store: StoreDep, settings: SettingsDep):
+def cancel_ticket(hall: HallId, number: NumberPath, who: Staff, store: StoreDep, settings: SettingsDep):
     return with_status_url(followup.cancel_number(store, hall, number, who), settings.public_url)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Annotated, Callable
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from ..errors import Forbidden, Unauthorized
 from ..settings import Settings
@@ -24,10 +25,11 @@ StoreDep = Annotated[Store, Depends(get_store)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def bearer(authorization: Annotated[str | None, Header()] = None) -> str | None:
-    if authorization and authorization.lower().startswith("bearer "):
-        return authorization[7:].strip() or None
-    return None
+_scheme = HTTPBearer(auto_error=False, description="a sign-in token (POST /api/auth/login) or a device token")
+
+
+def bearer(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_scheme)]) -> str | None:
+    return credentials.credentials if credentials else None
 
 
 def current(store: StoreDep, token: Annotated[str | None, Depends(bearer)]) -> Principal:

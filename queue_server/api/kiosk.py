@@ -9,7 +9,7 @@ from fastapi import APIRouter, Header, Response
 from ..usecases import appointments, devices, issuing, queries
 from .deps import Device, Issuer, SettingsDep, StoreDep
 from .schemas import (AppointmentCode, AppointmentIn, AppointmentOut, DeviceStateIn, Error, HallId, IssueIn,
-                      ServiceCode, TicketOut)
+                      ServicePath, TicketOut)
 
 router = APIRouter(prefix="/api/halls/{hall}", responses={404: {"model": Error}, 422: {"model": Error}})
 
@@ -30,7 +30,7 @@ def list_services(hall: HallId, store: StoreDep) -> list[dict]:
 
 
 @router.get("/services/{code}/guide")
-def service_guide(hall: HallId, code: ServiceCode, store: StoreDep) -> dict:
+def service_guide(hall: HallId, code: ServicePath, store: StoreDep) -> dict:
     return queries.guide(store, hall, code)
 
 
@@ -51,7 +51,7 @@ def issue_ticket(hall: HallId, body: IssueIn, who: Issuer, store: StoreDep, sett
 
 
 @router.get("/services/{code}/slots")
-def appointment_slots(hall: HallId, code: ServiceCode, day: date, store: StoreDep) -> list[dict]:
+def appointment_slots(hall: HallId, code: ServicePath, day: date, store: StoreDep) -> list[dict]:
     return appointments.slots(store, hall, code, day)
 
 

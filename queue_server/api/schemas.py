@@ -5,15 +5,20 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
-ServiceCode = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")]
-HallId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")]
-TicketNumber = Annotated[str, Field(pattern=r"^[A-Za-z]\d{3,4}$")]
-Token = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
-AppointmentCode = Annotated[str, Field(pattern=r"^[A-Za-z0-9]{6}$")]
+CODE = r"^[a-z0-9][a-z0-9-]{0,31}$"
+ServiceCode = Annotated[str, Field(pattern=CODE, examples=["biz-setup"])]
+# Path parameters carry examples so that API explorers (and the fuzz test) reach the demo hall.
+HallId = Annotated[str, Path(pattern=CODE, examples=["demo"])]
+ServicePath = Annotated[str, Path(pattern=CODE, examples=["biz-setup"])]
+TicketNumber = Annotated[str, Field(pattern=r"^[A-Za-z]\d{3,4}$", examples=["A001"])]
+NumberPath = Annotated[str, Path(pattern=r"^[A-Za-z]\d{3,4}$", examples=["A001"])]
+Token = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
+AppointmentCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9]{6}$", examples=["ACDEFH"])]
 Text = Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$")]
-Seq = Annotated[int, Field(ge=0, le=2**62)]
+Seq = Annotated[int, Field(ge=0, le=2**31 - 1)]  # the events.seq column is a 32-bit integer
 
 
 class Body(BaseModel):
