@@ -9,6 +9,22 @@ import pytest
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def pytest_addoption(parser):
+    # One option for every test that saves pictures (kiosk, browser pages): `make screenshots`.
+    parser.addoption("--screenshots-dir", default=None, help="save screenshots of every screen here")
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir(request, tmp_path_factory):
+    """Where tests save their screenshots: --screenshots-dir, or a temporary folder."""
+    from pathlib import Path
+
+    chosen = request.config.getoption("--screenshots-dir")
+    path = Path(chosen).resolve() if chosen else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def need(condition: bool, reason: str) -> None:
     if condition:
         return
