@@ -185,6 +185,18 @@ class IssuingRules(_Model):
     per_person_per_service: int = 1  # tickets a day for one ID card and one service
 
 
+class AlertRules(_Model):
+    """预警: when the supervision dashboard warns. Durations are minutes (fractions allowed)."""
+
+    wait_minutes: float = Field(30, gt=0)  # a ticket waiting longer than this
+    queue_waiting: int = Field(5, ge=0)  # more than this many waiting for a service no open window serves
+    idle_minutes: float = Field(5, gt=0)  # a window open and idle this long while its services have people waiting
+    service_factor: float = Field(3, gt=0)  # a service running longer than this x its avg_service_minutes...
+    service_minutes: dict[str, float] = {}  # ...or than this many minutes, for the services listed here
+    break_minutes: float = Field(30, gt=0)  # a clerk paused longer than this
+    rating_at_most: int = Field(1, ge=1, le=4)  # a rating of this score or lower (1 不满意)
+
+
 class Floor(_Model):
     number: int
     name: str
@@ -211,6 +223,7 @@ class Hall(_Model):
     calling: CallingRules = CallingRules()
     issuing: IssuingRules = IssuingRules()
     appointments: AppointmentRules = AppointmentRules()
+    alerts: AlertRules = AlertRules()
 
     @model_validator(mode="after")
     def _consistent(self) -> "Hall":
@@ -246,6 +259,9 @@ class Hall(_Model):
             for code in t.services:
                 if code not in codes:
                     raise ValueError(f"topic {t.name}: unknown service {code!r}")
+        for code in self.alerts.service_minutes:
+            if code not in codes:
+                raise ValueError(f"alerts.service_minutes: unknown service {code!r}")
         return self
 
     # -- look-ups -------------------------------------------------------------------------
