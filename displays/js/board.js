@@ -1,0 +1,281 @@
+// 综合屏 (hall board). URL: board.html?hall=demo[&token=<display token>][&floor=1][&services=a,b]
+//   [&repeat=2][&voice=auto|server|browser|chime|off][&rows=10][&lang=en][&fresh=120]
+// Shows the newest call large (flashing), the last 8 calls, waiting and estimated wait per
+// service (paged when they do not fit), the notice line, the clock and the hall's name; announces
+// every call and recall through one queue.
+
+import { connectHall, mountLiveBanner } from './live.js';
+import { api } from './api.js';
+import { Announcer } from './announcer.js';
+import { applyI18n, lang, nameOf, register, t } from './i18n.js';
+import { $, el, fmtEta, HallClock, debounce, pageToken, params, storeToken } from './util.js';
+
+register({
+  now: ['正在呼叫', 'Now calling'],
+  please_go: ['请到', 'please go to'],
+  window_unit: ['号窗口', ''],
+  recall: ['重呼', 'Recall'],
+  recent: ['最近呼叫', 'Recent calls'],
+  service: ['办理事项', 'Service'],
+  waiting: ['等候人数', 'Waiting'],
+  eta: ['预计等候', 'Est. wait'],
+  enable_voice: ['点击启用语音', 'Click to enable voice'],
+  setup_title: ['本屏尚未配置', 'This screen is not set up'],
+  setup_help: ['请输入显示屏设备令牌（hallq device-token --kind display 生成），或在地址中加上 ?token=…',
+               'Enter a display device token (made by hallq device-token --kind display), or add ?token=… to the address'],
+  setup_token: ['显示屏令牌', 'display token'],
+  save: ['保存', 'Save'],
+  floor_n: ['{n} 楼', 'Floor {n}'],
+  win_short: ['{n} 号窗口', 'Window {n}'],
+});
+
+const hall = params.get('hall') || 'demo';
+const floorFilter = params.get('floor') ? Number(params.get('floor')) : null;
+const serviceFilter = params.get('services') ? new Set(params.get('services').split(',').map((s) => s.trim()).filter(Boolean)) : null;
+const rowsPerPage = Math.max(4, Math.min(20, Number(params.get('rows')) || 10));
+const freshSeconds = Number(params.get('fresh')) || 120; // older calls (replayed after an outage) are shown, not announced
+const RECENT = 8;
+
+const clock = new HallClock();
+const state = { name: '', notice: '', calls: [], services: new Map(), order: [], windows: new Map(), page: 0, seq: null };
+const announcer = new Announcer({ repeat: Number(params.get('repeat')) || 2, voice: params.get('voice') || 'auto' });
+window.hallq = { state, announcer, clock };
+
+// -- filters -----------------------------------------------------------------------------------
+function serviceShown(code) {
+  if (serviceFilter && !serviceFilter.has(code)) return false;
+  if (floorFilter !== null) {
+    const s = state.services.get(code);
+    if (s && s.floor !== floorFilter) return false;
+  }
+  return true;
+}
+
+function callShown(call) {
+  if (serviceFilter && !serviceFilter.has(call.service)) return false;
+  if (floorFilter !== null) {
+    const w = state.windows.get(call.window);
+    const floor = call.floor ?? (w ? w.floor : null);
+    if (floor !== null && floor !== floorFilter) return false;
+  }
+  return true;
+}
+
+// -- rendering ---------------------------------------------------------------------------------
+function renderHeader() {
+  $('#hall-name').textContent = lang === 'en' && state.name_en ? state.name_en : state.name;
+  const scope = [];
+  if (floorFilter !== null) scope.push(t('floor_n', { n: floorFilter }));
+  if (serviceFilter) scope.push([...serviceFilter].map((c) => nameOf(state.services.get(c)) || c).join(' · '));
+  $('#scope').textContent = scope.join('  ');
+  document.title = `${t('now')} · ${state.name}`;
+}
+
+function renderNotice() {
+  const n = $('#notice');
+  if (n.textContent !== state.notice) {
+    n.textContent = state.notice || '';
+    // A constant reading speed, however long the notice: about 9 characters a second.
+    n.style.setProperty('--ticker-seconds', `${Math.max(20, Math.round((state.notice || '').length / 4.5 + 12))}s`);
+  }
+}
+
+function renderCalls(flashNewest = false) {
+  const shown = state.calls.filter(callShown).slice(0, RECENT);
+  const newest = shown[0];
+  const hero = $('#hero');
+  $('#hero-num').textContent = newest ? newest.number : '—';
+  $('#hero-win').textContent = newest ? newest.window : '—';
+  $('#hero-tag').hidden = !(newest && newest.recall);
+  hero.classList.toggle('idle', !newest);
+  hero.dataset.number = newest ? newest.number : '';
+  hero.dataset.window = newest ? newest.window : '';
+  if (flashNewest && newest) {
+    hero.classList.remove('flash');
+    void hero.offsetWidth; // restart the animation
+    hero.classList.add('flash');
+  }
+  const list = $('#recent');
+  list.replaceChildren(...Array.from({ length: RECENT }, (_, i) => {
+    const c = shown[i];
+    if (!c) return el('li', { class: 'empty' });
+    return el('li', { class: `${i === 0 ? 'newest' : ''} ${i === 0 && flashNewest ? 'flash' : ''} ${c.recall ? 'recall' : ''}`,
+                      dataset: { number: c.number, window: c.window, seq: c.seq } },
+      el('div', { class: 'r-num' }, c.number),
+      el('div', { class: 'r-win' }, lang === 'en' ? ['→ ', el('span', {}, t('win_short', { n: c.window }))]
+        : [el('b', {}, String(c.window)), t('window_unit')]));
+  }));
+}
+
+function renderServices() {
+  const codes = state.order.filter(serviceShown);
+  const pages = Math.max(1, Math.ceil(codes.length / rowsPerPage));
+  if (state.page >= pages) state.page = 0;
+  const slice = codes.slice(state.page * rowsPerPage, (state.page + 1) * rowsPerPage);
+  const list = $('#services');
+  list.style.setProperty('--rows', rowsPerPage);
+  list.replaceChildren(...slice.map((code) => {
+    const s = state.services.get(code);
+    return el('li', { dataset: { service: code } },
+      el('div', { class: 's-name' }, el('span', { class: 's-pre' }, s.prefix),
+        floorFilter === null ? el('span', { class: 's-floor' }, `${s.floor}F`) : null,
+        el('span', { class: 's-text' }, shortName(s))),
+      el('div', { class: 's-wait num' }, String(s.waiting ?? 0)),
+      el('div', { class: 's-eta' }, s.waiting ? fmtEta(s.eta_seconds) : '—'));
+  }));
+  $('#svc-pages').replaceChildren(...(pages > 1 ? Array.from({ length: pages }, (_, i) => el('i', { class: i === state.page ? 'on' : '' })) : []));
+}
+
+// The board has no room for a name's parenthesis: 不动产交易税费申报（契税、个人所得税） -> 不动产交易税费申报
+function shortName(s) {
+  const full = nameOf(s);
+  const short = full.replace(/\s*[（(][^）)]*[）)]\s*/g, ' ').trim();
+  return short || full;
+}
+
+function renderClock() {
+  $('#clock-time').textContent = clock.hhmmss();
+  $('#clock-date').textContent = clock.dateText();
+}
+
+function renderAll() {
+  renderHeader();
+  renderNotice();
+  renderCalls(false);
+  renderServices();
+  renderClock();
+  applyI18n();
+}
+
+// -- state from the server ---------------------------------------------------------------------
+function applyBoard(board, { calls = true } = {}) {
+  clock.sync(board.now);
+  state.name = board.name;
+  state.name_en = board.name_en;
+  state.notice = board.notice || '';
+  state.order = board.services.map((s) => s.code);
+  state.services = new Map(board.services.map((s) => [s.code, s]));
+  state.windows = new Map(board.windows.map((w) => [w.number, w]));
+  if (calls) state.calls = board.calls.map((c) => ({ ...c, recall: 0 }));
+  state.seq = board.seq;
+}
+
+const refreshServices = debounce(async () => {
+  // Window openings change estimated waits without a queue.stats event; read the board again.
+  try {
+    const board = await api(`/api/halls/${encodeURIComponent(hall)}/board`);
+    applyBoard(board, { calls: false });
+    renderServices();
+  } catch { /* the next event or timer tries again */ }
+}, 1500);
+
+function isFresh(ev) {
+  const ts = Date.parse(ev.ts);
+  return Number.isNaN(ts) || clock.now() - ts < freshSeconds * 1000;
+}
+
+function onEvent(ev) {
+  const d = ev.data || {};
+  switch (ev.type) {
+    case 'ticket.called':
+    case 'ticket.recalled': {
+      const call = { number: d.number, window: d.window, service: d.service, floor: d.floor, text: d.text,
+                     ts: ev.ts, seq: ev.seq, recall: ev.type === 'ticket.recalled' ? (d.recall || 1) : 0 };
+      state.calls = [call, ...state.calls.filter((c) => !(c.number === call.number && c.window === call.window))].slice(0, 50);
+      const w = state.windows.get(d.window);
+      if (w) Object.assign(w, { ticket: d.number, ticket_state: 'called' });
+      if (callShown(call)) {
+        renderCalls(true);
+        if (isFresh(ev)) announcer.enqueue({ ...call, speech: d.speech, audio_url: d.audio_url });
+      }
+      break;
+    }
+    case 'ticket.serving': {
+      const w = state.windows.get(d.window);
+      if (w) w.ticket_state = 'serving';
+      break;
+    }
+    case 'ticket.done':
+    case 'ticket.no_show':
+    case 'ticket.transferred': {
+      const w = state.windows.get(d.window);
+      if (w && w.ticket === d.number) Object.assign(w, { ticket: null, ticket_state: null });
+      break;
+    }
+    case 'window.state': {
+      const w = state.windows.get(d.window);
+      if (w) Object.assign(w, { state: d.state, pause_reason: d.reason, clerk: d.state === 'closed' ? null : d.clerk,
+                                staff_no: d.state === 'closed' ? null : d.staff_no });
+      refreshServices();
+      break;
+    }
+    case 'queue.stats':
+      for (const [code, st] of Object.entries(d)) {
+        const s = state.services.get(code);
+        if (s && st && typeof st === 'object') Object.assign(s, { waiting: st.waiting, eta_seconds: st.eta_seconds });
+      }
+      renderServices();
+      break;
+    case 'hall.notice':
+      if (typeof d.notice === 'string') { state.notice = d.notice; renderNotice(); }
+      break;
+    default:
+  }
+}
+
+// -- voice button ------------------------------------------------------------------------------
+function renderVoice() {
+  const needed = announcer.voice !== 'off' && (!announcer.enabled || announcer.blocked);
+  $('#voice-btn').hidden = !needed;
+  document.documentElement.dataset.voice = needed ? 'needs-click' : 'on';
+}
+announcer.onchange = renderVoice;
+$('#voice-btn').addEventListener('click', () => announcer.unlock());
+
+// -- start ---------------------------------------------------------------------------------------
+function start(token) {
+  const live = connectHall({
+    hall, token, since: state.seq ?? undefined,
+    onSnapshot(board) { applyBoard(board); renderAll(); },
+    onEvent,
+    onStatus(status, info) {
+      if (status === 'refused' && info && info.code === 'unauthorized') askToken();
+    },
+  });
+  window.hallq.live = live;
+  mountLiveBanner(live);
+}
+
+async function main() {
+  applyI18n();
+  renderVoice();
+  setInterval(renderClock, 1000);
+  setInterval(() => { // page through the services when they do not fit on one screen
+    const pages = Math.ceil(state.order.filter(serviceShown).length / rowsPerPage);
+    if (pages > 1) { state.page = (state.page + 1) % pages; renderServices(); }
+  }, 10000);
+  setInterval(() => { renderServices(); refreshServices(); }, 120000); // estimates age with time alone
+  document.addEventListener('langchange', renderAll);
+  try { // something to show at once, even before the stream is up
+    applyBoard(await api(`/api/halls/${encodeURIComponent(hall)}/board`));
+    renderAll();
+  } catch { /* the stream's snapshot will fill the page */ }
+  const token = pageToken('display', hall);
+  if (token) start(token);
+  else askToken();
+}
+
+function askToken() {
+  $('#setup').hidden = false;
+  $('#setup-form').onsubmit = (e) => {
+    e.preventDefault();
+    const value = $('#setup-token').value.trim();
+    if (!value) return;
+    storeToken('display', hall, value);
+    $('#setup').hidden = true;
+    if (window.hallq.live) window.hallq.live.close();
+    start(value);
+  };
+}
+
+main();

@@ -1,0 +1,38 @@
+"""Pages that are not plain files under displays/: the citizen's ticket page at the `status_url`
+printed on tickets (`/t/{token}`), and QR codes rendered on the server (no external assets)."""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse, Response
+
+from .errors import error_response
+from .schemas import Token
+
+router = APIRouter(include_in_schema=False)
+DISPLAYS = Path(__file__).resolve().parents[2] / "displays"
+NO_CACHE = {"Cache-Control": "no-cache"}
+
+
+@router.get("/t/{token}")
+def ticket_page(token: Token) -> FileResponse:
+    """The mobile ticket page; it reads the token from its own address."""
+    return FileResponse(DISPLAYS / "ticket.html", media_type="text/html", headers=NO_CACHE)
+
+
+@router.get("/qr.svg")
+def qr_svg(data: Annotated[str, Query(min_length=1, max_length=500)]) -> Response:
+    """A QR code of `data` as SVG (appointment codes, ticket status links)."""
+    import qrcode
+    import qrcode.image.svg
+
+    if not data.isprintable():
+        return error_response(422, "bad_data", "二维码内容无效", "data must be printable characters")
+    img = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10, border=2,
+                      error_correction=qrcode.constants.ERROR_CORRECT_M)
+    out = io.BytesIO()
+    img.save(out)
+    return Response(out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
