@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from .hall import APPOINTMENT, NORMAL
+from .hall import APPOINTMENT, NORMAL, Hall
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,12 @@ class Candidate:
 class Rules:
     boosts: dict[str, float]  # class code -> seconds
     priority_ratio: int
+
+
+def rules_for(hall: Hall) -> Rules:
+    boosts = {c.code: hall.boost_seconds(c.code) for c in hall.priority_classes}
+    boosts[APPOINTMENT] = hall.boost_seconds(APPOINTMENT)
+    return Rules(boosts=boosts, priority_ratio=hall.calling.priority_ratio)
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,38 @@ def choose(
     best = min(pool, key=lambda c: order_key(c, weights[c.service], rules, now))
     is_priority = effective_class(best, now) != NORMAL
     return Choice(best, priority_streak + 1 if is_priority else 0)
+
+
+def rank_key(klass: str, queued_at: datetime, front: bool, rules: Rules) -> float:
+    """Seconds; smaller is called earlier within one service at weight 1 (the citizen's view).
+
+    It stays constant while a ticket waits, so the store can index it and count the people
+    ahead without sorting the queue. Appointments rank as normal tickets here: their boost
+    depends on the clock and is applied by `choose` and `ahead_of` themselves."""
+    base = queued_at.timestamp()
+    if front or klass == APPOINTMENT:
+        return base
+    return base - rules.boosts.get(klass, 0.0)
+
+
+def shortlist(candidates: list[Candidate]) -> list[Candidate]:
+    """The only candidates `choose` can ever pick, whatever the weights, streak and clock:
+    per service the first front ticket, the first ticket of each class, and every appointment.
+
+    Within one service and one class the effective-wait order is the issue order at any weight,
+    so everything behind the first is out of reach; the store loads just these (see
+    Reader.shortlist), which keeps call-next cheap however long the queue grows."""
+    first: dict[tuple, Candidate] = {}
+    appointments = []
+    for c in candidates:
+        if c.klass == APPOINTMENT and not c.front:
+            appointments.append(c)
+            continue
+        key = (c.service, c.front, None if c.front else c.klass)
+        best = first.get(key)
+        if best is None or (c.queued_at, c.id) < (best.queued_at, best.id):
+            first[key] = c
+    return sorted(list(first.values()) + appointments, key=lambda c: c.id)
 
 
 def queue_order(candidates: list[Candidate], rules: Rules, now: datetime) -> list[Candidate]:

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, case, func, insert, literal, or_, select, update
 
-from ..domain.hall import Hall
+from ..domain import policy
+from ..domain.hall import APPOINTMENT, Hall
 from ..domain.policy import Candidate
 from ..domain.tickets import Matter, State, Ticket
 from . import tables as t
@@ -37,6 +38,10 @@ class Event:
         }
 
 
+def _candidate(r: Any) -> Candidate:
+    return Candidate(r.id, r.service, r.klass, r.queued_at, r.front, (r.slot_start, r.slot_end) if r.slot_start else None)
+
+
 def ticket_from_row(row: Any) -> Ticket:
     tk = Ticket(
         id=row.id,
@@ -60,8 +65,10 @@ def ticket_from_row(row: Any) -> Ticket:
     return tk
 
 
-def _ticket_values(tk: Ticket) -> dict:
+def _ticket_values(tk: Ticket, rules: policy.Rules) -> dict:
+    assert tk.queued_at is not None
     return {
+        "rank_key": policy.rank_key(tk.klass, tk.queued_at, tk.front, rules),
         "klass": tk.klass,
         "state": tk.state.value,
         "service": tk.service,
@@ -83,6 +90,10 @@ class Reader:
         self.hall_id = hall_id
         self.hall = hall
 
+    @property
+    def rules(self) -> policy.Rules:
+        return policy.rules_for(self.hall)
+
     # -- tickets --------------------------------------------------------------------------
     def _tickets(self, *where) -> list[Ticket]:
         rows = self.conn.execute(select(t.tickets).where(t.tickets.c.hall == self.hall_id, *where))
@@ -102,18 +113,56 @@ class Reader:
             where.append(t.tickets.c.service.in_(list(services)))
         return self._tickets(*where)
 
-    def candidates(self, services: Iterable[str] | None = None) -> list[Candidate]:
-        """Waiting tickets as the calling policy sees them (no matters parsed: this is the hot path)."""
+    def candidates(self, services: Iterable[str]) -> list[Candidate]:
+        """Every waiting ticket of these services, as the calling policy sees them."""
         c = t.tickets.c
         q = select(c.id, c.service, c.klass, c.queued_at, c.front, c.slot_start, c.slot_end).where(
-            c.hall == self.hall_id, c.state == State.waiting.value
+            c.hall == self.hall_id, c.state == State.waiting.value, c.service.in_(list(services))
         )
-        if services is not None:
-            q = q.where(c.service.in_(list(services)))
-        return [
-            Candidate(r.id, r.service, r.klass, r.queued_at, r.front, (r.slot_start, r.slot_end) if r.slot_start else None)
-            for r in self.conn.execute(q)
-        ]
+        return [_candidate(r) for r in self.conn.execute(q)]
+
+    def shortlist(self, services: Iterable[str]) -> list[Candidate]:
+        """policy.shortlist in SQL: the few tickets call-next can pick, however long the queue."""
+        c = t.tickets.c
+        group = case((c.front, literal("~front")), else_=c.klass)
+        rn = func.row_number().over(partition_by=[c.service, group], order_by=[c.queued_at, c.id]).label("rn")
+        inner = (
+            select(c.id, c.service, c.klass, c.queued_at, c.front, c.slot_start, c.slot_end, rn)
+            .where(c.hall == self.hall_id, c.state == State.waiting.value, c.service.in_(list(services)))
+            .subquery()
+        )
+        q = select(inner).where(or_(inner.c.rn == 1, and_(inner.c.klass == APPOINTMENT, ~inner.c.front)))
+        return [_candidate(r) for r in self.conn.execute(q)]
+
+    def ahead_of(self, tk: Ticket, now: datetime) -> int:
+        """How many waiting tickets of its service would be called before this one (weight 1):
+        counted on the rank_key index; only appointments, whose boost depends on the clock,
+        are compared one by one."""
+        c = t.tickets.c
+        rules = self.rules
+        assert tk.queued_at is not None and tk.id is not None
+        same_queue = [c.hall == self.hall_id, c.state == State.waiting.value, c.service == tk.service, c.id != tk.id]
+        me = Candidate(tk.id, tk.service, tk.klass, tk.queued_at, tk.front, tk.slot)
+        mine = policy.rank_key(tk.klass, tk.queued_at, tk.front, rules)
+        if policy.effective_class(me, now) == APPOINTMENT:
+            mine -= rules.boosts.get(APPOINTMENT, 0.0)
+        earlier = or_(c.rank_key < mine, and_(c.rank_key == mine, c.id < tk.id))
+        if tk.front:
+            return self.conn.execute(select(func.count()).where(*same_queue, c.front, earlier)).scalar_one()
+        fronts, others = self.conn.execute(
+            select(
+                func.coalesce(func.sum(case((c.front, 1), else_=0)), 0),
+                func.coalesce(func.sum(case((and_(~c.front, c.klass != APPOINTMENT, earlier), 1), else_=0)), 0),
+            ).where(*same_queue)
+        ).one()
+        appointments = self.conn.execute(
+            select(c.id, c.service, c.klass, c.queued_at, c.front, c.slot_start, c.slot_end).where(
+                *same_queue, ~c.front, c.klass == APPOINTMENT
+            )
+        )
+        my_key = policy.order_key(me, 1.0, rules, now)
+        booked = sum(policy.order_key(_candidate(r), 1.0, rules, now) < my_key for r in appointments)
+        return int(fronts) + int(others) + booked
 
     def in_states(self, states: Iterable[State], day: date | None = None) -> list[Ticket]:
         where = [t.tickets.c.state.in_([s.value for s in states])]
@@ -249,7 +298,7 @@ class HallTx(Reader):
         return last + 1
 
     def add_ticket(self, tk: Ticket, issued_by: str) -> int:
-        values = _ticket_values(tk) | {
+        values = _ticket_values(tk, self.rules) | {
             "hall": self.hall_id,
             "day": tk.day,
             "number": tk.number,
@@ -265,7 +314,7 @@ class HallTx(Reader):
         return tk.id
 
     def save_ticket(self, tk: Ticket) -> None:
-        self.conn.execute(update(t.tickets).where(t.tickets.c.id == tk.id).values(**_ticket_values(tk)))
+        self.conn.execute(update(t.tickets).where(t.tickets.c.id == tk.id).values(**_ticket_values(tk, self.rules)))
 
     def save_window(self, number: int, **values: Any) -> None:
         self.conn.execute(

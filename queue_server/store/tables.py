@@ -98,6 +98,7 @@ tickets = Table(
     Column("matters", JSON, nullable=False),
     Column("issued_at", UTCDateTime, nullable=False),
     Column("queued_at", UTCDateTime, nullable=False),
+    Column("rank_key", Float, nullable=False),  # policy.rank_key: counts the people ahead by index
     Column("front", Boolean, nullable=False, default=False),
     Column("window", Integer),
     Column("recalls", Integer, nullable=False, default=0),
@@ -109,7 +110,7 @@ tickets = Table(
     Column("masked_name", String(64)),
     Column("issued_by", String(64)),
     UniqueConstraint("hall", "day", "number"),
-    Index("ix_tickets_queue", "hall", "state", "service"),
+    Index("ix_tickets_queue", "hall", "state", "service", "rank_key"),
     Index("ix_tickets_person", "hall", "day", "id_hash"),
 )
 

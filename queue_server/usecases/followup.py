@@ -24,7 +24,7 @@ def status(store: Store, token: str) -> dict:
     with store.read(hall_id) as r:
         tk = r.ticket(ticket_id)
         assert tk is not None
-        return ticket_view(tk, r.hall, QueueView.load(r, store.clock.now(), [tk.service])) | {"hall": hall_id, "hall_name": r.hall.name}
+        return ticket_view(tk, r.hall, QueueView.load(r, store.clock.now())) | {"hall": hall_id, "hall_name": r.hall.name}
 
 
 def rate(store: Store, token: str, score: int, matter: int | None) -> dict:
@@ -57,8 +57,8 @@ def reactivate(store: Store, hall_id: str, number: str, who: Principal) -> dict:
     """A missed ticket goes back into its queue behind `reactivate_behind` people."""
     with store.write(hall_id) as tx:
         tk = _ticket_today(tx, number)
-        queue = QueueView.load(tx, tx.now, [tk.service])
-        ahead = queue.order.get(tk.service, [])
+        queue = QueueView.load(tx, tx.now)
+        ahead = queue.ordered(tk.service)
         behind = tx.hall.calling.reactivate_behind
         if len(ahead) > behind:
             anchor = tx.ticket(ahead[behind - 1]) if behind > 0 else None
@@ -68,7 +68,7 @@ def reactivate(store: Store, hall_id: str, number: str, who: Principal) -> dict:
         tk.reactivate(tx.now, tx.hall.calling.reactivate_minutes, place)
         tx.save_ticket(tk)
         tx.emit("ticket.reactivated", who.actor(), {"id": tk.id, "number": tk.number, "service": tk.service})
-        queue = QueueView.load(tx, tx.now, [tk.service])
+        queue = QueueView.load(tx, tx.now)
         tx.emit("queue.stats", who.actor(), queue.stats([tk.service]))
         return ticket_view(tk, tx.hall, queue)
 

@@ -61,14 +61,14 @@ def issue(store: Store, hall_id: str, req: IssueRequest, who: Principal, secret:
                     )
                 tk = tx.ticket(seen.ticket_id)
                 assert tk is not None
-                return ticket_view(tk, tx.hall, QueueView.load(tx, tx.now, [tk.service])), False
+                return ticket_view(tk, tx.hall, QueueView.load(tx, tx.now)), False
         tk = _new_ticket(tx, req, who, secret)
         tx.add_ticket(tk, issued_by=who.actor()["id"] or who.kind)
         if idempotency_key:
             tx.remember_idempotency(idempotency_key, req.digest(), tk.id)
         if req.appointment:
             tx.save_appointment(req.appointment.upper(), state="checked_in", ticket_id=tk.id)
-        queue = QueueView.load(tx, tx.now, [tk.service])
+        queue = QueueView.load(tx, tx.now)
         view = ticket_view(tk, tx.hall, queue)
         tx.emit("ticket.issued", who.actor(), _public(view))
         tx.emit("queue.stats", who.actor(), queue.stats([tk.service]))

@@ -137,13 +137,14 @@ def window_detail(store: Store, hall_id: str, number: int) -> dict:
         except KeyError:
             raise NotFound("window_not_found", f"没有 {number} 号窗口", f"no window {number}") from None
         now = store.clock.now()
-        queue = QueueView.load(r, now, list(w.services))
+        queue = QueueView.load(r, now)
         row = r.window(number)
         current = r.ticket(row.ticket_id) if row.ticket_id else None
+        place = {tid: i for code in w.services for i, tid in enumerate(queue.ordered(code))}
         waiting = []
-        for tk in sorted(r.waiting(w.services), key=lambda tk: (queue.position(tk)[0] or 0, tk.id or 0)):
+        for tk in sorted(r.waiting(w.services), key=lambda tk: (place[tk.id], tk.id)):
             waiting.append({"number": tk.number, "service": tk.service, "klass": tk.klass, "front": tk.front,
-                            "waited_seconds": int((now - tk.queued_at).total_seconds()), "position": queue.position(tk)[0]})
+                            "waited_seconds": int((now - tk.queued_at).total_seconds()), "position": place[tk.id]})
         info = next(x for x in _windows(r) if x["number"] == number)
         return info | {
             "priority_streak": row.priority_streak,
@@ -157,7 +158,7 @@ def lookup_ticket(store: Store, hall_id: str, number: str) -> dict:
         tk = r.ticket_by_number(_today(r.hall, store), number)
         if tk is None:
             raise NotFound("ticket_not_found", f"今日没有 {number.upper()} 号", f"no ticket {number} today")
-        return ticket_view(tk, r.hall, QueueView.load(r, store.clock.now(), [tk.service])) | {"masked_name": tk.masked_name}
+        return ticket_view(tk, r.hall, QueueView.load(r, store.clock.now())) | {"masked_name": tk.masked_name}
 
 
 def events(store: Store, hall_id: str, since: int, limit: int) -> dict:

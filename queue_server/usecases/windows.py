@@ -12,7 +12,7 @@ from ..store.repository import HallTx
 from ..store.store import Store
 from . import announce
 from .principal import Principal
-from .queue_view import QueueView, rules_of
+from .queue_view import QueueView
 from .views import ticket_view
 
 ACTIONS = ("open", "pause", "close", "call-next", "call", "recall", "start", "finish", "no-show", "transfer")
@@ -120,7 +120,7 @@ def _call_data(tx: HallTx, tk: Ticket, number: int, recall: int) -> dict:
 def _call_next(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     _require_free(tx, number, row)
     weights = tx.hall.window(number).services
-    choice = policy.choose(tx.candidates(weights), weights, rules_of(tx.hall), tx.now, row.priority_streak)
+    choice = policy.choose(tx.shortlist(weights), weights, tx.rules, tx.now, row.priority_streak)
     if choice is None:
         raise Conflict("queue_empty", "当前没有等候的号码", "nobody is waiting for this window")
     tk = tx.ticket(choice.ticket.id)

@@ -119,6 +119,7 @@ def upgrade() -> None:
     sa.Column('matters', sa.JSON(), nullable=False),
     sa.Column('issued_at', queue_server.store.tables.UTCDateTime(), nullable=False),
     sa.Column('queued_at', queue_server.store.tables.UTCDateTime(), nullable=False),
+    sa.Column('rank_key', sa.Float(), nullable=False),
     sa.Column('front', sa.Boolean(), nullable=False),
     sa.Column('window', sa.Integer(), nullable=True),
     sa.Column('recalls', sa.Integer(), nullable=False),
@@ -136,7 +137,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.create_index('ix_tickets_person', ['hall', 'day', 'id_hash'], unique=False)
-        batch_op.create_index('ix_tickets_queue', ['hall', 'state', 'service'], unique=False)
+        batch_op.create_index('ix_tickets_queue', ['hall', 'state', 'service', 'rank_key'], unique=False)
 
     op.create_table('tokens',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
