@@ -15,7 +15,7 @@ from ..settings import Settings
 from ..store.db import make_engine
 from ..store.store import Store
 from ..usecases.followup import expire_past_days
-from . import announcements, auth, counter, errors, kiosk, pages, public, stream, supervision
+from . import announcements, auth, counter, errors, kiosk, pages, public, reports, stream, supervision
 
 log = logging.getLogger(__name__)
 DISPLAYS = Path(__file__).resolve().parents[2] / "displays"
@@ -54,7 +54,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
     app.state.store = store
     app.state.settings = settings
     errors.install(app)
-    for module in (auth, kiosk, counter, public, supervision, stream, announcements, pages):
+    for module in (auth, kiosk, counter, public, supervision, reports, stream, announcements, pages):
         app.include_router(module.router)
 
     @app.get("/api/halls")

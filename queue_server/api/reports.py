@@ -1,0 +1,118 @@
+"""Electronic supervision for managers: the live dashboard's figures, alerts and their
+acknowledgement, and reports for a day, week or month (JSON, CSV, XLSX).
+
+The router's lifespan runs the alert engine (see queue_server/supervision/engine.py)."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, Body, FastAPI, Path, Request, Response
+
+from ..supervision import export, live, reports
+from ..supervision.engine import AlertEngine
+from ..supervision.source import Tracker, period_events, today
+from .deps import Manager, StoreDep
+from .schemas import Body as BodyModel
+from .schemas import Error, HallId, Text
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    engine = AlertEngine(app.state.store, tracker_of(app))
+    engine.start()
+    app.state.alert_engine = engine
+    try:
+        yield
+    finally:
+        await engine.stop()
+
+
+router = APIRouter(prefix="/api/halls/{hall}", lifespan=lifespan, tags=["supervision"],
+                   responses={401: {"model": Error}, 403: {"model": Error}, 404: {"model": Error},
+                              422: {"model": Error}})
+
+
+def tracker_of(app: FastAPI) -> Tracker:
+    tracker = getattr(app.state, "supervision_tracker", None)
+    if tracker is None:
+        tracker = app.state.supervision_tracker = Tracker()
+    return tracker
+
+
+class Period(StrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
+
+
+class Format(StrEnum):
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class AlertsShown(StrEnum):
+    all = "all"
+    active = "active"
+    unacknowledged = "unacknowledged"
+
+
+class AckIn(BodyModel):
+    note: Text | None = None
+
+
+AlertId = Annotated[int, Path(ge=1, le=2**31 - 1, examples=[1])]
+
+
+@router.get("/supervision")
+def supervision_live(hall: HallId, who: Manager, store: StoreDep, request: Request) -> dict:
+    """The dashboard: per service (waiting, longest wait, served, average wait and service, no-shows,
+    ETA), per window (state, clerk, current ticket, served, service time, satisfaction), hall totals,
+    arrivals and waits by hour, today's alerts. Live updates follow on `WS /ws/halls/{hall}`."""
+    return live.dashboard(store, tracker_of(request.app), hall)
+
+
+@router.get("/alerts")
+def alerts(hall: HallId, who: Manager, store: StoreDep, request: Request, day: date | None = None,
+           only: AlertsShown = AlertsShown.all) -> dict:
+    """A business day's alerts (default today), newest first."""
+    return live.alert_list(store, tracker_of(request.app), hall, day, only.value)
+
+
+@router.post("/alerts/{alert}/ack", responses={404: {"model": Error}})
+def acknowledge(hall: HallId, alert: AlertId, who: Manager, store: StoreDep,
+                body: Annotated[AckIn | None, Body()] = None) -> dict:
+    """Acknowledge an alert (an `alert.acknowledged` event); doing it again changes nothing."""
+    return live.acknowledge(store, hall, alert, who, body.note if body else None)
+
+
+MEDIA = {
+    Format.csv: "text/csv; charset=utf-8",
+    Format.xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@router.get("/reports/{period}", responses={200: {"content": {"text/csv": {}, MEDIA[Format.xlsx]: {}}}})
+def report(hall: HallId, period: Period, who: Manager, store: StoreDep, day: date | None = None,
+           format: Format = Format.json):
+    """日清周结月通报: the day, week (Monday to Sunday) or month holding `day` (default today), per
+    service, window, clerk, priority class and hour, recomputed from the event log."""
+    first, last, data = build_report(store, hall, period.value, day)
+    if format is Format.json:
+        return data
+    body = export.to_csv(data) if format is Format.csv else export.to_xlsx(data)
+    name = export.filename(data, format.value)
+    return Response(body, media_type=MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def build_report(store, hall_id: str, period: str, day: date | None) -> tuple[date, date, dict]:
+    if day is None:
+        with store.read(hall_id) as r:
+            day = today(r.hall, store.clock.now())
+    first, last = reports.period_days(period, day)
+    hall, events = period_events(store, hall_id, first, last)
+    return first, last, reports.build(events, hall, period, first, last)
+

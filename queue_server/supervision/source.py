@@ -1,0 +1,133 @@
+"""What supervision reads from the store: the events of a stretch of time, today's figures kept up
+to date (`Tracker`), and the few rows of the hall's present state the alerts look at."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from ..domain.calendar import business_day, day_start
+from ..domain.hall import Hall
+from ..store import tables as t
+from ..store.repository import Event, Reader
+from ..store.store import Store
+from .figures import Fold
+
+PAGE = 2000
+
+
+def _row_event(r: Any) -> Event:
+    return Event(r.hall, r.seq, r.type, r.ts, r.actor, r.data)
+
+
+def seq_before(reader: Reader, instant: datetime) -> int:
+    """The seq of the hall's last event before `instant` (0 if none). The log is read backwards from
+    its end, so this is quick for a recent instant (today's start)."""
+    e = t.events.c
+    seq = reader.conn.execute(
+        select(e.seq).where(e.hall == reader.hall_id, e.ts < instant).order_by(e.seq.desc()).limit(1)
+    ).scalar()
+    return seq or 0
+
+
+def events_between(reader: Reader, start: datetime, end: datetime) -> list[Event]:
+    """The hall's events with start <= ts < end, in seq order."""
+    e = t.events.c
+    since = seq_before(reader, start)
+    rows = reader.conn.execute(
+        select(t.events).where(e.hall == reader.hall_id, e.seq > since, e.ts >= start, e.ts < end).order_by(e.seq)
+    )
+    return [_row_event(r) for r in rows]
+
+
+def days_span(hall: Hall, first: date, last: date) -> tuple[datetime, datetime]:
+    return day_start(first, hall.timezone, hall.day_boundary_hour), \
+        day_start(last + timedelta(days=1), hall.timezone, hall.day_boundary_hour)
+
+
+def period_events(store: Store, hall_id: str, first: date, last: date) -> tuple[Hall, list[Event]]:
+    with store.read(hall_id) as r:
+        start, end = days_span(r.hall, first, last)
+        return r.hall, events_between(r, start, end)
+
+
+def today(hall: Hall, now: datetime) -> date:
+    return business_day(now, hall.timezone, hall.day_boundary_hour)
+
+
+class Tracker:
+    """Today's `Fold` of each hall, caught up from the stored log whenever it is used.
+
+    Shared by the alert engine and the dashboard requests of one server process; hold `lock` while
+    using a fold. Take it inside a store transaction, never the other way round."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self._folds: dict[str, tuple[date, Fold]] = {}
+
+    def current(self, reader: Reader, now: datetime) -> Fold:
+        """The fold of the hall's business day at `now`, with every event `reader` sees."""
+        hall = reader.hall
+        day = today(hall, now)
+        held = self._folds.get(reader.hall_id)
+        if held is None or held[0] != day or held[1].tz != hall.timezone:
+            fold = Fold(hall.timezone)
+            fold.seq = seq_before(reader, day_start(day, hall.timezone, hall.day_boundary_hour))
+            held = self._folds[reader.hall_id] = (day, fold)
+        fold = held[1]
+        while True:
+            batch = reader.events_after(fold.seq, PAGE)
+            fold.add_all(batch)
+            if len(batch) < PAGE:
+                return fold
+
+
+# -- the present state, as alerts see it ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Waiting:
+    id: int
+    number: str
+    service: str
+    klass: str
+    queued_at: datetime
+
+
+@dataclass(frozen=True)
+class Current:
+    """The ticket at a window and its current matter."""
+
+    id: int
+    number: str
+    state: str
+    service: str
+    called_at: datetime | None
+    started_at: datetime | None
+
+
+def waiting(reader: Reader) -> list[Waiting]:
+    c = t.tickets.c
+    rows = reader.conn.execute(
+        select(c.id, c.number, c.service, c.klass, c.queued_at).where(c.hall == reader.hall_id, c.state == "waiting")
+    )
+    return [Waiting(r.id, r.number, r.service, r.klass, r.queued_at) for r in rows]
+
+
+def at_windows(reader: Reader, ids: list[int]) -> dict[int, Current]:
+    if not ids:
+        return {}
+    c = t.tickets.c
+    rows = reader.conn.execute(
+        select(c.id, c.number, c.state, c.service, c.current, c.matters).where(c.hall == reader.hall_id, c.id.in_(ids))
+    )
+    out = {}
+    for r in rows:
+        m = r.matters[r.current] if r.current < len(r.matters) else {}
+        out[r.id] = Current(r.id, r.number, r.state, r.service, _ts(m.get("called_at")), _ts(m.get("started_at")))
+    return out
+
+
+def _ts(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
