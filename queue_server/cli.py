@@ -57,7 +57,10 @@ _WORKER_CLOCK = "HALLQ_WORKER_CLOCK"  # "<iso moment>|<unix time>": the hall clo
 
 
 def _serve(host: str, port: int, clock: Clock, workers: int = 1) -> None:
+    import socket
+
     import uvicorn
+    from uvicorn.supervisors import Multiprocess
 
     settings = get_settings()
     options = dict(
@@ -69,12 +72,21 @@ def _serve(host: str, port: int, clock: Clock, workers: int = 1) -> None:
     if workers == 1:
         from .api.app import create_app
 
-        uvicorn.run(create_app(settings, clock), **options)
-        return
-    if isinstance(clock, OffsetClock):
-        os.environ[_WORKER_CLOCK] = f"{clock.now().isoformat()}|{time.time()}"
-    _store()  # migrate once here, not in every worker at the same moment
-    uvicorn.run("queue_server.cli:worker_app", factory=True, workers=workers, **options)
+        config = uvicorn.Config(create_app(settings, clock), **options)
+    else:
+        if isinstance(clock, OffsetClock):
+            os.environ[_WORKER_CLOCK] = f"{clock.now().isoformat()}|{time.time()}"
+        _store()  # migrate once here, not in every worker at the same moment
+        config = uvicorn.Config("queue_server.cli:worker_app", factory=True, workers=workers, **options)
+    sock = config.bind_socket()
+    if settings.socket_send_buffer:
+        # Inherited by every accepted connection: a stalled client holds little in the kernel, so
+        # its stream backs up into its own queue and it is dropped (ws_client_buffer).
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, settings.socket_send_buffer)
+    if workers == 1:
+        uvicorn.Server(config).run(sockets=[sock])
+    else:
+        Multiprocess(config, sockets=[sock]).run()
 
 
 def worker_app():

@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     ws_replay_cache: int = 2000  # recent events kept in memory to replay without reading the database
     ws_heartbeat_seconds: float = 15.0  # an idle stream gets a {"type": "ping"} this often
     ws_ping_seconds: float = 20.0  # protocol ping interval and timeout: a client that stops answering is closed
+    socket_send_buffer: int = 262144  # bytes the kernel holds for one connection (0: its own, up to megabytes)
     event_poll_seconds: float = 1.0  # how often the stored log is read for events no notification announced
     tts_command: str = "espeak-ng"
 

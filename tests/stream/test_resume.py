@@ -1,0 +1,148 @@
+"""Invariant 3 for displays: a client that reconnects with `since` gets exactly what it missed,
+in order, once; a client too far behind gets a snapshot first; topics filter the stream."""
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+import websockets
+
+from queue_server.client import HallStream, StreamRefused
+from tests.stream.conftest import Api, Collector, run
+
+
+def strip(events: list[dict]) -> list[dict]:
+    return [{k: e[k] for k in ("seq", "type", "data", "actor")} for e in events]
+
+
+def test_reconnect_with_since_gets_exactly_the_50_missed_calls(db_url, servers):
+    # 50 calls and finishes make 200 events: more than the 120 kept in memory, so the client that
+    # left before them is replayed from the stored log, one that left later from memory.
+    srv = servers(db_url, ws_replay_cache=120)
+
+    async def scenario() -> None:
+        api = Api(srv)
+        for _ in range(50):
+            await api.issue("tax-general")
+        start = await api.last_seq()
+        async with Collector(srv.hall_stream(since=start)) as first:
+            assert (await api.window(26, "open", "clerk1")).status_code == 200
+            await first.until(lambda c: any(e["type"] == "window.state" for e in c.events))
+            left_at = first.stream.last_seq
+        assert left_at == start + 1
+
+        numbers = [(await api.call_and_finish(26, "clerk1"))["number"] for _ in range(50)]  # while away
+        last = await api.last_seq()
+        assert last - left_at == 200
+
+        async with Collector(srv.hall_stream(since=left_at)) as again:
+            await again.until_seq(last)
+            assert again.stream.connects == 1
+        stored = await api.events(left_at)
+        assert again.seqs == list(range(left_at + 1, last + 1))  # every one, in order, once
+        assert strip(again.events) == strip(stored)  # the very events of the log
+        calls = [e["data"]["number"] for e in again.events if e["type"] == "ticket.called"]
+        assert calls == numbers and len(set(calls)) == 50  # exactly the 50 calls, in order
+        assert again.stream.duplicates == 0
+        async with Collector(srv.hall_stream(since=last - 100)) as recent:  # within the memory
+            await recent.until_seq(last)
+        assert recent.seqs == list(range(last - 99, last + 1))
+        assert strip(recent.events) == strip(stored[-100:])
+        await api.close()
+
+    run(scenario())
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory):
+    """One SQLite server for the tests below (each works from the seq it finds)."""
+    from tests.stream.conftest import StreamServer
+    from tests.support import live
+
+    tmp = tmp_path_factory.mktemp("stream")
+    url = f"sqlite:///{tmp / 'hallq.db'}"
+    server = StreamServer(db_url=url, data_dir=tmp, tokens=live.prepare(url),
+                          extra={"HALLQ_SNAPSHOT_AFTER": "20", "HALLQ_WS_HEARTBEAT_SECONDS": "0.3"})
+    yield server.start()
+    server.stop()
+
+
+def test_far_behind_gets_a_snapshot_then_live_events(srv):
+
+    async def scenario() -> None:
+        api = Api(srv)
+        for _ in range(15):
+            await api.issue("tax-general")  # 30 events
+        last = await api.last_seq()
+        async with Collector(srv.hall_stream(since=0)) as late, Collector(srv.hall_stream(since=last - 10)) as near:
+            await late.until(lambda c: bool(c.messages))
+            first = late.messages[0]
+            assert first["type"] == "snapshot" and first["seq"] == last
+            assert first["board"]["seq"] == last and first["board"]["services"]
+            await api.issue("tax-general")
+            await late.until_seq(last + 2)
+            await near.until_seq(last + 2)
+            assert late.seqs == [last + 1, last + 2]
+            assert near.messages[0]["type"] != "snapshot" and near.seqs == list(range(last - 9, last + 3))
+        async with Collector(srv.hall_stream(since=None)) as fresh:  # no since: the board first
+            await fresh.until(lambda c: bool(c.messages))
+            assert fresh.messages[0]["type"] == "snapshot" and fresh.messages[0]["seq"] == last + 2
+        await api.close()
+
+    run(scenario())
+
+
+def test_topics_and_heartbeats(srv):
+
+    async def scenario() -> None:
+        api = Api(srv)
+        await api.window(26, "open", "clerk1")
+        start = await api.last_seq()
+        stream = srv.hall_stream(since=start, topics=["ticket.called", "window"])
+        async with Collector(stream) as only_calls:
+            for _ in range(3):
+                await api.issue("tax-general")
+            await api.call_and_finish(26, "clerk1")
+            await only_calls.until(lambda c: any(e["type"] == "ticket.called" for e in c.events))
+            await asyncio.sleep(1.0)  # idle: pings carry the seq to resume from
+            assert {e["type"] for e in only_calls.events} == {"ticket.called"}
+            assert stream.last_seq == await api.last_seq()  # advanced past the filtered events
+        url = srv.url.replace("http://", "ws://") + f"/ws/halls/demo?since={start}&token={srv.tokens['display']}"
+        async with websockets.connect(url) as ws:
+            await ws.send('{"type": "ping"}')
+            kinds = set()
+            while "pong" not in kinds:
+                kinds.add(json.loads(await asyncio.wait_for(ws.recv(), 5))["type"])
+        await api.close()
+
+    run(scenario())
+
+
+def test_refusals(srv):
+
+    async def refused(**kw) -> int:
+        try:
+            async for _ in HallStream(srv.url, kw.pop("hall", "demo"), **kw):
+                pass
+        except StreamRefused as e:
+            return e.code
+        raise AssertionError("not refused")
+
+    async def scenario() -> None:
+        api = Api(srv)
+        assert await refused(token="not-a-token") == 4401
+        assert await refused(token=srv.tokens["display"], hall="nowhere") == 4403  # a device belongs to its hall
+        clerk = (await api.user("clerk1"))["Authorization"][7:]
+        async with Collector(HallStream(srv.url, "demo", token=clerk, since=0)) as c:  # a user token is fine
+            await api.issue()
+            await c.until(lambda c: len(c.events) >= 2)
+        bad = srv.url.replace("http://", "ws://") + f"/ws/halls/demo?since=abc&token={srv.tokens['display']}"
+        async with websockets.connect(bad) as ws:
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                while True:
+                    await ws.recv()
+            assert closed.value.rcvd.code == 4400
+        await api.close()
+
+    run(scenario())
