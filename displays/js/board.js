@@ -102,7 +102,7 @@ function renderCalls(flashNewest = false) {
     return el('li', { class: `${i === 0 ? 'newest' : ''} ${i === 0 && flashNewest ? 'flash' : ''} ${c.recall ? 'recall' : ''}`,
                       dataset: { number: c.number, window: c.window, seq: c.seq } },
       el('div', { class: 'r-num' }, c.number),
-      el('div', { class: 'r-win' }, lang === 'en' ? ['→ ', el('span', {}, t('win_short', { n: c.window }))]
+      el('div', { class: 'r-win' }, lang === 'en' ? ['Window ', el('b', {}, String(c.window))]
         : [el('b', {}, String(c.window)), t('window_unit')]));
   }));
 }
