@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -60,6 +61,7 @@ def login(store: Store, username: str, password: str, hours: int) -> dict:
 
 
 def logout(store: Store, token: str) -> None:
+    _recent.pop((id(store), _digest(token)), None)
     with store.transaction() as conn:
         conn.execute(delete(t.tokens).where(t.tokens.c.token_hash == _digest(token)))
 
@@ -75,7 +77,26 @@ def device_token(store: Store, hall: str, kind: str) -> str:
     return token
 
 
+# Every request names its token; looking it up each time costs two queries. A principal is
+# remembered briefly, so a logout or a deactivation reaches other server processes within this.
+PRINCIPAL_TTL_SECONDS = 10.0
+_recent: dict[tuple[int, str], tuple[float, Principal]] = {}
+
+
 def principal(store: Store, token: str) -> Principal | None:
+    key = (id(store), _digest(token))
+    hit = _recent.get(key)
+    if hit and hit[0] > time.monotonic():
+        return hit[1]
+    found = _lookup(store, token)
+    if found is not None:
+        if len(_recent) > 10_000:
+            _recent.clear()
+        _recent[key] = (time.monotonic() + PRINCIPAL_TTL_SECONDS, found)
+    return found
+
+
+def _lookup(store: Store, token: str) -> Principal | None:
     with store.engine.connect() as conn:
         row = conn.execute(select(t.tokens).where(t.tokens.c.token_hash == _digest(token))).first()
         if row is None or (row.expires_at is not None and row.expires_at < store.clock.now()):

@@ -218,3 +218,12 @@ def test_closed_hours_and_the_day_boundary(sqlite_url, server_factory, tmp_path)
             assert issue(c, night, {"services": ["biz-setup"]}).json()["number"] == "A001"
     finally:
         day2.stop()
+
+
+def test_sign_in_and_out(c, srv):
+    assert c.post("/api/auth/login", json={"username": "clerk1", "password": "wrong-pass"}).json()["code"] == "bad_login"
+    me = srv.login("clerk1")
+    assert c.get("/api/auth/me", headers=me).json()["role"] == "clerk"
+    assert c.post("/api/auth/logout", headers=me).status_code == 204
+    assert c.get("/api/auth/me", headers=me).status_code == 401
+    assert c.get("/api/auth/me").json()["code"] == "unauthorized"
