@@ -11,9 +11,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, FastAPI, Path, Request, Response
 
-from ..supervision import export, live, reports
+from ..supervision import export, live
 from ..supervision.engine import AlertEngine
-from ..supervision.source import Tracker, period_events, today
+from ..supervision.source import Tracker, report_for
 from .deps import Manager, StoreDep
 from .schemas import Body as BodyModel
 from .schemas import Error, HallId, Text
@@ -100,19 +100,9 @@ def report(hall: HallId, period: Period, who: Manager, store: StoreDep, day: dat
            format: Format = Format.json):
     """日清周结月通报: the day, week (Monday to Sunday) or month holding `day` (default today), per
     service, window, clerk, priority class and hour, recomputed from the event log."""
-    first, last, data = build_report(store, hall, period.value, day)
+    data = report_for(store, hall, period.value, day)
     if format is Format.json:
         return data
     body = export.to_csv(data) if format is Format.csv else export.to_xlsx(data)
     name = export.filename(data, format.value)
     return Response(body, media_type=MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def build_report(store, hall_id: str, period: str, day: date | None) -> tuple[date, date, dict]:
-    if day is None:
-        with store.read(hall_id) as r:
-            day = today(r.hall, store.clock.now())
-    first, last = reports.period_days(period, day)
-    hall, events = period_events(store, hall_id, first, last)
-    return first, last, reports.build(events, hall, period, first, last)
-

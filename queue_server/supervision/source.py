@@ -58,6 +58,18 @@ def today(hall: Hall, now: datetime) -> date:
     return business_day(now, hall.timezone, hall.day_boundary_hour)
 
 
+def report_for(store: Store, hall_id: str, period: str, day: date | None) -> dict:
+    """The report of the day, week or month holding `day` (default today), from the stored log."""
+    from . import reports
+
+    if day is None:
+        with store.read(hall_id) as r:
+            day = today(r.hall, store.clock.now())
+    first, last = reports.period_days(period, day)
+    hall, events = period_events(store, hall_id, first, last)
+    return reports.build(events, hall, period, first, last)
+
+
 class Tracker:
     """Today's `Fold` of each hall, caught up from the stored log whenever it is used.
 
