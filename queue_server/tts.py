@@ -23,7 +23,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 VOICE = "cmn"  # espeak-ng's Mandarin; Latin letters are read as English letter names ("A" -> "ei")
-SPEED = 150  # words per minute; the default 175 is hurried for a hall of people listening for a number
+SPEED = 160  # words per minute; the default 175 is hurried for a hall of people listening for a number
 AMPLITUDE = 160  # 0..200
 MAX_TEXT = 200
 SYNTH_TIMEOUT = 15.0

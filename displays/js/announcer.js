@@ -19,15 +19,15 @@ const LOG_KEEP = 200;
 function chimeWav() {
   // A two-tone "ding-dong" (E5 then C5 with soft harmonics), 16-bit mono, made here: no asset.
   const rate = 22050;
-  const notes = [[659.25, 0, 0.9], [523.25, 0.45, 1.1]];
-  const total = Math.ceil(rate * 1.6);
+  const notes = [[659.25, 0, 0.8], [523.25, 0.4, 0.85]];
+  const total = Math.ceil(rate * 1.25);
   const pcm = new Int16Array(total);
   for (const [f, at, len] of notes) {
     const start = Math.floor(at * rate);
     const n = Math.floor(len * rate);
     for (let i = 0; i < n && start + i < total; i++) {
       const tt = i / rate;
-      const env = Math.min(1, tt / 0.01) * Math.exp(-3.2 * tt);
+      const env = Math.min(1, tt / 0.01) * Math.exp(-4 * tt);
       const v = Math.sin(2 * Math.PI * f * tt) + 0.35 * Math.sin(4 * Math.PI * f * tt) + 0.12 * Math.sin(6 * Math.PI * f * tt);
       pcm[start + i] = Math.max(-32767, Math.min(32767, pcm[start + i] + v * env * 9000));
     }

@@ -332,6 +332,8 @@ function ask(id, prepare) {
     if (prepare) prepare(dlg);
     dlg.returnValue = '';
     dlg.onclose = () => resolve(dlg.returnValue === 'ok');
+    // Enter submits with the first submit button (OK); Cancel and Esc close without acting.
+    for (const b of dlg.querySelectorAll('[data-close]')) b.onclick = () => dlg.close('cancel');
     dlg.showModal();
     const first = dlg.querySelector('input, select');
     if (first) { first.focus(); if (first.select) first.select(); }

@@ -1,0 +1,400 @@
+// The supervision dashboard (电子监察): a manager signs in, sees the hall as it is, gets alerts the
+// moment the server raises them and acknowledges them, and downloads reports.
+//
+// Figures come from GET /api/halls/{hall}/supervision; the hall's event stream (/js/live.js) says
+// when to fetch them again, and alert events are shown as they arrive, before any fetch.
+
+import { api } from '/js/api.js';
+import { t, register, applyI18n, errorText, mountLangSwitch, nameOf, lang } from '/js/i18n.js';
+import { connectHall, mountLiveBanner } from '/js/live.js';
+import { $, el, params, HallClock, fmtDuration, fmtEta } from '/js/util.js';
+import { barChart } from './charts.js';
+
+register({
+  title: ['电子监察', 'Supervision'],
+  logout: ['退出', 'Sign out'],
+  login_title: ['管理人员登录', 'Manager sign-in'],
+  username: ['用户名', 'Username'],
+  password: ['密码', 'Password'],
+  login: ['登录', 'Sign in'],
+  not_manager: ['仅大厅管理人员可查看电子监察', 'Only hall managers may open the supervision dashboard'],
+  session_expired: ['登录已过期，请重新登录', 'Your session has expired; please sign in again'],
+  alerts: ['预警', 'Alerts'],
+  show_all: ['显示已确认', 'Show acknowledged'],
+  no_alerts: ['暂无预警', 'No alerts'],
+  ack: ['确认', 'Acknowledge'],
+  acked: ['已确认', 'Acknowledged'],
+  cleared: ['已解除', 'Cleared'],
+  active: ['进行中', 'Active'],
+  by_hour: ['分时段', 'By hour'],
+  arrivals_by_hour: ['各时段取号人数', 'Tickets issued per hour'],
+  waits_by_hour: ['各时段等候时间（分钟）', 'Waits per hour (minutes)'],
+  arrivals: ['取号', 'Issued'],
+  called: ['叫号', 'Called'],
+  avg_wait_min: ['平均等候', 'Mean wait'],
+  max_wait_min: ['最长等候', 'Longest wait'],
+  services: ['服务事项', 'Services'],
+  service: ['事项', 'Service'],
+  waiting: ['等候', 'Waiting'],
+  longest_wait: ['最长等候', 'Longest wait'],
+  served: ['今日办理', 'Served today'],
+  avg_wait: ['平均等候', 'Mean wait'],
+  avg_service: ['平均办理', 'Mean service'],
+  no_show: ['过号', 'No-shows'],
+  eta: ['预计等候', 'ETA'],
+  windows_open: ['开放窗口', 'Windows open'],
+  windows: ['窗口', 'Windows'],
+  window: ['窗口', 'Window'],
+  state: ['状态', 'State'],
+  clerk: ['工作人员', 'Clerk'],
+  current: ['当前号码', 'Current'],
+  for: ['已用时', 'For'],
+  satisfaction: ['满意率', 'Satisfaction'],
+  utilisation: ['利用率', 'Utilisation'],
+  reports: ['报表（日清周结月通报）', 'Reports (day, week, month)'],
+  day_report: ['日报', 'Day'],
+  week_report: ['周报', 'Week'],
+  month_report: ['月报', 'Month'],
+  downloading: ['正在生成…', 'Preparing…'],
+  't.tickets': ['今日取号', 'Tickets today'],
+  't.waiting': ['等候中', 'Waiting'],
+  't.served': ['已办理', 'Served'],
+  't.wait_avg': ['平均等候', 'Mean wait'],
+  't.longest': ['最长等候', 'Longest wait now'],
+  't.no_show': ['过号', 'No-shows'],
+  't.unresolved': ['未办成', 'Unresolved'],
+  't.satisfaction': ['满意率', 'Satisfaction'],
+  't.windows': ['开放窗口', 'Windows open'],
+  't.alerts': ['未确认预警', 'Unacknowledged alerts'],
+  'st.open': ['开放', 'Open'],
+  'st.paused': ['暂停', 'Paused'],
+  'st.closed': ['关闭', 'Closed'],
+  'tk.called': ['已叫号', 'called'],
+  'tk.serving': ['办理中', 'serving'],
+  'lv.critical': ['严重', 'critical'],
+  'lv.warning': ['警告', 'warning'],
+  'k.wait_long': ['等候超时', 'Long wait'],
+  'k.queue_unstaffed': ['无窗口受理', 'No window'],
+  'k.window_idle': ['窗口空闲', 'Idle window'],
+  'k.service_long': ['办理超时', 'Long service'],
+  'k.break_long': ['暂停超时', 'Long break'],
+  'k.rating_low': ['差评', 'Low rating'],
+  'k.device_trouble': ['设备故障', 'Device'],
+});
+
+const hall = params.get('hall') || 'demo';
+const SESSION_KEY = `hallq.dashboard.${hall}`;
+const clock = new HallClock();
+const state = { session: null, data: null, alerts: new Map(), live: null, showAll: false, fetching: false, again: false };
+
+// -- session ---------------------------------------------------------------------------------------
+function loadSession() {
+  try { state.session = JSON.parse(localStorage.getItem(SESSION_KEY) || 'null'); } catch { state.session = null; }
+}
+
+function saveSession() {
+  try {
+    if (state.session) localStorage.setItem(SESSION_KEY, JSON.stringify(state.session));
+    else localStorage.removeItem(SESSION_KEY);
+  } catch { /* private mode: this tab only */ }
+}
+
+async function call(path, opts = {}) {
+  try {
+    return await api(path, { ...opts, token: state.session && state.session.token });
+  } catch (e) {
+    if (e.status === 401) expired();
+    throw e;
+  }
+}
+
+function show(view) {
+  $('#view-login').hidden = view !== 'login';
+  $('#view-main').hidden = view !== 'main';
+  $('#logout').hidden = view !== 'main';
+  document.body.dataset.view = view;
+}
+
+function showLogin(message = '') {
+  if (state.live) { state.live.close(); state.live = null; }
+  $('#who').textContent = '';
+  $('#login-error').textContent = message;
+  show('login');
+  $('#username').focus();
+}
+
+function expired() {
+  if (!state.session) return;
+  state.session = null;
+  saveSession();
+  showLogin(t('session_expired'));
+}
+
+async function login(e) {
+  e.preventDefault();
+  const btn = $('#login-btn');
+  btn.disabled = true;
+  $('#login-error').textContent = '';
+  try {
+    const res = await api('/api/auth/login', { method: 'POST',
+      body: { username: $('#username').value.trim(), password: $('#password').value } });
+    if (!['manager', 'admin'].includes(res.role)) throw { message: t('not_manager'), message_en: t('not_manager') };
+    state.session = { token: res.token, username: res.username, name: res.name, role: res.role };
+    saveSession();
+    $('#password').value = '';
+    await start();
+  } catch (err) {
+    $('#login-error').textContent = errorText(err);
+  } finally {
+    btn.disabled = false;
+  }
+}
+
+async function logout() {
+  const token = state.session && state.session.token;
+  state.session = null;
+  saveSession();
+  showLogin();
+  if (token) { try { await api('/api/auth/logout', { method: 'POST', token }); } catch { /* gone anyway */ } }
+}
+
+// -- data ----------------------------------------------------------------------------------------------
+async function refresh() {
+  if (!state.session) return;
+  if (state.fetching) { state.again = true; return; }
+  state.fetching = true;
+  try {
+    const data = await call(`/api/halls/${encodeURIComponent(hall)}/supervision`);
+    clock.sync(data.now);
+    state.data = data;
+    for (const a of data.alerts) state.alerts.set(a.id, a);
+    render();
+  } catch (e) {
+    console.error(e);
+  } finally {
+    state.fetching = false;
+    if (state.again) { state.again = false; setTimeout(refresh, 0); }
+  }
+}
+
+// At most one fetch per second however many events arrive, the last one always followed.
+let timer = null;
+let lastFetch = 0;
+function soon() {
+  if (timer) return;
+  const wait = Math.max(150, 1000 - (Date.now() - lastFetch));
+  timer = setTimeout(() => { timer = null; lastFetch = Date.now(); refresh(); }, wait);
+}
+
+function onEvent(ev) {
+  if (ev.type === 'alert.raised') {
+    const d = ev.data;
+    state.alerts.set(ev.seq, { id: ev.seq, ts: ev.ts, key: d.key, kind: d.kind, level: d.level, message: d.message,
+                               message_en: d.message_en, data: d, active: true, acknowledged: false, fresh: true });
+    renderAlerts();
+  } else if (ev.type === 'alert.cleared' || ev.type === 'alert.acknowledged') {
+    const a = state.alerts.get(ev.data.alert);
+    if (a) {
+      if (ev.type === 'alert.cleared') Object.assign(a, { active: false, cleared_at: ev.ts });
+      else Object.assign(a, { acknowledged: true, acknowledged_at: ev.ts, acknowledged_by: ev.data.by, note: ev.data.note });
+      renderAlerts();
+    }
+  }
+  soon();
+}
+
+function startLive(since) {
+  if (state.live) state.live.close();
+  state.live = connectHall({
+    hall, token: state.session.token, since,
+    onEvent,
+    onSnapshot: () => soon(),
+    onStatus: (status, info) => {
+      $('#live-dot').dataset.status = status;
+      if (status === 'refused' && info && (info.code === 'unauthorized' || info.code === '4401')) expired();
+    },
+  });
+  mountLiveBanner(state.live);
+}
+
+async function start() {
+  $('#who').textContent = state.session.name || state.session.username;
+  show('main');
+  await refresh();
+  if (!state.data) return;
+  $('#hall-name').textContent = state.data.name;
+  $('#report-day').value = state.data.day;
+  startLive(state.data.seq);
+}
+
+// -- rendering -------------------------------------------------------------------------------------------
+const minutes = (s) => (s === null || s === undefined ? '—' : fmtDuration(s));
+const pct = (r) => (r === null || r === undefined ? '—' : `${(r * 100).toFixed(1)}%`);
+const since = (iso) => (iso ? Math.max(0, (clock.now() - Date.parse(iso)) / 1000) : null);
+
+function tile(key, value, cls = '') {
+  return el('div', { class: `tile ${cls}`, dataset: { tile: key } },
+    el('div', { class: 'tile-v num' }, value), el('div', { class: 'tile-k' }, t(`t.${key}`)));
+}
+
+function render() {
+  const d = state.data;
+  if (!d) return;
+  const x = d.totals;
+  $('#tiles').replaceChildren(
+    tile('tickets', x.tickets),
+    tile('waiting', x.waiting),
+    tile('served', x.served),
+    tile('wait_avg', minutes(x.wait_avg_s)),
+    tile('longest', el('span', { dataset: { since: oldestWaiting(d) || '' } }, minutes(x.longest_wait_s)),
+         x.longest_wait_s > d.thresholds.wait_minutes * 60 ? 'bad' : ''),
+    tile('no_show', x.no_show),
+    tile('unresolved', x.unresolved),
+    tile('satisfaction', pct(x.satisfaction)),
+    tile('windows', `${x.windows_open}/${d.windows.length}`),
+    tile('alerts', x.alerts_unacknowledged, x.alerts_unacknowledged ? 'bad' : ''),
+  );
+  renderServices(d);
+  renderWindows(d);
+  renderCharts(d);
+  renderAlerts();
+}
+
+function oldestWaiting(d) {
+  let best = null;
+  for (const s of d.services) if (s.oldest_queued_at && (!best || Date.parse(s.oldest_queued_at) < Date.parse(best))) best = s.oldest_queued_at;
+  return best;
+}
+
+function renderServices(d) {
+  const rows = d.services.filter((s) => s.waiting || s.issued || s.windows_open || s.served);
+  const limit = d.thresholds.wait_minutes * 60;
+  $('#services tbody').replaceChildren(...rows.map((s) => el('tr', { dataset: { service: s.code } },
+    el('td', {}, el('span', { class: 'prefix' }, s.prefix), nameOf(s)),
+    el('td', { class: 'n num' + (s.waiting && !s.windows_open ? ' bad' : '') }, s.waiting),
+    el('td', { class: 'n num' + (s.longest_wait_s > limit ? ' bad' : ''), dataset: { since: s.oldest_queued_at || '' } },
+       minutes(s.longest_wait_s)),
+    el('td', { class: 'n num' }, s.served),
+    el('td', { class: 'n num' }, minutes(s.wait_avg_s)),
+    el('td', { class: 'n num' }, minutes(s.service_avg_s)),
+    el('td', { class: 'n num' }, s.no_show),
+    el('td', { class: 'n num' }, s.waiting ? fmtEta(s.eta_seconds) : '—'),
+    el('td', { class: 'n num' }, s.windows_open),
+  )));
+}
+
+function renderWindows(d) {
+  const rows = d.windows.filter((w) => w.state !== 'closed' || w.served);
+  $('#windows tbody').replaceChildren(...rows.map((w) => el('tr', { dataset: { window: w.number, state: w.state } },
+    el('td', { class: 'num' }, `${w.number}`),
+    el('td', {}, el('span', { class: `chip st-${w.state}` }, t(`st.${w.state}`)),
+       w.state === 'paused' && w.pause_reason ? el('span', { class: 'muted' }, ` ${w.pause_reason}`) : null),
+    el('td', {}, w.clerk ? `${w.clerk}${w.staff_no ? ' · ' + w.staff_no : ''}` : '—'),
+    el('td', { class: 'num' }, w.ticket ? `${w.ticket} ${t(`tk.${w.ticket_state}`)}` : '—'),
+    el('td', { class: 'n num', dataset: { since: w.ticket_since || (w.state === 'paused' ? w.since : '') || '' } },
+       w.ticket_since ? minutes(since(w.ticket_since)) : (w.state === 'paused' ? minutes(since(w.since)) : '—')),
+    el('td', { class: 'n num' }, w.served),
+    el('td', { class: 'n num' }, minutes(w.service_avg_s)),
+    el('td', { class: 'n num' }, pct(w.satisfaction)),
+    el('td', { class: 'n num' }, pct(w.utilisation)),
+  )));
+}
+
+function renderCharts(d) {
+  const hours = d.hours.length ? d.hours : [];
+  const labels = hours.map((h) => String(h.hour).padStart(2, '0'));
+  barChart($('#chart-arrivals'), {
+    labels,
+    bars: [{ name: t('arrivals'), color: '#0b5cad', values: hours.map((h) => h.issued) },
+           { name: t('called'), color: '#8fb8e4', values: hours.map((h) => h.called) }],
+    format: (v) => String(Math.round(v)),
+  });
+  barChart($('#chart-waits'), {
+    labels,
+    bars: [{ name: t('avg_wait_min'), color: '#b35c00', values: hours.map((h) => (h.wait_avg_s === null ? null : h.wait_avg_s / 60)) }],
+    line: { name: t('max_wait_min'), color: '#b3261e', values: hours.map((h) => (h.wait_max_s === null ? null : h.wait_max_s / 60)) },
+    format: (v) => (v >= 10 ? String(Math.round(v)) : v.toFixed(1)),
+  });
+}
+
+function renderAlerts() {
+  const all = [...state.alerts.values()].sort((a, b) => b.id - a.id);
+  const unacked = all.filter((a) => !a.acknowledged);
+  $('#alert-count').textContent = unacked.length;
+  $('#alert-count').classList.toggle('hot', unacked.length > 0);
+  document.title = `${unacked.length ? `(${unacked.length}) ` : ''}${t('title')} · hallq`;
+  const shown = state.showAll ? all : unacked;
+  $('#alerts-empty').hidden = shown.length > 0;
+  $('#alerts').replaceChildren(...shown.slice(0, 200).map((a) => {
+    const li = el('li', { class: `alert lv-${a.level}${a.active ? ' active' : ' cleared'}${a.acknowledged ? ' acked' : ''}${a.fresh ? ' fresh' : ''}`,
+                          dataset: { id: a.id, kind: a.kind, key: a.key } },
+      el('div', { class: 'alert-head' },
+        el('span', { class: 'alert-kind' }, t(`k.${a.kind}`)),
+        el('span', { class: 'alert-time num' }, clock.hhmmss(Date.parse(a.ts))),
+        el('span', { class: 'alert-state' }, a.acknowledged ? t('acked') : (a.active ? t('active') : t('cleared')))),
+      el('div', { class: 'alert-msg' }, lang === 'en' ? a.message_en : a.message),
+      a.acknowledged ? el('div', { class: 'alert-by muted' }, `${a.acknowledged_by || ''}${a.note ? '：' + a.note : ''}`)
+        : el('button', { class: 'btn ack', type: 'button', onclick: () => acknowledge(a.id) }, t('ack')));
+    a.fresh = false;
+    return li;
+  }));
+}
+
+async function acknowledge(id) {
+  try {
+    const view = await call(`/api/halls/${encodeURIComponent(hall)}/alerts/${id}/ack`, { method: 'POST', body: {} });
+    state.alerts.set(view.id, view);
+    renderAlerts();
+  } catch (e) {
+    console.error(e);
+  }
+}
+
+// Every second: the durations shown grow without waiting for the next fetch.
+function tick() {
+  $('#clock').textContent = clock.hhmmss();
+  for (const cell of document.querySelectorAll('[data-since]')) {
+    const iso = cell.dataset.since;
+    if (iso) cell.textContent = minutes(since(iso));
+  }
+}
+
+async function download(e) {
+  e.preventDefault();
+  const format = e.submitter ? e.submitter.value : 'csv';
+  const period = $('#report-period').value;
+  const day = $('#report-day').value;
+  $('#report-msg').textContent = t('downloading');
+  try {
+    const res = await fetch(`/api/halls/${encodeURIComponent(hall)}/reports/${period}?format=${format}${day ? `&day=${day}` : ''}`,
+                            { headers: { Authorization: `Bearer ${state.session.token}` } });
+    if (!res.ok) {
+      const err = await res.json().catch(() => ({}));
+      if (res.status === 401) expired();
+      throw err;
+    }
+    const blob = await res.blob();
+    const name = (/filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '') || [])[1] || `report.${format}`;
+    const a = el('a', { href: URL.createObjectURL(blob), download: name });
+    document.body.append(a);
+    a.click();
+    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    $('#report-msg').textContent = name;
+  } catch (err) {
+    $('#report-msg').textContent = errorText(err);
+  }
+}
+
+// -- start ------------------------------------------------------------------------------------------------
+applyI18n();
+mountLangSwitch($('#lang'));
+document.addEventListener('langchange', () => render());
+$('#login-form').addEventListener('submit', login);
+$('#logout').addEventListener('click', logout);
+$('#show-all').addEventListener('change', (e) => { state.showAll = e.target.checked; renderAlerts(); });
+$('#report-form').addEventListener('submit', download);
+setInterval(tick, 1000);
+setInterval(() => { if (state.session && state.data) soon(); }, 30000);
+window.addEventListener('resize', () => { if (state.data) renderCharts(state.data); });
+loadSession();
+if (state.session) start().catch(() => showLogin()); else showLogin();

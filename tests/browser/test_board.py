@@ -1,0 +1,91 @@
+"""The hall board and the window screen follow calls live, announce them in order, and survive a
+server restart."""
+from __future__ import annotations
+
+import time
+
+HERO = "document.querySelector('#hero').dataset.number"
+
+
+def board_url(hall, extra: str = "") -> str:
+    return f"/board.html?hall=demo&token={hall.token('display')}{extra}"
+
+
+def test_a_call_appears_on_the_board_and_the_window_screen_within_a_second(hall, pages):
+    hall.issue("tax-general")
+    hall.issue("tax-general")
+    hall.act(26, "open", "clerk1")
+    board = pages(board_url(hall))
+    screen = pages(f"/window.html?hall=demo&window=26&token={hall.token('display')}", 800, 480)
+    assert screen.locator("#w-clerk").inner_text() == "测试员1"
+    assert screen.locator("#w-staff").inner_text() == "T001"
+    assert board.locator("[data-service='tax-general'] .s-wait").inner_text() == "2"
+
+    hall.act(26, "call-next", "clerk1")
+    t0 = time.monotonic()
+    board.wait_for_function(f"{HERO} === 'E001'", timeout=1000)
+    left = max(0.05, 1.0 - (time.monotonic() - t0))
+    screen.wait_for_function("document.querySelector('#w-main').dataset.ticket === 'E001'", timeout=left * 1000)
+    assert time.monotonic() - t0 < 1.0
+
+    assert board.locator("#hero-win").inner_text() == "26"
+    assert board.locator("#recent li.newest").get_attribute("data-number") == "E001"
+    board.wait_for_function("document.querySelector(\"[data-service='tax-general'] .s-wait\").textContent === '1'", timeout=2000)
+    assert "E001" in screen.locator("#w-ticket").inner_text()
+
+    # the window screen follows the window: serving, then paused with the reason
+    hall.act(26, "start", "clerk1")
+    screen.wait_for_function("document.querySelector('#w-main').classList.contains('serving')", timeout=2000)
+    hall.act(26, "finish", "clerk1", {"result": "done"})
+    hall.act(26, "pause", "clerk1", {"reason": "内部会议"})
+    screen.wait_for_function("document.querySelector('#w-main').dataset.state === 'paused'", timeout=2000)
+    assert screen.locator(".w-paused-title").inner_text() == "暂停服务"
+    assert screen.locator("#w-reason").inner_text() == "内部会议"
+
+
+def test_burst_calls_are_announced_in_order_without_overlap(hall, pages):
+    windows = [(26, "clerk1"), (27, "clerk2"), (21, "clerk3")]
+    services = {26: "tax-general", 27: "tax-general", 21: "biz-setup"}
+    for w, clerk in windows:
+        hall.issue(services[w])
+        hall.act(w, "open", clerk)
+    board = pages(board_url(hall, "&repeat=1"))
+    board.click("#voice-btn")  # the one click a browser needs before it plays sound
+    board.wait_for_function("document.documentElement.dataset.voice === 'on'")
+
+    called = [hall.act(w, "call-next", clerk)["ticket"]["number"] for w, clerk in windows]  # a burst
+    board.wait_for_function("window.hallq.announcer.log.filter(e => e.end !== null).length === 3 "
+                            "&& window.hallq.announcer.pending === 0", timeout=60000)
+    log = board.evaluate("window.hallq.announcer.log")
+    assert [e["number"] for e in log] == called
+    assert [e["window"] for e in log] == [w for w, _ in windows]
+    assert [e["seq"] for e in log] == sorted(e["seq"] for e in log)
+    assert all(e["mode"] == "server" and "error" not in e for e in log), log
+    for before, after in zip(log, log[1:]):
+        assert after["start"] >= before["end"], "two announcements overlapped"
+    for e in log:  # a chime (1.6 s) and the spoken call: a few seconds each, not a clipped blip
+        assert 3000 < e["end"] - e["start"] < 20000, e
+    assert board.evaluate("document.querySelector('#voice-btn').hidden")
+
+
+def test_the_board_survives_a_server_restart(hall, pages):
+    hall.issue("tax-general")
+    hall.issue("tax-general")
+    hall.act(26, "open", "clerk1")
+    # While the server is down, Chromium itself reports the refused websocket connections.
+    board = pages(board_url(hall), allow=(r"WebSocket connection to .* failed", r"Failed to load resource"))
+    hall.act(26, "call-next", "clerk1")
+    board.wait_for_function(f"{HERO} === 'E001'", timeout=2000)
+
+    hall.kill()
+    banner = board.locator(".live-banner")
+    banner.wait_for(state="visible", timeout=10000)
+    assert "连接中断" in banner.inner_text()
+    hall.start_again()
+
+    hall.act(26, "finish", "clerk1", {"result": "done"})
+    hall.act(26, "call-next", "clerk1")
+    board.wait_for_function(f"{HERO} === 'E002'", timeout=20000)
+    banner.wait_for(state="hidden", timeout=5000)
+    numbers = board.eval_on_selector_all("#recent li[data-number]", "els => els.map(e => e.dataset.number)")
+    assert numbers[:2] == ["E002", "E001"]

@@ -1,0 +1,124 @@
+"""The clerk console drives tickets through the window's work, one request at a time; the rating
+pad at the window collects the citizen's rating."""
+from __future__ import annotations
+
+
+def until(page, condition: str) -> None:
+    """Waits for `condition` with no request in flight (keys are ignored while one is)."""
+    page.wait_for_function(f"!document.body.classList.contains('busy') && ({condition})")
+
+
+def sign_in(page, username: str, window: int) -> None:
+    page.fill("#username", username)
+    page.fill("#password", "test-pass-1")
+    page.click("#login-btn")
+    page.locator(f"[data-window='{window}']").click()
+    page.wait_for_function(f"document.querySelector('#c-window').textContent === '{window}'")
+
+
+def console(hall, pages, username: str, window: int):
+    page = pages("/console.html?hall=demo", 1366, 768, wait_live=False)
+    sign_in(page, username, window)
+    page.wait_for_function("document.documentElement.dataset.live === 'open'")
+    page.keyboard.press("Alt+o")  # open the window
+    until(page, "document.querySelector('#c-state').classList.contains('open')")
+    return page
+
+
+def test_the_console_drives_a_ticket_through_call_start_finish_and_rating(hall, pages):
+    first = hall.issue("tax-general", "biz-setup")  # one whole thing: two matters
+    hall.issue("tax-general", priority="elderly")
+    page = console(hall, pages, "clerk1", 26)
+    page.wait_for_function("document.querySelectorAll('#q-body tr').length === 2")
+    assert page.locator("#q-count").inner_text() == "2"
+    pad = pages(f"/rate.html?hall=demo&window=26&token={hall.user_token('clerk1')}", 1024, 600)
+    assert pad.locator("#r-clerk").inner_text() == "测试员1"
+
+    page.keyboard.press("F9")  # call a specific number
+    page.fill("#call-number", first["number"])
+    page.keyboard.press("Enter")
+    until(page, f"document.querySelector('#cur-number').textContent === '{first['number']}'")
+    assert page.locator("#cur-state").inner_text() == "已叫号"
+    assert page.locator("#cur-matters li").count() == 2
+    assert page.locator("#btn-start").is_enabled() and page.locator("#btn-call-next").is_disabled()
+
+    page.keyboard.press("F2")  # recall
+    until(page, "document.querySelector('#c-message').textContent.includes('已重呼')")
+    page.keyboard.press("F3")  # start
+    until(page, "document.querySelector('#cur-state').textContent === '办理中'")
+    page.keyboard.press("F4")  # done: the ticket moves on to its second matter
+    until(page, "document.querySelector('#cur-number').textContent === '—'")
+    assert "下一事项" in page.locator("#c-message").inner_text()
+
+    pad.wait_for_function("document.body.dataset.screen === 'ask'", timeout=5000)
+    assert pad.locator("#r-number").inner_text() == first["number"]
+    assert "涉税综合业务" in pad.locator("#r-matter").inner_text()
+    pad.locator("#r-buttons button[data-score='4']").click()
+    pad.wait_for_function("document.body.dataset.screen === 'thanks'")
+
+    [rating] = hall.events("rating.submitted")
+    assert rating["data"] | {"id": None} == {"id": None, "number": first["number"], "matter": 0, "service": "tax-general",
+                                             "window": 26, "clerk": "clerk1", "score": 4}
+    [done] = hall.events("ticket.done")
+    assert done["data"]["next_service"] == "biz-setup"
+    assert [e["type"] for e in hall.events("ticket.called", "ticket.recalled", "ticket.serving", "ticket.done")] == [
+        "ticket.called", "ticket.recalled", "ticket.serving", "ticket.done"]
+
+
+def test_a_double_click_on_call_next_calls_one_ticket(hall, pages):
+    hall.issue("tax-general")
+    hall.issue("tax-general")
+    page = console(hall, pages, "clerk2", 27)
+    page.wait_for_function("document.querySelectorAll('#q-body tr').length === 2")
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" and r.url.endswith("/call-next") else None)
+
+    page.locator("#btn-call-next").dblclick()
+    until(page, "document.querySelector('#cur-number').textContent === 'E001'")
+    page.wait_for_function("document.querySelectorAll('#q-body tr').length === 1")
+    page.keyboard.press("F1")  # a ticket is at the window: F1 does nothing
+    page.wait_for_timeout(300)
+
+    assert len(posts) == 1
+    assert [e["data"]["number"] for e in hall.events("ticket.called")] == ["E001"]
+    assert page.locator("#c-message").get_attribute("class") == "c-message ok"
+
+
+def test_unresolved_no_show_transfer_and_pause_from_the_keyboard(hall, pages):
+    a, b, c = hall.issue("tax-general"), hall.issue("tax-general"), hall.issue("tax-general")
+    page = console(hall, pages, "clerk3", 26)
+    screen = pages(f"/window.html?hall=demo&window=26&token={hall.token('display')}", 800, 480)
+
+    page.keyboard.press("F1")
+    until(page, f"document.querySelector('#cur-number').textContent === '{a['number']}'")
+    page.keyboard.press("F6")  # 未办成: a reason is required
+    page.locator("#dlg-unresolved .chips button").first.click()
+    page.locator("#dlg-unresolved button[value='ok']").click()
+    until(page, "document.querySelector('#cur-number').textContent === '—'")
+
+    page.keyboard.press("F1")
+    until(page, f"document.querySelector('#cur-number').textContent === '{b['number']}'")
+    page.keyboard.press("F7")  # no-show
+    until(page, "document.querySelector('#cur-number').textContent === '—'")
+
+    page.keyboard.press("F1")
+    until(page, f"document.querySelector('#cur-number').textContent === '{c['number']}'")
+    page.keyboard.press("F8")  # transfer
+    page.select_option("#transfer-service", "biz-change")
+    page.locator("#dlg-transfer button[value='ok']").click()
+    until(page, "document.querySelector('#cur-number').textContent === '—'")
+
+    page.keyboard.press("F10")  # pause with a reason
+    page.fill("#pause-reason", "系统维护")
+    page.keyboard.press("Enter")
+    until(page, "document.querySelector('#c-state').classList.contains('paused')")
+    screen.wait_for_function("document.querySelector('#w-reason').textContent === '系统维护'", timeout=3000)
+    assert page.locator("#btn-call-next").is_disabled()
+
+    [unresolved] = hall.events("ticket.done")
+    assert unresolved["data"]["result"] == "unresolved" and unresolved["data"]["reason"] == "材料不齐"
+    assert [e["data"]["number"] for e in hall.events("ticket.no_show")] == [b["number"]]
+    [moved] = hall.events("ticket.transferred")
+    assert moved["data"]["service"] == "biz-change"
+    [paused] = [e for e in hall.events("window.state") if e["data"]["state"] == "paused"]
+    assert paused["data"]["reason"] == "系统维护"
