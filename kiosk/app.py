@@ -1,0 +1,328 @@
+"""The Kivy application: one window, a screen manager, and the glue between the screens and the
+window-less `Kiosk` (server, devices, issuing). Import it only after `launch.configure_kivy`."""
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable, Optional
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.text import DEFAULT_FONT, LabelBase
+from kivy.core.window import Window
+from kivy.uix.floatlayout import FloatLayout
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from devices import CardError, WedgeReader
+
+from .api_client import ApiError, IssueRequest, ServerUnavailable
+from .catalog import Catalog
+from .config import KioskConfig
+from .core import IssueOutcome, Kiosk, Listener
+from .fonts import FontFiles
+from .i18n import t
+from .screens import SCREENS
+from .screens.widgets import BG, Overlay, Toast, paint
+from .session import Identity, Session
+
+log = logging.getLogger(__name__)
+
+# Screens a visitor is "in": the idle timeout brings these back to the attract screen.
+RESTING = ("attract", "maintenance", "admin")
+# Screens `back` never returns to.
+NO_RETURN = ("attract", "maintenance", "admin", "ticket", "card")
+
+
+class Root(FloatLayout):
+    """Records every touch as activity (for the idle timeout) before passing it on."""
+
+    def __init__(self, app: "KioskApp", **kw):
+        super().__init__(**kw)
+        self.app = app
+        paint(self, BG)
+
+    def on_touch_down(self, touch):
+        self.app.touched()
+        return super().on_touch_down(touch)
+
+
+class KioskApp(App, Listener):
+    title = "hallq kiosk"
+    use_kivy_settings = False
+
+    def __init__(self, config: KioskConfig, fonts: FontFiles, kiosk: Optional[Kiosk] = None, **kw):
+        super().__init__(**kw)
+        self.cfg = config
+        self.fonts = fonts
+        self.lang = config.language
+        self.scale = 1.0
+        self.session = Session()
+        self.kiosk = kiosk or Kiosk(config, notify=self._on_ui_thread)
+        self.kiosk.listener = self
+        self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kiosk-work")
+        self.last_activity = 0.0  # nobody yet: the first screen is the attract screen
+        self.exit_allowed = False
+        self.printer_state = "unknown"
+        self.reader_state = "unknown"
+        self.overlay: Optional[Overlay] = None
+        self.issuing = False
+        self.history: list[tuple[str, dict]] = []
+        self._events = []
+
+    # -- Kivy life ----------------------------------------------------------------------------
+    def build(self):
+        LabelBase.register(DEFAULT_FONT, fn_regular=str(self.fonts.regular), fn_bold=str(self.fonts.bold))
+        self.sm = ScreenManager(transition=NoTransition())
+        for cls in SCREENS:
+            self.sm.add_widget(cls(self))
+        self.sm.current = "maintenance"
+        self.root_widget = Root(self)
+        self.root_widget.add_widget(self.sm)
+        self.toast_widget = Toast()
+        return self.root_widget
+
+    def on_start(self):
+        Window.bind(on_request_close=self._refuse_close, on_keyboard=self._on_keyboard,
+                    on_textinput=self._on_textinput, size=self._on_resize)
+        if self.cfg.fullscreen:
+            Window.fullscreen = "auto"
+        self._events = [Clock.schedule_interval(self._tick, 1.0)]
+        self.kiosk.start()
+
+    def on_stop(self):
+        self.shutdown()
+
+    def open_settings(self, *args):  # F1 must not open Kivy's settings panel on a kiosk
+        return False
+
+    def shutdown(self) -> None:
+        """Stop the threads and devices and let go of the window (also used by the tests)."""
+        for ev in self._events:
+            ev.cancel()
+        self._events = []
+        Window.unbind(on_request_close=self._refuse_close, on_keyboard=self._on_keyboard,
+                      on_textinput=self._on_textinput, size=self._on_resize)
+        self.kiosk.stop()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def quit(self) -> None:
+        """The admin's exit (after the PIN)."""
+        self.exit_allowed = True
+        self.stop()
+
+    def _refuse_close(self, *args, **kw):
+        return not self.exit_allowed  # True = do not close
+
+    def _on_keyboard(self, window, key, scancode=None, codepoint=None, modifier=None, *args):
+        self.touched()
+        if key == 27:  # Escape (and Android's back key): nobody leaves the kiosk that way
+            return True
+        screen = self.sm.current_screen
+        if key in (13, 271):
+            getattr(screen, "on_enter_key", lambda: None)()
+            return True
+        if key == 8:
+            getattr(screen, "on_backspace", lambda: None)()
+            return True
+        return False
+
+    def _on_textinput(self, window, text):
+        """Keys from a keyboard, a QR scanner or a keyboard-wedge ID reader (both type like one)."""
+        self.touched()
+        reader = self.kiosk.devices.reader
+        if isinstance(reader, WedgeReader):
+            reader.feed(text)
+        getattr(self.sm.current_screen, "on_text_input", lambda text: None)(text)
+
+    def _on_resize(self, *args):
+        Clock.unschedule(self._rerender)
+        Clock.schedule_once(self._rerender, 0.05)
+
+    def _rerender(self, *args):
+        self.sm.current_screen.render()
+
+    # -- threads ------------------------------------------------------------------------------
+    def _on_ui_thread(self, fn: Callable[[], None]) -> None:
+        Clock.schedule_once(lambda dt: fn(), 0)
+
+    def work(self, fn: Callable, *args, done: Optional[Callable] = None, fail: Optional[Callable] = None) -> None:
+        """Run a blocking call (server, printer) off the UI thread; `done(result)` or
+        `fail(exc)` run back on the UI thread."""
+        def run():
+            try:
+                result = fn(*args)
+            except Exception as exc:  # noqa: BLE001 - handed to the screen, which says what to do
+                if not isinstance(exc, (ApiError, ServerUnavailable, CardError)):
+                    log.exception("kiosk worker failed")
+                self._on_ui_thread(lambda: fail(exc) if fail else None)
+                return
+            self._on_ui_thread(lambda: done(result) if done else None)
+        self.pool.submit(run)
+
+    # -- navigation and state -----------------------------------------------------------------
+    @property
+    def catalog(self) -> Optional[Catalog]:
+        return self.kiosk.catalog
+
+    @property
+    def portrait(self) -> bool:
+        return Window.height >= Window.width
+
+    def t(self, key: str, **values) -> str:
+        return t(key, self.lang, **values)
+
+    def go(self, name: str, _remember: bool = True, **params) -> None:
+        """Show a screen with these parameters; the screen left behind is remembered for `back`."""
+        current = self.sm.current_screen
+        if _remember and current.name not in NO_RETURN and current.name != name:
+            self.history.append((current.name, dict(current.params)))
+            del self.history[:-20]
+        screen = self.sm.get_screen(name)
+        screen.params = params
+        self.hide_overlay()
+        if self.sm.current == name:
+            screen.render()
+        else:
+            self.sm.current = name
+
+    def back(self) -> None:
+        if self.history:
+            name, params = self.history.pop()
+            self.go(name, _remember=False, **params)
+        else:
+            self.go_home()
+
+    def previous(self) -> tuple[str, dict]:
+        return self.history[-1] if self.history else ("home", {})
+
+    def go_home(self) -> None:
+        self.session.guide_mode = False
+        self.history.clear()
+        self.go("home", _remember=False)
+
+    def reset_session(self) -> None:
+        self.session.reset()
+        self.history.clear()
+        self.lang = self.cfg.language
+        self.scale = 1.0
+
+    def touched(self) -> None:
+        self.last_activity = time.monotonic()
+
+    def toggle_lang(self) -> None:
+        self.lang = "en" if self.lang == "zh" else "zh"
+        self.sm.current_screen.render()
+
+    def toggle_elderly(self) -> None:
+        self.scale = 1.0 if self.scale > 1.0 else self.cfg.elderly_scale
+        self.sm.current_screen.render()
+
+    def toast(self, text: str, kind: str = "info", seconds: float = 3.0) -> None:
+        self.toast_widget.show(self.root_widget, text, kind, seconds)
+
+    def show_overlay(self, text: str) -> None:
+        self.hide_overlay()
+        self.overlay = Overlay(text)
+        self.root_widget.add_widget(self.overlay)
+
+    def hide_overlay(self) -> None:
+        if self.overlay is not None and self.overlay.parent is not None:
+            self.overlay.parent.remove_widget(self.overlay)
+        self.overlay = None
+
+    def _tick(self, dt) -> None:
+        screen = self.sm.current_screen
+        getattr(screen, "tick", lambda: None)()
+        if self.sm.current not in RESTING and not self.issuing:
+            if time.monotonic() - self.last_activity > self.cfg.idle_seconds:
+                self.reset_session()
+                self.go("attract")
+
+    # -- issuing (one tap = one request = one key) ----------------------------------------------
+    def issue(self, request: IssueRequest, on_refused: Callable[[ApiError], None]) -> None:
+        if self.issuing:  # a second tap while the first is on its way does nothing
+            return
+        self.issuing = True
+        self.show_overlay(self.t("issuing"))
+
+        def issued(ticket: dict) -> None:
+            self.go("ticket", ticket=ticket, printed=None)
+
+        def done(outcome: IssueOutcome) -> None:
+            self.issuing = False
+            self._printed(outcome)
+
+        def fail(exc: Exception) -> None:
+            self.issuing = False
+            self.hide_overlay()
+            if isinstance(exc, ApiError):
+                on_refused(exc)
+            elif not isinstance(exc, ServerUnavailable):
+                self.toast(self.t("server_error"), "error")
+            # ServerUnavailable: the kiosk is already switching to the maintenance screen.
+
+        self.work(self.kiosk.issue, request, issued, done=done, fail=fail)
+
+    def _printed(self, outcome: IssueOutcome) -> None:
+        screen = self.sm.get_screen("ticket")
+        if self.sm.current == "ticket" and screen.params.get("ticket", {}).get("token") == outcome.ticket["token"]:
+            screen.set_printed(outcome.print)
+        else:
+            self.go("ticket", ticket=outcome.ticket, printed=outcome.print)
+
+    # -- what the Kiosk tells us (UI thread) ------------------------------------------------------
+    def on_online(self, online: bool) -> None:
+        if not online:
+            self.hide_overlay()
+            self.go("maintenance")
+        elif self.sm.current == "maintenance":
+            if self.kiosk.has_pending:
+                self.sm.current_screen.render()
+            else:
+                self.go("home" if time.monotonic() - self.last_activity < self.cfg.idle_seconds else "attract")
+
+    def on_retry(self, attempt: int, delay: float) -> None:
+        if self.sm.current == "maintenance":
+            self.sm.current_screen.retrying(attempt, delay)
+
+    def on_catalog(self) -> None:
+        getattr(self.sm.current_screen, "refresh", lambda: None)()
+
+    def on_card(self, identity: Identity) -> None:
+        self.touched()
+        if self.sm.current in ("maintenance", "admin", "ticket"):
+            return
+        self.session.identity = identity
+        if self.sm.current == "card":
+            self.sm.current_screen.card_read(identity)
+            return
+        if self.sm.current == "attract":
+            self.go("home")
+        else:
+            self.sm.current_screen.render()
+        self.toast(self.t("identity_bar", name=identity.masked), "ok")
+
+    def on_card_error(self, key: str, error: CardError) -> None:
+        self.touched()
+        if self.sm.current == "card":
+            self.sm.current_screen.card_failed(key)
+        elif self.sm.current not in ("maintenance", "admin", "ticket"):
+            self.go("card", error=key)
+
+    def on_device(self, kind: str, state: str) -> None:
+        if kind == "printer":
+            self.printer_state = state
+        else:
+            self.reader_state = state
+        getattr(self.sm.current_screen, "device_changed", lambda: None)()
+
+    def on_pending_issued(self, ticket: dict) -> None:
+        self.go("ticket", ticket=ticket, printed=None)
+
+    def on_pending_printed(self, outcome: IssueOutcome) -> None:
+        self._printed(outcome)
+
+    def on_pending_failed(self, error: ApiError) -> None:
+        self.go("home")
+        self.toast(error.text(self.lang), "error", 6)

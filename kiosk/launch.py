@@ -1,0 +1,56 @@
+"""Starting the kiosk: `hallq kiosk --config FILE` or `python -m kiosk --config FILE`.
+
+Kivy reads the command line and creates its window when first imported, so the configuration and
+the font are checked, and Kivy configured, before anything of Kivy is imported."""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+from .config import ConfigError, KioskConfig, load_config
+from .fonts import FontFiles, FontMissing, find_cjk_font
+
+
+def prepare_environment() -> None:
+    os.environ.setdefault("KIVY_NO_ARGS", "1")  # the command line is ours, not Kivy's
+    os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
+
+
+def configure_kivy(width: int, height: int, fullscreen: bool) -> None:
+    """Window and input settings; call before kivy.core.window is imported."""
+    prepare_environment()
+    from kivy.config import Config
+
+    Config.set("kivy", "exit_on_escape", "0")  # only the admin PIN ends the program
+    Config.set("kivy", "pause_on_minimize", "0")
+    Config.set("kivy", "keyboard_mode", "system")  # our own keypads; no floating virtual keyboard
+    Config.set("input", "mouse", "mouse,disable_multitouch")  # no red multitouch dots on right click
+    Config.set("graphics", "resizable", "0" if fullscreen else "1")
+    Config.set("graphics", "width", str(width))
+    Config.set("graphics", "height", str(height))
+    Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
+    Config.set("graphics", "borderless", "1" if fullscreen else "0")
+    Config.set("graphics", "show_cursor", "0" if fullscreen else "1")
+
+
+def check(config_path: Path) -> tuple[KioskConfig, FontFiles]:
+    """The configuration and a CJK font, or ConfigError / FontMissing saying what to fix."""
+    config = load_config(config_path)
+    fonts = find_cjk_font(config.font, config.font_bold, config.cache_dir)
+    return config, fonts
+
+
+def main(config_path: Path | str) -> int:
+    try:
+        config, fonts = check(Path(config_path))
+    except (ConfigError, FontMissing) as exc:
+        print(f"hallq kiosk: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_kivy(*config.window_size, fullscreen=config.fullscreen)
+    from .app import KioskApp
+
+    KioskApp(config, fonts).run()
+    return 0

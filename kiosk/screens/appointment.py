@@ -1,0 +1,116 @@
+"""Appointment check-in: the 6-character booking code on a keypad of the characters codes use,
+the booking shown, then a ticket for its service with the appointment's priority."""
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+
+from ..api_client import ApiError, IssueRequest
+from .base import KioskScreen, message_panel
+from .widgets import (BLUE, BLUE_DARK, GREEN_LIGHT, MUTED, RED, RED_LIGHT, TEXT, WHITE, Keypad, Panel, Row, Scroll,
+                      Text, Tile, paint, px)
+
+# The characters the server's booking codes are made of (no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B).
+KEYS = ("ACDEFHJKMN", "PRTUVWXY", "3479")
+CODE_LENGTH = 6
+
+
+class AppointmentScreen(KioskScreen):
+    NAME = "appointment"
+
+    def on_pre_enter(self, *args):
+        self.code = ""
+        self.booking = None
+        self.error = None
+        super().on_pre_enter(*args)
+
+    def build(self):
+        app = self.app
+        box = BoxLayout(orientation="vertical")
+        box.add_widget(self.title_row(app.t("appt_title"), back=app.back))
+        scroll = Scroll(gap=20, pad=(24, 8, 24, 16))
+        body = scroll.body
+        body.add_widget(Text(app.t("appt_hint"), size=32, color=BLUE_DARK))
+        boxes = Row(height=130, gap=16)
+        for i in range(CODE_LENGTH):
+            cell = Panel(color=WHITE, border=BLUE, fixed_height=130, pad=8, radius=14)
+            ch = self.code[i] if i < len(self.code) else ""
+            cell.add_widget(Text(ch, size=64, bold=True, halign="center", height=110, kid=f"code:{i}"))
+            boxes.add_widget(cell)
+        body.add_widget(boxes)
+        if app.session.identity is not None:
+            body.add_widget(Text(app.t("appt_with_card", name=app.session.identity.masked), size=28, color=MUTED))
+        if self.error:
+            body.add_widget(message_panel(self.error, color=RED_LIGHT, text_color=RED, kid="appt_error"))
+        if self.booking is not None:
+            b = self.booking
+            panel = Panel(color=GREEN_LIGHT, pad=26, kid="appt_booking")
+            name = b["service_name"] if app.lang == "zh" else app.catalog.service(b["service"]).get("name_en", b["service_name"])
+            panel.add_widget(Text(app.t("appt_details", service=name, day=b["day"], slot=b["slot"],
+                                        start=_hm(b["check_in_from"]), end=_hm(b["check_in_until"])),
+                                  size=32, kid="appt_details"))
+            box_ok = b.get("state") == "booked"
+            if not box_ok:
+                key = "appt_state_used" if b.get("state") == "checked_in" else "appt_state_cancelled"
+                panel.add_widget(Text(app.t(key), size=30, color=RED))
+            body.add_widget(panel)
+        box.add_widget(scroll)
+
+        keys = BoxLayout(orientation="vertical", size_hint_y=None, padding=(px(20), px(14)), spacing=px(10))
+        paint(keys, (0.88, 0.90, 0.94, 1))
+        pad = Keypad(KEYS, self.key, key_height=88 if app.portrait else 72)
+        keys.add_widget(pad)
+        controls = Row(height=92 if app.portrait else 74, gap=10)
+        controls.add_widget(Tile("← " + app.t("delete"), self.on_backspace, kind="light", size=30, height=None,
+                                 kid="key:back"))
+        if self.booking is not None and self.booking.get("state") == "booked":
+            controls.add_widget(Tile(app.t("appt_check_in"), self.check_in, kind="primary", size=34, height=None,
+                                     kid="appt_check_in"))
+        else:
+            controls.add_widget(Tile(app.t("appt_find"), self.on_enter_key, kind="primary", size=34, height=None,
+                                     kid="appt_find", enabled=len(self.code) == CODE_LENGTH))
+        keys.add_widget(controls)
+        keys.height = pad.height + controls.height + px(38)
+        box.add_widget(keys)
+        return box
+
+    def key(self, ch: str) -> None:
+        if len(self.code) < CODE_LENGTH:
+            self.code += ch
+            self.booking = self.error = None
+            self.render()
+
+    def on_backspace(self) -> None:
+        self.code = self.code[:-1]
+        self.booking = self.error = None
+        self.render()
+
+    def on_text_input(self, text: str) -> None:
+        for ch in text.upper():
+            if ch.isalnum():
+                self.key(ch)
+
+    def on_enter_key(self) -> None:
+        if len(self.code) != CODE_LENGTH:
+            return
+        self.app.work(self.app.kiosk.appointment, self.code, done=self._found, fail=self._failed)
+
+    def _found(self, booking: dict) -> None:
+        self.booking, self.error = booking, None
+        self.render()
+
+    def _failed(self, exc) -> None:
+        if isinstance(exc, ApiError):
+            self.booking, self.error = None, exc.text(self.app.lang)
+            self.render()
+
+    def check_in(self) -> None:
+        b = self.booking
+        ident = self.app.session.identity
+        request = IssueRequest(services=[b["service"]], appointment=b["code"],
+                               id_number=ident.id_number if ident else None, name=ident.name if ident else "")
+        self.app.issue(request, on_refused=self._failed)
+
+
+def _hm(text: str) -> str:
+    """"2026-11-24T10:15:00+08:00" -> "10:15"."""
+    return text[11:16] if len(text) >= 16 and text[10] == "T" else text

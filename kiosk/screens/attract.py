@@ -1,0 +1,61 @@
+"""The attract screen: what the kiosk shows while nobody uses it. Any touch starts."""
+from __future__ import annotations
+
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from .base import HallName, KioskScreen
+from .widgets import BLUE, BLUE_DARK, WHITE, Panel, Text, Tile, paint, px
+
+WEEKDAYS = {"zh": "一二三四五六日", "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
+
+
+class AttractScreen(KioskScreen):
+    NAME = "attract"
+    HEADER = False
+
+    def build(self):
+        app = self.app
+        box = BoxLayout(orientation="vertical", padding=(px(70), px(90)), spacing=px(36))
+        paint(box, BLUE)
+        name = app.catalog.name(app.lang) if app.catalog else app.cfg.hall
+        title = HallName(app, text=name, font_size=px(64), bold=True, color=WHITE, halign="center",
+                         valign="middle", size_hint_y=None, height=px(200))
+        title.bind(size=lambda w, s: setattr(w, "text_size", s))
+        box.add_widget(title)
+        self.clock = Text("", size=44, color=WHITE, halign="center", kid="attract_clock")
+        box.add_widget(self.clock)
+        box.add_widget(Text(app.t("attract_sub"), size=34, color=(0.85, 0.9, 1, 1), halign="center"))
+        box.add_widget(Widget())
+        box.add_widget(Tile(app.t("touch_to_start"), app.go_home, kind="warn", size=56, height=220,
+                            kid="start", radius=40))
+        box.add_widget(Text(app.t("attract_card"), size=34, color=WHITE, halign="center"))
+        box.add_widget(Widget())
+        if not app.kiosk.printer_ok:
+            box.add_widget(Text(app.t("printer_banner"), size=30, color=(1, 0.85, 0.6, 1), halign="center",
+                                kid="printer_banner"))
+        if app.catalog and app.catalog.notice:
+            notice = Panel(color=BLUE_DARK, pad=26)
+            notice.add_widget(Text(app.catalog.notice, size=26, color=(0.9, 0.93, 1, 1), kid="notice"))
+            box.add_widget(notice)
+        self.tick()
+        return box
+
+    def tick(self):
+        now = self.app.kiosk.now()
+        if self.app.lang == "zh":
+            text = f"{now:%Y年%m月%d日} 星期{WEEKDAYS['zh'][now.weekday()]}  {now:%H:%M}"
+        else:
+            text = f"{WEEKDAYS['en'][now.weekday()]} {now:%Y-%m-%d}  {now:%H:%M}"
+        if getattr(self, "clock", None) is not None:
+            self.clock.text = text
+
+    def on_touch_down(self, touch):
+        # The hall name keeps its own taps (admin); anywhere else starts.
+        if super().on_touch_down(touch):
+            return True
+        self.app.go_home()
+        return True
+
+    def device_changed(self):
+        self.render()

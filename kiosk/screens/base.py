@@ -1,0 +1,170 @@
+"""What every screen shares: the header (hall, clock, large text, language, home), the "one whole
+thing" basket bar, and rendering from the app's state (a language or text-size switch, or a
+rotated screen, simply renders the screen again)."""
+from __future__ import annotations
+
+import time
+
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.label import Label
+from kivy.uix.screenmanager import Screen
+from kivy.uix.widget import Widget
+
+from ..i18n import pick, wait_text
+from .widgets import (BG, BLUE, BLUE_DARK, GREY_TEXT, MUTED, ORANGE, ORANGE_LIGHT, WHITE, Column, Panel, Row,
+                      Text, Tile, paint, px)
+
+ADMIN_TAPS = 5
+ADMIN_TAP_SECONDS = 4.0
+
+
+class HallName(ButtonBehavior, Label):
+    """The hall's name; five quick taps on it open the admin PIN pad (no visible way out otherwise)."""
+
+    def __init__(self, app, **kw):
+        super().__init__(**kw)
+        self.app = app
+        self.kid = "hall_name"
+        self._taps: list[float] = []
+
+    def on_release(self):
+        now = time.monotonic()
+        self._taps = [t for t in self._taps if now - t < ADMIN_TAP_SECONDS] + [now]
+        if len(self._taps) >= ADMIN_TAPS:
+            self._taps = []
+            self.app.go("admin")
+
+
+class Header(BoxLayout):
+    def __init__(self, app, home: bool = True, **kw):
+        super().__init__(orientation="horizontal", size_hint_y=None, height=px(112), padding=(px(24), px(14)),
+                         spacing=px(14), **kw)
+        paint(self, BLUE)
+        name = app.catalog.name(app.lang) if app.catalog else app.cfg.hall
+        self.add_widget(HallName(app, text=name, font_size=px(34), bold=True, color=WHITE, halign="left",
+                                 valign="middle", shorten=True, shorten_from="right"))
+        self.children[0].bind(size=lambda w, s: setattr(w, "text_size", s))
+        self.clock = Label(text="", font_size=px(30), color=WHITE, size_hint_x=None, width=px(110))
+        self.clock.kid = "clock"
+        self.add_widget(self.clock)
+        elderly = app.t("elderly_off") if app.scale > 1 else app.t("elderly_on")
+        self.add_widget(Tile(elderly, app.toggle_elderly, kind="header", size=26, height=None, width=190,
+                             kid="elderly"))
+        self.add_widget(Tile(app.t("language"), app.toggle_lang, kind="header", size=26, height=None, width=160,
+                             kid="language"))
+        if home:
+            self.add_widget(Tile(app.t("home"), app.go_home, kind="header", size=26, height=None, width=130,
+                                 kid="home"))
+        self.tick(app)
+
+    def tick(self, app) -> None:
+        self.clock.text = app.kiosk.now().strftime("%H:%M")
+
+
+class KioskScreen(Screen):
+    NAME = ""
+    HEADER = True
+    HOME = True
+    BASKET = False
+
+    def __init__(self, app, **kw):
+        super().__init__(name=self.NAME, **kw)
+        self.app = app
+        self.params: dict = {}
+        self.header = None
+
+    def on_pre_enter(self, *args):
+        self.render()
+
+    def render(self) -> None:
+        self.clear_widgets()
+        frame = BoxLayout(orientation="vertical")
+        paint(frame, BG)
+        self.header = None
+        if self.HEADER:
+            self.header = Header(self.app, home=self.HOME)
+            frame.add_widget(self.header)
+            if self.app.session.identity is not None and self.NAME not in ("ticket",):
+                frame.add_widget(self.identity_bar())
+        frame.add_widget(self.build())
+        if self.BASKET and len(self.app.session.basket):
+            frame.add_widget(self.basket_bar())
+        self.add_widget(frame)
+
+    def build(self) -> Widget:
+        raise NotImplementedError
+
+    def tick(self) -> None:
+        if self.header is not None:
+            self.header.tick(self.app)
+
+    # -- shared pieces --------------------------------------------------------------------------
+    def identity_bar(self) -> Widget:
+        app = self.app
+        ident = app.session.identity
+        bar = Row(height=84, padding=(px(24), px(10)))
+        paint(bar, ORANGE_LIGHT)
+        text = app.t("identity_bar", name=ident.masked)
+        klass = app.catalog.age_class(ident.age(app.kiosk.today())) if app.catalog else None
+        if klass:
+            text += " · " + app.t("age_priority", age=ident.age(app.kiosk.today()), klass=pick(klass, app.lang))
+        bar.add_widget(Text(text, size=28, height=64, kid="identity"))
+        bar.add_widget(Tile(app.t("clear_identity"), self.clear_identity, kind="secondary", size=26, height=None,
+                            width=150, kid="clear_identity"))
+        return bar
+
+    def clear_identity(self) -> None:
+        self.app.session.identity = None
+        self.render()
+
+    def basket_bar(self) -> Widget:
+        app = self.app
+        bar = Row(height=130, padding=(px(24), px(16)))
+        paint(bar, BLUE_DARK)
+        names = "、".join(pick(app.catalog.service(c), app.lang) for c in app.session.basket)
+        bar.add_widget(Text(app.t("basket_bar", n=len(app.session.basket)) + "\n" + names, size=26, color=WHITE,
+                            height=98, shorten=True, max_lines=2, kid="basket_summary"))
+        bar.add_widget(Tile(app.t("clear_basket"), self.clear_basket, kind="header", size=28, height=None,
+                            width=130, kid="basket_clear"))
+        bar.add_widget(Tile(app.t("basket_go"), lambda: app.go("confirm"), kind="warn", size=32, height=None,
+                            width=260, kid="basket_go"))
+        return bar
+
+    def clear_basket(self) -> None:
+        self.app.session.basket.clear()
+        self.render()
+
+    def title_row(self, text: str, back=None, kid: str = "title") -> Widget:
+        row = Row(height=100, padding=(px(24), px(12)))
+        if back is not None:
+            row.add_widget(Tile("← " + self.app.t("back"), back, kind="secondary", size=28, height=None, width=170,
+                                kid="back"))
+        row.add_widget(Text(text, size=40, bold=True, height=76, kid=kid))
+        return row
+
+    def service_meta(self, code: str) -> tuple[str, tuple]:
+        """"等候 3 人 · 约 12 分钟 · 二楼F区" or the reason it is closed; and its colour."""
+        app = self.app
+        s = app.catalog.service(code)
+        avail = app.catalog.availability(code)
+        if not avail.takeable:
+            return avail.text(app.lang), GREY_TEXT
+        parts = [app.t("waiting_n", n=s.get("waiting", 0)), wait_text(s.get("eta_seconds"), s.get("waiting"), app.lang)]
+        if s.get("area"):
+            parts.append(s["area"])
+        return " · ".join(parts), MUTED
+
+
+def message_panel(text: str, color=ORANGE_LIGHT, text_color=None, kid: str = "message", halign: str = "left",
+                  size: float = 30) -> Panel:
+    box = Panel(color=color, pad=22)
+    box.add_widget(Text(text, size=size, color=text_color or (0.55, 0.25, 0.0, 1), kid=kid, halign=halign))
+    return box
+
+
+def section(text: str) -> Widget:
+    return Text(text, size=32, bold=True, color=BLUE_DARK, kid="section")
+
+
+__all__ = ["KioskScreen", "Header", "message_panel", "section", "Column", "Panel", "Row", "Text", "Tile", "ORANGE"]

@@ -1,0 +1,104 @@
+"""A list of services (a department's, a life event's, search results, or all for the guides) with
+waiting counts and estimated waits; closed ones greyed with their hours or "今日号已取完"."""
+from __future__ import annotations
+
+from ..i18n import pick
+from ..session import MAX_MATTERS, BasketFull
+from .base import KioskScreen, message_panel
+from .widgets import GREY_TEXT, RED, TEXT, WHITE, Panel, Row, Scroll, Text, Tile, px
+
+GREYED = (0.93, 0.93, 0.94, 1)
+
+
+class ServiceRow(Panel):
+    def __init__(self, screen: "ServicesScreen", code: str):
+        app = screen.app
+        avail = app.catalog.availability(code)
+        super().__init__(color=WHITE if avail.takeable else GREYED, pad=24, gap=10, kid=f"svc:{code}")
+        self.screen, self.code = screen, code
+        s = app.catalog.service(code)
+        name_color = TEXT if avail.takeable else GREY_TEXT
+        title = pick(s, app.lang)
+        self.add_widget(Text(title, size=34, bold=True, color=name_color, kid=f"svc:{code}:name"))
+        meta, color = screen.service_meta(code)
+        self.meta = Text(meta, size=28, color=color, kid=f"svc:{code}:meta")
+        self.add_widget(self.meta)
+        if s.get("id_card_required"):
+            self.add_widget(Text(app.t("needs_card"), size=26, color=RED if avail.takeable else GREY_TEXT,
+                                 kid=f"svc:{code}:card"))
+        buttons = Row(height=92, gap=14)
+        buttons.add_widget(Tile(app.t("guide_short"), lambda: app.go("guide", code=code), kind="secondary",
+                                size=30, height=None, kid=f"svc:{code}:guide"))
+        in_basket = code in app.session.basket
+        buttons.add_widget(Tile(app.t("in_basket") if in_basket else app.t("add_basket"), self.toggle,
+                                kind="ok" if in_basket else "light", size=30, height=None,
+                                kid=f"svc:{code}:add", enabled=avail.takeable or in_basket))
+        buttons.add_widget(Tile(app.t("take_ticket"), self.take, kind="primary", size=32, height=None,
+                                kid=f"svc:{code}:take", enabled=avail.takeable))
+        self.add_widget(buttons)
+
+    def toggle(self):
+        app = self.screen.app
+        try:
+            app.session.basket.toggle(self.code)
+        except BasketFull:
+            app.toast(app.t("basket_full", n=MAX_MATTERS), "warn")
+            return
+        self.screen.render(keep_scroll=True)
+
+    def take(self):
+        """One matter, one ticket: straight to the confirmation (the basket is left as it was)."""
+        self.screen.app.go("confirm", single=self.code)
+
+
+class ServicesScreen(KioskScreen):
+    NAME = "services"
+    BASKET = True
+
+    def render(self, keep_scroll: bool = False):
+        scroll_y = self.scroll.scroll_y if keep_scroll and getattr(self, "scroll", None) else None
+        super().render()
+        if scroll_y is not None:
+            self.scroll.scroll_y = scroll_y
+
+    def build(self):
+        app = self.app
+        cat = app.catalog
+        mode = self.params.get("mode", "all")
+        if mode == "department":
+            codes = cat.by_department(self.params["department"])
+            title = pick(cat.department(self.params["department"]), app.lang)
+        elif mode == "topic":
+            topic = self.params["topic"]
+            codes = list(topic["services"])
+            title = pick(topic, app.lang)
+        elif mode == "search":
+            codes = cat.search(self.params["query"])
+            title = app.t("results_for", q=self.params["query"])
+        else:
+            codes = list(cat.order)
+            title = app.t("pick_guide") if app.session.guide_mode else app.t("pick_service")
+        from kivy.uix.boxlayout import BoxLayout
+
+        box = BoxLayout(orientation="vertical")
+        box.add_widget(self.title_row(title, back=app.back))
+        self.scroll = Scroll(gap=18, pad=(24, 8, 24, 24))
+        if mode == "topic":
+            self.scroll.body.add_widget(message_panel(app.t("basket_empty"), kid="topic_hint"))
+        if not codes:
+            self.scroll.body.add_widget(message_panel(app.t("no_results", q=self.params.get("query", "")),
+                                                      kid="no_results"))
+        self.rows = {}
+        for code in codes:
+            row = ServiceRow(self, code)
+            self.rows[code] = row
+            self.scroll.body.add_widget(row)
+        box.add_widget(self.scroll)
+        return box
+
+    def refresh(self):
+        """New waiting counts: update the rows in place (a re-render would lose the scroll position)."""
+        for code, row in getattr(self, "rows", {}).items():
+            if code in self.app.catalog.services:
+                text, color = self.service_meta(code)
+                row.meta.text, row.meta.color = text, color

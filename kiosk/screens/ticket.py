@@ -1,0 +1,103 @@
+"""The ticket: number, people ahead, estimated wait, where to go, and the QR code of the ticket's
+status page. When the printer could not print, the QR code is the ticket: the screen says so and
+stays longer, so it can be photographed. Returns home by itself."""
+from __future__ import annotations
+
+import math
+import time
+
+from kivy.uix.anchorlayout import AnchorLayout
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.widget import Widget
+
+from ..i18n import pick, wait_text
+from .base import KioskScreen, message_panel
+from .widgets import (BLUE_DARK, GREEN, GREEN_LIGHT, MUTED, ORANGE_LIGHT, RED, WHITE, Column, Panel, QrCode, Row,
+                      Text, Tile, px)
+
+
+class TicketScreen(KioskScreen):
+    NAME = "ticket"
+
+    def on_pre_enter(self, *args):
+        self.deadline = time.monotonic() + self.app.cfg.ticket_seconds
+        super().on_pre_enter(*args)
+
+    def set_printed(self, result) -> None:
+        self.params = dict(self.params, printed=result)
+        if not result.printed:  # time to take a photo
+            self.deadline = time.monotonic() + 2 * self.app.cfg.ticket_seconds
+        self.render()
+
+    @property
+    def printed(self):
+        return self.params.get("printed")
+
+    def build(self):
+        app = self.app
+        ticket = self.params["ticket"]
+        portrait = app.portrait
+        outer = BoxLayout(orientation="vertical" if portrait else "horizontal", padding=px(36), spacing=px(30))
+
+        info = Column(gap=18, grow=False)
+        info.add_widget(Text(app.t("your_number"), size=40, halign="center", color=MUTED))
+        info.add_widget(Text(ticket["number"], size=210, bold=True, color=RED, halign="center", kid="ticket_number"))
+        if ticket.get("klass") and ticket["klass"] != "normal":
+            info.add_widget(Text(app.t("klass", name=app.catalog.class_name(ticket["klass"], app.lang)), size=34,
+                                 bold=True, color=BLUE_DARK, halign="center", kid="ticket_klass"))
+        ahead = ticket.get("position") or 0
+        line = app.t("ahead", n=ahead) + " · " + app.t("eta_wait", eta=wait_text(ticket.get("eta_seconds"), ahead, app.lang))
+        info.add_widget(Text(line, size=38, bold=True, halign="center", kid="ticket_wait"))
+        info.add_widget(Text(app.t("go_to", area=ticket.get("area", "")), size=34, halign="center", kid="ticket_area"))
+        matters = ticket.get("matters", [])
+        panel = Panel(pad=24, gap=8, kid="ticket_matters")
+        for i, m in enumerate(matters, start=1):
+            prefix = f"{i}. " if len(matters) > 1 else ""
+            panel.add_widget(Text(prefix + pick(m, app.lang), size=30))
+        if len(matters) > 1:
+            panel.add_widget(Text(app.t("matters_count", n=len(matters)), size=26, color=MUTED))
+        info.add_widget(panel)
+        if not portrait:
+            info.add_widget(Widget())
+
+        side = Column(gap=18, grow=False)
+        printed = self.printed
+        if printed is None:
+            side.add_widget(message_panel(app.t("printing"), color=GREEN_LIGHT, text_color=GREEN, kid="print_state",
+                                          halign="center", size=34))
+        elif printed.printed:
+            side.add_widget(message_panel(app.t("printed"), color=GREEN_LIGHT, text_color=GREEN, kid="print_state",
+                                          halign="center", size=34))
+        else:
+            side.add_widget(message_panel(app.t("not_printed"), color=ORANGE_LIGHT, kid="print_state", halign="center",
+                                          size=34))
+        big = printed is not None and not printed.printed
+        qr_side = (460 if big else 340) if portrait else (520 if big else 420)
+        anchor = AnchorLayout(size_hint_y=None, height=px(qr_side) + px(10))
+        anchor.add_widget(QrCode(ticket["status_url"], side=qr_side, kid="ticket_qr"))
+        side.add_widget(anchor)
+        side.add_widget(Text(app.t("scan_status"), size=30, halign="center", color=MUTED))
+        row = Row(height=120, gap=24)
+        self.countdown = Text("", size=28, color=MUTED, height=100, halign="right", kid="countdown")
+        row.add_widget(self.countdown)
+        row.add_widget(Tile(app.t("done"), self.finish, kind="primary", size=40, height=None, width=300,
+                            kid="ticket_done"))
+        side.add_widget(row)
+        side.add_widget(Widget())
+
+        outer.add_widget(info)
+        outer.add_widget(side)
+        self.tick()
+        return outer
+
+    def tick(self):
+        super().tick()
+        left = math.ceil(self.deadline - time.monotonic())
+        if getattr(self, "countdown", None) is not None:
+            self.countdown.text = self.app.t("back_home_in", s=max(0, left))
+        if left <= 0 and self.app.sm.current == self.NAME:
+            self.finish()
+
+    def finish(self):
+        self.app.reset_session()
+        self.app.go("home")
