@@ -313,5 +313,14 @@ def simulate(
         raise typer.Exit(2)
     typer.echo(json.dumps({"day": d.isoformat()} | result, ensure_ascii=False))
 
+
+@app.command()
+def kiosk(config: Annotated[Path, typer.Option("--config", help="the kiosk's TOML file (see kiosk/example.toml)")]) -> None:
+    """Run the self-service kiosk (Kivy, full screen) with the settings in FILE."""
+    from kiosk.launch import main as run_kiosk
+
+    raise typer.Exit(run_kiosk(config))
+
+
 if __name__ == "__main__":
     app()
