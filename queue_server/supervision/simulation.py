@@ -522,8 +522,8 @@ def what_if(events: Iterable[Any], hall: Hall, start: datetime, windows: str, se
             chosen = [plan(n) for n in sorted(keep)]
         else:
             chosen = list(baseline_plans)
-            spare = [n for n in configured if n not in staffed]
-            spare.sort(key=lambda n: (-sum(wait_by_service.get(c, 0.0) for c in configured[n].services), n))
+            need = {n: sum(wait_by_service.get(c, 0.0) for c in configured[n].services) for n in configured}
+            spare = sorted((n for n in configured if n not in staffed and need[n] > 0), key=lambda n: (-need[n], n))
             for n in spare[: target - len(chosen)]:
                 chosen.append(WindowPlan(n, dict(configured[n].services), [span]))
             busiest = sorted(staffed, key=lambda n: (-busy.get(n, 0.0), n))
