@@ -12,12 +12,12 @@ import { $, el, fmtEta, HallClock, debounce, pageToken, params, storeToken } fro
 
 register({
   now: ['正在呼叫', 'Now calling'],
-  please_go: ['请到', 'please go to'],
+  please_go: ['请到', 'please go to window'],
   window_unit: ['号窗口', ''],
   recall: ['重呼', 'Recall'],
   recent: ['最近呼叫', 'Recent calls'],
   service: ['办理事项', 'Service'],
-  waiting: ['等候人数', 'Waiting'],
+  waiting: ['等候', 'Waiting'],
   eta: ['预计等候', 'Est. wait'],
   enable_voice: ['点击启用语音', 'Click to enable voice'],
   setup_title: ['本屏尚未配置', 'This screen is not set up'],
@@ -129,7 +129,7 @@ function renderServices() {
 // The board has no room for a name's parenthesis: 不动产交易税费申报（契税、个人所得税） -> 不动产交易税费申报
 function shortName(s) {
   const full = nameOf(s);
-  const short = full.replace(/\s*[（(][^）)]*[）)]\s*/g, ' ').trim();
+  const short = full.replace(/（[^）]*）/g, '').replace(/\s*\([^)]*\)\s*/g, ' ').trim();
   return short || full;
 }
 

@@ -6,7 +6,7 @@
 import { connectHall, mountLiveBanner } from './live.js';
 import { api } from './api.js';
 import { applyI18n, errorText, mountLangSwitch, nameOf, register, t } from './i18n.js';
-import { $, el, fmtEta, pageToken, params, storeToken } from './util.js';
+import { $, el, debounce, fmtEta, pageToken, params, storeToken } from './util.js';
 
 register({
   title: ['引导员', 'Floor guide'],
@@ -32,7 +32,8 @@ register({
   closed_now: ['未到办理时间', 'closed now'],
   waiting_n: ['等候 {n}', '{n} waiting'],
   issued_number: ['排队号', 'Ticket number'],
-  issued_info: ['前面 {n} 人 · 预计 {eta}', '{n} ahead · {eta}'],
+  issued_info: ['前面 {n} 人 · 预计等候 {eta}', '{n} ahead · {eta}'],
+  issued_next: ['下一位即可办理', 'Next in line'],
   scan: ['扫码查看排队进度', 'Scan to follow the queue'],
   done: ['完成', 'Done'],
   lookup_title: ['查询号码', 'Look up a ticket'],
@@ -175,7 +176,7 @@ function clearForm() {
 
 function showIssued(tk) {
   $('#issued-number').textContent = tk.number;
-  $('#issued-info').textContent = t('issued_info', { n: tk.position ?? 0, eta: fmtEta(tk.eta_seconds) });
+  $('#issued-info').textContent = tk.position ? t('issued_info', { n: tk.position, eta: fmtEta(tk.eta_seconds) }) : t('issued_next');
   $('#issued-matters').replaceChildren(...tk.matters.map((m) => el('li', {}, nameOf(m))));
   $('#issued-qr').src = `/qr.svg?data=${encodeURIComponent(tk.status_url)}`;
   $('#dlg-issued').dataset.number = tk.number;
@@ -195,9 +196,10 @@ async function lookup(number) {
   }
 }
 
-function renderLookup(note = '') {
+function renderLookup() {
   const tk = state.lookup;
   if (!tk) return;
+  const note = state.lookupNote && state.lookupNote.number === tk.number ? state.lookupNote.text : '';
   const actions = [];
   if (tk.state === 'no_show') actions.push(el('button', { class: 'btn ok', id: 'reactivate-btn', onclick: reactivate }, t('reactivate')));
   if (tk.state === 'waiting' || tk.state === 'no_show') actions.push(el('button', { class: 'btn', onclick: cancelTicket }, t('cancel_ticket')));
@@ -219,7 +221,9 @@ async function reactivate() {
   try {
     const res = await call(`/api/halls/${hall}/tickets/${tk.number}/reactivate`, { method: 'POST' });
     state.lookup = { ...res, masked_name: tk.masked_name };
-    renderLookup(t('reactivated', { n: res.number, p: res.position ?? 0 }));
+    // kept while the live updates re-read this ticket
+    state.lookupNote = { number: res.number, text: t('reactivated', { n: res.number, p: res.position ?? 0 }) };
+    renderLookup();
   } catch (e) {
     $('#lookup-result').append(el('p', { class: 'error' }, errorText(e)));
   } finally {
@@ -237,6 +241,8 @@ async function cancelTicket() {
     $('#lookup-result').append(el('p', { class: 'error' }, errorText(e)));
   }
 }
+
+const relookup = debounce(() => { if (state.lookup) lookup(state.lookup.number); }, 300);
 
 // -- waiting per service ----------------------------------------------------------------------
 function renderWaiting() {
@@ -264,7 +270,7 @@ function onEvent(ev) {
     renderWaiting();
     renderIssue();
   }
-  if (state.lookup && d.number === state.lookup.number && ev.type.startsWith('ticket.')) lookup(state.lookup.number);
+  if (state.lookup && d.number === state.lookup.number && ev.type.startsWith('ticket.')) relookup();
 }
 
 // -- start ----------------------------------------------------------------------------------------
@@ -296,7 +302,7 @@ function main() {
   });
   $('#issue-btn').addEventListener('click', issue);
   $('#clear-btn').addEventListener('click', clearForm);
-  $('#lookup-form').addEventListener('submit', (e) => { e.preventDefault(); lookup($('#lookup-number').value); });
+  $('#lookup-form').addEventListener('submit', (e) => { e.preventDefault(); state.lookupNote = null; lookup($('#lookup-number').value); });
   state.token = pageToken('guide', hall);
   if (state.token) startMain().catch(() => show('login'));
   else show('login');

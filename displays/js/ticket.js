@@ -17,6 +17,7 @@ register({
   eta: ['预计等候 {eta}', 'Estimated wait {eta}'],
   go_window: ['请到 <b>{n}</b> 号窗口', 'Please go to window <b>{n}</b>'],
   serving_at: ['正在 {n} 号窗口办理', 'Being served at window {n}'],
+  done_at: ['办理窗口：{n} 号', 'Window {n}'],
   where: ['请在 {area} 附近等候', 'Please wait near {area}'],
   all_done: ['全部事项已办结，感谢您的耐心', 'All done, thank you for your patience'],
   no_show_msg: ['您已过号，请到导服台重新激活', 'You missed your call; ask at the guide desk to re-activate'],
@@ -75,7 +76,8 @@ function render() {
     const finished = m.state === 'done' || m.state === 'unresolved';
     return el('li', { class: i === tk.current && !closed ? 'cur' : '', dataset: { matter: i, state: m.state } },
       el('div', { class: 'm-row' }, el('span', { class: 'm-name' }, `${i + 1}. ${nameOf(m)}`),
-        el('span', { class: `m-st ${m.state}` }, t(`s_${m.state}`) + (m.window && finished ? ` · ${m.window}#` : ''))),
+        el('span', { class: `m-st ${m.state}` }, t(`s_${m.state}`))),
+      m.window && finished ? el('div', { class: 'm-where muted' }, t('done_at', { n: m.window })) : null,
       m.state === 'unresolved' && m.reason ? el('div', { class: 'm-reason' }, m.reason) : null,
       finished && m.rating == null ? [el('div', { class: 'rate-q' }, t('rate_q')),
         el('div', { class: 'rate' }, ...RATINGS.map((r) => el('button', { type: 'button', dataset: { score: r.score },
@@ -114,9 +116,10 @@ function update(view) {
   state.ticket = view;
   showError('');
   render();
-  if (view.state === 'called' && (!before || before.state !== 'called' || before.window !== view.window)) {
-    if (navigator.vibrate) { try { navigator.vibrate([300, 150, 300]); } catch { /* not allowed */ } }
-  }
+  const justCalled = view.state === 'called' && before && (before.state !== 'called' || before.window !== view.window);
+  // Browsers allow vibration only after the person touched the page.
+  const touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+  if (justCalled && touched && navigator.vibrate) navigator.vibrate([300, 150, 300]);
 }
 
 async function main() {

@@ -59,8 +59,11 @@ function render(flash = false) {
   document.title = `${number}${t('window_unit')} · ${w.ticket || ''}`;
 }
 
+const tick = () => { $('#w-clock').textContent = clock.hhmm(); };
+
 function applyBoard(board) {
   clock.sync(board.now);
+  tick();
   state.services = new Map(board.services.map((s) => [s.code, s]));
   state.window = board.windows.find((w) => w.number === number) || { number, state: 'closed', services: [] };
   state.seq = board.seq;
@@ -122,8 +125,6 @@ function askToken() {
 async function main() {
   applyI18n();
   render();
-  const tick = () => { $('#w-clock').textContent = clock.hhmm(); };
-  tick();
   setInterval(tick, 1000);
   document.addEventListener('langchange', () => render());
   try { applyBoard(await api(`/api/halls/${encodeURIComponent(hall)}/board`)); } catch { /* the stream's snapshot fills in */ }
