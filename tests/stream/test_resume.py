@@ -63,7 +63,8 @@ def srv(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("stream")
     url = f"sqlite:///{tmp / 'hallq.db'}"
     server = StreamServer(db_url=url, data_dir=tmp, tokens=live.prepare(url),
-                          extra={"HALLQ_SNAPSHOT_AFTER": "20", "HALLQ_WS_HEARTBEAT_SECONDS": "0.3"})
+                          extra={"HALLQ_SNAPSHOT_AFTER": "20", "HALLQ_WS_HEARTBEAT_SECONDS": "0.3",
+                                 "HALLQ_WS_PING_SECONDS": "1"})
     yield server.start()
     server.stop()
 
@@ -143,6 +144,31 @@ def test_refusals(srv):
                 while True:
                     await ws.recv()
             assert closed.value.rcvd.code == 4400
+        await api.close()
+
+    run(scenario())
+
+
+def test_a_client_that_stops_answering_is_cleaned_up(srv):
+    """No pong to the server's pings: the server closes the connection and forgets the client."""
+    from tests.stream.test_slow_client import open_raw_stream
+
+    async def scenario() -> None:
+        api = Api(srv)
+        before = (await api.stream_status())["clients"]
+        silent = open_raw_stream(srv.port, f"/ws/halls/demo?since={await api.last_seq()}&token={srv.tokens['display']}")
+        try:
+            deadline = asyncio.get_running_loop().time() + 20
+            seen = set()
+            while True:
+                clients = (await api.stream_status())["clients"]
+                seen.add(clients)
+                if before + 1 in seen and clients == before:
+                    break
+                assert asyncio.get_running_loop().time() < deadline, f"still {clients} clients"
+                await asyncio.sleep(0.2)
+        finally:
+            silent.close()
         await api.close()
 
     run(scenario())
