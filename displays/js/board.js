@@ -164,6 +164,8 @@ const refreshServices = debounce(async () => {
   // Window openings change estimated waits without a queue.stats event; read the board again.
   try {
     const board = await api(`/api/halls/${encodeURIComponent(hall)}/board`);
+    const live = window.hallq.live;
+    if (live && live.seq !== undefined && board.seq < live.seq) { clock.sync(board.now); return; } // never step back
     applyBoard(board, { calls: false });
     renderServices();
   } catch { /* the next event or timer tries again */ }
@@ -223,6 +225,12 @@ function onEvent(ev) {
   }
 }
 
+// A board runs for days: yesterday's calls leave the screen overnight.
+function dropOldCalls() {
+  const keep = state.calls.filter((c) => { const ts = Date.parse(c.ts); return Number.isNaN(ts) || clock.now() - ts < 8 * 3600 * 1000; });
+  if (keep.length !== state.calls.length) { state.calls = keep; renderCalls(false); }
+}
+
 // -- voice button ------------------------------------------------------------------------------
 function renderVoice() {
   const needed = announcer.voice !== 'off' && (!announcer.enabled || announcer.blocked);
@@ -255,6 +263,7 @@ async function main() {
     if (pages > 1) { state.page = (state.page + 1) % pages; renderServices(); }
   }, 10000);
   setInterval(() => { renderServices(); refreshServices(); }, 120000); // estimates age with time alone
+  setInterval(dropOldCalls, 60000);
   document.addEventListener('langchange', renderAll);
   try { // something to show at once, even before the stream is up
     applyBoard(await api(`/api/halls/${encodeURIComponent(hall)}/board`));

@@ -126,6 +126,14 @@ async function main() {
   applyI18n();
   render();
   setInterval(tick, 1000);
+  setInterval(async () => { // a screen runs for days: re-read the window and the clock now and then
+    try {
+      const board = await api(`/api/halls/${encodeURIComponent(hall)}/board`);
+      const live = window.hallq.live;
+      if (!live || live.seq === undefined || board.seq >= live.seq) applyBoard(board); // never step back
+      else { clock.sync(board.now); tick(); }
+    } catch { /* next time */ }
+  }, 600000);
   document.addEventListener('langchange', () => render());
   try { applyBoard(await api(`/api/halls/${encodeURIComponent(hall)}/board`)); } catch { /* the stream's snapshot fills in */ }
   const token = pageToken('display', hall);

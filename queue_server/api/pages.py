@@ -3,24 +3,25 @@ printed on tickets (`/t/{token}`), and QR codes rendered on the server (no exter
 from __future__ import annotations
 
 import io
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse, Response
 
 from .errors import error_response
-from .schemas import Token
 
 router = APIRouter(include_in_schema=False)
-DISPLAYS = Path(__file__).resolve().parents[2] / "displays"
-NO_CACHE = {"Cache-Control": "no-cache"}
+DISPLAYS = FilePath(__file__).resolve().parents[2] / "displays"
+# The address holds the ticket's secret: not cached by proxies, not passed on as a referrer.
+TICKET_HEADERS = {"Cache-Control": "no-cache, private", "Referrer-Policy": "no-referrer"}
 
 
 @router.get("/t/{token}")
-def ticket_page(token: Token) -> FileResponse:
-    """The mobile ticket page; it reads the token from its own address."""
-    return FileResponse(DISPLAYS / "ticket.html", media_type="text/html", headers=NO_CACHE)
+def ticket_page(token: Annotated[str, Path(max_length=100)]) -> FileResponse:
+    """The mobile ticket page; it reads the token from its own address (and says so when the
+    token is unknown, rather than answering a mistyped address with JSON)."""
+    return FileResponse(DISPLAYS / "ticket.html", media_type="text/html", headers=TICKET_HEADERS)
 
 
 @router.get("/qr.svg")

@@ -15,7 +15,7 @@ def shots(screenshots_dir):
     folder.mkdir(parents=True, exist_ok=True)
 
     def save(page, name: str) -> None:
-        page.wait_for_timeout(400)  # fonts and the last paint
+        page.wait_for_timeout(200)  # the last paint
         page.screenshot(path=str(folder / f"{name}.png"))
 
     save.folder = folder
@@ -50,8 +50,6 @@ def test_screenshots_of_every_page(hall, pages, shots):
 
     board = pages(f"/board.html?hall=demo&token={display}&voice=off")
     board.wait_for_function("document.querySelectorAll('#recent li[data-number]').length === 8")
-    board.wait_for_timeout(3500)  # past the newest call's first flashes
-    shots(board, "01-board-1920x1080")
     board_en = pages(f"/board.html?hall=demo&token={display}&voice=off&floor=2&lang=en")
     shots(board_en, "02-board-floor2-en-1920x1080")
     board_new = pages(f"/board.html?hall=demo&token={hall.token('display')}")
@@ -110,4 +108,5 @@ def test_screenshots_of_every_page(hall, pages, shots):
     book.wait_for_function("document.querySelector('#done-qr').naturalWidth > 0")
     shots(book, "17-book-done-360x740")
 
+    shots(board, "01-board-1920x1080")  # long after the newest call stopped flashing
     assert len(list(shots.folder.glob("*.png"))) >= 17
