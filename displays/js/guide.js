@@ -122,8 +122,9 @@ function renderIssue() {
   $('#services').replaceChildren(...state.services.map((s) => el('button', {
     type: 'button', class: `svc ${state.chosen.includes(s.code) ? 'on' : ''}`, dataset: { service: s.code },
     disabled: !s.open && !state.chosen.includes(s.code), onclick: () => toggleService(s.code),
-  }, el('span', { class: 'pre' }, s.prefix), el('span', { class: 'nm' }, nameOf(s)),
-     el('span', { class: 'wt' }, s.open ? t('waiting_n', { n: s.waiting }) : t('closed_now')))));
+  }, el('span', { class: 'pre' }, s.prefix),
+     el('span', { class: 'txt' }, el('span', { class: 'nm', title: nameOf(s) }, nameOf(s)),
+       el('span', { class: 'wt' }, s.open ? t('waiting_n', { n: s.waiting }) : t('closed_now'))))));
   $('#chosen').replaceChildren(...(state.chosen.length ? state.chosen.map((c) => el('li', {}, nameOf(svcByCode(c))))
     : [el('li', { class: 'muted' }, t('none_chosen'))]));
   const classes = [{ code: 'normal', name: t('normal'), name_en: t('normal') }, ...(state.info.priority_classes || [])];

@@ -10,7 +10,7 @@
 //     topics: ['ticket', 'window.state'],     // optional filter (types or type prefixes)
 //     onSnapshot(board, seq) {},              // the whole board (GET /api/halls/{hall}/board shape)
 //     onEvent(ev) {},                         // {seq, hall, type, ts, actor, data}: in order, once each
-//     onStatus(status, info) {},              // 'connecting' | 'open' | 'down' | 'refused' ({code, message, message_en})
+//     onStatus(status, info) {},              // 'connecting' | 'open' | 'down' | 'refused' ({code, message, message_en}) | 'closed'
 //   });
 //   live.seq; live.status; live.close(); live.reconnect();
 //
@@ -162,6 +162,7 @@ class LiveConnection {
     document.removeEventListener('visibilitychange', this._onVisible);
     if (this.ws) { try { this.ws.close(1000, 'bye'); } catch { /* ignore */ } }
     this.ws = null;
+    this._setStatus('closed');
   }
 }
 
@@ -229,9 +230,15 @@ export function mountLiveBanner(conn, { grace = 800, parent = document.body } = 
   el.hidden = true;
   parent.appendChild(el);
   let timer = null;
+  const onLang = () => show(conn.status, conn.refusal);
   const show = (status, info) => {
-    document.documentElement.dataset.live = status;
     clearTimeout(timer);
+    if (status === 'closed') { // the page closed this connection: its banner goes too
+      el.remove();
+      document.removeEventListener('langchange', onLang);
+      return;
+    }
+    document.documentElement.dataset.live = status;
     if (status === 'open') { el.hidden = true; return; }
     if (status === 'connecting' && el.hidden) return; // first connection: no alarm yet
     const text = status === 'refused'
@@ -240,6 +247,6 @@ export function mountLiveBanner(conn, { grace = 800, parent = document.body } = 
     timer = setTimeout(() => { el.textContent = text; el.hidden = false; }, status === 'refused' ? 0 : grace);
   };
   conn.onStatus(show);
-  document.addEventListener('langchange', () => show(conn.status, conn.refusal));
+  document.addEventListener('langchange', onLang);
   return el;
 }

@@ -9,6 +9,7 @@ import { $, HallClock, pageToken, params, storeToken } from './util.js';
 
 register({
   window_unit: ['号窗口', ''],
+  window_pre: ['', 'Window '],
   paused: ['暂停服务', 'Closed'],
   closed_reason: ['本窗口暂未开放，请到其他窗口办理', 'This window is not open'],
   clerk: ['工作人员', 'Clerk'],
