@@ -67,7 +67,9 @@ def main() -> None:
         started = time.perf_counter()
         probes = ProbeProcesses(db.tokens["display"], since, [(server.port, n) for n in per])
         connect_seconds = time.perf_counter() - started
+        cpu = server.cpu_seconds()
         made, answers = asyncio.run(call(server, args.calls, args.interval))
+        cpu = server.cpu_seconds() - cpu
         rss = server.rss_mb()
         last = asyncio.run(_last(server))
         results = probes.results()
@@ -85,6 +87,7 @@ def main() -> None:
             "dropped": figures["dropped"],
             "call_next_response": percentiles(answers),
             "connect_all_s": round(connect_seconds, 1),
+            "server_cpu_ms_per_call": round(cpu * 1000 / (len(made) + 1), 1),
             "server_rss_mb": rss,
         })
     finally:

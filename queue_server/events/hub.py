@@ -120,7 +120,13 @@ class Subscription:
                     break
         queue = self.sub.queue
         while True:
-            seq, text = await queue.get()
+            if queue.empty():
+                seq, text = await queue.get()
+            else:
+                # More of the same batch is queued: let every other client have the batch's first
+                # event (the call) before this one gets the second (the queue figures).
+                await asyncio.sleep(0)
+                seq, text = queue.get_nowait() if not queue.empty() else await queue.get()
             if seq > self.cursor:
                 self.cursor = seq
                 yield text

@@ -172,3 +172,38 @@ def test_a_client_that_stops_answering_is_cleaned_up(srv):
         await api.close()
 
     run(scenario())
+
+
+def test_stream_thread_for_code_without_asyncio(srv):
+    """The kiosk's way: a background thread calls back with each message."""
+    import threading
+
+    from queue_server.client import StreamThread
+
+    async def current() -> int:
+        api = Api(srv)
+        seq = await api.last_seq()
+        await api.close()
+        return seq
+
+    start = run(current())
+    got: list[dict] = []
+    arrived = threading.Event()
+
+    def on_message(msg: dict) -> None:
+        got.append(msg)
+        if len(got) >= 2:
+            arrived.set()
+
+    follower = StreamThread(lambda: HallStream(srv.url, "demo", token=srv.tokens["kiosk"], since=start), on_message).start()
+    try:
+        async def issue() -> None:
+            api = Api(srv)
+            await api.issue("tax-general")
+            await api.close()
+
+        run(issue())
+        assert arrived.wait(15)
+    finally:
+        follower.stop()
+    assert [m["seq"] for m in got[:2]] == [start + 1, start + 2] and got[0]["type"] == "ticket.issued"
