@@ -71,6 +71,8 @@ class Channel:
         self.pending: dict[int, Event] = {}  # arrived ahead of a gap
         self.reader: asyncio.Task | None = None
         self.again = False
+        self.snapshot: tuple[int, str] | None = None  # (seq, text) of the last board sent
+        self.snapshotting: asyncio.Future | None = None
 
     def covers(self, since: int) -> bool:
         """Whether every delivered event after `since` is still in memory."""
@@ -313,9 +315,7 @@ class Hub:
             since = None  # seqs this hall never had: the client knows another database
         snapshot = None
         if since is None or ch.last - since > self.snapshot_after:
-            board = await self.log.run(self.snapshot, hall)
-            since = board["seq"]
-            snapshot = dumps({"type": "snapshot", "hall": hall, "seq": since, "board": board})
+            since, snapshot = await self._snapshot(ch)
         sub = Subscriber(self.buffer, topics)
         # From here to the end nothing awaits: the replay and the subscription meet exactly.
         if ch.covers(since):
@@ -324,6 +324,20 @@ class Hub:
             backlog, replay_from = [], since
         ch.subs.add(sub)
         return Subscription(self, ch, sub, snapshot, backlog, replay_from, since)
+
+    async def _snapshot(self, ch: Channel) -> tuple[int, str]:
+        """The board as a snapshot message, shared by the clients that ask for it at once and
+        reused while no event happened (a hall's screens all reconnect after a restart)."""
+        if ch.snapshot is not None and ch.snapshot[0] == ch.last:
+            return ch.snapshot
+        if ch.snapshotting is None or ch.snapshotting.done():
+            ch.snapshotting = asyncio.ensure_future(self._board(ch))
+        return await asyncio.shield(ch.snapshotting)
+
+    async def _board(self, ch: Channel) -> tuple[int, str]:
+        board = await self.log.run(self.snapshot, ch.hall)
+        ch.snapshot = (board["seq"], dumps({"type": "snapshot", "hall": ch.hall, "seq": board["seq"], "board": board}))
+        return ch.snapshot
 
     def status(self, hall: str) -> dict:
         ch = self.channels.get(hall)
