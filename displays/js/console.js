@@ -22,6 +22,7 @@ register({
   choose_window: ['选择窗口', 'Choose a window'],
   floor_n: ['{n} 楼', 'Floor {n}'],
   window_unit: ['号窗口', ''],
+  window_pre: ['', 'Window '],
   window_n: ['{n} 号窗口', 'Window {n}'],
   mine: ['您已登录此窗口', 'You are signed in here'],
   taken_by: ['{name} 已登录', '{name} signed in'],
@@ -240,6 +241,7 @@ function render() {
 
   const cur = d && d.current;
   $('#cur-number').textContent = cur ? cur.number : '—';
+  $('#cur-number').classList.toggle('empty', !cur);
   $('#cur-state').textContent = cur ? t(`m_${cur.state}`) : '';
   $('#cur-state').className = `chip ${cur ? cur.state : ''}`;
   $('#cur-klass').textContent = cur && cur.klass !== 'normal' ? klassName(cur.klass) : '';

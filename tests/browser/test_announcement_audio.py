@@ -49,8 +49,7 @@ def test_the_announcement_for_a012_to_window_5_is_audible_speech(hall):
     assert again.status_code == 304  # the board's cache revalidates cheaply
     assert hall.http.get(url).content == r.content  # rendered once, served from the cache
 
-
-def test_bad_announcement_requests_are_refused(hall):
+    # bad requests are refused
     assert hall.http.get("/api/halls/demo/announcements.wav", params={"text": "x" * 201}).status_code == 422
     assert hall.http.get("/api/halls/demo/announcements.wav", params={"text": "a\x07b"}).json()["code"] == "bad_text"
     assert hall.http.get("/api/halls/nowhere/announcements.wav", params={"text": "请"}).status_code == 404

@@ -48,12 +48,9 @@ def test_the_ticket_page_shows_the_position_then_the_window_then_asks_for_a_rati
     page.wait_for_function("document.documentElement.lang === 'en'")
     assert "Rated" in page.locator("#t-matters .rated").inner_text()
 
-
-def test_an_unknown_ticket_says_so(hall, pages):
-    page = pages("/t/NoSuchTicket0000", *PHONE, wait_live=False,
-                 allow=(r"status of 404",))
-    page.wait_for_selector("#t-error:not([hidden])")
-    assert page.locator("#t-error").inner_text() == "没有找到这张排队票"
+    unknown = pages("/t/NoSuchTicket0000", *PHONE, wait_live=False, allow=(r"status of 404",))
+    unknown.wait_for_selector("#t-error:not([hidden])")
+    assert unknown.locator("#t-error").inner_text() == "没有找到这张排队票"
 
 
 def test_booking_an_appointment_and_cancelling_it(hall, pages):

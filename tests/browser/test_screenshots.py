@@ -2,6 +2,7 @@
 into screenshots/displays/)."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import pytest
@@ -24,12 +25,13 @@ def shots(screenshots_dir):
 
 def busy_hall(hall) -> dict:
     """Tickets waiting for many services, eight windows at work, one paused."""
+    wanted = [("tax-general", 6), ("biz-setup", 5), ("biz-change", 3), ("tax-property", 7),
+              ("property-query", 2), ("property-transfer", 4), ("food-license", 1), ("gjj-loan", 2)]
+    with ThreadPoolExecutor(4) as pool:  # kiosks issue at the same time
+        issued = list(pool.map(hall.issue, [service for service, n in wanted for _ in range(n)]))
     tickets = {}
-    for service, n in [("tax-general", 6), ("biz-setup", 5), ("biz-change", 3), ("tax-property", 7),
-                       ("property-query", 2), ("property-transfer", 4), ("food-license", 1), ("gjj-loan", 2)]:
-        for _ in range(n):
-            tk = hall.issue(service)
-            tickets.setdefault(service, []).append(tk)
+    for tk in sorted(issued, key=lambda tk: tk["number"]):
+        tickets.setdefault(tk["service"], []).append(tk)
     for window, clerk in [(26, "clerk1"), (27, "clerk2"), (21, "clerk3"), (23, "clerk4"), (5, "clerk5"),
                           (6, "clerk6"), (4, "clerk7"), (1, "clerk8")]:
         hall.act(window, "open", clerk)
