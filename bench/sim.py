@@ -214,7 +214,7 @@ def markdown(fig: dict, hall: Hall) -> str:
     names = {NORMAL: "普通 normal", APPOINTMENT: "预约 appointment"} | {c.code: f"{c.name} {c.code}" for c in hall.priority_classes}
     order = [NORMAL, APPOINTMENT] + [c.code for c in hall.priority_classes]
     m = lambda s: "—" if s is None else f"{s / 60:.1f}"  # noqa: E731
-    lines = ["| class | tickets | policy mean | policy p90 | policy max | FIFO mean | FIFO p90 | FIFO max |",
+    lines = ["| class (minutes) | calls | policy mean | policy p90 | policy max | FIFO mean | FIFO p90 | FIFO max |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for k in order + ["all"]:
         p = fig["policy"]["all"] if k == "all" else fig["policy"]["classes"].get(k)
@@ -225,7 +225,7 @@ def markdown(fig: dict, hall: Hall) -> str:
         lines.append(f"| {label} | {p['n']} | {m(p['mean_s'])} | {m(p['p90_s'])} | {m(p['max_s'])} | "
                      f"{m(f['mean_s'])} | {m(f['p90_s'])} | {m(f['max_s'])} |")
     lines.append("")
-    lines.append("| ETA error (estimate at issue vs wait until first call) | policy | FIFO |")
+    lines.append("| ETA error, minutes (estimate at issue vs wait until first call) | policy | FIFO |")
     lines.append("| --- | ---: | ---: |")
     for key, label in (("mae_s", "mean absolute"), ("p90_abs_s", "p90 absolute"), ("bias_s", "mean (estimate − real)")):
         lines.append(f"| {label} | {m(fig['policy']['eta'][key])} | {m(fig['fifo']['eta'][key])} |")

@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 TICK = 2.0  # seconds between checks when nothing happens
-GAP = 0.05  # at least this long between two checks
+GAP = 0.25  # at least this long between two checks (event-driven ones coalesce under load)
 
 
 def hall_now(reader: Reader, fold: Fold, now: datetime) -> HallNow:
