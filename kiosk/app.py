@@ -155,7 +155,8 @@ class KioskApp(App, Listener):
             except Exception as exc:  # noqa: BLE001 - handed to the screen, which says what to do
                 if not isinstance(exc, (ApiError, ServerUnavailable, CardError)):
                     log.exception("kiosk worker failed")
-                self._on_ui_thread(lambda: fail(exc) if fail else None)
+                error = exc
+                self._on_ui_thread(lambda: fail(error) if fail else None)
                 return
             self._on_ui_thread(lambda: done(result) if done else None)
         self.pool.submit(run)
@@ -300,8 +301,7 @@ class KioskApp(App, Listener):
         if self.sm.current == "attract":
             self.go("home")
         else:
-            self.sm.current_screen.render()
-        self.toast(self.t("identity_bar", name=identity.masked), "ok")
+            self.sm.current_screen.render()  # shows the identity bar
 
     def on_card_error(self, key: str, error: CardError) -> None:
         self.touched()

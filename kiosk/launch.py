@@ -33,6 +33,9 @@ def configure_kivy(width: int, height: int, fullscreen: bool) -> None:
     Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
     Config.set("graphics", "borderless", "1" if fullscreen else "0")
     Config.set("graphics", "show_cursor", "0" if fullscreen else "1")
+    # No multisampling: flat shapes and text do not need it, and on a kiosk PC's integrated (or
+    # software) GPU it makes every frame slower.
+    Config.set("graphics", "multisamples", "0")
 
 
 def check(config_path: Path) -> tuple[KioskConfig, FontFiles]:

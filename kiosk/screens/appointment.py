@@ -5,7 +5,7 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 
 from ..api_client import ApiError, IssueRequest
-from .base import KioskScreen, message_panel
+from .base import KioskScreen, message_panel, with_keypad
 from .widgets import (BLUE, BLUE_DARK, GREEN_LIGHT, MUTED, RED, RED_LIGHT, TEXT, WHITE, Keypad, Panel, Row, Scroll,
                       Text, Tile, paint, px)
 
@@ -53,13 +53,8 @@ class AppointmentScreen(KioskScreen):
                 key = "appt_state_used" if b.get("state") == "checked_in" else "appt_state_cancelled"
                 panel.add_widget(Text(app.t(key), size=30, color=RED))
             body.add_widget(panel)
-        box.add_widget(scroll)
-
-        keys = BoxLayout(orientation="vertical", size_hint_y=None, padding=(px(20), px(14)), spacing=px(10))
-        paint(keys, (0.88, 0.90, 0.94, 1))
-        pad = Keypad(KEYS, self.key, key_height=88 if app.portrait else 72)
-        keys.add_widget(pad)
-        controls = Row(height=92 if app.portrait else 74, gap=10)
+        pad = Keypad(KEYS, self.key, key_height=88)
+        controls = Row(height=92, gap=10)
         controls.add_widget(Tile("← " + app.t("delete"), self.on_backspace, kind="light", size=30, height=None,
                                  kid="key:back"))
         if self.booking is not None and self.booking.get("state") == "booked":
@@ -68,9 +63,7 @@ class AppointmentScreen(KioskScreen):
         else:
             controls.add_widget(Tile(app.t("appt_find"), self.on_enter_key, kind="primary", size=34, height=None,
                                      kid="appt_find", enabled=len(self.code) == CODE_LENGTH))
-        keys.add_widget(controls)
-        keys.height = pad.height + controls.height + px(38)
-        box.add_widget(keys)
+        box.add_widget(with_keypad(scroll, pad, controls, app.portrait))
         return box
 
     def key(self, ch: str) -> None:

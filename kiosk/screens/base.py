@@ -136,11 +136,14 @@ class KioskScreen(Screen):
         self.render()
 
     def title_row(self, text: str, back=None, kid: str = "title") -> Widget:
+        """A back button and the screen's title (which may wrap to two lines)."""
         row = Row(height=100, padding=(px(24), px(12)))
         if back is not None:
-            row.add_widget(Tile("← " + self.app.t("back"), back, kind="secondary", size=28, height=None, width=170,
-                                kid="back"))
-        row.add_widget(Text(text, size=40, bold=True, height=76, kid=kid))
+            row.add_widget(Tile("← " + self.app.t("back"), back, kind="secondary", size=28, height=76, width=170,
+                                kid="back", pos_hint={"center_y": 0.5}))
+        title = Text(text, size=40 if len(text) < 24 else 34, bold=True, kid=kid, pos_hint={"center_y": 0.5})
+        title.bind(height=lambda w, h: setattr(row, "height", max(px(100), h + px(24))))
+        row.add_widget(title)
         return row
 
     def service_meta(self, code: str) -> tuple[str, tuple]:
@@ -154,6 +157,32 @@ class KioskScreen(Screen):
         if s.get("area"):
             parts.append(s["area"])
         return " · ".join(parts), MUTED
+
+
+def with_keypad(content: Widget, pad: Widget, controls: Widget, portrait: bool) -> Widget:
+    """The content above the keys (portrait), or beside them (landscape: a wide screen has room)."""
+    keys = BoxLayout(orientation="vertical", padding=(px(20), px(14)), spacing=px(10))
+    paint(keys, (0.88, 0.90, 0.94, 1))
+    if portrait:
+        keys.size_hint_y = None
+        keys.add_widget(pad)
+        keys.add_widget(controls)
+        keys.height = pad.height + controls.height + 2 * px(14) + px(10)
+        box = BoxLayout(orientation="vertical")
+        box.add_widget(content)
+        box.add_widget(keys)
+        return box
+    keys.size_hint_x = 0.46
+    pad.size_hint_y = controls.size_hint_y = None
+    keys.add_widget(Widget())
+    keys.add_widget(pad)
+    keys.add_widget(controls)
+    keys.add_widget(Widget())
+    content.size_hint_x = 0.54
+    box = BoxLayout(orientation="horizontal")
+    box.add_widget(content)
+    box.add_widget(keys)
+    return box
 
 
 def message_panel(text: str, color=ORANGE_LIGHT, text_color=None, kid: str = "message", halign: str = "left",

@@ -22,13 +22,13 @@ class CardPicture(Widget):
     """A card above the reader's pad, so nobody has to read to know where the card goes."""
 
     def __init__(self, **kw):
-        super().__init__(size_hint_y=None, height=px(380), **kw)
+        super().__init__(size_hint_y=None, height=px(420), **kw)
         self.bind(pos=self._draw, size=self._draw)
 
     def _draw(self, *_):
         self.canvas.clear()
-        w = min(self.width * 0.6, px(560))
-        h = w * 0.63
+        w = min(self.width * 0.6, px(520))
+        h = min(w * 0.63, (self.height - px(120)) / 0.85)
         x = self.center_x - w / 2
         with self.canvas:
             Color(*BLUE_LIGHT)

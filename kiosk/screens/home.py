@@ -5,7 +5,9 @@ from __future__ import annotations
 from ..i18n import pick
 from .base import KioskScreen, section
 from .base import message_panel
-from .widgets import Grid, Scroll, Tile
+from kivy.core.window import Window
+
+from .widgets import Grid, Scroll, Tile, fitted, unit
 
 
 class HomeScreen(KioskScreen):
@@ -21,6 +23,7 @@ class HomeScreen(KioskScreen):
         if not app.kiosk.printer_ok:
             body.add_widget(message_panel(app.t("printer_banner"), kid="printer_banner"))
         cols = 2 if app.portrait else 4
+        tile_width = ((Window.width / unit()) / app.scale - 56 - 18 * (cols - 1)) / cols
         actions = Grid(cols=cols, gap=22)
         actions.add_widget(Tile(app.t("card_ticket"), self.card_ticket, kind="primary", size=40,
                                 sub=app.t("card_ticket_sub"), min_height=190, kid="action:card", radius=22))
@@ -39,8 +42,9 @@ class HomeScreen(KioskScreen):
         topics = Grid(cols=cols, gap=18)
         for i, topic in enumerate(cat.topics):
             sub = app.t("n_services", n=len(topic["services"]))
-            topics.add_widget(Tile(pick(topic, app.lang), lambda topic=topic: self.topic(topic), kind="light",
-                                   size=32, sub=sub, min_height=140, kid=f"topic:{i}"))
+            name = pick(topic, app.lang)
+            topics.add_widget(Tile(name, lambda topic=topic: self.topic(topic), kind="light",
+                                   size=fitted(name, 32, tile_width), sub=sub, min_height=140, kid=f"topic:{i}"))
         body.add_widget(topics)
 
         body.add_widget(section(app.t("departments")))
@@ -49,8 +53,10 @@ class HomeScreen(KioskScreen):
             n = len(cat.by_department(dept["code"]))
             if not n:
                 continue
-            depts.add_widget(Tile(pick(dept, app.lang), lambda code=dept["code"]: self.department(code),
-                                  kind="secondary", size=30, sub=app.t("n_services", n=n), min_height=140,
+            name = pick(dept, app.lang)
+            depts.add_widget(Tile(name, lambda code=dept["code"]: self.department(code),
+                                  kind="secondary", size=fitted(name, 30, tile_width), sub=app.t("n_services", n=n),
+                                  min_height=140,
                                   kid=f"dept:{dept['code']}"))
         body.add_widget(depts)
         return scroll
@@ -72,3 +78,8 @@ class HomeScreen(KioskScreen):
 
     def refresh(self):
         pass  # nothing on this screen shows waits
+
+    def device_changed(self):
+        shown = any(getattr(w, "kid", "") == "printer_banner" for w in self.walk(restrict=True))
+        if shown != (not self.app.kiosk.printer_ok):
+            self.render()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
 
-from .base import KioskScreen, message_panel
+from .base import KioskScreen, message_panel, with_keypad
 from .services import ServiceRow
 from .widgets import BLUE, MUTED, TEXT, WHITE, Keypad, Panel, Row, Scroll, Text, Tile, paint, px
 
@@ -31,7 +31,8 @@ class SearchScreen(KioskScreen):
         field.add_widget(self.field)
         outer = BoxLayout(orientation="vertical", size_hint_y=None, height=px(130), padding=(px(24), px(10)))
         outer.add_widget(field)
-        box.add_widget(outer)
+        content = BoxLayout(orientation="vertical")
+        content.add_widget(outer)
         self.results = Scroll(gap=16, pad=(24, 4, 24, 12))
         self.rows = {}
         if self.query:
@@ -42,18 +43,13 @@ class SearchScreen(KioskScreen):
                 row = ServiceRow(self, code)
                 self.rows[code] = row
                 self.results.body.add_widget(row)
-        box.add_widget(self.results)
-        keys = BoxLayout(orientation="vertical", size_hint_y=None, padding=(px(20), px(14)), spacing=px(10))
-        paint(keys, (0.88, 0.90, 0.94, 1))
-        pad = Keypad(LETTERS, self.key, key_height=88 if app.portrait else 72)
-        keys.add_widget(pad)
-        controls = Row(height=88 if app.portrait else 72, gap=10)
+        content.add_widget(self.results)
+        pad = Keypad(LETTERS, self.key, key_height=88)
+        controls = Row(height=88, gap=10)
         controls.add_widget(Tile(app.t("clear"), self.clear, kind="light", size=30, height=None, kid="key:clear"))
         controls.add_widget(Tile("← " + app.t("delete"), self.on_backspace, kind="light", size=30, height=None,
                                  kid="key:back"))
-        keys.add_widget(controls)
-        keys.height = pad.height + controls.height + px(38)
-        box.add_widget(keys)
+        box.add_widget(with_keypad(content, pad, controls, app.portrait))
         return box
 
     def set_query(self, query: str) -> None:

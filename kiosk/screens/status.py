@@ -7,7 +7,7 @@ from kivy.uix.boxlayout import BoxLayout
 from ..api_client import ApiError
 from ..core import LookupError_
 from ..i18n import pick, wait_text
-from .base import KioskScreen, message_panel
+from .base import KioskScreen, message_panel, with_keypad
 from .widgets import BLUE, BLUE_DARK, MUTED, RED, RED_LIGHT, TEXT, Column, Keypad, Panel, Row, Scroll, Text, Tile, paint, px
 
 KEYS = ("1234567890", "ABCDEFGHJK", "LMNPQRSTUV")
@@ -32,28 +32,22 @@ class StatusScreen(KioskScreen):
         body.add_widget(Text(app.t("status_hint"), size=32, color=BLUE_DARK, kid="status_hint"))
         field = Panel(orientation="horizontal", fixed_height=110, pad=18, border=BLUE, radius=24)
         shown = self.entry if len(self.entry) <= 40 else "…" + self.entry[-38:]
-        field.add_widget(Text(shown + "|" if self.entry else app.t("status_input"), size=36 if self.entry else 30,
-                              color=TEXT if self.entry else MUTED, height=74, kid="status_entry"))
+        self.entry_label = Text(shown + "|" if self.entry else app.t("status_input"), size=36 if self.entry else 30,
+                                color=TEXT if self.entry else MUTED, height=74, kid="status_entry")
+        field.add_widget(self.entry_label)
         body.add_widget(field)
         if self.error:
             body.add_widget(message_panel(self.error, color=RED_LIGHT, text_color=RED, kid="status_error"))
         if self.result is not None:
             body.add_widget(self.result_panel(self.result))
-        box.add_widget(scroll)
-
-        keys = BoxLayout(orientation="vertical", size_hint_y=None, padding=(px(20), px(14)), spacing=px(10))
-        paint(keys, (0.88, 0.90, 0.94, 1))
-        pad = Keypad(KEYS, self.key, key_height=84 if app.portrait else 70)
-        keys.add_widget(pad)
-        controls = Row(height=88 if app.portrait else 72, gap=10)
+        pad = Keypad(KEYS, self.key, key_height=84)
+        controls = Row(height=88, gap=10)
         controls.add_widget(Tile(app.t("clear"), self.clear, kind="light", size=30, height=None, kid="key:clear"))
         controls.add_widget(Tile("← " + app.t("delete"), self.on_backspace, kind="light", size=30, height=None,
                                  kid="key:back"))
         controls.add_widget(Tile(app.t("lookup"), self.on_enter_key, kind="primary", size=32, height=None,
                                  kid="status_lookup", enabled=bool(self.entry)))
-        keys.add_widget(controls)
-        keys.height = pad.height + controls.height + px(38)
-        box.add_widget(keys)
+        box.add_widget(with_keypad(scroll, pad, controls, app.portrait))
         return box
 
     def result_panel(self, tk: dict) -> Panel:
@@ -89,8 +83,14 @@ class StatusScreen(KioskScreen):
         self.set_entry(self.entry[:-1])
 
     def on_text_input(self, text: str) -> None:
+        """A scanner types fast: only the field changes until Enter."""
+        first = not self.entry
         self.entry = (self.entry + text)[:MAX_INPUT]
-        self.render()
+        if first:
+            self.render()
+        else:
+            shown = self.entry if len(self.entry) <= 40 else "…" + self.entry[-38:]
+            self.entry_label.text = shown + "|"
 
     def on_enter_key(self) -> None:
         if not self.entry.strip():

@@ -83,10 +83,18 @@ class TicketScreen(KioskScreen):
         row.add_widget(Tile(app.t("done"), self.finish, kind="primary", size=40, height=None, width=300,
                             kid="ticket_done"))
         side.add_widget(row)
-        side.add_widget(Widget())
+        if not portrait:
+            side.add_widget(Widget())
 
+        if portrait:  # centred in the screen's height
+            info.size_hint_y = side.size_hint_y = None
+            info.bind(minimum_height=info.setter("height"))
+            side.bind(minimum_height=side.setter("height"))
+            outer.add_widget(Widget())
         outer.add_widget(info)
         outer.add_widget(side)
+        if portrait:
+            outer.add_widget(Widget())
         self.tick()
         return outer
 

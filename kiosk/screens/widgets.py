@@ -40,9 +40,19 @@ def app_scale() -> float:
     return getattr(app, "scale", 1.0) if app else 1.0
 
 
+DESIGN_WIDTH = 1080  # the layouts are drawn for a 1080x1920 (or 1920x1080) screen
+
+
+def unit() -> float:
+    """Pixels per design pixel: a 768x1366 kiosk screen gets the same layout, smaller."""
+    from kivy.core.window import Window
+
+    return min(Window.width, Window.height) / DESIGN_WIDTH
+
+
 def px(n: float) -> float:
-    """A size at the current scale (the kiosk's layouts are drawn for a 1080-pixel-wide screen)."""
-    return round(n * app_scale())
+    """A size in design pixels at the current screen size and text scale (elderly mode)."""
+    return round(n * app_scale() * unit())
 
 
 def darker(color: Sequence[float], by: float = 0.12) -> tuple:
@@ -214,6 +224,15 @@ class Row(BoxLayout):
             self.height = px(height)
 
 
+def fitted(text: str, size: float, width: float, padding: float = 40) -> float:
+    """A font size that keeps a short Chinese name on one line in a tile `width` design pixels
+    wide, down to 80% of `size` (longer names wrap)."""
+    cjk = len(_CJK.findall(text))
+    if cjk < len(text) * 0.6 or cjk * size <= width - padding:
+        return size
+    return max(size * 0.8, (width - padding) / cjk)
+
+
 class Grid(GridLayout):
     """Tiles in columns; a row is as tall as its tallest tile (give the tiles a min_height)."""
 
@@ -296,7 +315,7 @@ class Keypad(GridLayout):
                     continue
                 self.add_widget(Tile(ch, lambda ch=ch: on_key(ch), kind="secondary", size=34, height=None,
                                      kid=f"key:{ch}", radius=12))
-        self.bind(minimum_height=self.setter("height"))
+        self.height = len(rows) * px(key_height) + (len(rows) - 1) * px(10)
 
 
 class Overlay(ButtonBehavior, BoxLayout):
@@ -326,8 +345,9 @@ class Toast:
         from kivy.clock import Clock
 
         self.hide()
+        # Near the top, below the header: never over the buttons at the bottom.
         box = Panel(color=self.COLORS.get(kind, BLUE_DARK), pad=28, radius=20,
-                    size_hint_x=0.86, pos_hint={"center_x": 0.5, "y": 0.04}, kid="toast")
+                    size_hint_x=0.86, pos_hint={"center_x": 0.5, "top": 0.9}, kid="toast")
         box.add_widget(Text(text, size=32, color=WHITE, halign="center", kid="toast_text"))
         root.add_widget(box)
         self.widget = box

@@ -19,7 +19,8 @@ MARKUP = re.compile(r"\[/?[a-z]+(=[^\]]*)?\]")
 
 
 def plain(text: str) -> str:
-    return MARKUP.sub("", text).replace("&bl;", "[").replace("&br;", "]").replace("&amp;", "&")
+    return (MARKUP.sub("", text).replace("&bl;", "[").replace("&br;", "]").replace("&amp;", "&")
+            .replace("\u00a0", " "))
 
 
 def ancestors(widget):
@@ -89,7 +90,7 @@ class Driver:
 
     def wait_screen(self, name: str, timeout: float = 10.0) -> None:
         self.wait(lambda: self.screen == name, timeout, f"screen {name!r}")
-        self.pump(frames=3)
+        self.pump(frames=1)
 
     # -- what is shown ----------------------------------------------------------------------------
     @property
@@ -132,33 +133,33 @@ class Driver:
         x, y = widget.to_window(*widget.center)
         if not (0 <= x < Window.width and 0 <= y < Window.height):
             raise AssertionError(f"{getattr(widget, 'kid', widget)} is outside the window at {(x, y)}")
-        pressed = []
+        released = []
         is_button = isinstance(widget, ButtonBehavior)
         if is_button:
             if widget.disabled and check:
                 raise AssertionError(f"{widget.kid} is disabled")
-            widget.bind(on_press=lambda *_: pressed.append(True))
+            widget.bind(on_release=lambda *_: released.append(True))
         touch = UnitTestTouch(x, y)
         touch.touch_down()
-        self.pump(frames=2)
+        self.pump(frames=1)
         touch.touch_up()
-        self.pump(frames=3)
-        if is_button and check and not pressed:
-            raise AssertionError(f"the touch at {(x, y)} did not reach {widget.kid}: something covers it")
-
-    def tap_at(self, x: float, y: float) -> None:
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        self.pump(frames=2)
-        touch.touch_up()
-        self.pump(frames=3)
+        if is_button and check:
+            # In a scrolling list the press reaches the button a moment after the finger lifts.
+            end = time.monotonic() + 2
+            while not released and time.monotonic() < end:
+                EventLoop.idle()
+            if not released:
+                raise AssertionError(f"the touch at {(x, y)} did not reach {widget.kid}: something covers it")
+        else:
+            self.pump(0.25)
+        self.pump(frames=1)
 
     def _bring_into_view(self, widget) -> None:
         parent = scroll_parent(widget)
         if parent is None:
             return
         parent.scroll_to(widget, padding=20, animate=False)
-        self.pump(frames=3)
+        self.pump(frames=2)
         x, y = widget.to_window(*widget.center)
         sx, sy = parent.to_window(parent.x, parent.y)
         if not (sx <= x <= sx + parent.width and sy <= y <= sy + parent.height):
@@ -189,6 +190,7 @@ class Driver:
     def layout_problems(self) -> list[str]:
         """What makes a screen look broken: text cut off by its box, a word split in the middle
         because it is wider than its box, buttons sticking out of the window or overlapping."""
+        self.pump(frames=3)  # let a screen just switched to lay itself out
         problems = []
         shown = [w for w in self.widgets() if w.get_root_window() is not None and w.width > 1]
         for w in shown:

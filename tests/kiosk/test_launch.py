@@ -1,0 +1,64 @@
+"""`hallq kiosk --config FILE`: the program itself, started as an operator would."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from kiosk.config import dump_config
+
+from .conftest import PIN, events
+
+pytestmark = pytest.mark.kiosk
+
+
+def run_cli(config, env=None, timeout=30):
+    return subprocess.run([sys.executable, "-m", "queue_server.cli", "kiosk", "--config", str(config)],
+                          capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def test_a_wrong_configuration_or_no_chinese_font_stops_with_what_to_fix(tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(dump_config({"server_url": "127.0.0.1:8000", "admin_pin": PIN}))
+    result = run_cli(path)
+    assert result.returncode == 2
+    assert "server_url" in result.stderr and "token" in result.stderr
+
+    path.write_text(dump_config({"token": "t", "admin_pin": PIN, "font": str(tmp_path / "missing.ttf")}))
+    result = run_cli(path)
+    assert result.returncode == 2 and "fonts-noto-cjk" in result.stderr
+
+
+def test_hallq_kiosk_runs_the_kiosk_with_simulated_devices(window, hall_server, tmp_path):
+    path = tmp_path / "kiosk.toml"
+    path.write_text(dump_config({
+        "server_url": hall_server.url, "hall": "demo", "token": hall_server.tokens["kiosk"], "kiosk_id": "kiosk-cli",
+        "printer_url": "sim://", "id_reader_url": "sim://", "admin_pin": PIN, "fullscreen": False,
+        "window_size": [540, 960], "cache_dir": str(tmp_path / "cache"),
+    }))
+    env = os.environ | {"KIVY_HOME": str(tmp_path / "kivy"), "KIVY_NO_FILELOG": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "queue_server.cli", "kiosk", "--config", str(path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+    try:
+        deadline = time.monotonic() + 40
+        seen = []
+        while time.monotonic() < deadline and proc.poll() is None:
+            seen = [e for e in events(hall_server) if e["type"] == "device.state"
+                    and e["data"]["device"].startswith("kiosk-cli.")]
+            if {e["data"]["device"] for e in seen} == {"kiosk-cli.printer", "kiosk-cli.idcard"}:
+                break
+            time.sleep(0.3)
+        assert proc.poll() is None, proc.stdout.read().decode(errors="replace")[-3000:]
+        # It connected with its token, opened both simulators and told the server they are ready.
+        assert {(e["data"]["device"], e["data"]["state"]) for e in seen} == {
+            ("kiosk-cli.printer", "ok"), ("kiosk-cli.idcard", "ok")}
+        assert all(e["actor"] == {"kind": "device", "id": "kiosk"} for e in seen)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
