@@ -87,6 +87,7 @@ def test_workers_share_the_stream(pg_url, servers):
         for _ in range(20):  # a new connection each time: the kernel hands it to either worker
             async with httpx.AsyncClient(base_url=srv.url) as http:
                 r = await http.get("/api/halls/demo/stream", headers=await api.user("manager1"))
+                assert r.status_code == 200, r.text
                 pids.add(r.json()["pid"])
         streams = [Collector(srv.hall_stream(since=start)) for _ in range(6)]
         for c in streams:
