@@ -70,12 +70,15 @@ async def run(db: Database, server: Server, kiosks: int, windows: int, tickets: 
 
     clerks = [asyncio.create_task(window(n, f"clerk{i}")) for i, n in enumerate(window_numbers, 1)]
     await asyncio.sleep(0.5)  # the windows are open before the first kiosk prints
+    cpu = server.cpu_seconds()
     started = time.perf_counter()
     await asyncio.gather(*(kiosk(k) for k in range(kiosks)))
     issue_seconds = time.perf_counter() - started
     issuing_done.set()
     await asyncio.gather(*clerks)
     call_seconds = time.perf_counter() - started
+    cpu = server.cpu_seconds() - cpu
+    requests = len(issue_lat) + 2 * len(call_lat)  # issue; call-next and finish
     return {
         "bench": "load",
         "db": db.kind,
@@ -89,6 +92,7 @@ async def run(db: Database, server: Server, kiosks: int, windows: int, tickets: 
         "call_next": percentiles(call_lat),
         "errors": sum(errors.values()),
         "error_kinds": errors,
+        "server_cpu_ms_per_request": round(cpu * 1000 / max(1, requests), 2),
         "server_rss_mb": server.rss_mb(),
         "seconds": round(call_seconds, 1),
     }
