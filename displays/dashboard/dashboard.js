@@ -166,11 +166,12 @@ async function refresh() {
   try {
     const data = await call(`/api/halls/${encodeURIComponent(hall)}/supervision`);
     clock.sync(data.now);
+    if (state.data && state.data.day !== data.day) state.alerts.clear(); // a new business day
     state.data = data;
     for (const a of data.alerts) state.alerts.set(a.id, a);
     render();
   } catch (e) {
-    console.error(e);
+    if (e.status !== 401) console.error(e); // a network hiccup: the next event or the 30 s timer retries
   } finally {
     state.fetching = false;
     if (state.again) { state.again = false; setTimeout(refresh, 0); }
