@@ -84,7 +84,10 @@ def _serve(host: str, port: int, clock: Clock, workers: int = 1) -> None:
         # its stream backs up into its own queue and it is dropped (ws_client_buffer).
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, settings.socket_send_buffer)
     if workers == 1:
-        uvicorn.Server(config).run(sockets=[sock])
+        server = uvicorn.Server(config)
+        server.run(sockets=[sock])
+        if not server.started:
+            raise typer.Exit(3)  # the startup failed (logged above)
     else:
         Multiprocess(config, sockets=[sock]).run()
 
