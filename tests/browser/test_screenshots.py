@@ -93,6 +93,7 @@ def test_screenshots_of_every_page(hall, pages, shots):
     phone_called = pages(f"/t/{called['token']}", 360, 740)
     shots(phone_called, "12-ticket-called-360x740")
     pad = pages(f"/rate.html?hall=demo&window=26&token={hall.user_token('clerk1')}", 1024, 600)
+    pad.wait_for_function("document.querySelector('#r-clerk').textContent !== '—'")
     shots(pad, "13-rate-idle-1024x600")
     hall.act(26, "start", "clerk1")
     hall.act(26, "finish", "clerk1", {"result": "done"})
