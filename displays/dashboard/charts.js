@@ -12,31 +12,35 @@ function svg(tag, attrs = {}, text) {
   return e;
 }
 
-function niceMax(v) {
+// A round step giving about four grid lines up to `v` (whole steps for counts).
+function niceStep(v, integer) {
   if (!(v > 0)) return 1;
-  const p = 10 ** Math.floor(Math.log10(v));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
+  const raw = v / 4;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  let step = 10 * p;
+  for (const m of [1, 2, 5, 10]) if (m * p >= raw) { step = m * p; break; }
+  return integer ? Math.max(1, Math.round(step)) : step;
 }
 
-export function barChart(container, { labels, bars = [], line = null, format = (v) => String(v), height = 190 }) {
+export function barChart(container, { labels, bars = [], line = null, format = (v) => String(v), height = 190,
+                                      integer = false }) {
   const width = Math.max(320, container.clientWidth || 480);
   const pad = { l: 46, r: 12, t: 14, b: 40 };
   const w = width - pad.l - pad.r;
   const h = height - pad.t - pad.b;
   const all = bars.flatMap((b) => b.values).concat(line ? line.values : []).filter((v) => v !== null && v !== undefined);
-  const top = niceMax(Math.max(0, ...all));
+  const step = niceStep(Math.max(0, ...all), integer);
+  const top = Math.max(step, Math.ceil(Math.max(0, ...all) / step) * step);
   const root = svg('svg', { viewBox: `0 0 ${width} ${height}`, width: '100%', height, role: 'img',
                             class: 'chart-svg', 'data-points': String(labels.length) });
   const y = (v) => pad.t + h - (v / top) * h;
-  for (let i = 0; i <= 4; i++) {
-    const v = (top * i) / 4;
+  for (let v = 0; v <= top + step / 2; v += step) {
     root.append(svg('line', { x1: pad.l, x2: pad.l + w, y1: y(v), y2: y(v), class: 'grid' }));
     root.append(svg('text', { x: pad.l - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'tick' }, format(v)));
   }
   const n = Math.max(1, labels.length);
   const slot = w / n;
-  const bw = Math.max(3, (slot * 0.72) / Math.max(1, bars.length));
+  const bw = Math.min(36, Math.max(3, (slot * 0.72) / Math.max(1, bars.length)));
   labels.forEach((label, i) => {
     const x0 = pad.l + i * slot + (slot - bw * bars.length) / 2;
     bars.forEach((b, j) => {

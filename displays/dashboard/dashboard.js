@@ -309,17 +309,20 @@ function renderCharts(d) {
     bars: [{ name: t('arrivals'), color: '#0b5cad', values: hours.map((h) => h.issued) },
            { name: t('called'), color: '#8fb8e4', values: hours.map((h) => h.called) }],
     format: (v) => String(Math.round(v)),
+    integer: true,
   });
   barChart($('#chart-waits'), {
     labels,
     bars: [{ name: t('avg_wait_min'), color: '#b35c00', values: hours.map((h) => (h.wait_avg_s === null ? null : h.wait_avg_s / 60)) }],
     line: { name: t('max_wait_min'), color: '#b3261e', values: hours.map((h) => (h.wait_max_s === null ? null : h.wait_max_s / 60)) },
-    format: (v) => (v >= 10 ? String(Math.round(v)) : v.toFixed(1)),
+    format: (v) => (v === 0 ? '0' : v >= 10 ? String(Math.round(v)) : v >= 1 ? v.toFixed(1) : v.toFixed(2)),
   });
 }
 
 function renderAlerts() {
-  const all = [...state.alerts.values()].sort((a, b) => b.id - a.id);
+  // Open and unacknowledged first, critical before warning, then the newest.
+  const rank = (a) => (a.acknowledged ? 4 : 0) + (a.active ? 0 : 2) + (a.level === 'critical' ? 0 : 1);
+  const all = [...state.alerts.values()].sort((a, b) => rank(a) - rank(b) || b.id - a.id);
   const unacked = all.filter((a) => !a.acknowledged);
   $('#alert-count').textContent = unacked.length;
   $('#alert-count').classList.toggle('hot', unacked.length > 0);

@@ -251,9 +251,10 @@ def evaluate(hall: Hall, state: HallNow, open_keys: set[str] | frozenset = froze
         if d.state == "ok":
             continue
         label = DEVICE_STATES.get(d.state, d.state)
+        extra = f"：{d.detail}" if d.detail and d.detail != label else ""
         out.append(Condition(
             f"device:{d.device}", "device_trouble", "warning" if d.state in WARNING_DEVICE_STATES else "critical",
-            f"设备 {d.device}（{d.kind}）{label}{('：' + d.detail) if d.detail else ''}",
+            f"设备 {d.device}（{d.kind}）{label}{extra}",
             f"device {d.device} ({d.kind}) is {d.state}{(': ' + d.detail) if d.detail else ''}",
             {"device": d.device, "device_kind": d.kind, "state": d.state, "detail": d.detail},
         ))
