@@ -8,7 +8,8 @@
 
 A day is generated from the hall's configuration (the demo hall by default, or --hall FILE):
 - arrivals per service in proportion to the capacity of the windows that serve it, times --load,
-  spread over the day by an hourly profile with a morning peak and a noon dip (`PROFILE`);
+  spread over the day by an hourly profile with a morning peak and a noon dip (`PROFILES`: citizens'
+  matters peak at 10:00, company matters have a second peak in the afternoon, weddings are mornings);
 - service times log-normal around each service's configured average (coefficient of variation 0.6),
   plus a walk of 15-45 s from the call to the window;
 - a priority mix (`CLASS_MIX`: elderly, disabled, pregnant, military, green channel; company agents
@@ -49,7 +50,11 @@ from queue_server.supervision.simulation import (  # noqa: E402
 DAY = date(2026, 11, 24)  # a Tuesday
 OPEN, CLOSE, LAST_ARRIVAL = dtime(9, 0), dtime(17, 30), dtime(17, 10)
 # Relative arrival rate per hour of the day (09:00-10:00 ... 17:00-17:10): a morning peak, a noon dip.
-PROFILE = {9: 1.25, 10: 1.6, 11: 1.35, 12: 0.55, 13: 0.75, 14: 1.15, 15: 1.1, 16: 0.85, 17: 0.35}
+PROFILES = {
+    "default": {9: 1.25, 10: 1.6, 11: 1.35, 12: 0.55, 13: 0.75, 14: 1.15, 15: 1.1, 16: 0.85, 17: 0.35},
+    "enterprise": {9: 1.0, 10: 1.5, 11: 1.3, 12: 0.5, 13: 0.8, 14: 1.4, 15: 1.3, 16: 1.0, 17: 0.3},
+    "mzj": {9: 1.8, 10: 1.8, 11: 1.3, 12: 0.4, 13: 0.6, 14: 1.0, 15: 0.9, 16: 0.6, 17: 0.2},
+}
 SERVICE_CV = 0.6
 WALK = (15.0, 45.0)
 CLASS_MIX = {"elderly": 0.07, "disabled": 0.015, "pregnant": 0.01, "military": 0.005, "green": 0.005}
@@ -98,8 +103,11 @@ def synthetic_day(hall: Hall, seed: int, load: float, day: date = DAY) -> Setup:
     classes = {c.code for c in hall.priority_classes}
     per_day = demand(hall, load)
     topics = [t.services for t in hall.topics]
-    # Hourly rates: the profile scaled so each service gets its day's demand.
-    weight = sum(PROFILE.values()) - PROFILE[17] * (1 - LAST_ARRIVAL.minute / 60)
+    # Hourly rates: the service's profile scaled so that it gets its day's demand.
+    def profile(department: str) -> dict[int, float]:
+        if department in ENTERPRISE_DEPARTMENTS:
+            return PROFILES["enterprise"]
+        return PROFILES.get(department, PROFILES["default"])
     citizens: list[Citizen] = []
     closing = (_at(day, CLOSE, hall.timezone) - start).total_seconds()
 
@@ -117,7 +125,9 @@ def synthetic_day(hall: Hall, seed: int, load: float, day: date = DAY) -> Setup:
 
     for code, n_day in per_day.items():
         svc = hall.service(code)
-        for hour, rel in PROFILE.items():
+        shape = profile(svc.department)
+        weight = sum(shape.values()) - shape[17] * (1 - LAST_ARRIVAL.minute / 60)  # 17:00-17:10 only
+        for hour, rel in shape.items():
             span = 3600.0 if hour < 17 else LAST_ARRIVAL.minute * 60.0
             rate = n_day * rel / weight / 3600.0  # per second
             t = (_at(day, dtime(hour), hall.timezone) - start).total_seconds()
