@@ -214,9 +214,11 @@ def demo(host: str = "127.0.0.1", port: int = 8000) -> None:
     lines = [
         "",
         "hallq demo hall (示范区政务服务中心) is starting",
-        f"  hall board        {base}/board.html?hall=demo",
+        f"  hall board        {base}/board.html?hall=demo&token={tokens['display']}",
+        f"  window screen     {base}/window.html?hall=demo&window=21&token={tokens['display']}",
+        f"  rating pad        {base}/rate.html?hall=demo&window=21  (sign in as the window's clerk)",
         f"  clerk console     {base}/console.html?hall=demo",
-        f"  guide tablet      {base}/guide.html?hall=demo",
+        f"  guide tablet      {base}/guide.html?hall=demo&token={tokens['guide']}",
         f"  supervision       {base}/dashboard.html?hall=demo",
         f"  appointments      {base}/book.html?hall=demo",
         f"  API (OpenAPI)     {base}/docs",

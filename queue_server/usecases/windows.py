@@ -44,6 +44,8 @@ def _window_event(tx: HallTx, number: int, who: Principal, state: str, reason: s
         who.actor(),
         {"window": number, "state": state, "reason": reason, "clerk": who.name, "staff_no": who.staff_no},
     )
+    # A window opening or closing changes the estimated wait of every service it serves.
+    tx.emit("queue.stats", who.actor(), QueueView.load(tx, tx.now).stats(list(tx.hall.window(number).services)))
 
 
 def _open(tx: HallTx, number: int, row, who: Principal) -> dict:
