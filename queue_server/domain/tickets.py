@@ -165,7 +165,8 @@ class Ticket:
             )
         m = self.matter
         if m.started_at is None:
-            m.started_at = now
+            # The clerk skipped "start": the service began when the citizen was called.
+            m.started_at = m.called_at or now
         m.state = State(result.value)
         m.reason = reason.strip() if reason else None
         m.finished_at = now
@@ -178,7 +179,7 @@ class Ticket:
         m = self.matter
         m.state, m.finished_at = State.transferred, now
         if m.started_at is None:
-            m.started_at = now
+            m.started_at = m.called_at or now
         self.matters.insert(self.current + 1, Matter(service=service))
         self._advance(now)
 

@@ -226,10 +226,12 @@ def test_finish_done_ends_a_single_matter_ticket():
     assert m.state is State.done and m.finished_at == at(10) and m.reason is None
 
 
-def test_finish_straight_from_called_fills_in_the_start_time():
+def test_finish_straight_from_called_counts_the_service_from_the_call():
+    # A clerk who skips "start" still served the citizen from the call on: the service time is
+    # call -> finish, not zero.
     t = to_called(make("svc"))
     t.finish(FinishResult.done, None, at(7))
-    assert t.matter.started_at == at(7) and t.matter.finished_at == at(7)
+    assert t.matter.started_at == at(1) and t.matter.finished_at == at(7)
 
 
 @pytest.mark.parametrize("reason", [None, "", "   "])
