@@ -103,8 +103,8 @@ class KioskApp(App, Listener):
         self._events = []
         Window.unbind(on_request_close=self._refuse_close, on_keyboard=self._on_keyboard,
                       on_textinput=self._on_textinput, size=self._on_resize)
+        self.pool.shutdown(wait=True, cancel_futures=True)  # a request under way finishes (or gives up) first
         self.kiosk.stop()
-        self.pool.shutdown(wait=False, cancel_futures=True)
 
     def quit(self) -> None:
         """The admin's exit (after the PIN)."""
@@ -259,9 +259,13 @@ class KioskApp(App, Listener):
             self.hide_overlay()
             if isinstance(exc, ApiError):
                 on_refused(exc)
-            elif not isinstance(exc, ServerUnavailable):
+            elif isinstance(exc, ServerUnavailable):
+                # The kiosk is switching (or has switched) to the maintenance screen, which now
+                # says that this request will be finished when the server is back.
+                if self.sm.current == "maintenance":
+                    self.sm.current_screen.render()
+            else:
                 self.toast(self.t("server_error"), "error")
-            # ServerUnavailable: the kiosk is already switching to the maintenance screen.
 
         self.work(self.kiosk.issue, request, issued, done=done, fail=fail)
 

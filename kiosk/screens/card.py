@@ -54,7 +54,20 @@ class CardScreen(KioskScreen):
         self.error = self.params.get("error")
         if self.app.session.identity is not None and not self.error:
             self.identity = self.app.session.identity
+        elif self.reader_down():
+            self.error = "reader_down"  # say so at once rather than wait for a card that cannot be read
         super().on_pre_enter(*args)
+
+    def reader_down(self) -> bool:
+        devices = self.app.kiosk.devices
+        return devices.reader is None or devices.reader_state == "unreachable"
+
+    def device_changed(self):
+        if self.identity is None and self.error in (None, "reader_down"):
+            error = "reader_down" if self.reader_down() else None
+            if error != self.error:
+                self.error = error
+                self.render()
 
     def on_leave(self, *args):
         Clock.unschedule(self._continue)

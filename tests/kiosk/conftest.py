@@ -126,7 +126,7 @@ def make_kiosk(window, fonts, tmp_path, screenshots_dir, request):
 
     apps = []
 
-    def make(srv, size=SMALL, **settings):
+    def make(srv, size=SMALL, wait_devices=True, **settings):
         from kiosk.app import KioskApp
 
         from .driver import Driver
@@ -144,8 +144,9 @@ def make_kiosk(window, fonts, tmp_path, screenshots_dir, request):
         apps.append(app)
         driver = Driver(app, screenshots_dir / "kiosk" / "tests")
         driver.wait(lambda: app.sm.current == "attract", 20, "the kiosk to connect")
-        driver.wait(lambda: app.kiosk.devices.printer is not None and app.kiosk.devices.watcher is not None, 10,
-                    "the simulated devices to open")
+        if wait_devices:
+            driver.wait(lambda: app.kiosk.devices.printer is not None and app.kiosk.devices.watcher is not None, 10,
+                        "the simulated devices to open")
         driver.pump(frames=3)
         return driver
 
