@@ -270,11 +270,11 @@ class KioskApp(App, Listener):
         self.work(self.kiosk.issue, request, issued, done=done, fail=fail)
 
     def _printed(self, outcome: IssueOutcome) -> None:
+        """The printer's answer, for the ticket screen if it still shows that ticket (a visitor who
+        has tapped "完成" meanwhile is not brought back)."""
         screen = self.sm.get_screen("ticket")
         if self.sm.current == "ticket" and screen.params.get("ticket", {}).get("token") == outcome.ticket["token"]:
             screen.set_printed(outcome.print)
-        else:
-            self.go("ticket", ticket=outcome.ticket, printed=outcome.print)
 
     # -- what the Kiosk tells us (UI thread) ------------------------------------------------------
     def on_online(self, online: bool) -> None:
@@ -296,8 +296,10 @@ class KioskApp(App, Listener):
 
     def on_card(self, identity: Identity) -> None:
         self.touched()
-        if self.sm.current in ("maintenance", "admin", "ticket"):
+        if self.sm.current in ("maintenance", "admin"):
             return
+        if self.sm.current == "ticket":  # the next visitor: the last one's ticket screen is done
+            self.sm.current_screen.finish()
         self.session.identity = identity
         if self.sm.current == "card":
             self.sm.current_screen.card_read(identity)

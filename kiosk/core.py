@@ -154,9 +154,7 @@ class Kiosk:
                 except ApiError as exc:
                     log.error("refreshing services: %s", exc)
                     continue
-                if self.catalog is not None:
-                    self.catalog.update_services(services)
-                self.notify(self.listener.on_catalog)
+                self.notify(lambda: self._apply_services(services))
                 continue
             try:
                 self.load()
@@ -178,6 +176,12 @@ class Kiosk:
             self._set_online(True)
             self.notify(self.listener.on_catalog)
             self._resume_pending()
+
+    def _apply_services(self, services: list[dict]) -> None:
+        """On the UI thread, so a screen never reads the catalogue halfway through an update."""
+        if self.catalog is not None:
+            self.catalog.update_services(services)
+        self.listener.on_catalog()
 
     # -- devices ----------------------------------------------------------------------------
     def _device_loop(self) -> None:
@@ -270,7 +274,8 @@ class Kiosk:
             self.server_failed(exc)
             return
         except ApiError as exc:
-            self.notify(lambda: self.listener.on_pending_failed(exc))
+            refusal = exc
+            self.notify(lambda: self.listener.on_pending_failed(refusal))
             return
         self.notify(lambda: self.listener.on_pending_issued(ticket))
         outcome = IssueOutcome(ticket, self._print_ticket(ticket))

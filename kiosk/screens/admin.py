@@ -10,7 +10,7 @@ from devices import Checklist
 
 from ..i18n import PRINTER_STATES
 from .base import KioskScreen, message_panel
-from .widgets import BLUE_DARK, MUTED, RED, RED_LIGHT, Column, Keypad, Panel, Row, Text, Tile, px
+from .widgets import RED, RED_LIGHT, Column, Keypad, Panel, Row, Text, Tile, px
 
 MAX_TRIES = 5
 LOCKOUT_SECONDS = 60

@@ -6,8 +6,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from ..api_client import ApiError, IssueRequest
 from .base import KioskScreen, message_panel, with_keypad
-from .widgets import (BLUE, BLUE_DARK, GREEN_LIGHT, MUTED, RED, RED_LIGHT, TEXT, WHITE, Keypad, Panel, Row, Scroll,
-                      Text, Tile, paint, px)
+from .widgets import BLUE, BLUE_DARK, GREEN_LIGHT, MUTED, RED, RED_LIGHT, WHITE, Keypad, Panel, Row, Scroll, Text, Tile
 
 # The characters the server's booking codes are made of (no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B).
 KEYS = ("ACDEFHJKMN", "PRTUVWXY", "3479")

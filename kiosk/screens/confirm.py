@@ -8,7 +8,7 @@ from kivy.uix.boxlayout import BoxLayout
 from ..api_client import ApiError, IssueRequest
 from ..i18n import pick
 from .base import KioskScreen, message_panel, section
-from .widgets import BLUE_DARK, GREY_TEXT, RED, RED_LIGHT, TEXT, WHITE, Panel, Row, Scroll, Text, Tile, paint, px
+from .widgets import BLUE_DARK, GREY_TEXT, RED, RED_LIGHT, WHITE, Panel, Row, Scroll, Text, Tile, paint, px
 
 
 class ConfirmScreen(KioskScreen):

@@ -8,7 +8,7 @@ from ..api_client import ApiError
 from ..i18n import pick
 from ..session import MAX_MATTERS, BasketFull
 from .base import KioskScreen, message_panel, section
-from .widgets import (BLUE_DARK, GREEN, GREEN_LIGHT, MUTED, RED, RED_LIGHT, WHITE, Panel, Row, Scroll, Text, Tile,
+from .widgets import (GREEN, GREEN_LIGHT, MUTED, RED, RED_LIGHT, WHITE, Panel, Row, Scroll, Text, Tile,
                       paint, px)
 
 

@@ -6,7 +6,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from .base import KioskScreen, message_panel, with_keypad
 from .services import ServiceRow
-from .widgets import BLUE, MUTED, TEXT, WHITE, Keypad, Panel, Row, Scroll, Text, Tile, paint, px
+from .widgets import BLUE, MUTED, TEXT, Keypad, Panel, Row, Scroll, Text, Tile, cjk_wrap, px
 
 LETTERS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
 MAX_QUERY = 24
@@ -34,15 +34,7 @@ class SearchScreen(KioskScreen):
         content = BoxLayout(orientation="vertical")
         content.add_widget(outer)
         self.results = Scroll(gap=16, pad=(24, 4, 24, 12))
-        self.rows = {}
-        if self.query:
-            codes = app.catalog.search(self.query)
-            if not codes:
-                self.results.body.add_widget(message_panel(app.t("no_results", q=self.query), kid="no_results"))
-            for code in codes:
-                row = ServiceRow(self, code)
-                self.rows[code] = row
-                self.results.body.add_widget(row)
+        self.fill_results()
         content.add_widget(self.results)
         pad = Keypad(LETTERS, self.key, key_height=88)
         controls = Row(height=88, gap=10)
@@ -52,12 +44,37 @@ class SearchScreen(KioskScreen):
         box.add_widget(with_keypad(content, pad, controls, app.portrait))
         return box
 
-    def set_query(self, query: str) -> None:
-        self.params = dict(self.params, query=query[:MAX_QUERY])
-        self.render()
-
     def render(self, keep_scroll: bool = False):
+        scroll_y = self.results.scroll_y if keep_scroll and getattr(self, "results", None) else None
         super().render()
+        if scroll_y is not None:
+            self.results.scroll_y = scroll_y
+
+    def fill_results(self) -> None:
+        app = self.app
+        self.results.body.clear_widgets()
+        self.rows = {}
+        if not self.query:
+            return
+        codes = app.catalog.search(self.query)
+        if not codes:
+            self.results.body.add_widget(message_panel(app.t("no_results", q=self.query), kid="no_results"))
+        for code in codes:
+            row = ServiceRow(self, code)
+            self.rows[code] = row
+            self.results.body.add_widget(row)
+        self.results.scroll_y = 1
+
+    def set_query(self, query: str) -> None:
+        """A key: only the field and the results change (the keypad stays as it is)."""
+        self.params = dict(self.params, query=query[:MAX_QUERY])
+        if getattr(self, "field", None) is None:
+            self.render()
+            return
+        self.field.text = cjk_wrap(self.query + "|") if self.query else self.app.t("search_hint")
+        self.field.font_size = px(38 if self.query else 28)
+        self.field.color = TEXT if self.query else MUTED
+        self.fill_results()
 
     def key(self, ch: str) -> None:
         self.set_query(self.query + ch.lower())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..i18n import pick
 from ..session import MAX_MATTERS, BasketFull
 from .base import KioskScreen, message_panel
-from .widgets import GREY_TEXT, RED, TEXT, WHITE, Panel, Row, Scroll, Text, Tile, px
+from .widgets import GREY_TEXT, RED, TEXT, WHITE, Panel, Row, Scroll, Text, Tile
 
 GREYED = (0.93, 0.93, 0.94, 1)
 

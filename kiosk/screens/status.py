@@ -8,7 +8,7 @@ from ..api_client import ApiError
 from ..core import LookupError_
 from ..i18n import pick, wait_text
 from .base import KioskScreen, message_panel, with_keypad
-from .widgets import BLUE, BLUE_DARK, MUTED, RED, RED_LIGHT, TEXT, Column, Keypad, Panel, Row, Scroll, Text, Tile, paint, px
+from .widgets import BLUE, BLUE_DARK, MUTED, RED, RED_LIGHT, TEXT, Keypad, Panel, Row, Scroll, Text, Tile
 
 KEYS = ("1234567890", "ABCDEFGHJK", "LMNPQRSTUV")
 MAX_INPUT = 200

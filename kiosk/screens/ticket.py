@@ -12,7 +12,7 @@ from kivy.uix.widget import Widget
 
 from ..i18n import pick, wait_text
 from .base import KioskScreen, message_panel
-from .widgets import (BLUE_DARK, GREEN, GREEN_LIGHT, MUTED, ORANGE_LIGHT, RED, WHITE, Column, Panel, QrCode, Row,
+from .widgets import (BLUE_DARK, GREEN, GREEN_LIGHT, MUTED, ORANGE_LIGHT, RED, Column, Panel, QrCode, Row,
                       Text, Tile, px)
 
 

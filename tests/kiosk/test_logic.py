@@ -2,11 +2,9 @@
 server client (one ticket per tap across a lost answer), device-state reporting."""
 from __future__ import annotations
 
-import os
 import shutil
 import threading
 import time
-from pathlib import Path
 
 import httpx
 import pytest
