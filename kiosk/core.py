@@ -73,7 +73,8 @@ class Kiosk:
         self._offset = timedelta(0)  # the server's clock minus ours (the hall clock may be set)
         self._pending: Optional[IssueRequest] = None
         self._lock = threading.Lock()
-        self._issued: dict[tuple[str, str], str] = {}  # (day, number) -> token, for lookups by number
+        self._issued: dict[str, str] = {}  # number -> token of this business day's tickets, for lookups by number
+        self._issued_day = ""
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -252,7 +253,9 @@ class Kiosk:
 
     def _print_ticket(self, ticket: dict) -> PrintResult:
         day = ticket.get("day", "")
-        self._issued[(day, ticket["number"].upper())] = ticket["token"]
+        if day != self._issued_day:  # a new business day: yesterday's numbers are given out again
+            self._issued, self._issued_day = {}, day
+        self._issued[ticket["number"].upper()] = ticket["token"]
         self.refresh_soon()
         hall_name = self.catalog.name("zh") if self.catalog else ""
         return self.devices.print_ticket(ticket_for_printer(ticket, hall_name, self.tz, "号码当日有效，请留意叫号屏和语音提示"))
@@ -306,7 +309,7 @@ class Kiosk:
         token = token_from_scan(text)
         if token is None and is_ticket_number(text):
             number = text.strip().upper()
-            token = self._issued.get((self.today().isoformat(), number))
+            token = self._issued.get(number)
             if token is None:
                 raise LookupError_("status_number_unknown", n=number)
         if token is None:
