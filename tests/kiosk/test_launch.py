@@ -32,6 +32,24 @@ def test_a_wrong_configuration_or_no_chinese_font_stops_with_what_to_fix(tmp_pat
     assert result.returncode == 2 and "fonts-noto-cjk" in result.stderr
 
 
+def test_the_demo_starts_a_kiosk_only_where_there_is_a_screen(tmp_path, monkeypatch):
+    from kiosk.config import load_config
+    from kiosk.launch import spawn_for_demo
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert spawn_for_demo("http://127.0.0.1:8000", "demo", "tok", tmp_path) is None
+    monkeypatch.setenv("DISPLAY", ":0")
+    import kiosk.launch
+
+    started = []
+    monkeypatch.setattr(kiosk.launch.subprocess, "Popen", lambda args, **kw: started.append(args) or "proc")
+    assert spawn_for_demo("http://127.0.0.1:8000", "demo", "tok", tmp_path) == "proc"
+    config = load_config(tmp_path / "kiosk-demo.toml", env={})
+    assert (config.token, config.printer_url, config.fullscreen) == ("tok", "sim://", False)
+    assert started[0][-2:] == ["--config", str(tmp_path / "kiosk-demo.toml")]
+
+
 def test_hallq_kiosk_runs_the_kiosk_with_simulated_devices(window, hall_server, tmp_path):
     path = tmp_path / "kiosk.toml"
     path.write_text(dump_config({
