@@ -105,19 +105,23 @@ class Subscription:
     async def texts(self) -> AsyncIterator[str]:
         if self.snapshot is not None:
             yield self.snapshot
-        for seq, text in self.backlog:
+        for i, (seq, text) in enumerate(self.backlog):
             self.cursor = seq
             yield text
+            if i % 64 == 63:
+                await asyncio.sleep(0)  # a long replay must not hold up the live clients
         self.backlog = []
         if self.replay_from is not None:
             # Subscribed before reading: whatever the hub delivers from now on is queued, and the
             # log read afterwards reaches at least as far, so nothing falls between the two.
             while True:
                 events = await self.hub.log.after(self.channel.hall, self.cursor, PAGE)
-                for ev in events:
+                for i, ev in enumerate(events):
                     self.cursor = ev.seq
                     if self.sub.wants(ev.type):
                         yield dumps(ev.to_dict())
+                    if i % 64 == 63:
+                        await asyncio.sleep(0)
                 if len(events) < PAGE:
                     break
         queue = self.sub.queue

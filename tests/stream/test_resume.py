@@ -28,9 +28,9 @@ def test_reconnect_with_since_gets_exactly_the_50_missed_calls(db_url, servers):
         start = await api.last_seq()
         async with Collector(srv.hall_stream(since=start)) as first:
             assert (await api.window(26, "open", "clerk1")).status_code == 200
-            await first.until(lambda c: any(e["type"] == "window.state" for e in c.events))
+            await first.until_seq(await api.last_seq())
             left_at = first.stream.last_seq
-        assert left_at == start + 1
+        assert left_at > start and any(e["type"] == "window.state" for e in first.events)
 
         numbers = [(await api.call_and_finish(26, "clerk1"))["number"] for _ in range(50)]  # while away
         last = await api.last_seq()
