@@ -21,8 +21,12 @@ CONTINUE_AFTER = 1.5  # seconds the read card is shown before going on
 class CardPicture(Widget):
     """A card above the reader's pad, so nobody has to read to know where the card goes."""
 
-    def __init__(self, **kw):
-        super().__init__(size_hint_y=None, height=px(420), **kw)
+    def __init__(self, height: float = 420, **kw):
+        from kivy.app import App
+
+        # A picture, not text: large text mode does not enlarge it (the words below grow instead).
+        scale = getattr(App.get_running_app(), "scale", 1.0)
+        super().__init__(size_hint_y=None, height=px(height / scale), **kw)
         self.bind(pos=self._draw, size=self._draw)
 
     def _draw(self, *_):
@@ -77,7 +81,7 @@ class CardScreen(KioskScreen):
         box = BoxLayout(orientation="vertical")
         box.add_widget(self.title_row(app.t("card_title"), back=self.back))
         body = Column(gap=26, pad=(40, 10, 40, 30), grow=False)
-        body.add_widget(CardPicture())
+        body.add_widget(CardPicture(height=420 if app.portrait else 300))
         if getattr(self, "identity", None) is not None:
             ident = self.identity
             panel = Panel(color=GREEN_LIGHT, pad=30, kid="card_ok")

@@ -12,8 +12,8 @@ from kivy.uix.widget import Widget
 
 from ..i18n import pick, wait_text
 from .base import KioskScreen, message_panel
-from .widgets import (BLUE_DARK, GREEN, GREEN_LIGHT, MUTED, ORANGE_LIGHT, RED, Column, Panel, QrCode, Row,
-                      Text, Tile, px)
+from .widgets import (BLUE_DARK, GREEN, GREEN_LIGHT, MUTED, ORANGE_LIGHT, RED, Panel, QrCode, Row, Scroll, Text,
+                      Tile, px)
 
 
 class TicketScreen(KioskScreen):
@@ -36,12 +36,14 @@ class TicketScreen(KioskScreen):
     def build(self):
         app = self.app
         ticket = self.params["ticket"]
-        portrait = app.portrait
-        outer = BoxLayout(orientation="vertical" if portrait else "horizontal", padding=px(36), spacing=px(30))
+        unscaled = 1 / app.scale  # the number and the QR code are big already: large text leaves them be
+        # Both columns scroll if large text makes them taller than the screen (rather than overlap).
+        info_scroll, side_scroll = Scroll(gap=18, pad=(36, 30, 36, 12)), Scroll(gap=18, pad=(36, 12, 36, 30))
+        info, side = info_scroll.body, side_scroll.body
 
-        info = Column(gap=18, grow=False)
         info.add_widget(Text(app.t("your_number"), size=40, halign="center", color=MUTED))
-        info.add_widget(Text(ticket["number"], size=210, bold=True, color=RED, halign="center", kid="ticket_number"))
+        info.add_widget(Text(ticket["number"], size=210 * unscaled, bold=True, color=RED, halign="center",
+                             kid="ticket_number"))
         if ticket.get("klass") and ticket["klass"] != "normal":
             info.add_widget(Text(app.t("klass", name=app.catalog.class_name(ticket["klass"], app.lang)), size=34,
                                  bold=True, color=BLUE_DARK, halign="center", kid="ticket_klass"))
@@ -57,10 +59,7 @@ class TicketScreen(KioskScreen):
         if len(matters) > 1:
             panel.add_widget(Text(app.t("matters_count", n=len(matters)), size=26, color=MUTED))
         info.add_widget(panel)
-        if not portrait:
-            info.add_widget(Widget())
 
-        side = Column(gap=18, grow=False)
         printed = self.printed
         if printed is None:
             side.add_widget(message_panel(app.t("printing"), color=GREEN_LIGHT, text_color=GREEN, kid="print_state",
@@ -71,8 +70,8 @@ class TicketScreen(KioskScreen):
         else:
             side.add_widget(message_panel(app.t("not_printed"), color=ORANGE_LIGHT, kid="print_state", halign="center",
                                           size=34))
-        big = printed is not None and not printed.printed
-        qr_side = (460 if big else 340) if portrait else (520 if big else 420)
+        big = printed is not None and not printed.printed  # the QR code is the ticket now
+        qr_side = ((460 if big else 340) if app.portrait else (520 if big else 420)) * unscaled
         anchor = AnchorLayout(size_hint_y=None, height=px(qr_side) + px(10))
         anchor.add_widget(QrCode(ticket["status_url"], side=qr_side, kid="ticket_qr"))
         side.add_widget(anchor)
@@ -83,18 +82,16 @@ class TicketScreen(KioskScreen):
         row.add_widget(Tile(app.t("done"), self.finish, kind="primary", size=40, height=None, width=300,
                             kid="ticket_done"))
         side.add_widget(row)
-        if not portrait:
-            side.add_widget(Widget())
 
-        if portrait:  # centred in the screen's height
-            info.size_hint_y = side.size_hint_y = None
-            info.bind(minimum_height=info.setter("height"))
-            side.bind(minimum_height=side.setter("height"))
-            outer.add_widget(Widget())
-        outer.add_widget(info)
-        outer.add_widget(side)
-        if portrait:
-            outer.add_widget(Widget())
+        if app.portrait:  # one column: the side's widgets follow the number's
+            for widget in list(side.children)[::-1]:
+                side.remove_widget(widget)
+                info.add_widget(widget)
+            self.tick()
+            return info_scroll
+        outer = BoxLayout(orientation="horizontal")
+        outer.add_widget(info_scroll)
+        outer.add_widget(side_scroll)
         self.tick()
         return outer
 

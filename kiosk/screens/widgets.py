@@ -136,7 +136,7 @@ class Tile(ButtonBehavior, Label):
     def __init__(self, text: str, on_press: Optional[Callable[[], None]] = None, kind: str = "primary",
                  size: float = 32, sub: str = "", height: Optional[float] = 96, width: Optional[float] = None,
                  min_height: Optional[float] = None, kid: str = "", radius: float = 16, enabled: bool = True,
-                 bold: bool = True, **kw):
+                 bold: bool = True, pad_x: float = PAD_X, **kw):
         self.kind = kind
         bg, fg = self.KINDS[kind]
         self.bg = bg
@@ -144,7 +144,7 @@ class Tile(ButtonBehavior, Label):
         if sub:
             label += f"\n[size={int(px(size * 0.68))}]{_esc(sub)}[/size]"
         super().__init__(text=label, markup=True, font_size=px(size), color=fg, halign="center", valign="middle",
-                         padding=(px(self.PAD_X), px(self.PAD_Y)), **kw)
+                         padding=(px(pad_x), px(self.PAD_Y)), **kw)
         self.kid = kid
         self.plain = text
         self.auto = min_height is not None
@@ -314,7 +314,7 @@ class Keypad(GridLayout):
                     self.add_widget(Widget())
                     continue
                 self.add_widget(Tile(ch, lambda ch=ch: on_key(ch), kind="secondary", size=34, height=None,
-                                     kid=f"key:{ch}", radius=12))
+                                     kid=f"key:{ch}", radius=12, pad_x=2))
         self.height = len(rows) * px(key_height) + (len(rows) - 1) * px(10)
 
 

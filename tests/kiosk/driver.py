@@ -12,6 +12,8 @@ from kivy.base import EventLoop
 from kivy.core.window import Window
 from kivy.tests.common import UnitTestTouch
 from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 
@@ -196,6 +198,12 @@ class Driver:
         for w in shown:
             if isinstance(w, Label) and w.text.strip() and not w.shorten:
                 problems += [f"{p}: {plain(w.text)[:40]!r}" for p in text_problems(w)]
+        for w in shown:  # what a layout could not fit spills over its neighbours
+            parent = w.parent
+            if isinstance(parent, (BoxLayout, GridLayout)) and w.height > 1 and parent.height > 1:
+                if w.y < parent.y - 2 or w.top > parent.top + 2 or w.x < parent.x - 2 or w.right > parent.right + 2:
+                    name = getattr(w, "kid", "") or (plain(w.text)[:30] if isinstance(w, Label) else type(w).__name__)
+                    problems.append(f"sticks out of its {type(parent).__name__}: {name}")
         buttons = [w for w in shown if isinstance(w, ButtonBehavior) and getattr(w, "kid", "")
                    and self._visible(w)]
         for i, a in enumerate(buttons):

@@ -43,8 +43,13 @@ def test_main_screens_are_tidy_in_portrait_and_landscape(make_kiosk, busy_hall, 
     picture("home")
     d.tap("elderly")
     picture("home-large-text")
+    d.tap("dept:scjg")
+    d.wait_screen("services")
+    picture("services-large-text")
+    d.tap("back")
+    d.wait_screen("home")
     d.tap("language")
-    picture("home-english")
+    picture("home-english-large-text")
     d.tap("elderly")
     d.tap("dept:scjg")
     d.wait_screen("services")
@@ -66,6 +71,9 @@ def test_main_screens_are_tidy_in_portrait_and_landscape(make_kiosk, busy_hall, 
     d.wait_screen("ticket")
     d.wait(lambda: "请取走号票" in d.text("print_state"), 10)
     picture("ticket")
+    d.tap("elderly")
+    picture("ticket-large-text")
+    d.tap("elderly")
     d.tap("ticket_done")
     d.wait_screen("home")
 
@@ -129,4 +137,4 @@ def test_main_screens_are_tidy_in_portrait_and_landscape(make_kiosk, busy_hall, 
         d.tap(f"key:{key}")
     d.tap("admin_ok")
     picture("admin")
-    assert len(seen) == 17
+    assert len(seen) == 19
