@@ -91,10 +91,10 @@ def set_window_size(size: tuple[int, int]) -> None:
         assert tuple(Window.size) == size, f"the window stays at {Window.size}, not {size}"
 
 
-def start_server(tmp_path: Path) -> live.LiveServer:
+def start_server(tmp_path: Path, clock: str = live.CLOCK) -> live.LiveServer:
     url = f"sqlite:///{tmp_path / 'hallq.db'}"
     tokens = live.prepare(url)
-    srv = live.LiveServer(db_url=url, data_dir=tmp_path).start()
+    srv = live.LiveServer(db_url=url, data_dir=tmp_path, clock=clock).start()
     srv.tokens = tokens
     return srv
 
@@ -104,6 +104,15 @@ def hall_server(tmp_path_factory):
     """A server shared by the kiosk tests that do not stop it; tests use different people and
     services where a per-person cap could make them depend on each other."""
     srv = start_server(tmp_path_factory.mktemp("kiosk-server"))
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def evening_server(tmp_path_factory):
+    """Wednesday 19:00 (政务夜办): evening services open, the others closed. The outage test
+    stops and starts it, and leaves it running."""
+    srv = start_server(tmp_path_factory.mktemp("kiosk-evening"), clock="2026-11-25T19:00:00+08:00")
     yield srv
     srv.stop()
 

@@ -39,24 +39,41 @@ def scroll_parent(widget):
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'.,:/-]*")
 
 
-def text_problems(w: Label) -> list[str]:
-    """Render the label's text again without a height limit and compare with its box."""
+_MEASURED: dict = {}
+
+
+def _needed(w: Label, width) -> tuple[int, int]:
+    """The size the label's text takes at `width` (None: one line), measured once per look."""
     from kivy.core.text import Label as CoreLabel
     from kivy.core.text.markup import MarkupLabel
 
-    width = w.text_size[0]
-    pad = list(w.padding) if len(w.padding) == 4 else [w.padding[0], w.padding[1]] * 2
-    cls = MarkupLabel if w.markup else CoreLabel
-    core = cls(text=w.text, font_size=w.font_size, font_name=w.font_name, bold=w.bold, halign=w.halign,
-               valign="top", padding=pad, text_size=(width, None))
-    core.refresh()
-    need_w, need_h = core.texture.size if core.texture else (0, 0)
+    pad = tuple(w.padding) if len(w.padding) == 4 else (w.padding[0], w.padding[1]) * 2
+    key = (w.text, w.font_size, w.font_name, w.bold, w.halign, pad, width, w.markup)
+    if key not in _MEASURED:
+        cls = MarkupLabel if w.markup else CoreLabel
+        core = cls(text=w.text, font_size=w.font_size, font_name=w.font_name, bold=w.bold, halign=w.halign,
+                   valign="top", padding=list(pad), text_size=(width, None))
+        core.refresh()
+        _MEASURED[key] = tuple(core.texture.size) if core.texture else (0, 0)
+    return _MEASURED[key]
+
+
+def text_problems(w: Label) -> list[str]:
+    """The label's text against its box: cut off, wider than it, or a word split in the middle."""
+    from kivy.core.text import Label as CoreLabel
+
+    width, fixed_height = w.text_size
+    if fixed_height is None:  # Kivy laid the whole text out already
+        need_w, need_h = w.texture_size
+    else:
+        need_w, need_h = _needed(w, width)
     problems = []
     if width is None and need_w > w.width + 2:
         problems.append(f"text wider than its box ({need_w} > {w.width:.0f})")
     if need_h > w.height + 3:
         problems.append(f"text cut off ({need_h} > {w.height:.0f} high)")
     if width is not None:
+        pad = list(w.padding) if len(w.padding) == 4 else [w.padding[0], w.padding[1]] * 2
         avail = width - pad[0] - pad[2]
         words = CoreLabel(font_size=w.font_size, font_name=w.font_name, bold=True)
         for word in WORD.findall(plain(w.text)):

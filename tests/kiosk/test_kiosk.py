@@ -281,11 +281,12 @@ def test_paper_out_gives_an_on_screen_qr_ticket_and_staff_see_the_printer(make_k
 
 
 # -- the server going away ------------------------------------------------------------------------------
-def test_server_outage_shows_maintenance_and_issuing_resumes_without_restart(make_kiosk, server_factory, sqlite_url):
-    srv = server_factory(sqlite_url)
-    d = make_kiosk(srv)
+def test_server_outage_shows_maintenance_and_issuing_resumes_without_restart(make_kiosk, evening_server):
+    srv = evening_server
+    d = make_kiosk(srv, refresh_seconds=1, retry_max_seconds=0.5)
     start(d)
     take_from_department(d, "scjg", "biz-setup")
+    since = last_seq(srv)
     srv.stop()
     d.tap("confirm_go")  # the tap the outage cuts off
     d.wait_screen("maintenance", 15)
@@ -299,14 +300,14 @@ def test_server_outage_shows_maintenance_and_issuing_resumes_without_restart(mak
     srv.start()  # same port, same database
     d.wait_screen("ticket", 20)  # the cut-off tap is finished: one ticket
     d.wait(lambda: "请取走号票" in d.text("print_state"), 10)
-    issued = [e for e in events(srv) if e["type"] == "ticket.issued"]
+    issued = [e for e in events(srv, since) if e["type"] == "ticket.issued"]
     assert [e["data"]["number"] for e in issued] == [shown_ticket(d)["number"]]
 
     d.tap("ticket_done")
     d.wait_screen("home")
     take_from_department(d, "scjg", "biz-change")
     ticket = confirm_and_wait_printed(d)
-    assert server_ticket(srv, ticket["token"])["number"] == "B001"
+    assert server_ticket(srv, ticket["token"])["services"] == ["biz-change"]
 
     d.tap("ticket_done")
     d.wait_screen("home")
@@ -425,9 +426,8 @@ def test_sold_out_service_is_greyed_and_cannot_be_taken(make_kiosk, hall_server)
     d.shot("sold-out")
 
 
-def test_closed_services_are_greyed_with_their_hours(make_kiosk, server_factory, sqlite_url):
-    srv = server_factory(sqlite_url, clock="2026-11-25T19:00:00+08:00")  # Wednesday evening: 政务夜办
-    d = make_kiosk(srv)
+def test_closed_services_are_greyed_with_their_hours(make_kiosk, evening_server):
+    d = make_kiosk(evening_server)  # Wednesday evening: 政务夜办
     start(d)
     d.tap("dept:scjg")
     d.wait_screen("services")
@@ -507,10 +507,10 @@ def test_a_day_of_visitors_leaves_no_widgets_behind(make_kiosk, hall_server):
 
     round_trip()
     before = live_widgets()
-    for _ in range(3):
+    for _ in range(2):
         round_trip()
     after = live_widgets()
-    assert after <= before + 5, f"{after - before} more widgets alive after three more visitors"
+    assert after <= before + 5, f"{after - before} more widgets alive after two more visitors"
 
 
 def test_there_is_no_way_out_without_the_admin_pin(make_kiosk, hall_server):
