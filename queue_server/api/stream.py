@@ -30,7 +30,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from ..domain.errors import DomainError
 from ..errors import NotFound
-from ..events.hub import Hub, Subscription, dumps
+from ..events.hub import Hub, dumps
 from ..events.log import EventLog
 from ..events.pg_listener import libpq_url, listener
 from ..events.watch import TicketWatch
@@ -156,19 +156,14 @@ async def hall_stream(ws: WebSocket, hall: str) -> None:
     except NotFound as e:
         return await _refuse(ws, 4404, e.code, e.message, e.message_en)
     try:
-        await _run_until_first(_send(ws, sub), _receive(ws), sub.dropped.wait())
+        await _run_until_first(sub.run(ws.send_text), _receive(ws))
     finally:
         sub.close()
-    if sub.dropped.is_set():
+    if sub.sub.reason == "slow":
         try:  # the transport may be full: do not wait for long, the keepalive closes it anyway
             await asyncio.wait_for(ws.close(CLOSE_SLOW, "too slow: reconnect with since"), 2)
         except (asyncio.TimeoutError, WebSocketDisconnect, RuntimeError, OSError):
             pass
-
-
-async def _send(ws: WebSocket, sub: Subscription) -> None:
-    async for text in sub.texts():
-        await ws.send_text(text)
 
 
 def _hub(request: Request) -> Hub:

@@ -6,9 +6,9 @@ from the stored log, which is read when PostgreSQL notifies that another process
 periodic poll finds something new, or when an event arrives ahead of a gap. An event that
 arrives early waits until the gap is filled, so subscribers always get seq n+1 right after n.
 
-Each event is serialised once; the same text goes into every subscriber's bounded queue. A
-subscriber whose queue is full is dropped (its client reconnects with `since`): a slow client
-never holds up the others. Everything here runs on the event loop, without locks."""
+Each event is serialised once and the same text is offered to every subscriber (see
+subscriber.py: written at once, or queued in the client's bounded queue; a client that falls
+too far behind is dropped). Everything here runs on the event loop, without locks."""
 from __future__ import annotations
 
 import asyncio
@@ -17,46 +17,19 @@ import json
 import logging
 import os
 from collections import deque
-from typing import AsyncIterator, Awaitable, Callable, Iterable
+from typing import Awaitable, Callable, Iterable
 
 from ..store.repository import Event
 from .log import EventLog
+from .subscriber import PING, Subscriber, Subscription
 
 log = logging.getLogger(__name__)
 
 PAGE = 500  # events per read of the stored log
-PING = -1  # the seq of a heartbeat in a subscriber's queue: always sent, never a cursor
-DROPPED = -2  # the last item a dropped subscriber gets
 
 
 def dumps(obj: dict) -> str:
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-
-
-def topic_matches(topics: tuple[str, ...], type_: str) -> bool:
-    """`ticket` matches ticket.called, ticket.done…; `ticket.called` matches only itself."""
-    return any(type_ == t or type_.startswith(t + ".") for t in topics)
-
-
-class Subscriber:
-    """One client's place in a hall's stream: a bounded queue of (seq, text)."""
-
-    __slots__ = ("queue", "topics", "busy", "dropped", "_wants")
-
-    def __init__(self, maxsize: int, topics: tuple[str, ...] | None):
-        self.queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue(maxsize)
-        self.topics = topics
-        self.busy = False  # something was queued since the last heartbeat
-        self.dropped = asyncio.Event()
-        self._wants: dict[str, bool] = {}
-
-    def wants(self, type_: str) -> bool:
-        if self.topics is None:
-            return True
-        wanted = self._wants.get(type_)
-        if wanted is None:
-            wanted = self._wants[type_] = topic_matches(self.topics, type_)
-        return wanted
 
 
 class Channel:
@@ -83,66 +56,6 @@ class Channel:
             return []
         start = len(self.ring) - (self.last - since)
         return [(seq, text) for seq, type_, text in itertools.islice(self.ring, start, None) if sub.wants(type_)]
-
-
-class Subscription:
-    """What one websocket sends: a snapshot if needed, the missed events, then live ones."""
-
-    def __init__(self, hub: "Hub", channel: Channel, sub: Subscriber, snapshot: str | None,
-                 backlog: list[tuple[int, str]], replay_from: int | None, cursor: int):
-        self.hub = hub
-        self.channel = channel
-        self.sub = sub
-        self.snapshot = snapshot
-        self.backlog = backlog
-        self.replay_from = replay_from
-        self.cursor = cursor  # the last seq sent (or skipped by the topic filter)
-
-    @property
-    def dropped(self) -> asyncio.Event:
-        return self.sub.dropped
-
-    async def texts(self) -> AsyncIterator[str]:
-        if self.snapshot is not None:
-            yield self.snapshot
-        for i, (seq, text) in enumerate(self.backlog):
-            self.cursor = seq
-            yield text
-            if i % 64 == 63:
-                await asyncio.sleep(0)  # a long replay must not hold up the live clients
-        self.backlog = []
-        if self.replay_from is not None:
-            # Subscribed before reading: whatever the hub delivers from now on is queued, and the
-            # log read afterwards reaches at least as far, so nothing falls between the two.
-            while True:
-                events = await self.hub.log.after(self.channel.hall, self.cursor, PAGE)
-                for i, ev in enumerate(events):
-                    self.cursor = ev.seq
-                    if self.sub.wants(ev.type):
-                        yield dumps(ev.to_dict())
-                    if i % 64 == 63:
-                        await asyncio.sleep(0)
-                if len(events) < PAGE:
-                    break
-        queue = self.sub.queue
-        while True:
-            if queue.empty():
-                seq, text = await queue.get()
-            else:
-                # More of the same batch is queued: let every other client have the batch's first
-                # event (the call) before this one gets the second (the queue figures).
-                await asyncio.sleep(0)
-                seq, text = queue.get_nowait() if not queue.empty() else await queue.get()
-            if seq > self.cursor:
-                self.cursor = seq
-                yield text
-            elif seq == PING:
-                yield text
-            elif seq == DROPPED:
-                return
-
-    def close(self) -> None:
-        self.channel.subs.discard(self.sub)
 
 
 class Hub:
@@ -225,17 +138,11 @@ class Hub:
         text = dumps(ev.to_dict())  # once, for every subscriber
         ch.last = ev.seq
         ch.ring.append((ev.seq, ev.type, text))
-        item = (ev.seq, text)
-        overflowed = None
-        for sub in ch.subs:
-            if sub.topics is not None and not sub.wants(ev.type):
-                continue
-            try:
-                sub.queue.put_nowait(item)
-                sub.busy = True
-            except asyncio.QueueFull:
-                overflowed = (overflowed or []) + [sub]
-        for sub in overflowed or ():
+        behind = None
+        for sub in list(ch.subs):
+            if (sub.topics is None or sub.wants(ev.type)) and not sub.offer(ev.seq, text):
+                behind = (behind or []) + [sub]
+        for sub in behind or ():
             self._drop(ch, sub)
         for fn in ch.listeners:
             try:
@@ -245,10 +152,7 @@ class Hub:
 
     def _drop(self, ch: Channel, sub: Subscriber) -> None:
         ch.subs.discard(sub)
-        while not sub.queue.empty():
-            sub.queue.get_nowait()
-        sub.queue.put_nowait((DROPPED, ""))
-        sub.dropped.set()
+        sub.end("slow")
         self.dropped += 1
         log.info("hall %s: a stream client fell %d messages behind and was dropped", ch.hall, self.buffer)
 
@@ -289,14 +193,11 @@ class Hub:
             for ch in list(self.channels.values()):
                 if not ch.subs:
                     continue
-                # The ping's seq is safe to resume from: every event up to it is queued before it.
-                item = (PING, dumps({"type": "ping", "hall": ch.hall, "seq": ch.last}))
-                for sub in ch.subs:
+                # The ping's seq is safe to resume from: every event up to it went out before it.
+                text = dumps({"type": "ping", "hall": ch.hall, "seq": ch.last})
+                for sub in list(ch.subs):
                     if not sub.busy:
-                        try:
-                            sub.queue.put_nowait(item)
-                        except asyncio.QueueFull:
-                            pass
+                        sub.offer(PING, text)
                     sub.busy = False
 
     # -- subscribers ------------------------------------------------------------------------
@@ -320,14 +221,15 @@ class Hub:
         snapshot = None
         if since is None or ch.last - since > self.snapshot_after:
             since, snapshot = await self._snapshot(ch)
-        sub = Subscriber(self.buffer, topics)
+        sub = Subscriber(self.buffer, topics, since)
         # From here to the end nothing awaits: the replay and the subscription meet exactly.
         if ch.covers(since):
             backlog, replay_from = ch.replay(since, sub), None
         else:
             backlog, replay_from = [], since
         ch.subs.add(sub)
-        return Subscription(self, ch, sub, snapshot, backlog, replay_from, since)
+        return Subscription(ch, sub, snapshot, backlog, replay_from,
+                            lambda cursor: self.log.after(hall, cursor, PAGE), PAGE, dumps)
 
     async def _snapshot(self, ch: Channel) -> tuple[int, str]:
         """The board as a snapshot message, shared by the clients that ask for it at once and
