@@ -198,6 +198,8 @@ class KioskApp(App, Listener):
         return self.history[-1] if self.history else ("home", {})
 
     def go_home(self) -> None:
+        if self.sm.current == "ticket":  # the visit is over: the next person starts afresh
+            self.reset_session()
         self.session.guide_mode = False
         self.history.clear()
         self.go("home", _remember=False)

@@ -158,6 +158,9 @@ def test_a_70_year_olds_card_gives_the_elderly_priority(make_kiosk, hall_server)
     assert d.text("ticket_klass") == "优先类别：老年人优先"
     assert not any("李秀英" in t for t in d.texts())  # the full name is never shown
     d.shot("elderly-ticket")
+    d.tap("home")  # the header's home button ends the visit as "完成" does
+    d.wait_screen("home")
+    assert d.app.session.identity is None and not d.has("identity")
 
 
 def test_a_second_ticket_for_the_same_person_and_matter_is_refused_with_the_reason(make_kiosk, hall_server):
