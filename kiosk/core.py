@@ -30,7 +30,7 @@ class IssueOutcome:
     print: PrintResult
 
 
-class LookupError_(Exception):
+class LookupRefused(Exception):
     """A status lookup the kiosk cannot answer; `key` is the i18n text to show."""
 
     def __init__(self, key: str, **values):
@@ -305,18 +305,18 @@ class Kiosk:
 
     def lookup(self, text: str) -> dict:
         """A ticket's status from a scanned QR (its status URL), a token, or a number this kiosk
-        issued today. Raises LookupError_ with the text to show, ApiError, ServerUnavailable."""
+        issued today. Raises LookupRefused with the text to show, ApiError, ServerUnavailable."""
         token = token_from_scan(text)
         if token is None and is_ticket_number(text):
             number = text.strip().upper()
             token = self._issued.get(number)
             if token is None:
-                raise LookupError_("status_number_unknown", n=number)
+                raise LookupRefused("status_number_unknown", n=number)
         if token is None:
-            raise LookupError_("status_bad_input")
+            raise LookupRefused("status_bad_input")
         try:
             return self.call(self.client.ticket_status, token)
         except ApiError as exc:
             if exc.status == 404:
-                raise LookupError_("status_not_found") from None
+                raise LookupRefused("status_not_found") from None
             raise

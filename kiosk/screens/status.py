@@ -5,7 +5,7 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 
 from ..api_client import ApiError
-from ..core import LookupError_
+from ..core import LookupRefused
 from ..i18n import pick, wait_text
 from .base import KioskScreen, message_panel, with_keypad
 from .widgets import BLUE, BLUE_DARK, MUTED, RED, RED_LIGHT, TEXT, Keypad, Panel, Row, Scroll, Text, Tile
@@ -103,7 +103,7 @@ class StatusScreen(KioskScreen):
         self.render()
 
     def _failed(self, exc) -> None:
-        if isinstance(exc, LookupError_):
+        if isinstance(exc, LookupRefused):
             self.error = self.app.t(exc.key, **exc.values)
         elif isinstance(exc, ApiError):
             self.error = exc.text(self.app.lang)
