@@ -229,8 +229,24 @@ def demo(host: str = "127.0.0.1", port: int = 8000) -> None:
     ]
     if started:
         lines.append(f"  the hall is closed now: its clock starts at {started} and runs on")
+    kiosk = _demo_kiosk(base, tokens["kiosk"], settings.data_dir)
+    lines.append("  kiosk             started beside the server, with simulated printer and ID reader" if kiosk else
+                 "  kiosk             no screen here; on one: hallq kiosk --config kiosk/example.toml")
     typer.echo("\n".join(lines) + "\n")
-    _serve(host, port, clock)
+    try:
+        _serve(host, port, clock)
+    finally:
+        if kiosk:
+            kiosk.terminate()
+
+
+def _demo_kiosk(base: str, token: str, data_dir: Path):
+    """The kiosk beside the demo server where there is a screen (None without one, or without Kivy)."""
+    try:
+        from kiosk.launch import spawn_for_demo
+    except ImportError:
+        return None
+    return spawn_for_demo(base, "demo", token, data_dir)
 
 
 

@@ -43,6 +43,7 @@ def test_demo_serves_the_demo_hall(tmp_path):
     port = free_port()
     env = os.environ | {"HALLQ_DATA_DIR": str(tmp_path / "data"), "HALLQ_LOG_LEVEL": "WARNING"}
     env.pop("HALLQ_DATABASE_URL", None)
+    env.pop("DISPLAY", None)  # the server is under test here; the kiosk has tests of its own
     proc = subprocess.Popen([sys.executable, "-m", "queue_server.cli", "demo", "--port", str(port)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -51,7 +52,8 @@ def test_demo_serves_the_demo_hall(tmp_path):
         while time.monotonic() < deadline and not any("guide token" in l for l in lines):
             lines.append(proc.stdout.readline())
         text = "".join(lines)
-        assert f"http://127.0.0.1:{port}/board.html?hall=demo" in text and "demo1234" in text
+        assert f"http://127.0.0.1:{port}/board.html?hall=demo&token=" in text and "demo1234" in text
+        assert "no screen here" in text
         for _ in range(100):
             try:
                 services = httpx.get(f"http://127.0.0.1:{port}/api/halls/demo/services").json()
