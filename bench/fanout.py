@@ -4,7 +4,7 @@ For each call, the time from sending the call-next request until each client has
 `ticket.called` event: p50, p99 and max over every (call, client) pair, and how many clients
 missed or got an event twice (both must be 0). The clients run in their own processes.
 
-    python bench/fanout.py [--clients 1000] [--calls 100] [--interval 0.25] [--db sqlite|postgres]
+    python bench/fanout.py [--clients 1000] [--calls 100] [--interval 0.5] [--db sqlite|postgres]
 """
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--clients", type=int, default=1000)
     p.add_argument("--calls", type=int, default=100)
-    p.add_argument("--interval", type=float, default=0.25, help="seconds from one call to the next")
+    p.add_argument("--interval", type=float, default=0.5, help="seconds from one call to the next")
     p.add_argument("--procs", type=int, default=2, help="client processes the websockets are spread over")
     p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     args = p.parse_args()
@@ -88,6 +88,7 @@ def main() -> None:
             "call_next_response": percentiles(answers),
             "connect_all_s": round(connect_seconds, 1),
             "server_cpu_ms_per_call": round(cpu * 1000 / (len(made) + 1), 1),
+            "clients_cpu_ms_per_call": figures["clients_cpu_ms_per_call"],
             "server_rss_mb": rss,
         })
     finally:

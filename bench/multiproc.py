@@ -132,7 +132,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--clients", type=int, default=1000)
     p.add_argument("--calls", type=int, default=100)
-    p.add_argument("--interval", type=float, default=0.25)
+    p.add_argument("--interval", type=float, default=0.5, help="seconds from one call to the next")
     p.add_argument("--requests", type=int, default=10000)
     p.add_argument("--clicks", type=int, default=4, help="call-next requests a window sends at once")
     p.add_argument("--tickets", type=int, default=1500, help="tickets waiting before the races")

@@ -30,6 +30,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from ..domain.errors import DomainError
 from ..errors import NotFound
+from ..events.fastsend import raw_writer
 from ..events.hub import Hub, dumps
 from ..events.log import EventLog
 from ..events.pg_listener import libpq_url, listener
@@ -156,7 +157,7 @@ async def hall_stream(ws: WebSocket, hall: str) -> None:
     except NotFound as e:
         return await _refuse(ws, 4404, e.code, e.message, e.message_en)
     try:
-        await _run_until_first(sub.run(ws.send_text), _receive(ws))
+        await _run_until_first(sub.run(ws.send_text, raw_writer(ws)), _receive(ws))
     finally:
         sub.close()
     if sub.sub.reason == "slow":

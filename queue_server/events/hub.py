@@ -20,6 +20,7 @@ from collections import deque
 from typing import Awaitable, Callable, Iterable
 
 from ..store.repository import Event
+from .fastsend import text_frame
 from .log import EventLog
 from .subscriber import PING, Subscriber, Subscription
 
@@ -138,12 +139,19 @@ class Hub:
         text = dumps(ev.to_dict())  # once, for every subscriber
         ch.last = ev.seq
         ch.ring.append((ev.seq, ev.type, text))
+        if not ch.subs:
+            return self._tell_listeners(ch, ev)
+        frame = text_frame(text)  # once as well
         behind = None
         for sub in list(ch.subs):
-            if (sub.topics is None or sub.wants(ev.type)) and not sub.offer(ev.seq, text):
+            if (sub.topics is None or sub.wants(ev.type)) and not sub.offer(ev.seq, text, frame):
                 behind = (behind or []) + [sub]
         for sub in behind or ():
             self._drop(ch, sub)
+        self._tell_listeners(ch, ev)
+
+    @staticmethod
+    def _tell_listeners(ch: Channel, ev: Event) -> None:
         for fn in ch.listeners:
             try:
                 fn(ev)
@@ -195,9 +203,10 @@ class Hub:
                     continue
                 # The ping's seq is safe to resume from: every event up to it went out before it.
                 text = dumps({"type": "ping", "hall": ch.hall, "seq": ch.last})
+                frame = text_frame(text)
                 for sub in list(ch.subs):
                     if not sub.busy:
-                        sub.offer(PING, text)
+                        sub.offer(PING, text, frame)
                     sub.busy = False
 
     # -- subscribers ------------------------------------------------------------------------
@@ -247,5 +256,7 @@ class Hub:
 
     def status(self, hall: str) -> dict:
         ch = self.channels.get(hall)
-        return {"hall": hall, "clients": len(ch.subs) if ch else 0, "last_seq": ch.last if ch else None,
+        return {"hall": hall, "clients": len(ch.subs) if ch else 0,
+                "written_directly": sum(1 for s in ch.subs if s.raw is not None) if ch else 0,
+                "last_seq": ch.last if ch else None,
                 "dropped": self.dropped, "pid": os.getpid()}

@@ -13,6 +13,8 @@ import logging
 from collections import deque
 from typing import Any, Awaitable, Callable, Coroutine
 
+from .fastsend import RawWrite
+
 log = logging.getLogger(__name__)
 
 PING = -1  # the seq of a heartbeat: always sent, never moves the cursor
@@ -44,7 +46,8 @@ async def _finish(coro: Coroutine, blocked: Any) -> None:
 
 
 class Subscriber:
-    __slots__ = ("queue", "maxsize", "topics", "cursor", "send", "flusher", "busy", "ended", "reason", "_wants")
+    __slots__ = ("queue", "maxsize", "topics", "cursor", "send", "raw", "flusher", "busy", "ended", "reason",
+                 "_wants")
 
     def __init__(self, maxsize: int, topics: tuple[str, ...] | None, cursor: int):
         self.queue: deque[tuple[int, str]] = deque()
@@ -52,6 +55,7 @@ class Subscriber:
         self.topics = topics
         self.cursor = cursor  # the last seq sent or skipped: anything at or below it is not sent again
         self.send: Send | None = None  # set once the replay is over: the hub writes directly
+        self.raw: RawWrite | None = None  # writes a prebuilt frame when the connection takes it at once
         self.flusher: asyncio.Task | None = None
         self.busy = False  # something was offered since the last heartbeat
         self.ended = asyncio.Event()
@@ -67,21 +71,23 @@ class Subscriber:
         return wanted
 
     # -- from the hub -------------------------------------------------------------------------
-    def offer(self, seq: int, text: str) -> bool:
-        """Sends or queues one message; False when the client is too far behind to keep."""
+    def offer(self, seq: int, text: str, frame: bytes | None = None) -> bool:
+        """Sends or queues one message (`frame`: the same, as a websocket frame); False when the
+        client is too far behind to keep."""
         self.busy = True
         if self.send is not None and self.flusher is None:
             if seq > self.cursor or seq == PING:
-                self._write(seq, text)
+                if seq > self.cursor:
+                    self.cursor = seq
+                if frame is None or self.raw is None or not self.raw(frame):
+                    self._write(text)
             return True
         if len(self.queue) >= self.maxsize:
             return False
         self.queue.append((seq, text))
         return True
 
-    def _write(self, seq: int, text: str) -> None:
-        if seq > self.cursor:
-            self.cursor = seq
+    def _write(self, text: str) -> None:
         coro = self.send(text)
         try:
             blocked = coro.send(None)
@@ -143,7 +149,7 @@ class Subscription:
         self._page = page
         self._dumps = dumps
 
-    async def run(self, send: Send) -> None:
+    async def run(self, send: Send, raw: RawWrite | None = None) -> None:
         """Replays, then goes live; returns when the subscriber ended (dropped or gone)."""
         sub = self.sub
         if self.snapshot is not None:
@@ -169,7 +175,7 @@ class Subscription:
                     break
         await sub.drain(send)  # what queued up meanwhile
         if not sub.ended.is_set():
-            sub.send = send  # right after the queue emptied: from now on the hub writes
+            sub.send, sub.raw = send, raw  # right after the queue emptied: from now on the hub writes
         await sub.ended.wait()
 
     def close(self) -> None:

@@ -138,6 +138,8 @@ def test_refusals(srv):
         async with Collector(HallStream(srv.url, "demo", token=clerk, since=0)) as c:  # a user token is fine
             await api.issue()
             await c.until(lambda c: len(c.events) >= 2)
+            status = await api.stream_status()
+            assert status["clients"] == status["written_directly"] == 1  # the hub writes its frames itself
         bad = srv.url.replace("http://", "ws://") + f"/ws/halls/demo?since=abc&token={srv.tokens['display']}"
         async with websockets.connect(bad) as ws:
             with pytest.raises(websockets.ConnectionClosed) as closed:

@@ -67,3 +67,33 @@ def test_overflow_and_failure():
         assert other.ended.is_set() and other.reason == "gone"
 
     run(scenario())
+
+
+def test_prebuilt_frames_are_the_frames_websockets_builds():
+    from websockets.frames import Frame, Opcode
+
+    from queue_server.events.fastsend import text_frame
+
+    for text in ("", "号" * 41, "x" * 125, "x" * 126, "叫号" * 20000, "y" * 70000):
+        assert text_frame(text) == Frame(Opcode.TEXT, text.encode()).serialize(mask=False, extensions=[])
+
+
+def test_offer_uses_the_raw_writer_and_falls_back_to_send():
+    async def scenario() -> None:
+        sock = Socket()
+        written: list[bytes] = []
+        accept = [True]
+
+        def raw(frame: bytes) -> bool:
+            if accept[0]:
+                written.append(frame)
+            return accept[0]
+
+        sub = Subscriber(maxsize=10, topics=None, cursor=0)
+        sub.send, sub.raw = sock.send, raw
+        sub.offer(1, "e1", b"frame-1")
+        accept[0] = False
+        sub.offer(2, "e2", b"frame-2")
+        assert written == [b"frame-1"] and sock.sent == ["e2"] and sub.cursor == 2
+
+    run(scenario())
