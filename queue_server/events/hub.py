@@ -110,10 +110,15 @@ class Hub:
             if ch is not None:
                 self._accept(ch, ev)
 
-    def notified(self, hall: str, seq: int, pid: int) -> None:
-        """A NOTIFY from PostgreSQL: another process committed `seq`; read the log up to it."""
+    def notified(self, hall: str, seq: int, pid: int, events: Iterable[Event] = ()) -> None:
+        """A NOTIFY from PostgreSQL: another process committed up to `seq`, maybe with its events;
+        whatever they do not bring in order is read from the log."""
         ch = self.channels.get(hall)
-        if ch is not None and pid != os.getpid() and seq > ch.last:
+        if ch is None or pid == os.getpid() or seq <= ch.last:
+            return  # this process's own events come through publish()
+        for ev in events:
+            self._accept(ch, ev)
+        if ch.last < seq:
             self.catch_up(ch)
 
     def resync(self) -> None:
@@ -174,7 +179,7 @@ class Hub:
     async def _read_log(self, ch: Channel, delay: float, forced: bool) -> None:
         if delay:
             await asyncio.sleep(delay)
-            if not forced and not ch.pending:
+            if not forced and not ch.pending and not ch.again:
                 return  # the gap was filled by the late local event
         while True:
             ch.again = False

@@ -33,9 +33,9 @@ def listener(url: str, backoff: tuple[float, float] = (0.2, 5.0)):
                     delay = backoff[0]
                     hub.resync()
                     async for note in conn.notifies():
-                        parsed = parse(note.payload)
-                        if parsed is not None:
-                            hub.notified(*parsed)
+                        notice = parse(note.payload)
+                        if notice is not None:
+                            hub.notified(notice.hall, notice.seq, notice.pid, notice.events)
             except asyncio.CancelledError:
                 raise
             except Exception as e:  # noqa: BLE001 - the database may be restarting: keep trying

@@ -69,7 +69,7 @@ class Store:
             tx.flush_seq()
             if tx.events and not is_sqlite(self.engine):
                 # Other server processes learn of the commit from this (delivered at commit).
-                pg_notify.notify(conn, hall_id, tx.seq)
+                pg_notify.notify(conn, hall_id, tx.seq, tx.events)
         if tx.events:
             self.sink.publish(tx.events)
 
