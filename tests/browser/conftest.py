@@ -154,7 +154,7 @@ def pages(browser, hall):
 
     def open_page(path: str, width: int = 1920, height: int = 1080, allow: tuple[str, ...] = (), wait_live: bool = True):
         ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-        ctx.set_default_timeout(10000)
+        ctx.set_default_timeout(30000)  # generous: a loaded 2-core machine; the timed checks measure for themselves
         page = ctx.new_page()
         errors: list[str] = []
         page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type in ("error", "assert") else None)
@@ -162,7 +162,7 @@ def pages(browser, hall):
         opened.append((ctx, page, errors, allow))
         page.goto(hall.url + path)
         if wait_live:
-            page.wait_for_function("document.documentElement.dataset.live === 'open'", timeout=10000)
+            page.wait_for_function("document.documentElement.dataset.live === 'open'", timeout=30000)
         return page
 
     yield open_page
