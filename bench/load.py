@@ -24,7 +24,7 @@ async def run(db: Database, server: Server, kiosks: int, windows: int, tickets: 
     remaining = tickets
     issuing_done = asyncio.Event()
     window_numbers = list(WINDOWS)[:windows]
-    served = {s for w in window_numbers for s in WINDOWS[w]}
+    served = {s for w in (window_numbers or WINDOWS) for s in WINDOWS[w]}
     services = [s for s in SERVICES if s in served]
 
     def error(kind: str) -> None:
@@ -88,7 +88,7 @@ async def run(db: Database, server: Server, kiosks: int, windows: int, tickets: 
         "tickets_per_s": round(len(issue_lat) / issue_seconds, 1),
         "issue": percentiles(issue_lat),
         "calls": len(call_lat),
-        "call_next_per_s": round(len(call_lat) / call_seconds, 1),
+        "call_next_per_s": round(len(call_lat) / call_seconds, 1) if call_lat else None,
         "call_next": percentiles(call_lat),
         "errors": sum(errors.values()),
         "error_kinds": errors,
@@ -102,7 +102,8 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     p.add_argument("--kiosks", type=int, default=8)
-    p.add_argument("--windows", type=int, default=8, choices=range(1, 9), metavar="1..8")
+    p.add_argument("--windows", type=int, default=8, choices=range(0, 9), metavar="0..8",
+                   help="windows calling meanwhile (0: issuing alone)")
     p.add_argument("--tickets", type=int, default=3000)
     args = p.parse_args()
     db = Database(args.db)
