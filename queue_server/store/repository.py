@@ -9,13 +9,64 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, and_, case, func, insert, literal, or_, select, update
+from sqlalchemy import Connection, Select, and_, bindparam, case, func, insert, literal, or_, select, update
 
 from ..domain import policy
 from ..domain.hall import APPOINTMENT, Hall
 from ..domain.policy import Candidate
 from ..domain.tickets import Matter, State, Ticket
 from . import tables as t
+
+# The statements of the hot paths (issuing, calling, finishing) are built once, with bound
+# parameters: SQLAlchemy then reuses their cache key and compiled form, where building the
+# expression on every call cost more than running it on SQLite.
+_c = t.tickets.c
+_HALL = bindparam("p_hall")
+_WAITING = and_(_c.hall == _HALL, _c.state == State.waiting.value)
+_SAME_QUEUE = and_(_WAITING, _c.service == bindparam("p_service"), _c.id != bindparam("p_id"))
+_EARLIER = or_(_c.rank_key < bindparam("p_rank"), and_(_c.rank_key == bindparam("p_rank"), _c.id < bindparam("p_id")))
+_CANDIDATE_COLUMNS = (_c.id, _c.service, _c.klass, _c.queued_at, _c.front, _c.slot_start, _c.slot_end)
+
+TICKET_BY_ID = select(t.tickets).where(_c.hall == _HALL, _c.id == bindparam("p_id"))
+FRONT_AHEAD = select(func.count()).where(_SAME_QUEUE, _c.front, _EARLIER)
+OTHERS_AHEAD = select(
+    func.coalesce(func.sum(case((_c.front, 1), else_=0)), 0),
+    func.coalesce(func.sum(case((and_(~_c.front, _c.klass != APPOINTMENT, _EARLIER), 1), else_=0)), 0),
+).where(_SAME_QUEUE)
+APPOINTMENTS_QUEUED = select(*_CANDIDATE_COLUMNS).where(_SAME_QUEUE, ~_c.front, _c.klass == APPOINTMENT)
+WAITING_COUNTS = select(_c.service, func.count()).where(_WAITING).group_by(_c.service)
+ISSUED_TODAY = select(t.counters.c.service, t.counters.c.last).where(
+    t.counters.c.hall == _HALL, t.counters.c.day == bindparam("p_day"))
+WINDOWS = select(t.windows).where(t.windows.c.hall == _HALL)
+WINDOW = select(t.windows).where(t.windows.c.hall == _HALL, t.windows.c.number == bindparam("p_number"))
+SERVICE_AVERAGES = select(t.service_stats.c.service, t.service_stats.c.avg_service_s).where(
+    t.service_stats.c.hall == _HALL)
+
+def _shortlist() -> Select:
+    """policy.shortlist: per service and class (front tickets as a class of their own) the first
+    in issue order, and every appointment (whose boost depends on the clock)."""
+    group = case((_c.front, literal("~front")), else_=_c.klass)
+    rn = func.row_number().over(partition_by=[_c.service, group], order_by=[_c.queued_at, _c.id]).label("rn")
+    inner = (
+        select(*_CANDIDATE_COLUMNS, rn)
+        .where(_WAITING, _c.service.in_(bindparam("p_services", expanding=True)))
+        .subquery()
+    )
+    return select(inner).where(or_(inner.c.rn == 1, and_(inner.c.klass == APPOINTMENT, ~inner.c.front)))
+
+
+SHORTLIST = _shortlist()
+INSERT_EVENT = insert(t.events)
+INSERT_TICKET = insert(t.tickets)
+SAVE_TICKET = update(t.tickets).where(_c.id == bindparam("p_id"))
+SAVE_WINDOW = update(t.windows).where(t.windows.c.hall == _HALL, t.windows.c.number == bindparam("p_number"))
+FLUSH_SEQ = update(t.halls).where(t.halls.c.id == _HALL).values(event_seq=bindparam("p_seq"))
+_COUNTER = and_(t.counters.c.hall == _HALL, t.counters.c.service == bindparam("p_service"),
+                t.counters.c.day == bindparam("p_day"))
+BUMP_NUMBER = update(t.counters).where(_COUNTER).values(last=t.counters.c.last + 1).returning(t.counters.c.last)
+INSERT_COUNTER = insert(t.counters)
+IDEMPOTENT = select(t.idempotency).where(t.idempotency.c.hall == _HALL, t.idempotency.c.key == bindparam("p_key"))
+INSERT_IDEMPOTENCY = insert(t.idempotency)
 
 
 @dataclass(frozen=True)
@@ -100,8 +151,8 @@ class Reader:
         return [ticket_from_row(r) for r in rows]
 
     def ticket(self, ticket_id: int) -> Ticket | None:
-        found = self._tickets(t.tickets.c.id == ticket_id)
-        return found[0] if found else None
+        row = self.conn.execute(TICKET_BY_ID, {"p_hall": self.hall_id, "p_id": ticket_id}).first()
+        return ticket_from_row(row) if row else None
 
     def ticket_by_number(self, day: date, number: str) -> Ticket | None:
         found = self._tickets(t.tickets.c.day == day, t.tickets.c.number == number.upper())
@@ -123,45 +174,26 @@ class Reader:
 
     def shortlist(self, services: Iterable[str]) -> list[Candidate]:
         """policy.shortlist in SQL: the few tickets call-next can pick, however long the queue."""
-        c = t.tickets.c
-        group = case((c.front, literal("~front")), else_=c.klass)
-        rn = func.row_number().over(partition_by=[c.service, group], order_by=[c.queued_at, c.id]).label("rn")
-        inner = (
-            select(c.id, c.service, c.klass, c.queued_at, c.front, c.slot_start, c.slot_end, rn)
-            .where(c.hall == self.hall_id, c.state == State.waiting.value, c.service.in_(list(services)))
-            .subquery()
-        )
-        q = select(inner).where(or_(inner.c.rn == 1, and_(inner.c.klass == APPOINTMENT, ~inner.c.front)))
-        return [_candidate(r) for r in self.conn.execute(q)]
+        rows = self.conn.execute(SHORTLIST, {"p_hall": self.hall_id, "p_services": list(services)})
+        return [_candidate(r) for r in rows]
 
     def ahead_of(self, tk: Ticket, now: datetime) -> int:
         """How many waiting tickets of its service would be called before this one (weight 1):
         counted on the rank_key index; only appointments, whose boost depends on the clock,
         are compared one by one."""
-        c = t.tickets.c
         rules = self.rules
         assert tk.queued_at is not None and tk.id is not None
-        same_queue = [c.hall == self.hall_id, c.state == State.waiting.value, c.service == tk.service, c.id != tk.id]
         me = Candidate(tk.id, tk.service, tk.klass, tk.queued_at, tk.front, tk.slot)
         mine = policy.rank_key(tk.klass, tk.queued_at, tk.front, rules)
         if policy.effective_class(me, now) == APPOINTMENT:
             mine -= rules.boosts.get(APPOINTMENT, 0.0)
-        earlier = or_(c.rank_key < mine, and_(c.rank_key == mine, c.id < tk.id))
+        params = {"p_hall": self.hall_id, "p_service": tk.service, "p_id": tk.id, "p_rank": mine}
         if tk.front:
-            return self.conn.execute(select(func.count()).where(*same_queue, c.front, earlier)).scalar_one()
-        fronts, others = self.conn.execute(
-            select(
-                func.coalesce(func.sum(case((c.front, 1), else_=0)), 0),
-                func.coalesce(func.sum(case((and_(~c.front, c.klass != APPOINTMENT, earlier), 1), else_=0)), 0),
-            ).where(*same_queue)
-        ).one()
-        appointments = self.conn.execute(
-            select(c.id, c.service, c.klass, c.queued_at, c.front, c.slot_start, c.slot_end).where(
-                *same_queue, ~c.front, c.klass == APPOINTMENT
-            )
-        )
+            return self.conn.execute(FRONT_AHEAD, params).scalar_one()
+        fronts, others = self.conn.execute(OTHERS_AHEAD, params).one()
         my_key = policy.order_key(me, 1.0, rules, now)
-        booked = sum(policy.order_key(_candidate(r), 1.0, rules, now) < my_key for r in appointments)
+        booked = sum(policy.order_key(_candidate(r), 1.0, rules, now) < my_key
+                     for r in self.conn.execute(APPOINTMENTS_QUEUED, params))
         return int(fronts) + int(others) + booked
 
     def in_states(self, states: Iterable[State], day: date | None = None) -> list[Ticket]:
@@ -177,30 +209,17 @@ class Reader:
         return self._tickets(t.tickets.c.day == day, t.tickets.c.id_hash == id_hash)
 
     def waiting_counts(self) -> dict[str, int]:
-        rows = self.conn.execute(
-            select(t.tickets.c.service, func.count())
-            .where(t.tickets.c.hall == self.hall_id, t.tickets.c.state == State.waiting.value)
-            .group_by(t.tickets.c.service)
-        )
-        return {r[0]: r[1] for r in rows}
+        return {r[0]: r[1] for r in self.conn.execute(WAITING_COUNTS, {"p_hall": self.hall_id})}
 
     def issued_today(self, day: date) -> dict[str, int]:
-        rows = self.conn.execute(
-            select(t.counters.c.service, t.counters.c.last).where(
-                t.counters.c.hall == self.hall_id, t.counters.c.day == day
-            )
-        )
-        return {r[0]: r[1] for r in rows}
+        return {r[0]: r[1] for r in self.conn.execute(ISSUED_TODAY, {"p_hall": self.hall_id, "p_day": day})}
 
     # -- windows --------------------------------------------------------------------------
     def windows(self) -> dict[int, Any]:
-        rows = self.conn.execute(select(t.windows).where(t.windows.c.hall == self.hall_id))
-        return {r.number: r for r in rows}
+        return {r.number: r for r in self.conn.execute(WINDOWS, {"p_hall": self.hall_id})}
 
     def window(self, number: int) -> Any:
-        return self.conn.execute(
-            select(t.windows).where(t.windows.c.hall == self.hall_id, t.windows.c.number == number)
-        ).first()
+        return self.conn.execute(WINDOW, {"p_hall": self.hall_id, "p_number": number}).first()
 
     def window_of_clerk(self, clerk_id: int) -> Any:
         return self.conn.execute(
@@ -208,13 +227,8 @@ class Reader:
         ).first()
 
     def service_averages(self) -> dict[str, float]:
-        rows = self.conn.execute(
-            select(t.service_stats.c.service, t.service_stats.c.avg_service_s).where(
-                t.service_stats.c.hall == self.hall_id
-            )
-        )
         averages = {s.code: s.avg_service_minutes * 60 for s in self.hall.services}
-        averages.update({r[0]: r[1] for r in rows})
+        averages.update({r[0]: r[1] for r in self.conn.execute(SERVICE_AVERAGES, {"p_hall": self.hall_id})})
         return averages
 
     # -- events ---------------------------------------------------------------------------
@@ -279,23 +293,20 @@ class HallTx(Reader):
     def emit(self, type_: str, actor: dict, data: dict) -> Event:
         self.seq += 1
         ev = Event(self.hall_id, self.seq, type_, self.now, actor, data)
-        self.conn.execute(insert(t.events).values(**ev.__dict__))
+        self.conn.execute(INSERT_EVENT, ev.__dict__)
         self.events.append(ev)
         return ev
 
     def flush_seq(self) -> None:
         if self.events:
-            self.conn.execute(update(t.halls).where(t.halls.c.id == self.hall_id).values(event_seq=self.seq))
+            self.conn.execute(FLUSH_SEQ, {"p_hall": self.hall_id, "p_seq": self.seq})
 
     def next_number(self, service: str, day: date) -> int:
-        c = t.counters
-        key = and_(c.c.hall == self.hall_id, c.c.service == service, c.c.day == day)
-        last = self.conn.execute(select(c.c.last).where(key)).scalar()
-        if last is None:
-            self.conn.execute(insert(c).values(hall=self.hall_id, service=service, day=day, last=1))
+        last = self.conn.execute(BUMP_NUMBER, {"p_hall": self.hall_id, "p_service": service, "p_day": day}).scalar()
+        if last is None:  # the service's first ticket of the day
+            self.conn.execute(INSERT_COUNTER, {"hall": self.hall_id, "service": service, "day": day, "last": 1})
             return 1
-        self.conn.execute(update(c).where(key).values(last=last + 1))
-        return last + 1
+        return last
 
     def add_ticket(self, tk: Ticket, issued_by: str) -> int:
         values = _ticket_values(tk, self.rules) | {
@@ -310,16 +321,14 @@ class HallTx(Reader):
             "masked_name": tk.masked_name,
             "issued_by": issued_by,
         }
-        tk.id = self.conn.execute(insert(t.tickets).values(**values)).inserted_primary_key[0]
+        tk.id = self.conn.execute(INSERT_TICKET, values).inserted_primary_key[0]
         return tk.id
 
     def save_ticket(self, tk: Ticket) -> None:
-        self.conn.execute(update(t.tickets).where(t.tickets.c.id == tk.id).values(**_ticket_values(tk, self.rules)))
+        self.conn.execute(SAVE_TICKET, {"p_id": tk.id, **_ticket_values(tk, self.rules)})
 
     def save_window(self, number: int, **values: Any) -> None:
-        self.conn.execute(
-            update(t.windows).where(t.windows.c.hall == self.hall_id, t.windows.c.number == number).values(**values)
-        )
+        self.conn.execute(SAVE_WINDOW, {"p_hall": self.hall_id, "p_number": number, **values})
 
     def record_service_time(self, service: str, seconds: float, average: float) -> None:
         s = t.service_stats
@@ -328,16 +337,11 @@ class HallTx(Reader):
             self.conn.execute(insert(s).values(hall=self.hall_id, service=service, avg_service_s=average, samples=1))
 
     def idempotent_ticket(self, key: str) -> Any:
-        return self.conn.execute(
-            select(t.idempotency).where(t.idempotency.c.hall == self.hall_id, t.idempotency.c.key == key)
-        ).first()
+        return self.conn.execute(IDEMPOTENT, {"p_hall": self.hall_id, "p_key": key}).first()
 
     def remember_idempotency(self, key: str, request_hash: str, ticket_id: int) -> None:
-        self.conn.execute(
-            insert(t.idempotency).values(
-                hall=self.hall_id, key=key, request_hash=request_hash, ticket_id=ticket_id, created_at=self.now
-            )
-        )
+        self.conn.execute(INSERT_IDEMPOTENCY, {"hall": self.hall_id, "key": key, "request_hash": request_hash,
+                                               "ticket_id": ticket_id, "created_at": self.now})
 
     def add_appointment(self, **values: Any) -> None:
         self.conn.execute(insert(t.appointments).values(hall=self.hall_id, created_at=self.now, **values))

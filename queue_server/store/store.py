@@ -7,7 +7,7 @@ import threading
 from contextlib import contextmanager, nullcontext
 from typing import Iterator
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from ..clock import Clock
 from ..domain.hall import Hall
@@ -21,6 +21,10 @@ from .repository import HallTx, Reader
 
 def config_hash(config: dict) -> str:
     return hashlib.sha256(json.dumps(config, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+# Built once: every change starts with it (see repository.py on prebuilt statements).
+LOCK_HALL = select(t.halls.c.config_hash, t.halls.c.event_seq).where(t.halls.c.id == bindparam("p_hall")).with_for_update()
 
 
 class Store:
@@ -59,9 +63,7 @@ class Store:
     def write(self, hall_id: str) -> Iterator[HallTx]:
         """A transaction holding the hall's lock; its events are published after the commit."""
         with self.transaction() as conn:
-            row = conn.execute(
-                select(t.halls.c.config_hash, t.halls.c.event_seq).where(t.halls.c.id == hall_id).with_for_update()
-            ).first()
+            row = conn.execute(LOCK_HALL, {"p_hall": hall_id}).first()
             if row is None:
                 raise NotFound("hall_not_found", f"没有大厅 {hall_id}", f"no hall {hall_id!r}")
             tx = HallTx(conn, hall_id, self._hall(hall_id, row.config_hash, conn), row.event_seq, self.clock.now())

@@ -83,11 +83,17 @@ PRINCIPAL_TTL_SECONDS = 10.0
 _recent: dict[tuple[int, str], tuple[float, Principal]] = {}
 
 
+def remembered(store: Store, token: str) -> Principal | None:
+    """The principal of a token looked up in the last few seconds, without touching the database."""
+    hit = _recent.get((id(store), _digest(token)))
+    return hit[1] if hit and hit[0] > time.monotonic() else None
+
+
 def principal(store: Store, token: str) -> Principal | None:
+    hit = remembered(store, token)
+    if hit is not None:
+        return hit
     key = (id(store), _digest(token))
-    hit = _recent.get(key)
-    if hit and hit[0] > time.monotonic():
-        return hit[1]
     found = _lookup(store, token)
     if found is not None:
         if len(_recent) > 10_000:

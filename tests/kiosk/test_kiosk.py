@@ -257,7 +257,11 @@ def test_paper_out_gives_an_on_screen_qr_ticket_and_staff_see_the_printer(make_k
     d = make_kiosk(hall_server, printer_poll_seconds=1)
     since = last_seq(hall_server)
     printer_sim(d).state = "paper_out"
+    # The home screen redraws itself with the banner when the kiosk notices; tapping through that
+    # redraw would touch a tile that has just been replaced.
+    d.wait(lambda: d.has("printer_banner"), 10, "the attract screen's printer banner")
     start(d)
+    assert d.has("printer_banner")
     take_from_department(d, "gjj", "gjj-loan")
     d.tap("confirm_go")
     d.wait_screen("ticket")
