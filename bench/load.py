@@ -37,8 +37,9 @@ async def run(db: Database, server: Server, kiosks: int, windows: int, tickets: 
         while remaining > 0:
             remaining -= 1
             t = time.perf_counter()
-            status, body = await http.request("POST", "/api/halls/demo/tickets",
-                                              {"services": [rnd.choice(services)]}, kiosk_auth)
+            # As the kiosk does: one Idempotency-Key per tap, so a retried request is the same ticket.
+            status, body = await http.request("POST", "/api/halls/demo/tickets", {"services": [rnd.choice(services)]},
+                                              kiosk_auth | {"Idempotency-Key": f"bench-{k}-{remaining}"})
             if status == 201:
                 issue_lat.append(time.perf_counter() - t)
             else:

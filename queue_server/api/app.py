@@ -47,6 +47,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
         finally:
             sweeper.cancel()
             await stream.stop(app)
+            store.writer.shutdown()
             store.engine.dispose()
 
     app = FastAPI(title="hallq", version="0.1.0", lifespan=lifespan,

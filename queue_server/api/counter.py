@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Path
 
 from ..usecases import followup, queries, windows
-from .deps import Clerk, SettingsDep, Staff, StoreDep
+from .deps import Clerk, SettingsDep, Staff, StoreDep, on_writer
 from .kiosk import with_status_url
 from .schemas import ActionIn, Error, HallId, NumberPath, TicketOut, WindowAction
 
@@ -22,12 +22,12 @@ def window_detail(hall: HallId, window: WindowNo, who: Staff, store: StoreDep) -
 
 
 @router.post("/windows/{window}/{action}")
-def window_action(hall: HallId, window: WindowNo, action: WindowAction, who: Clerk, store: StoreDep,
+async def window_action(hall: HallId, window: WindowNo, action: WindowAction, who: Clerk, store: StoreDep,
                   body: Annotated[ActionIn | None, Body()] = None) -> dict:
     """open, pause {reason}, close, call-next, call {number}, recall, start,
     finish {result: done|unresolved, reason}, no-show, transfer {service}."""
     fields = body.model_dump(exclude_none=True) if body else {}
-    return windows.act(store, hall, window, action.value, who, fields)
+    return await on_writer(store, windows.act, store, hall, window, action.value, who, fields)
 
 
 @router.get("/tickets/{number}", response_model=TicketOut)

@@ -5,7 +5,9 @@ these do no blocking work (a token's database lookup, on a cache miss, goes to a
 a thread hop per dependency was a large share of an issuing request's cost."""
 from __future__ import annotations
 
-from typing import Annotated, Callable
+import asyncio
+from functools import partial
+from typing import Annotated, Callable, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -27,6 +29,12 @@ async def get_settings(request: Request) -> Settings:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+T = TypeVar("T")
+
+
+async def on_writer(store: Store, change: Callable[..., T], *args, **kwargs) -> T:
+    """Runs a change on the store's writer thread (see Store.writer)."""
+    return await asyncio.get_running_loop().run_in_executor(store.writer, partial(change, *args, **kwargs))
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 

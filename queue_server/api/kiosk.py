@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response
 
 from ..usecases import appointments, devices, issuing, queries
-from .deps import Device, Issuer, SettingsDep, StoreDep
+from .deps import Device, Issuer, SettingsDep, StoreDep, on_writer
 from .schemas import (AppointmentCode, AppointmentIn, AppointmentOut, DeviceStateIn, Error, HallId, IssueIn,
                       ServicePath, TicketOut)
 
@@ -36,7 +36,7 @@ def service_guide(hall: HallId, code: ServicePath, store: StoreDep) -> dict:
 
 @router.post("/tickets", status_code=201, response_model=TicketOut,
              responses={401: {"model": Error}, 403: {"model": Error}, 409: {"model": Error}})
-def issue_ticket(hall: HallId, body: IssueIn, who: Issuer, store: StoreDep, settings: SettingsDep, response: Response,
+async def issue_ticket(hall: HallId, body: IssueIn, who: Issuer, store: StoreDep, settings: SettingsDep, response: Response,
                  idempotency_key: Annotated[str | None, Header(max_length=128, pattern=r"^[\x21-\x7e]+$")] = None):
     req = issuing.IssueRequest(
         services=body.services,
@@ -44,7 +44,7 @@ def issue_ticket(hall: HallId, body: IssueIn, who: Issuer, store: StoreDep, sett
         appointment=body.appointment,
         id_card=issuing.IdCard(body.id_card.id_number, body.id_card.name) if body.id_card else None,
     )
-    view, created = issuing.issue(store, hall, req, who, settings.secret_key(), idempotency_key)
+    view, created = await on_writer(store, issuing.issue, store, hall, req, who, settings.secret_key(), idempotency_key)
     if not created:
         response.status_code = 200
     return with_status_url(view, settings.public_url)

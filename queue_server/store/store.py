@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from typing import Iterator
 
@@ -35,6 +36,10 @@ class Store:
         # One writer at a time inside this process: SQLite allows one anyway, and queueing on a
         # Python lock is fairer and faster than SQLite's sleeping busy handler.
         self._write_lock = threading.Lock() if is_sqlite(engine) else None
+        # The threads the busiest changes (issuing, window actions) run on. One on SQLite, where
+        # writes take turns anyway: handing work to it costs less than a thread from the general
+        # pool queueing on the lock. On PostgreSQL halls write in parallel.
+        self.writer = ThreadPoolExecutor(1 if is_sqlite(engine) else 8, thread_name_prefix="hallq-writer")
         self._halls: dict[str, tuple[str, Hall]] = {}
 
     def migrate(self) -> None:
