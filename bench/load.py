@@ -1,6 +1,7 @@
 """Load: K kiosks issuing and W windows calling at the same time against a live server.
 
-Each kiosk issues tickets back to back (a random service of windows 21-28); each window calls
+Each kiosk issues tickets back to back (a random service of windows 21-28, an Idempotency-Key each,
+as the kiosk sends); each window calls
 the next ticket and finishes it, looking again 20 ms later when its queue is empty. Prints one
 JSON line: tickets/s and call-next/s, p50/p99 latency of each, errors, and the server's RSS.
 
