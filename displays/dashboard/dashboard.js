@@ -8,6 +8,7 @@ import { api } from '/js/api.js';
 import { t, register, applyI18n, errorText, mountLangSwitch, nameOf, lang } from '/js/i18n.js';
 import { connectHall, mountLiveBanner } from '/js/live.js';
 import { $, el, params, HallClock, fmtDuration, fmtEta } from '/js/util.js';
+import { mountSignIn, remembered } from '/js/signin.js';
 import { barChart } from './charts.js';
 
 register({
@@ -83,22 +84,11 @@ register({
 });
 
 const hall = params.get('hall') || 'demo';
-const SESSION_KEY = `hallq.dashboard.${hall}`;
+const saved = remembered(`hallq.dashboard.${hall}`);
 const clock = new HallClock();
 const state = { session: null, data: null, alerts: new Map(), live: null, showAll: false, fetching: false, again: false };
 
 // -- session ---------------------------------------------------------------------------------------
-function loadSession() {
-  try { state.session = JSON.parse(localStorage.getItem(SESSION_KEY) || 'null'); } catch { state.session = null; }
-}
-
-function saveSession() {
-  try {
-    if (state.session) localStorage.setItem(SESSION_KEY, JSON.stringify(state.session));
-    else localStorage.removeItem(SESSION_KEY);
-  } catch { /* private mode: this tab only */ }
-}
-
 async function call(path, opts = {}) {
   try {
     return await api(path, { ...opts, token: state.session && state.session.token });
@@ -124,38 +114,19 @@ function showLogin(message = '') {
 }
 
 function expired() {
-  if (!state.session) return;
-  state.session = null;
-  saveSession();
-  showLogin(t('session_expired'));
+  if (state.session) signedOut(t('session_expired'));
 }
 
-async function login(e) {
-  e.preventDefault();
-  const btn = $('#login-btn');
-  btn.disabled = true;
-  $('#login-error').textContent = '';
-  try {
-    const res = await api('/api/auth/login', { method: 'POST',
-      body: { username: $('#username').value.trim(), password: $('#password').value } });
-    if (!['manager', 'admin'].includes(res.role)) throw { message: t('not_manager'), message_en: t('not_manager') };
-    state.session = { token: res.token, username: res.username, name: res.name, role: res.role };
-    saveSession();
-    $('#password').value = '';
-    await start();
-  } catch (err) {
-    $('#login-error').textContent = errorText(err);
-  } finally {
-    btn.disabled = false;
-  }
+function signedIn(res) {
+  state.session = { token: res.token, username: res.username, name: res.name, role: res.role };
+  saved.save(state.session);
+  return start();
 }
 
-async function logout() {
-  const token = state.session && state.session.token;
+function signedOut(message = '') {
   state.session = null;
-  saveSession();
-  showLogin();
-  if (token) { try { await api('/api/auth/logout', { method: 'POST', token }); } catch { /* gone anyway */ } }
+  saved.save(null);
+  showLogin(message);
 }
 
 // -- data ----------------------------------------------------------------------------------------------
@@ -393,12 +364,12 @@ async function download(e) {
 applyI18n();
 mountLangSwitch($('#lang'));
 document.addEventListener('langchange', () => render());
-$('#login-form').addEventListener('submit', login);
-$('#logout').addEventListener('click', logout);
+mountSignIn({ roles: ['manager', 'admin'], refused: 'not_manager', signedIn,
+              token: () => state.session && state.session.token, signedOut });
 $('#show-all').addEventListener('change', (e) => { state.showAll = e.target.checked; renderAlerts(); });
 $('#report-form').addEventListener('submit', download);
 setInterval(tick, 1000);
 setInterval(() => { if (state.session && state.data) soon(); }, 30000);
 window.addEventListener('resize', () => { if (state.data) renderCharts(state.data); });
-loadSession();
+state.session = saved.load();
 if (state.session) start().catch(() => showLogin()); else showLogin();

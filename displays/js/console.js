@@ -8,6 +8,7 @@ import { connectHall, mountLiveBanner } from './live.js';
 import { api } from './api.js';
 import { applyI18n, errorText, lang, mountLangSwitch, nameOf, register, t } from './i18n.js';
 import { $, $$, el, debounce, fmtDuration, params } from './util.js';
+import { mountSignIn, remembered } from './signin.js';
 
 register({
   title: ['窗口工作台', 'Counter console'],
@@ -82,19 +83,12 @@ register({
 });
 
 const hall = params.get('hall') || 'demo';
-const SESSION_KEY = `hallq.console.${hall}`;
+const saved = remembered(`hallq.console.${hall}`);
 const state = { session: null, info: null, board: null, window: Number(params.get('window')) || null, detail: null,
                 busy: false, fetchedAt: 0, live: null };
 window.hallq = { state };
 
 // -- session -------------------------------------------------------------------------------------
-function loadSession() {
-  try { return JSON.parse(localStorage.getItem(SESSION_KEY) || 'null'); } catch { return null; }
-}
-function saveSession() {
-  try { state.session ? localStorage.setItem(SESSION_KEY, JSON.stringify(state.session)) : localStorage.removeItem(SESSION_KEY); } catch { /* ignore */ }
-}
-
 async function call(path, opts = {}) {
   try {
     return await api(path, { ...opts, token: state.session && state.session.token });
@@ -105,10 +99,7 @@ async function call(path, opts = {}) {
 }
 
 function expired() {
-  if (!state.session) return;
-  state.session = null;
-  saveSession();
-  showLogin(t('session_expired'));
+  if (state.session) signedOut(t('session_expired'));
 }
 
 function show(view) {
@@ -126,23 +117,10 @@ function showLogin(message = '') {
   $('#username').focus();
 }
 
-async function login(e) {
-  e.preventDefault();
-  const btn = $('#login-btn');
-  btn.disabled = true;
-  $('#login-error').textContent = '';
-  try {
-    const res = await api('/api/auth/login', { method: 'POST', body: { username: $('#username').value.trim(), password: $('#password').value } });
-    if (!['clerk', 'manager', 'admin'].includes(res.role)) throw { message: t('not_clerk'), message_en: t('not_clerk') };
-    state.session = { token: res.token, username: res.username, name: res.name, staff_no: res.staff_no, role: res.role };
-    saveSession();
-    $('#password').value = '';
-    await afterLogin();
-  } catch (err) {
-    $('#login-error').textContent = errorText(err);
-  } finally {
-    btn.disabled = false;
-  }
+function signedIn(res) {
+  state.session = { token: res.token, username: res.username, name: res.name, staff_no: res.staff_no, role: res.role };
+  saved.save(state.session);
+  return afterLogin();
 }
 
 async function afterLogin() {
@@ -157,12 +135,10 @@ async function afterLogin() {
   else showWindows();
 }
 
-async function logout() {
-  const token = state.session && state.session.token;
+function signedOut(message = '') {
   state.session = null;
-  saveSession();
-  if (token) { try { await api('/api/auth/logout', { method: 'POST', token }); } catch { /* gone anyway */ } }
-  showLogin();
+  saved.save(null);
+  showLogin(message);
 }
 
 const isMine = (w) => !!(w && state.session && w.clerk === state.session.name && (w.staff_no || '') === (state.session.staff_no || '') && w.state !== 'closed');
@@ -424,14 +400,14 @@ function main() {
   applyI18n();
   mountLangSwitch($('#lang'));
   document.addEventListener('langchange', () => { if (document.body.dataset.view === 'windows') showWindows(); else render(); });
-  $('#login-form').addEventListener('submit', login);
-  $('#logout').addEventListener('click', logout);
+  mountSignIn({ roles: ['clerk', 'manager', 'admin'], refused: 'not_clerk', signedIn,
+                token: () => state.session && state.session.token, signedOut });
   $('#change-window').addEventListener('click', showWindows);
   for (const b of $$('.actions button.act, .wbar button.act')) b.addEventListener('click', () => doAction(b.dataset.act));
   document.addEventListener('keydown', onKey);
   setInterval(() => { if (document.body.dataset.view === 'console' && !state.busy) render(); }, 15000); // waited times
   setInterval(() => { if (document.body.dataset.view === 'console' && !state.busy) refresh(); }, 60000);
-  state.session = loadSession();
+  state.session = saved.load();
   if (!state.session) { showLogin(); return; }
   afterLogin().catch((e) => { if (state.session) showLogin(errorText(e)); });
 }

@@ -7,6 +7,7 @@ import { connectHall, mountLiveBanner } from './live.js';
 import { api } from './api.js';
 import { applyI18n, errorText, mountLangSwitch, nameOf, register, t } from './i18n.js';
 import { $, el, debounce, fmtEta, pageToken, params, storeToken } from './util.js';
+import { mountSignIn } from './signin.js';
 
 register({
   title: ['引导员', 'Floor guide'],
@@ -71,21 +72,14 @@ function setToken(token, who = '') {
   try { who ? localStorage.setItem(`hallq.guide.who.${hall}`, who) : localStorage.removeItem(`hallq.guide.who.${hall}`); } catch { /* ignore */ }
 }
 
-async function login(e) {
-  e.preventDefault();
-  $('#login-btn').disabled = true;
-  $('#login-error').textContent = '';
-  try {
-    const res = await api('/api/auth/login', { method: 'POST', body: { username: $('#username').value.trim(), password: $('#password').value } });
-    if (!['guide', 'manager', 'admin'].includes(res.role)) throw { message: t('not_guide'), message_en: t('not_guide') };
-    setToken(res.token, `${res.name} · ${res.staff_no}`);
-    $('#password').value = '';
-    await startMain();
-  } catch (err) {
-    $('#login-error').textContent = errorText(err);
-  } finally {
-    $('#login-btn').disabled = false;
-  }
+function signedIn(res) {
+  setToken(res.token, `${res.name} · ${res.staff_no}`);
+  return startMain();
+}
+
+// A sign-in session ends on the server; a device token (given in the address) must survive.
+function userToken() {
+  try { return localStorage.getItem(`hallq.guide.who.${hall}`) ? state.token : null; } catch { return null; }
 }
 
 function signedOut() {
@@ -292,15 +286,7 @@ function main() {
   applyI18n();
   mountLangSwitch($('#lang'));
   document.addEventListener('langchange', () => { if (state.info) { renderIssue(); renderWaiting(); renderLookup(); } });
-  $('#login-form').addEventListener('submit', login);
-  $('#logout').addEventListener('click', async () => {
-    const token = state.token;
-    let user = false;
-    try { user = !!localStorage.getItem(`hallq.guide.who.${hall}`); } catch { /* ignore */ }
-    signedOut();
-    // A sign-in session ends on the server; a device token (given in the address) must survive.
-    if (user) { try { await api('/api/auth/logout', { method: 'POST', token }); } catch { /* gone anyway */ } }
-  });
+  mountSignIn({ roles: ['guide', 'manager', 'admin'], refused: 'not_guide', signedIn, token: userToken, signedOut });
   $('#issue-btn').addEventListener('click', issue);
   $('#clear-btn').addEventListener('click', clearForm);
   $('#lookup-form').addEventListener('submit', (e) => { e.preventDefault(); state.lookupNote = null; lookup($('#lookup-number').value); });

@@ -8,6 +8,7 @@ import { connectHall, mountLiveBanner } from './live.js';
 import { api } from './api.js';
 import { applyI18n, errorText, lang, mountLangSwitch, nameOf, register, t } from './i18n.js';
 import { $, el, params, pageToken, storeToken } from './util.js';
+import { mountSignIn } from './signin.js';
 import { RATINGS } from './ratings.js';
 
 register({
@@ -159,21 +160,10 @@ function start() {
   mountLiveBanner(state.live);
 }
 
-async function login(e) {
-  e.preventDefault();
-  $('#login-btn').disabled = true;
-  $('#login-error').textContent = '';
-  try {
-    const res = await api('/api/auth/login', { method: 'POST', body: { username: $('#username').value.trim(), password: $('#password').value } });
-    state.token = res.token;
-    storeToken('rater', hall, res.token);
-    $('#password').value = '';
-    start();
-  } catch (err) {
-    $('#login-error').textContent = errorText(err);
-  } finally {
-    $('#login-btn').disabled = false;
-  }
+function signedIn(res) {
+  state.token = res.token;
+  storeToken('rater', hall, res.token);
+  start();
 }
 
 function main() {
@@ -181,7 +171,8 @@ function main() {
   mountLangSwitch($('#lang'));
   document.addEventListener('langchange', () => { if (state.pending) renderButtons(); });
   $('#r-window').textContent = number;
-  $('#login-form').addEventListener('submit', login);
+  // No sign-out: once signed in, the pad faces the citizen.
+  mountSignIn({ signedIn });
   state.token = pageToken('rater', hall);
   if (state.token) start(); else show('login');
 }
