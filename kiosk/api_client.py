@@ -68,6 +68,11 @@ class ApiClient:
     def appointment(self, code: str) -> dict:
         return self._call("GET", f"/api/halls/{self.hall}/appointments/{quote(code.upper())}")
 
+    def appointments_of(self, id_number: str) -> list[dict]:
+        """Today's bookings made with this ID number (a POST: the number stays out of addresses)."""
+        return self._call("POST", f"/api/halls/{self.hall}/appointments/by-id-card", auth=True,
+                          json={"id_number": id_number})
+
     # -- writes -----------------------------------------------------------------------------
     def issue(self, body: dict, idempotency_key: str) -> dict:
         return self._call("POST", f"/api/halls/{self.hall}/tickets", json=body, auth=True,

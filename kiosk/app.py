@@ -303,8 +303,9 @@ class KioskApp(App, Listener):
         if self.sm.current == "ticket":  # the next visitor: the last one's ticket screen is done
             self.sm.current_screen.finish()
         self.session.identity = identity
-        if self.sm.current == "card":
-            self.sm.current_screen.card_read(identity)
+        card_read = getattr(self.sm.current_screen, "card_read", None)
+        if card_read is not None:  # a screen that does something with the card itself
+            card_read(identity)
             return
         if self.sm.current == "attract":
             self.go("home")

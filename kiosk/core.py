@@ -299,6 +299,9 @@ class Kiosk:
     def appointment(self, code: str) -> dict:
         return self.call(self.client.appointment, code)
 
+    def appointments_of(self, identity: Identity) -> list[dict]:
+        return self.call(self.client.appointments_of, identity.id_number)
+
     def print_checklist(self, guide: dict) -> PrintResult:
         hall_name = self.catalog.name("zh") if self.catalog else ""
         return self.devices.print_checklist(checklist_for_printer(guide, hall_name))

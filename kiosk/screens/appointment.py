@@ -1,5 +1,6 @@
-"""Appointment check-in: the 6-character booking code on a keypad of the characters codes use,
-the booking shown, then a ticket for its service with the appointment's priority."""
+"""Appointment check-in: the 6-character booking code on a keypad of the characters codes use, or
+the ID card the booking was made with; the booking shown, then a ticket for its service with the
+appointment's priority."""
 from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
@@ -20,7 +21,31 @@ class AppointmentScreen(KioskScreen):
         self.code = ""
         self.booking = None
         self.error = None
+        self.choices: list[dict] = []  # several bookings today found by the card: the visitor picks one
+        self.looking = False
         super().on_pre_enter(*args)
+        if self.app.session.identity is not None:
+            self.card_read(self.app.session.identity)
+
+    def card_read(self, identity) -> None:
+        self.code, self.booking, self.error, self.choices, self.looking = "", None, None, [], True
+        self.render()
+        self.app.work(self.app.kiosk.appointments_of, identity, done=self._found_by_card, fail=self._failed)
+
+    def _found_by_card(self, bookings: list[dict]) -> None:
+        self.looking = False
+        open_ = [b for b in bookings if b["state"] == "booked"]
+        if len(open_) > 1:
+            self.choices = open_
+        elif open_ or bookings:  # a used or cancelled one is shown with what became of it
+            self.booking = (open_ or bookings)[0]
+        else:
+            self.error = self.app.t("appt_none_for_card")
+        self.render()
+
+    def choose(self, booking: dict) -> None:
+        self.booking, self.choices = booking, []
+        self.render()
 
     def build(self):
         app = self.app
@@ -38,12 +63,19 @@ class AppointmentScreen(KioskScreen):
         body.add_widget(boxes)
         if app.session.identity is not None:
             body.add_widget(Text(app.t("appt_with_card", name=app.session.identity.masked), size=28, color=MUTED))
+        if self.looking:
+            body.add_widget(Text(app.t("appt_looking"), size=30, color=MUTED, kid="appt_looking"))
         if self.error:
             body.add_widget(message_panel(self.error, color=RED_LIGHT, text_color=RED, kid="appt_error"))
+        if self.choices:
+            body.add_widget(Text(app.t("appt_choose", n=len(self.choices)), size=30, color=BLUE_DARK))
+            for b in self.choices:
+                body.add_widget(Tile(f"{self.service_name(b)}  {b['slot']}", lambda b=b: self.choose(b),
+                                     kind="light", size=32, kid=f"appt_choice:{b['code']}"))
         if self.booking is not None:
             b = self.booking
             panel = Panel(color=GREEN_LIGHT, pad=26, kid="appt_booking")
-            name = b["service_name"] if app.lang == "zh" else app.catalog.service(b["service"]).get("name_en", b["service_name"])
+            name = self.service_name(b)
             panel.add_widget(Text(app.t("appt_details", service=name, day=b["day"], slot=b["slot"],
                                         start=_hm(b["check_in_from"]), end=_hm(b["check_in_until"])),
                                   size=32, kid="appt_details"))
@@ -65,15 +97,22 @@ class AppointmentScreen(KioskScreen):
         box.add_widget(with_keypad(scroll, pad, controls, app.portrait))
         return box
 
+    def service_name(self, booking: dict) -> str:
+        if self.app.lang == "zh":
+            return booking["service_name"]
+        return self.app.catalog.service(booking["service"]).get("name_en", booking["service_name"])
+
     def key(self, ch: str) -> None:
         if len(self.code) < CODE_LENGTH:
             self.code += ch
             self.booking = self.error = None
+            self.choices = []
             self.render()
 
     def on_backspace(self) -> None:
         self.code = self.code[:-1]
         self.booking = self.error = None
+        self.choices = []
         self.render()
 
     def on_text_input(self, text: str) -> None:
@@ -91,9 +130,10 @@ class AppointmentScreen(KioskScreen):
         self.render()
 
     def _failed(self, exc) -> None:
+        self.looking = False
         if isinstance(exc, ApiError):
             self.booking, self.error = None, exc.text(self.app.lang)
-            self.render()
+        self.render()
 
     def check_in(self) -> None:
         b = self.booking

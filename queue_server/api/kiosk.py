@@ -8,8 +8,8 @@ from fastapi import APIRouter, Header, Response
 
 from ..usecases import appointments, devices, issuing, queries
 from .deps import Device, Issuer, SettingsDep, StoreDep, on_writer
-from .schemas import (AppointmentCode, AppointmentIn, AppointmentOut, DeviceStateIn, Error, HallId, IssueIn,
-                      ServicePath, TicketOut)
+from .schemas import (AppointmentCode, AppointmentIn, AppointmentOut, DeviceStateIn, Error, HallId, IdCardIn,
+                      IssueIn, ServicePath, TicketOut)
 
 router = APIRouter(prefix="/api/halls/{hall}", responses={404: {"model": Error}, 422: {"model": Error}})
 
@@ -58,6 +58,14 @@ def appointment_slots(hall: HallId, code: ServicePath, day: date, store: StoreDe
 @router.post("/appointments", status_code=201, response_model=AppointmentOut, responses={409: {"model": Error}})
 def book_appointment(hall: HallId, body: AppointmentIn, store: StoreDep, settings: SettingsDep):
     return appointments.book(store, hall, body.service, body.day, body.slot, body.id_number, settings.secret_key())
+
+
+@router.post("/appointments/by-id-card", response_model=list[AppointmentOut],
+             responses={401: {"model": Error}, 403: {"model": Error}})
+def appointments_by_id_card(hall: HallId, body: IdCardIn, who: Issuer, store: StoreDep, settings: SettingsDep):
+    """Today's bookings of the person whose ID card the kiosk (or guide) read: check-in without the
+    code. A POST, so the ID number never appears in an address or an access log."""
+    return appointments.of_person(store, hall, body.id_number, settings.secret_key())
 
 
 @router.get("/appointments/{code}", response_model=AppointmentOut)

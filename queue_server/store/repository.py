@@ -251,6 +251,11 @@ class Reader:
             select(t.appointments).where(t.appointments.c.hall == self.hall_id, t.appointments.c.code == code)
         ).first()
 
+    def person_appointments(self, day: date, id_hash: str) -> list[Any]:
+        a = t.appointments.c
+        return list(self.conn.execute(select(t.appointments).where(a.hall == self.hall_id, a.day == day,
+                                                                     a.id_hash == id_hash)))
+
     def slot_bookings(self, service: str, day: date) -> dict[str, int]:
         rows = self.conn.execute(
             select(t.appointments.c.slot, func.count())

@@ -175,6 +175,7 @@ appointments = Table(
     Column("created_at", UTCDateTime, nullable=False),
     UniqueConstraint("hall", "code"),
     Index("ix_appointments_slot", "hall", "service", "day", "slot"),
+    Index("ix_appointments_person", "hall", "day", "id_hash"),
 )
 
 ratings = Table(

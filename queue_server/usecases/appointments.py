@@ -43,14 +43,16 @@ def slots(store: Store, hall_id: str, service: str, day: date) -> list[dict]:
         return out
 
 
+def _person(id_number: str, secret: bytes) -> str:
+    try:
+        birth_date(id_number)
+    except ValueError as e:
+        raise Invalid("bad_id_number", "身份证号码无效，请核对", f"invalid ID number: {e}") from None
+    return id_hash(secret, id_number)
+
+
 def book(store: Store, hall_id: str, service: str, day: date, slot: str, id_number: str | None, secret: bytes) -> dict:
-    person = None
-    if id_number:
-        try:
-            birth_date(id_number)
-        except ValueError as e:
-            raise Invalid("bad_id_number", "身份证号码无效，请核对", f"invalid ID number: {e}") from None
-        person = id_hash(secret, id_number)
+    person = _person(id_number, secret) if id_number else None
     with store.write(hall_id) as tx:
         hall = tx.hall
         s = _service(hall, service)
@@ -102,6 +104,16 @@ def lookup(store: Store, hall_id: str, code: str) -> dict:
         if row is None:
             raise NotFound("appointment_not_found", "预约码无效", "no such appointment")
         return _view(r.hall, row)
+
+
+def of_person(store: Store, hall_id: str, id_number: str, secret: bytes) -> list[dict]:
+    """Today's appointments booked with this ID number, by slot: check-in with the ID card instead
+    of the code. Bookings made without an ID number cannot be found this way."""
+    person = _person(id_number, secret)
+    with store.read(hall_id) as r:
+        hall = r.hall
+        today = business_day(store.clock.now(), hall.timezone, hall.day_boundary_hour)
+        return [_view(hall, row) for row in sorted(r.person_appointments(today, person), key=lambda row: row.slot)]
 
 
 def cancel(store: Store, hall_id: str, code: str) -> dict:

@@ -227,3 +227,37 @@ def test_sign_in_and_out(c, srv):
     assert c.post("/api/auth/logout", headers=me).status_code == 204
     assert c.get("/api/auth/me", headers=me).status_code == 401
     assert c.get("/api/auth/me").json()["code"] == "unauthorized"
+
+
+def test_appointment_found_by_the_bookers_id_card(c, srv):
+    person, other = id_number(date(1985, 3, 2), 11), id_number(date(1990, 7, 9), 12)
+    booked = []
+    for slot in ("15:00", "10:00"):
+        r = c.post("/api/halls/demo/appointments",
+                   json={"service": "biz-setup", "day": "2026-11-24", "slot": slot, "id_number": person})
+        assert r.status_code == 201, r.text
+        booked.append(r.json()["code"])
+    tomorrow = c.post("/api/halls/demo/appointments",
+                      json={"service": "biz-setup", "day": "2026-11-25", "slot": "10:00", "id_number": person})
+    c.post("/api/halls/demo/appointments", json={"service": "biz-setup", "day": "2026-11-24", "slot": "11:00"})
+
+    def find(number: str, who: str = "kiosk"):
+        return c.post("/api/halls/demo/appointments/by-id-card", json={"id_number": number},
+                      headers=bearer(srv.tokens[who]) if who else {})
+
+    found = find(person)
+    assert found.status_code == 200, found.text
+    # Today's bookings only, in slot order; the ID number is nowhere in the answer.
+    assert [(a["code"], a["slot"], a["state"]) for a in found.json()] == [
+        (booked[1], "10:00", "booked"), (booked[0], "15:00", "booked")]
+    assert tomorrow.json()["code"] not in found.text and person not in found.text
+    assert find(other).json() == []
+    assert find(person, who="guide").status_code == 200
+    assert find(person, who=None).status_code == 401
+    bad = find(person[:-1] + ("0" if person[-1] != "0" else "1"))
+    assert bad.status_code == 422 and bad.json()["code"] == "bad_id_number"
+
+    # Checked in with the card, the booking shows as used.
+    t = issue(c, srv, {"services": ["biz-setup"], "appointment": booked[1], "id_card": {"id_number": person}})
+    assert t.status_code == 201 and t.json()["klass"] == "appointment"
+    assert [a["state"] for a in find(person).json()] == ["checked_in", "booked"]

@@ -413,6 +413,46 @@ def test_appointment_check_in_with_the_booking_code(make_kiosk, hall_server):
     assert httpx.get(f"{hall_server.url}/api/halls/demo/appointments/{code}").json()["state"] == "checked_in"
 
 
+def test_appointment_check_in_with_the_id_card_it_was_booked_with(make_kiosk, hall_server):
+    number = "610103197209303572"  # 张建国 in the simulator's cards
+    codes = {}
+    for service, slot in (("biz-setup", "11:00"), ("property-transfer", "10:00")):
+        r = httpx.post(f"{hall_server.url}/api/halls/demo/appointments",
+                       json={"service": service, "day": "2026-11-24", "slot": slot, "id_number": number})
+        assert r.status_code == 201, r.text
+        codes[service] = r.json()["code"]
+    d = make_kiosk(hall_server)
+    start(d)
+    d.tap("action:appointment")
+    d.wait_screen("appointment")
+    card_sim(d).place("张建国")  # placed on the check-in screen: no code typed
+    d.wait(lambda: d.has(f"appt_choice:{codes['property-transfer']}"), 10, "the two bookings to choose from")
+    assert "您今天有 2 个预约" in " ".join(d.texts())
+    d.shot("appointment-by-card")
+    d.tap(f"appt_choice:{codes['property-transfer']}")
+    d.wait(lambda: d.has("appt_booking"), 5)
+    assert d.text("appt_details").startswith("不动产转移登记（二手房过户）\n2026-11-24 10:00")
+    d.tap("appt_check_in")
+    d.wait_screen("ticket")
+    d.wait(lambda: "请取走号票" in d.text("print_state"), 10)
+    ticket = shown_ticket(d)
+    assert server_ticket(hall_server, ticket["token"])["klass"] == "appointment"
+    assert httpx.get(f"{hall_server.url}/api/halls/demo/appointments/{codes['property-transfer']}").json()["state"] == "checked_in"
+    assert httpx.get(f"{hall_server.url}/api/halls/demo/appointments/{codes['biz-setup']}").json()["state"] == "booked"
+
+    # Another visitor without a booking today is told to type the code.
+    d.tap("ticket_done")
+    d.wait_screen("home")
+    card_sim(d).lift()
+    d.pump(0.8)
+    card_sim(d).place("王小明")
+    d.wait(lambda: d.has("identity"), 5, "the next visitor's card")
+    d.tap("action:appointment")
+    d.wait_screen("appointment")
+    d.wait(lambda: d.has("appt_error"), 10, "the note that this card has no booking today")
+    assert d.text("appt_error") == "没有找到该身份证今天的预约，请输入预约码"
+
+
 def test_sold_out_service_is_greyed_and_cannot_be_taken(make_kiosk, hall_server):
     headers = {"Authorization": f"Bearer {hall_server.tokens['kiosk']}"}
     with httpx.Client(base_url=hall_server.url, headers=headers) as client:
