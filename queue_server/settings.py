@@ -34,15 +34,19 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'hallq.db').resolve()}"
 
     def secret_key(self) -> bytes:
-        if self.secret:
-            return self.secret.encode()
-        # Generated once and kept: a new key would make every stored ID hash unmatchable.
-        path = self.data_dir / "secret.key"
-        if not path.exists():
-            self.data_dir.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_hex(32))
-            path.chmod(0o600)
-        return path.read_text().strip().encode()
+        return self.secret.encode() if self.secret else _key_file(self.data_dir.resolve())
+
+
+@lru_cache
+def _key_file(data_dir: Path) -> bytes:
+    """Generated once and kept: a new key would make every stored ID hash unmatchable. Read once per
+    process too, as requests on the event loop ask for it."""
+    path = data_dir / "secret.key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip().encode()
 
 
 @lru_cache

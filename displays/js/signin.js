@@ -23,7 +23,10 @@ export function mountSignIn({ roles, refused, signedIn, token, signedOut }) {
     try {
       const res = await api('/api/auth/login', { method: 'POST',
         body: { username: $('#username').value.trim(), password: $('#password').value } });
-      if (roles && !roles.includes(res.role)) throw { message: t(refused), message_en: t(refused) };
+      if (roles && !roles.includes(res.role)) {
+        api('/api/auth/logout', { method: 'POST', token: res.token }).catch(() => { /* it expires anyway */ });
+        throw { message: t(refused), message_en: t(refused) };
+      }
       $('#password').value = '';
       await signedIn(res);
     } catch (err) {

@@ -17,20 +17,40 @@ CODE_LENGTH = 6
 class AppointmentScreen(KioskScreen):
     NAME = "appointment"
 
+    _asked = 0  # counts the lookups started: only the answer to the latest one is shown
+
     def on_pre_enter(self, *args):
-        self.code = ""
-        self.booking = None
-        self.error = None
-        self.choices: list[dict] = []  # several bookings today found by the card: the visitor picks one
-        self.looking = False
+        self._reset()
         super().on_pre_enter(*args)
         if self.app.session.identity is not None:
             self.card_read(self.app.session.identity)
 
+    def on_leave(self, *args):
+        self._asked += 1  # a lookup still under way is for a visitor who has gone
+
+    def _reset(self, code: str = "") -> None:
+        self.code = code
+        self.booking = self.error = None
+        self.choices: list[dict] = []  # several bookings today found by the card: the visitor picks one
+        self.looking = False
+        self._asked += 1
+
+    def _ask(self, lookup, arg, done) -> None:
+        """Runs a lookup off the UI thread; its answer is dropped if the visitor has typed, placed
+        another card or left meanwhile (it would show a booking that is not theirs)."""
+        self._asked += 1
+        asked = self._asked
+
+        def if_still_wanted(handler):
+            return lambda result: handler(result) if asked == self._asked else None
+
+        self.app.work(lookup, arg, done=if_still_wanted(done), fail=if_still_wanted(self._failed))
+
     def card_read(self, identity) -> None:
-        self.code, self.booking, self.error, self.choices, self.looking = "", None, None, [], True
+        self._reset()
+        self.looking = True
         self.render()
-        self.app.work(self.app.kiosk.appointments_of, identity, done=self._found_by_card, fail=self._failed)
+        self._ask(self.app.kiosk.appointments_of, identity, self._found_by_card)
 
     def _found_by_card(self, bookings: list[dict]) -> None:
         self.looking = False
@@ -104,15 +124,11 @@ class AppointmentScreen(KioskScreen):
 
     def key(self, ch: str) -> None:
         if len(self.code) < CODE_LENGTH:
-            self.code += ch
-            self.booking = self.error = None
-            self.choices = []
+            self._reset(self.code + ch)
             self.render()
 
     def on_backspace(self) -> None:
-        self.code = self.code[:-1]
-        self.booking = self.error = None
-        self.choices = []
+        self._reset(self.code[:-1])
         self.render()
 
     def on_text_input(self, text: str) -> None:
@@ -123,7 +139,7 @@ class AppointmentScreen(KioskScreen):
     def on_enter_key(self) -> None:
         if len(self.code) != CODE_LENGTH:
             return
-        self.app.work(self.app.kiosk.appointment, self.code, done=self._found, fail=self._failed)
+        self._ask(self.app.kiosk.appointment, self.code, self._found)
 
     def _found(self, booking: dict) -> None:
         self.booking, self.error = booking, None

@@ -46,8 +46,9 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
             yield
         finally:
             sweeper.cancel()
+            # Changes already handed to the writer commit, and their events still go out live.
+            await run_in_threadpool(store.writer.shutdown)
             await stream.stop(app)
-            store.writer.shutdown()
             store.engine.dispose()
 
     app = FastAPI(title="hallq", version="0.1.0", lifespan=lifespan,

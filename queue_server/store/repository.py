@@ -63,7 +63,8 @@ SAVE_WINDOW = update(t.windows).where(t.windows.c.hall == _HALL, t.windows.c.num
 FLUSH_SEQ = update(t.halls).where(t.halls.c.id == _HALL).values(event_seq=bindparam("p_seq"))
 _COUNTER = and_(t.counters.c.hall == _HALL, t.counters.c.service == bindparam("p_service"),
                 t.counters.c.day == bindparam("p_day"))
-BUMP_NUMBER = update(t.counters).where(_COUNTER).values(last=t.counters.c.last + 1).returning(t.counters.c.last)
+LAST_NUMBER = select(t.counters.c.last).where(_COUNTER)
+BUMP_NUMBER = update(t.counters).where(_COUNTER).values(last=t.counters.c.last + 1)
 INSERT_COUNTER = insert(t.counters)
 IDEMPOTENT = select(t.idempotency).where(t.idempotency.c.hall == _HALL, t.idempotency.c.key == bindparam("p_key"))
 INSERT_IDEMPOTENCY = insert(t.idempotency)
@@ -307,11 +308,15 @@ class HallTx(Reader):
             self.conn.execute(FLUSH_SEQ, {"p_hall": self.hall_id, "p_seq": self.seq})
 
     def next_number(self, service: str, day: date) -> int:
-        last = self.conn.execute(BUMP_NUMBER, {"p_hall": self.hall_id, "p_service": service, "p_day": day}).scalar()
+        # Two statements rather than UPDATE … RETURNING, which SQLite has only since 3.35 (and older
+        # system libraries are still about); the hall's lock makes the pair atomic.
+        key = {"p_hall": self.hall_id, "p_service": service, "p_day": day}
+        last = self.conn.execute(LAST_NUMBER, key).scalar()
         if last is None:  # the service's first ticket of the day
             self.conn.execute(INSERT_COUNTER, {"hall": self.hall_id, "service": service, "day": day, "last": 1})
             return 1
-        return last
+        self.conn.execute(BUMP_NUMBER, key)
+        return last + 1
 
     def add_ticket(self, tk: Ticket, issued_by: str) -> int:
         values = _ticket_values(tk, self.rules) | {

@@ -2,6 +2,10 @@
 pad at the window collects the citizen's rating."""
 from __future__ import annotations
 
+import time
+
+import httpx
+
 
 def until(page, condition: str) -> None:
     """Waits for `condition` with no request in flight (keys are ignored while one is)."""
@@ -122,3 +126,20 @@ def test_unresolved_no_show_transfer_and_pause_from_the_keyboard(hall, pages):
     assert moved["data"]["service"] == "biz-change"
     [paused] = [e for e in hall.events("window.state") if e["data"]["state"] == "paused"]
     assert paused["data"]["reason"] == "系统维护"
+
+
+def test_a_guide_account_is_refused_at_the_console_and_its_session_ended(hall, pages):
+    page = pages("/console.html?hall=demo", 1366, 768, wait_live=False)
+    with page.expect_response(lambda r: r.url.endswith("/api/auth/login")) as login:
+        page.fill("#username", "guide1")
+        page.fill("#password", "test-pass-1")
+        page.click("#login-btn")
+    token = login.value.json()["token"]
+    page.wait_for_function("document.querySelector('#login-error').textContent !== ''")
+    assert page.locator("#login-error").inner_text() == "此账号不是窗口工作人员"
+    assert page.locator("#view-login").is_visible()
+    # The sign-in the page refused does not stay valid on the server.
+    end = time.monotonic() + 10
+    while httpx.get(f"{hall.url}/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code != 401:
+        assert time.monotonic() < end, "the refused session is still valid"
+        page.wait_for_timeout(100)
