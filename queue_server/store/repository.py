@@ -340,7 +340,7 @@ class HallTx(Reader):
     def save_window(self, number: int, **values: Any) -> None:
         self.conn.execute(SAVE_WINDOW, {"p_hall": self.hall_id, "p_number": number, **values})
 
-    def record_service_time(self, service: str, seconds: float, average: float) -> None:
+    def record_window_time(self, service: str, average: float) -> None:
         s = t.service_stats
         key = and_(s.c.hall == self.hall_id, s.c.service == service)
         if self.conn.execute(update(s).where(key).values(avg_service_s=average, samples=s.c.samples + 1)).rowcount == 0:

@@ -198,7 +198,7 @@ service_stats = Table(
     metadata,
     Column("hall", String(32), primary_key=True),
     Column("service", String(32), primary_key=True),
-    Column("avg_service_s", Float, nullable=False),
+    Column("avg_service_s", Float, nullable=False),  # moving average of call to finish: what the ETA needs
     Column("samples", Integer, nullable=False, default=0),
 )
 

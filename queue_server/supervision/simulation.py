@@ -11,8 +11,8 @@ recalls, then the ticket drops out, or comes back later if it was re-activated. 
 
 At every arrival the ticket's estimated wait is computed as the server does when it issues one:
 `queue_server.domain.eta.estimate_wait` with the people ahead in `policy.queue_order`, the windows
-open for the service, those idle, and the moving average of the service's recent service times
-(`eta.update_average` after each matter, as the server does on finish). The error is measured
+open for the service, those idle, and the moving average of how long the service's recent tickets
+took a window, from the call to the finish (`eta.update_average` after each matter, as the server does). The error is measured
 against the wait the ticket then really had until its first call.
 
 Inputs come from `bench/sim.py` (a synthetic day with arrival profiles) or from a day's event log
@@ -296,7 +296,7 @@ class _Run:
                 self.push(t + m.reactivate_after, REQUEUE, tk)
             return
         res.served += 1
-        self.averages[m.service] = update_average(self.averages.get(m.service), m.duration)
+        self.averages[m.service] = update_average(self.averages.get(m.service), m.walk + m.duration)
         if tk.index + 1 < len(tk.citizen.matters):
             tk.index += 1
             self.enqueue(tk, t, True)

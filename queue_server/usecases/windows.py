@@ -193,8 +193,10 @@ def _finish(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     matter = tk.matter
     tk.finish(result, reason, tx.now)
     seconds = (matter.finished_at - matter.started_at).total_seconds()
-    average = update_average(tx.service_averages().get(matter.service), seconds)
-    tx.record_service_time(matter.service, seconds, average)
+    # The estimated wait needs how long a ticket takes a window: from the call (the citizen has yet
+    # to walk over) to the finish, not only the service itself.
+    taken = (matter.finished_at - (matter.called_at or matter.started_at)).total_seconds()
+    tx.record_window_time(matter.service, update_average(tx.service_averages().get(matter.service), taken))
     return _release(
         tx, number, tk, who, "ticket.done",
         {"service": matter.service, "matter": matter_index, "result": result.value, "reason": matter.reason,
