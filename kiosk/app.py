@@ -324,7 +324,7 @@ class KioskApp(App, Listener):
             self.printer_state = state
         else:
             self.reader_state = state
-        getattr(self.sm.current_screen, "device_changed", lambda: None)()
+        self.sm.current_screen.device_changed()
 
     def on_pending_issued(self, ticket: dict) -> None:
         self.go("ticket", ticket=ticket, printed=None)

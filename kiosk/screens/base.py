@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from kivy.clock import Clock
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
@@ -17,6 +18,7 @@ from .widgets import (BG, BLUE, BLUE_DARK, GREY_TEXT, MUTED, ORANGE, ORANGE_LIGH
 
 ADMIN_TAPS = 5
 ADMIN_TAP_SECONDS = 4.0
+STILL_SECONDS = 2.0  # a redraw the visitor did not ask for waits this long after the last touch
 
 
 class HallName(ButtonBehavior, Label):
@@ -94,6 +96,22 @@ class KioskScreen(Screen):
 
     def build(self) -> Widget:
         raise NotImplementedError
+
+    def render_when_still(self) -> None:
+        """Renders again once nobody has touched the kiosk for a moment: redrawn just as a visitor
+        taps (a banner pushing the tiles down), the tile under their finger would move."""
+        quiet = time.monotonic() - self.app.last_activity
+        if quiet >= STILL_SECONDS:
+            self.render()
+        else:
+            Clock.schedule_once(self._look_again, STILL_SECONDS - quiet)
+
+    def _look_again(self, _dt) -> None:
+        if self.manager is not None and self.manager.current == self.name:
+            self.device_changed()
+
+    def device_changed(self) -> None:
+        """A device's state changed (a screen that shows it renders again)."""
 
     def tick(self) -> None:
         if self.header is not None:

@@ -82,4 +82,4 @@ class HomeScreen(KioskScreen):
     def device_changed(self):
         shown = any(getattr(w, "kid", "") == "printer_banner" for w in self.walk(restrict=True))
         if shown != (not self.app.kiosk.printer_ok):
-            self.render()
+            self.render_when_still()

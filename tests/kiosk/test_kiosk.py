@@ -285,6 +285,13 @@ def test_paper_out_gives_an_on_screen_qr_ticket_and_staff_see_the_printer(make_k
     printer_sim(d).state = "ok"  # paper refilled: the kiosk notices by itself
     d.wait(lambda: printer_event("ok"), 10, "the printer back to ok")
     d.wait(lambda: d.app.kiosk.printer_ok)
+    # While a visitor is touching the screen the banner stays: taking it away now would move the
+    # tiles under their finger. Once they are still, it goes.
+    for _ in range(8):
+        d.tap("clock")
+        d.pump(0.3)
+        assert d.has("printer_banner")
+    d.wait(lambda: not d.has("printer_banner"), 5, "the banner gone once nobody touches the screen")
 
 
 # -- the server going away ------------------------------------------------------------------------------
