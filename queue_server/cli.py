@@ -156,6 +156,44 @@ def user_add(
     typer.echo(f"user {name}: {'created' if created else 'updated'}")
 
 
+@user_app.command("disable")
+def user_disable(name: str) -> None:
+    """Shut a staff account out: no sign-in, and its open sessions end (add it again to restore)."""
+    from .domain.errors import DomainError
+
+    try:
+        accounts.disable_user(_store(), name)
+    except DomainError as e:
+        typer.echo(e.message_en, err=True)
+        raise typer.Exit(2)
+    typer.echo(f"user {name}: disabled")
+
+
+@app.command("tokens")
+def list_tokens(hall: Annotated[Optional[str], typer.Option(help="only this hall's")] = None) -> None:
+    """List device tokens and open sessions by id (the tokens themselves are not stored)."""
+    for tok in accounts.tokens(_store(), hall):
+        who = tok["user"] or tok["kind"]
+        typer.echo(f"{tok['id']}  {tok['kind']:<8} {tok['hall'] or '-':<10} {who:<12} {tok['created_at']}"
+                   + (f"  until {tok['expires_at']}" if tok["expires_at"] else ""))
+
+
+@app.command("revoke-token")
+def revoke_token(token: Annotated[str, typer.Argument(help="the token, or its id from `hallq tokens`")]) -> None:
+    """Revoke a token (a lost kiosk's or display's, or a session): refused within seconds."""
+    from .domain.errors import DomainError
+
+    try:
+        n = accounts.revoke_token(_store(), token)
+    except DomainError as e:
+        typer.echo(e.message_en, err=True)
+        raise typer.Exit(2)
+    if not n:
+        typer.echo("no such token", err=True)
+        raise typer.Exit(1)
+    typer.echo("revoked")
+
+
 @app.command("device-token")
 def device_token(hall: Annotated[str, typer.Option()], kind: Annotated[str, typer.Option(help="kiosk, display or guide")]) -> None:
     """Print a new device token (alone on stdout) for a kiosk, display or guide tablet."""
@@ -226,6 +264,7 @@ def demo(host: str = "127.0.0.1", port: int = 8000) -> None:
         f"  kiosk token       {tokens['kiosk']}",
         f"  display token     {tokens['display']}",
         f"  guide token       {tokens['guide']}",
+        f"  tickets' QR codes {settings.public_url.rstrip('/')}/t/…  (phones must reach it: HALLQ_PUBLIC_URL)",
     ]
     if started:
         lines.append(f"  the hall is closed now: its clock starts at {started} and runs on")

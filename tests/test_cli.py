@@ -10,7 +10,7 @@ import time
 
 import httpx
 
-from tests.support.live import free_port
+from tests.support.live import LiveServer, free_port
 
 
 def hallq(tmp_path, *args, **kw):
@@ -76,3 +76,39 @@ def test_demo_serves_the_demo_hall(tmp_path):
     exported = hallq(tmp_path, "export-day", "--hall", "demo", "--day", r.json()["day"])
     events = [json.loads(line) for line in exported.stdout.splitlines()]
     assert [e["type"] for e in events] == ["ticket.issued", "queue.stats"]
+
+
+def test_a_lost_kiosk_token_and_a_departed_clerk_are_shut_out(tmp_path):
+    assert hallq(tmp_path, "load-hall", "queue_server/halls/demo.yaml").returncode == 0
+    token = hallq(tmp_path, "device-token", "--hall", "demo", "--kind", "kiosk").stdout.strip()
+    assert hallq(tmp_path, "user", "add", "wang", "--role", "clerk", "--password", "secret-1", "--hall", "demo",
+                 "--display-name", "王芳").returncode == 0
+    srv = LiveServer(db_url=f"sqlite:///{tmp_path / 'data' / 'hallq.db'}", data_dir=tmp_path / "data").start()
+    try:
+        kiosk = {"Authorization": f"Bearer {token}"}
+        assert httpx.post(f"{srv.url}/api/halls/demo/tickets", json={"services": ["biz-setup"]},
+                          headers=kiosk).status_code == 201
+        session = srv.login("wang", "secret-1")
+
+        listed = hallq(tmp_path, "tokens", "--hall", "demo").stdout.splitlines()
+        assert token not in "\n".join(listed)  # only ids: the tokens themselves are not stored
+        [kiosk_id] = [line.split()[0] for line in listed if line.split()[1] == "kiosk"]
+        assert any(line.split()[3] == "wang" for line in listed)
+        assert hallq(tmp_path, "revoke-token", kiosk_id).stdout.strip() == "revoked"
+        assert hallq(tmp_path, "revoke-token", kiosk_id).returncode == 1  # gone already
+        assert hallq(tmp_path, "user", "disable", "wang").stdout.strip() == "user wang: disabled"
+        assert hallq(tmp_path, "user", "disable", "nobody").returncode == 2
+
+        # The server remembers a principal for a few seconds at most.
+        deadline = time.monotonic() + 20
+        while True:
+            issued = httpx.post(f"{srv.url}/api/halls/demo/tickets", json={"services": ["biz-setup"]}, headers=kiosk)
+            me = httpx.get(f"{srv.url}/api/auth/me", headers=session)
+            if issued.status_code == me.status_code == 401:
+                break
+            assert time.monotonic() < deadline, (issued.status_code, me.status_code)
+            time.sleep(0.5)
+        again = httpx.post(f"{srv.url}/api/auth/login", json={"username": "wang", "password": "secret-1"})
+        assert again.status_code == 401 and again.json()["code"] == "bad_login"
+    finally:
+        srv.stop()

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, insert, select, update
 
-from ..errors import Conflict, Invalid, Unauthorized
+from ..errors import Conflict, Invalid, NotFound, Unauthorized
 from ..store import tables as t
 from ..store.store import Store
 from .principal import DEVICE_KINDS, ROLES, Principal
@@ -66,6 +66,45 @@ def logout(store: Store, token: str) -> None:
         conn.execute(delete(t.tokens).where(t.tokens.c.token_hash == _digest(token)))
 
 
+def disable_user(store: Store, username: str) -> None:
+    """Shuts an account out: no new sign-in, and its sessions end (other server processes notice
+    within PRINCIPAL_TTL_SECONDS). `add_user` with the same name makes it active again."""
+    with store.transaction() as conn:
+        user = conn.execute(select(t.users.c.id).where(t.users.c.username == username)).first()
+        if user is None:
+            raise NotFound("user_not_found", f"没有用户 {username}", f"no user {username!r}")
+        conn.execute(update(t.users).where(t.users.c.id == user.id).values(active=False))
+        conn.execute(delete(t.tokens).where(t.tokens.c.user_id == user.id))
+
+
+def tokens(store: Store, hall: str | None = None) -> list[dict]:
+    """The device tokens and open sessions, each named by the start of its hash (the token itself
+    is not stored)."""
+    q = select(t.tokens, t.users.c.username).outerjoin(t.users, t.users.c.id == t.tokens.c.user_id)
+    if hall is not None:
+        q = q.where(t.tokens.c.hall == hall)
+    with store.engine.connect() as conn:
+        return [{"id": r.token_hash[:TOKEN_ID_LENGTH], "kind": r.kind, "hall": r.hall, "user": r.username,
+                 "created_at": r.created_at.isoformat(), "expires_at": r.expires_at.isoformat() if r.expires_at else None}
+                for r in conn.execute(q.order_by(t.tokens.c.created_at))]
+
+
+def revoke_token(store: Store, token_or_id: str) -> int:
+    """Revokes a token given itself or its id from `tokens` (a stolen kiosk's, say); servers stop
+    accepting it within PRINCIPAL_TTL_SECONDS. Returns how many were revoked (0 or 1)."""
+    if len(token_or_id) == TOKEN_ID_LENGTH and all(c in "0123456789abcdef" for c in token_or_id):
+        where = t.tokens.c.token_hash.startswith(token_or_id)
+    else:
+        where = t.tokens.c.token_hash == _digest(token_or_id)
+    with store.transaction() as conn:
+        found = conn.execute(select(t.tokens.c.token_hash).where(where)).all()
+        if len(found) > 1:
+            raise Conflict("token_ambiguous", "编号对应多个令牌", "that id matches several tokens")
+        if found:
+            conn.execute(delete(t.tokens).where(t.tokens.c.token_hash == found[0].token_hash))
+    return len(found)
+
+
 def device_token(store: Store, hall: str, kind: str) -> str:
     if kind not in DEVICE_KINDS:
         raise Invalid("bad_device_kind", f"设备类型须为 {'/'.join(DEVICE_KINDS)}", f"kind must be one of {', '.join(DEVICE_KINDS)}")
@@ -80,6 +119,7 @@ def device_token(store: Store, hall: str, kind: str) -> str:
 # Every request names its token; looking it up each time costs two queries. A principal is
 # remembered briefly, so a logout or a deactivation reaches other server processes within this.
 PRINCIPAL_TTL_SECONDS = 10.0
+TOKEN_ID_LENGTH = 12
 _recent: dict[tuple[int, str], tuple[float, Principal]] = {}
 
 

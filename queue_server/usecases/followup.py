@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..domain.calendar import business_day
+from ..domain.calendar import business_day, day_start
 from ..domain.tickets import OPEN_STATES, Ticket
 from ..errors import NotFound
 from ..store.store import Store
@@ -100,17 +100,29 @@ def cancel_by_token(store: Store, token: str) -> dict:
 
 
 def expire_past_days(store: Store, hall_id: str) -> int:
-    """Tickets of an earlier business day that are still open end as expired (day boundary)."""
+    """At the day boundary: tickets of an earlier business day that are still open end as expired,
+    and windows left open or paused since then are closed, so that the morning's clerk can sign in
+    and no window counts as open for the estimated waits and the alerts."""
     with store.write(hall_id) as tx:
         today = business_day(tx.now, tx.hall.timezone, tx.hall.day_boundary_hour)
+        started = day_start(today, tx.hall.timezone, tx.hall.day_boundary_hour)
         stale = [tk for tk in tx.in_states(OPEN_STATES) if tk.day < today]
         for tk in stale:
             tk.expire()
             tx.save_ticket(tk)
             tx.emit("ticket.expired", SYSTEM, {"id": tk.id, "number": tk.number, "service": tk.service})
+        closed = 0
         for number, row in tx.windows().items():
-            if row.ticket_id is not None and any(tk.id == row.ticket_id for tk in stale):
+            ticket_id = row.ticket_id
+            if ticket_id is not None and any(tk.id == ticket_id for tk in stale):
                 tx.save_window(number, ticket_id=None)
-        if stale:
+                ticket_id = None
+            if row.state != "closed" and ticket_id is None and row.state_since is not None and row.state_since < started:
+                tx.save_window(number, state="closed", pause_reason=None, clerk_id=None, priority_streak=0,
+                               state_since=tx.now)
+                tx.emit("window.state", SYSTEM, {"window": number, "state": "closed", "reason": "日终关闭",
+                                                 "clerk": None, "staff_no": None})
+                closed += 1
+        if stale or closed:
             tx.emit("queue.stats", SYSTEM, QueueView.load(tx, tx.now).stats())
         return len(stale)

@@ -111,5 +111,13 @@ def test_screenshots_of_every_page(hall, pages, shots):
     book.wait_for_function("document.querySelector('#done-qr').naturalWidth > 0")
     shots(book, "17-book-done-360x740")
 
+    dashboard = pages("/dashboard.html?hall=demo", 1920, 1080, wait_live=False)
+    dashboard.fill("#username", "manager1")
+    dashboard.fill("#password", "test-pass-1")
+    dashboard.click("#login-btn")
+    dashboard.wait_for_selector("#live-dot[data-status=open]")
+    dashboard.wait_for_selector("#windows tr[data-window='26']")
+    shots(dashboard, "18-dashboard-1920x1080")
+
     shots(board, "01-board-1920x1080")  # long after the newest call stopped flashing
-    assert len(list(shots.folder.glob("*.png"))) >= 17
+    assert len(list(shots.folder.glob("*.png"))) >= 18
