@@ -185,12 +185,12 @@ class Reader:
         rules = self.rules
         assert tk.queued_at is not None and tk.id is not None
         me = Candidate(tk.id, tk.service, tk.klass, tk.queued_at, tk.front, tk.slot)
-        mine = policy.rank_key(tk.klass, tk.queued_at, tk.front, rules)
-        if policy.effective_class(me, now) == APPOINTMENT:
-            mine -= rules.boosts.get(APPOINTMENT, 0.0)
-        params = {"p_hall": self.hall_id, "p_service": tk.service, "p_id": tk.id, "p_rank": mine}
-        if tk.front:
+        params = {"p_hall": self.hall_id, "p_service": tk.service, "p_id": tk.id,
+                  "p_rank": policy.rank_key(tk.klass, tk.queued_at, tk.front, rules)}
+        if tk.front:  # front tickets go in their own order, whatever their class
             return self.conn.execute(FRONT_AHEAD, params).scalar_one()
+        if policy.effective_class(me, now) == APPOINTMENT:
+            params["p_rank"] -= rules.boosts.get(APPOINTMENT, 0.0)
         fronts, others = self.conn.execute(OTHERS_AHEAD, params).one()
         my_key = policy.order_key(me, 1.0, rules, now)
         booked = sum(policy.order_key(_candidate(r), 1.0, rules, now) < my_key
@@ -245,6 +245,9 @@ class Reader:
 
     def last_seq(self) -> int:
         return self.conn.execute(select(t.halls.c.event_seq).where(t.halls.c.id == self.hall_id)).scalar_one()
+
+    def live_notice(self) -> str | None:
+        return self.conn.execute(select(t.halls.c.notice).where(t.halls.c.id == self.hall_id)).scalar_one()
 
     # -- appointments, ratings, devices ---------------------------------------------------
     def appointment(self, code: str) -> Any:
@@ -306,6 +309,16 @@ class HallTx(Reader):
     def flush_seq(self) -> None:
         if self.events:
             self.conn.execute(FLUSH_SEQ, {"p_hall": self.hall_id, "p_seq": self.seq})
+
+    def set_notice(self, text: str | None) -> str:
+        """Stores the live notice (None: back to the configured one); returns the notice shown now."""
+        hall = t.halls.c
+        self.conn.execute(update(t.halls).where(hall.id == self.hall_id).values(notice=text))
+        if text is None:
+            # self.hall carries the live notice being replaced: the configured one is in the config.
+            text = self.conn.execute(select(hall.config).where(hall.id == self.hall_id)).scalar_one().get("notice", "")
+        self.hall = self.hall.model_copy(update={"notice": text})
+        return text
 
     def next_number(self, service: str, day: date) -> int:
         # Two statements rather than UPDATE … RETURNING, which SQLite has only since 3.35 (and older
