@@ -57,6 +57,14 @@ register({
   week_report: ['周报', 'Week'],
   month_report: ['月报', 'Month'],
   downloading: ['正在生成…', 'Preparing…'],
+  notice: ['大厅公告', 'Hall notice'],
+  notice_live: ['临时公告', 'Live notice'],
+  notice_configured: ['默认公告', 'Configured notice'],
+  notice_none: ['（无公告）', '(no notice)'],
+  notice_placeholder: ['输入新公告，发布后立即显示在叫号屏上', 'A new notice: the hall boards show it at once'],
+  notice_publish: ['发布', 'Publish'],
+  notice_clear: ['恢复默认', 'Back to configured'],
+  notice_done: ['已发布', 'Published'],
   't.tickets': ['今日取号', 'Tickets today'],
   't.waiting': ['等候中', 'Waiting'],
   't.served': ['已办理', 'Served'],
@@ -86,7 +94,8 @@ register({
 const hall = params.get('hall') || 'demo';
 const saved = remembered(`hallq.dashboard.${hall}`);
 const clock = new HallClock();
-const state = { session: null, data: null, alerts: new Map(), live: null, showAll: false, fetching: false, again: false };
+const state = { session: null, data: null, alerts: new Map(), live: null, showAll: false, fetching: false, again: false,
+                notice: null };
 
 // -- session ---------------------------------------------------------------------------------------
 async function call(path, opts = {}) {
@@ -164,6 +173,10 @@ function onEvent(ev) {
     state.alerts.set(ev.seq, { id: ev.seq, ts: ev.ts, key: d.key, kind: d.kind, level: d.level, message: d.message,
                                message_en: d.message_en, data: d, active: true, acknowledged: false, fresh: true });
     renderAlerts();
+  } else if (ev.type === 'hall.notice') {
+    state.notice = ev.data; // another manager's change too
+    renderNotice();
+    return;
   } else if (ev.type === 'alert.cleared' || ev.type === 'alert.acknowledged') {
     const a = state.alerts.get(ev.data.alert);
     if (a) {
@@ -173,6 +186,28 @@ function onEvent(ev) {
     }
   }
   soon();
+}
+
+// -- the hall's notice ----------------------------------------------------------------------------------
+function renderNotice() {
+  const n = state.notice;
+  if (!n) return;
+  $('#notice-now').textContent = n.notice || t('notice_none');
+  const source = $('#notice-source');
+  source.textContent = t(n.live ? 'notice_live' : 'notice_configured');
+  source.className = `chip ${n.live ? 'live' : 'configured'}`;
+}
+
+async function publishNotice(text) {
+  $('#notice-msg').textContent = '';
+  try {
+    state.notice = await call(`/api/halls/${encodeURIComponent(hall)}/notice`, { method: 'PUT', body: { text } });
+    renderNotice();
+    $('#notice-text').value = '';
+    $('#notice-msg').textContent = t('notice_done');
+  } catch (e) {
+    $('#notice-msg').textContent = errorText(e);
+  }
 }
 
 function startLive(since) {
@@ -196,6 +231,12 @@ async function start() {
   if (!state.data) return;
   $('#hall-name').textContent = state.data.name;
   $('#report-day').value = state.data.day;
+  try {
+    state.notice = await call(`/api/halls/${encodeURIComponent(hall)}/notice`);
+    renderNotice();
+  } catch (e) {
+    if (e.status !== 401) console.error(e);
+  }
   startLive(state.data.seq);
 }
 
@@ -363,11 +404,13 @@ async function download(e) {
 // -- start ------------------------------------------------------------------------------------------------
 applyI18n();
 mountLangSwitch($('#lang'));
-document.addEventListener('langchange', () => render());
+document.addEventListener('langchange', () => { render(); renderNotice(); });
 mountSignIn({ roles: ['manager', 'admin'], refused: 'not_manager', signedIn,
               token: () => state.session && state.session.token, signedOut });
 $('#show-all').addEventListener('change', (e) => { state.showAll = e.target.checked; renderAlerts(); });
 $('#report-form').addEventListener('submit', download);
+$('#notice-form').addEventListener('submit', (e) => { e.preventDefault(); publishNotice($('#notice-text').value); });
+$('#notice-clear').addEventListener('click', () => publishNotice(''));
 setInterval(tick, 1000);
 setInterval(() => { if (state.session && state.data) soon(); }, 30000);
 window.addEventListener('resize', () => { if (state.data) renderCharts(state.data); });

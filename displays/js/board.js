@@ -168,6 +168,7 @@ const refreshServices = debounce(async () => {
     if (live && live.seq !== undefined && board.seq < live.seq) { clock.sync(board.now); return; } // never step back
     applyBoard(board, { calls: false });
     renderServices();
+    renderNotice();
   } catch { /* the next event or timer tries again */ }
 }, 1500);
 

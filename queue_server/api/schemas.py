@@ -76,6 +76,31 @@ class TicketOut(BaseModel):
     masked_name: str | None = None
 
 
+class BoardMatterOut(BaseModel):
+    service: str
+    name: str
+    name_en: str
+    state: str
+    window: int | None
+
+
+class TicketBoardStatusOut(BaseModel):
+    """A ticket as the hall board could show it: no token, status URL, name or ID."""
+
+    number: str
+    day: str
+    service: str
+    service_name: str
+    area: str
+    floor: int
+    state: str
+    state_name: str
+    position: int | None
+    eta_seconds: int | None
+    window: int | None
+    matters: list[BoardMatterOut]
+
+
 class TicketStatusOut(TicketOut):
     hall: str
     hall_name: str
@@ -145,3 +170,12 @@ class DeviceStateIn(Body):
     kind: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z_-]+$")]
     state: Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z_-]+$")]
     detail: Text = ""
+
+
+class NoticeIn(Body):
+    text: Text  # blank: back to the hall's configured notice
+
+
+class NoticeOut(BaseModel):
+    notice: str  # what the boards show now
+    live: bool  # a manager's notice rather than the configured one

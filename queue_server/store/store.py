@@ -25,7 +25,9 @@ def config_hash(config: dict) -> str:
 
 
 # Built once: every change starts with it (see repository.py on prebuilt statements).
-LOCK_HALL = select(t.halls.c.config_hash, t.halls.c.event_seq).where(t.halls.c.id == bindparam("p_hall")).with_for_update()
+LOCK_HALL = select(t.halls.c.config_hash, t.halls.c.event_seq, t.halls.c.notice).where(
+    t.halls.c.id == bindparam("p_hall")).with_for_update()
+HALL_STATE = select(t.halls.c.config_hash, t.halls.c.notice).where(t.halls.c.id == bindparam("p_hall"))
 
 
 class Store:
@@ -45,14 +47,17 @@ class Store:
     def migrate(self) -> None:
         migrate(self.engine)
 
-    def _hall(self, hall_id: str, digest: str, conn) -> Hall:
+    def _hall(self, hall_id: str, digest: str, notice: str | None, conn) -> Hall:
         cached = self._halls.get(hall_id)
         if cached and cached[0] == digest:
-            return cached[1]
-        config = conn.execute(select(t.halls.c.config).where(t.halls.c.id == hall_id)).scalar_one()
-        hall = Hall.model_validate(config)
-        self._halls[hall_id] = (digest, hall)
-        return hall
+            hall = cached[1]
+        else:
+            config = conn.execute(select(t.halls.c.config).where(t.halls.c.id == hall_id)).scalar_one()
+            hall = Hall.model_validate(config)
+            self._halls[hall_id] = (digest, hall)
+        # A manager's live notice stands in for the configured one wherever the hall is read
+        # (hall info, the board, its snapshots), so no reader needs to know there are two.
+        return hall if notice is None else hall.model_copy(update={"notice": notice})
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -71,7 +76,8 @@ class Store:
             row = conn.execute(LOCK_HALL, {"p_hall": hall_id}).first()
             if row is None:
                 raise NotFound("hall_not_found", f"没有大厅 {hall_id}", f"no hall {hall_id!r}")
-            tx = HallTx(conn, hall_id, self._hall(hall_id, row.config_hash, conn), row.event_seq, self.clock.now())
+            tx = HallTx(conn, hall_id, self._hall(hall_id, row.config_hash, row.notice, conn), row.event_seq,
+                        self.clock.now())
             yield tx
             tx.flush_seq()
             if tx.events and not is_sqlite(self.engine):
@@ -83,10 +89,10 @@ class Store:
     @contextmanager
     def read(self, hall_id: str) -> Iterator[Reader]:
         with self.engine.connect() as conn, conn.begin():
-            digest = conn.execute(select(t.halls.c.config_hash).where(t.halls.c.id == hall_id)).scalar()
-            if digest is None:
+            row = conn.execute(HALL_STATE, {"p_hall": hall_id}).first()
+            if row is None:
                 raise NotFound("hall_not_found", f"没有大厅 {hall_id}", f"no hall {hall_id!r}")
-            yield Reader(conn, hall_id, self._hall(hall_id, digest, conn))
+            yield Reader(conn, hall_id, self._hall(hall_id, row.config_hash, row.notice, conn))
 
     def locate_ticket(self, token: str) -> tuple[str, int] | None:
         """(hall, ticket id) for a ticket's public token."""

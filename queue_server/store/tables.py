@@ -58,6 +58,8 @@ halls = Table(
     # Bumped under the hall row's lock by every change: the event sequence, gap-free and in
     # commit order, which is what lets a display resume from `since` without missing anything.
     Column("event_seq", Integer, nullable=False, default=0),
+    # A manager's notice for the boards while the hall runs; NULL shows the configured one.
+    Column("notice", Text),
 )
 
 windows = Table(

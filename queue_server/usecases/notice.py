@@ -1,0 +1,25 @@
+"""The hall's live notice: a manager replaces the boards' notice line while the hall runs
+(a closed window, a system outage) and clears it to go back to the configured one."""
+from __future__ import annotations
+
+from ..store.store import Store
+from .principal import Principal
+
+
+def _view(notice: str, live: bool) -> dict:
+    return {"notice": notice, "live": live}
+
+
+def current(store: Store, hall_id: str) -> dict:
+    with store.read(hall_id) as r:
+        return _view(r.hall.notice, r.live_notice() is not None)
+
+
+def publish(store: Store, hall_id: str, who: Principal, text: str) -> dict:
+    """`text` blank clears the live notice. The event carries the notice now shown, so a board
+    needs nothing else to show it."""
+    text = text.strip()
+    with store.write(hall_id) as tx:
+        view = _view(tx.set_notice(text or None), bool(text))
+        tx.emit("hall.notice", who.actor(), view)
+    return view
