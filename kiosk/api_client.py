@@ -65,6 +65,10 @@ class ApiClient:
     def ticket_status(self, token: str) -> dict:
         return self._call("GET", f"/api/tickets/{quote(token)}")
 
+    def ticket_by_number(self, number: str) -> dict:
+        """Today's ticket as the hall board could show it (no token: a number is easy to guess)."""
+        return self._call("GET", f"/api/halls/{self.hall}/tickets/{quote(number.upper())}/status", auth=True)
+
     def appointment(self, code: str) -> dict:
         return self._call("GET", f"/api/halls/{self.hall}/appointments/{quote(code.upper())}")
 

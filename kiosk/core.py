@@ -73,8 +73,6 @@ class Kiosk:
         self._offset = timedelta(0)  # the server's clock minus ours (the hall clock may be set)
         self._pending: Optional[IssueRequest] = None
         self._lock = threading.Lock()
-        self._issued: dict[str, str] = {}  # number -> token of this business day's tickets, for lookups by number
-        self._issued_day = ""
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -252,10 +250,6 @@ class Kiosk:
         return IssueOutcome(ticket, self._print_ticket(ticket))
 
     def _print_ticket(self, ticket: dict) -> PrintResult:
-        day = ticket.get("day", "")
-        if day != self._issued_day:  # a new business day: yesterday's numbers are given out again
-            self._issued, self._issued_day = {}, day
-        self._issued[ticket["number"].upper()] = ticket["token"]
         self.refresh_soon()
         hall_name = self.catalog.name("zh") if self.catalog else ""
         return self.devices.print_ticket(ticket_for_printer(ticket, hall_name, self.tz, "号码当日有效，请留意叫号屏和语音提示"))
@@ -307,14 +301,17 @@ class Kiosk:
         return self.devices.print_checklist(checklist_for_printer(guide, hall_name))
 
     def lookup(self, text: str) -> dict:
-        """A ticket's status from a scanned QR (its status URL), a token, or a number this kiosk
-        issued today. Raises LookupRefused with the text to show, ApiError, ServerUnavailable."""
+        """A ticket's status from a scanned QR (its status URL), a token, or today's number.
+        Raises LookupRefused with the text to show, ApiError, ServerUnavailable."""
         token = token_from_scan(text)
         if token is None and is_ticket_number(text):
             number = text.strip().upper()
-            token = self._issued.get(number)
-            if token is None:
-                raise LookupRefused("status_number_unknown", n=number)
+            try:
+                return self.call(self.client.ticket_by_number, number)
+            except ApiError as exc:
+                if exc.status == 404:
+                    raise LookupRefused("status_number_unknown", n=number) from None
+                raise
         if token is None:
             raise LookupRefused("status_bad_input")
         try:

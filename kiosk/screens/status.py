@@ -1,5 +1,5 @@
-"""Queue status: scan the QR code on a ticket (the scanner types its status URL) or type a number
-this kiosk issued today, and see the place in the queue and the estimated wait."""
+"""Queue status: scan the QR code on a ticket (the scanner types its status URL) or type today's
+number, and see the place in the queue and the estimated wait."""
 from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout

@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response
 
 from ..usecases import appointments, devices, issuing, queries
-from .deps import Device, Issuer, SettingsDep, StoreDep, on_writer
+from .deps import Device, InHall, Issuer, SettingsDep, StoreDep, on_writer
 from .schemas import (AppointmentCode, AppointmentIn, AppointmentOut, DeviceStateIn, Error, HallId, IdCardIn,
-                      IssueIn, ServicePath, TicketOut)
+                      IssueIn, NumberPath, ServicePath, TicketBoardStatusOut, TicketOut)
 
 router = APIRouter(prefix="/api/halls/{hall}", responses={404: {"model": Error}, 422: {"model": Error}})
 
@@ -48,6 +48,14 @@ async def issue_ticket(hall: HallId, body: IssueIn, who: Issuer, store: StoreDep
     if not created:
         response.status_code = 200
     return with_status_url(view, settings.public_url)
+
+
+@router.get("/tickets/{number}/status", response_model=TicketBoardStatusOut,
+            responses={401: {"model": Error}, 403: {"model": Error}})
+def ticket_status_by_number(hall: HallId, number: NumberPath, who: InHall, store: StoreDep):
+    """Today's ticket by its number, as the hall board could show it (for a number typed at a kiosk).
+    The full ticket, with its token, stays staff-only (GET /tickets/{number})."""
+    return queries.ticket_board_status(store, hall, number)
 
 
 @router.get("/services/{code}/slots")

@@ -163,6 +163,19 @@ def lookup_ticket(store: Store, hall_id: str, number: str) -> dict:
         return ticket_view(tk, r.hall, QueueView.load(r, store.clock.now())) | {"masked_name": tk.masked_name}
 
 
+# A hall board shows these anyway; the token (it cancels and rates), the name and the id stay out.
+BOARD_FIELDS = ("number", "day", "service", "service_name", "area", "floor", "state", "state_name",
+                "position", "eta_seconds", "window")
+BOARD_MATTER_FIELDS = ("service", "name", "name_en", "state", "window")
+
+
+def ticket_board_status(store: Store, hall_id: str, number: str) -> dict:
+    """Today's ticket by its number, for anyone in the hall (kiosks): only what the board could show."""
+    view = lookup_ticket(store, hall_id, number)
+    return {k: view[k] for k in BOARD_FIELDS} | {
+        "matters": [{k: m[k] for k in BOARD_MATTER_FIELDS} for m in view["matters"]]}
+
+
 def events(store: Store, hall_id: str, since: int, limit: int) -> dict:
     with store.read(hall_id) as r:
         evs = r.events_after(since, limit)

@@ -205,8 +205,14 @@ def test_closed_hours_and_the_day_boundary(sqlite_url, server_factory, tmp_path)
     day1 = LiveServer(db_url=sqlite_url, data_dir=tmp_path, clock="2026-11-24T16:00:00+08:00").start()
     with httpx.Client(base_url=day1.url, timeout=10) as c:
         t = issue(c, night, {"services": ["biz-setup"]}).json()
+        # Two clerks go home without closing their windows: one open, one paused.
+        c.post("/api/halls/demo/windows/21/open", headers=day1.login("clerk1")).raise_for_status()
+        clerk2 = day1.login("clerk2")
+        c.post("/api/halls/demo/windows/22/open", headers=clerk2).raise_for_status()
+        c.post("/api/halls/demo/windows/22/pause", json={"reason": "会议"}, headers=clerk2).raise_for_status()
     day1.stop()
-    # Next business day: the sweep at start expires yesterday's waiting ticket; numbering restarts.
+    # Next business day: the sweep at start expires yesterday's waiting ticket and closes the windows
+    # left open; numbering restarts.
     day2 = LiveServer(db_url=sqlite_url, data_dir=tmp_path, clock="2026-11-25T10:00:00+08:00").start()
     try:
         with httpx.Client(base_url=day2.url, timeout=10) as c:
@@ -216,8 +222,35 @@ def test_closed_hours_and_the_day_boundary(sqlite_url, server_factory, tmp_path)
                 threading.Event().wait(0.1)
             assert c.get(f"/api/tickets/{t['token']}").json()["state"] == "expired"
             assert issue(c, night, {"services": ["biz-setup"]}).json()["number"] == "A001"
+            board = c.get("/api/halls/demo/board", headers=bearer(night.tokens["display"])).json()
+            assert {w["number"]: w["state"] for w in board["windows"] if w["number"] in (21, 22)} == {
+                21: "closed", 22: "closed"}
+            log = c.get("/api/halls/demo/events", params={"limit": 5000}, headers=day2.login("manager1")).json()
+            closed = [e for e in log["events"] if e["type"] == "window.state" and e["actor"]["kind"] == "system"]
+            assert sorted(e["data"]["window"] for e in closed) == [21, 22]
+            # The morning's clerk signs in at the window yesterday's clerk left open.
+            assert c.post("/api/halls/demo/windows/21/open", headers=day2.login("clerk3")).status_code == 200
     finally:
         day2.stop()
+
+
+def test_a_manager_ends_what_a_clerk_left_at_a_window(c, srv):
+    t = issue(c, srv, {"services": ["tax-general"]}).json()
+    clerk = srv.login("clerk1")
+    c.post("/api/halls/demo/windows/26/open", headers=clerk).raise_for_status()
+    c.post("/api/halls/demo/windows/26/call-next", headers=clerk).raise_for_status()
+    # The clerk leaves with a ticket at the window: nobody else can sign in there.
+    other = srv.login("clerk2")
+    assert c.post("/api/halls/demo/windows/26/open", headers=other).json()["code"] == "window_taken"
+    manager = srv.login("manager1")
+    issue(c, srv, {"services": ["tax-general"]})
+    # A manager may clear the window but not call anyone to it.
+    assert c.post("/api/halls/demo/windows/26/call-next", headers=manager).json()["code"] == "not_your_window"
+    assert c.post("/api/halls/demo/windows/26/close", headers=manager).json()["code"] == "ticket_in_progress"
+    assert c.post("/api/halls/demo/windows/26/no-show", headers=manager).status_code == 200
+    assert c.post("/api/halls/demo/windows/26/close", headers=manager).json()["state"] == "closed"
+    assert c.post("/api/halls/demo/windows/26/open", headers=other).status_code == 200
+    assert c.get(f"/api/tickets/{t['token']}").json()["state"] == "no_show"
 
 
 def test_sign_in_and_out(c, srv):
@@ -261,3 +294,37 @@ def test_appointment_found_by_the_bookers_id_card(c, srv):
     t = issue(c, srv, {"services": ["biz-setup"], "appointment": booked[1], "id_card": {"id_number": person}})
     assert t.status_code == 201 and t.json()["klass"] == "appointment"
     assert [a["state"] for a in find(person).json()] == ["checked_in", "booked"]
+
+
+def test_a_kiosk_looks_up_a_number_issued_elsewhere_and_sees_only_what_the_board_shows(c, srv):
+    for _ in range(2):
+        issue(c, srv, {"services": ["biz-setup"]})
+    person = {"id_number": id_number(date(1985, 6, 1), 21), "name": "李小四"}
+    t = issue(c, srv, {"services": ["biz-setup", "tax-general"], "id_card": person}, who="guide").json()
+    kiosk = bearer(srv.tokens["kiosk"])
+    path = f"/api/halls/demo/tickets/{t['number']}/status"
+
+    r = c.get(path.lower(), headers=kiosk)
+    assert r.status_code == 200, r.text
+    seen = r.json()
+    staff = c.get(f"/api/halls/demo/tickets/{t['number']}", headers=srv.login("guide1")).json()
+    assert seen["number"] == t["number"] and seen["state"] == "waiting" and seen["state_name"] == "等候中"
+    assert seen["position"] == staff["position"] == 2 and seen["eta_seconds"] == staff["eta_seconds"]
+    assert [(m["service"], m["state"]) for m in seen["matters"]] == [
+        ("biz-setup", "waiting"), ("tax-general", "pending")]
+    assert not {"token", "status_url", "masked_name", "id", "klass"} & set(seen)
+    assert t["token"] not in r.text and "李" not in r.text and person["id_number"] not in r.text
+
+    clerk = srv.login("clerk1")
+    c.post("/api/halls/demo/windows/21/open", headers=clerk).raise_for_status()
+    c.post("/api/halls/demo/windows/21/call", json={"number": t["number"]}, headers=clerk).raise_for_status()
+    called = c.get(path, headers=kiosk).json()
+    assert called["state"] == "called" and called["window"] == 21 and called["matters"][0]["window"] == 21
+
+    unknown = c.get("/api/halls/demo/tickets/A999/status", headers=kiosk)
+    assert unknown.status_code == 404 and unknown.json()["code"] == "ticket_not_found"
+    assert unknown.json()["message"] == "今日没有 A999 号"
+    assert c.get(path).status_code == 401 and c.get(path).json()["code"] == "unauthorized"
+    assert c.get(path, headers=bearer(srv.tokens["display"])).status_code == 403
+    # The full ticket, with the token that cancels it, stays staff-only.
+    assert c.get(f"/api/halls/demo/tickets/{t['number']}", headers=kiosk).status_code == 403
