@@ -46,6 +46,12 @@ def busy_hall(hall) -> dict:
     return tickets
 
 
+def sign_in(page, username: str) -> None:
+    page.fill("#username", username)
+    page.fill("#password", "test-pass-1")
+    page.click("#login-btn")
+
+
 def test_screenshots_of_every_page(hall, pages, shots):
     tickets = busy_hall(hall)
     display = hall.token("display")
@@ -64,9 +70,7 @@ def test_screenshots_of_every_page(hall, pages, shots):
 
     console = pages("/console.html?hall=demo", 1366, 768, wait_live=False)
     shots(console, "06-console-login-1366x768")
-    console.fill("#username", "clerk3")
-    console.fill("#password", "test-pass-1")
-    console.click("#login-btn")
+    sign_in(console, "clerk3")
     console.wait_for_function("document.querySelector('#c-window').textContent === '21'")
     console.wait_for_function("document.querySelectorAll('#q-body tr').length > 0")
     shots(console, "07-console-1366x768")
@@ -112,9 +116,7 @@ def test_screenshots_of_every_page(hall, pages, shots):
     shots(book, "17-book-done-360x740")
 
     dashboard = pages("/dashboard.html?hall=demo", 1920, 1080, wait_live=False)
-    dashboard.fill("#username", "manager1")
-    dashboard.fill("#password", "test-pass-1")
-    dashboard.click("#login-btn")
+    sign_in(dashboard, "manager1")
     dashboard.wait_for_selector("#live-dot[data-status=open]")
     dashboard.wait_for_selector("#windows tr[data-window='26']")
     shots(dashboard, "18-dashboard-1920x1080")
