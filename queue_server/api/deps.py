@@ -29,13 +29,13 @@ async def get_settings(request: Request) -> Settings:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
 T = TypeVar("T")
 
 
 async def on_writer(store: Store, change: Callable[..., T], *args, **kwargs) -> T:
     """Runs a change on the store's writer thread (see Store.writer)."""
     return await asyncio.get_running_loop().run_in_executor(store.writer, partial(change, *args, **kwargs))
-SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
 _scheme = HTTPBearer(auto_error=False, description="a sign-in token (POST /api/auth/login) or a device token")

@@ -41,6 +41,19 @@ WINDOWS = select(t.windows).where(t.windows.c.hall == _HALL)
 WINDOW = select(t.windows).where(t.windows.c.hall == _HALL, t.windows.c.number == bindparam("p_number"))
 SERVICE_AVERAGES = select(t.service_stats.c.service, t.service_stats.c.avg_service_s).where(
     t.service_stats.c.hall == _HALL)
+INSERT_EVENT = insert(t.events)
+INSERT_TICKET = insert(t.tickets)
+SAVE_TICKET = update(t.tickets).where(_c.id == bindparam("p_id"))
+SAVE_WINDOW = update(t.windows).where(t.windows.c.hall == _HALL, t.windows.c.number == bindparam("p_number"))
+FLUSH_SEQ = update(t.halls).where(t.halls.c.id == _HALL).values(event_seq=bindparam("p_seq"))
+_COUNTER = and_(t.counters.c.hall == _HALL, t.counters.c.service == bindparam("p_service"),
+                t.counters.c.day == bindparam("p_day"))
+LAST_NUMBER = select(t.counters.c.last).where(_COUNTER)
+BUMP_NUMBER = update(t.counters).where(_COUNTER).values(last=t.counters.c.last + 1)
+INSERT_COUNTER = insert(t.counters)
+IDEMPOTENT = select(t.idempotency).where(t.idempotency.c.hall == _HALL, t.idempotency.c.key == bindparam("p_key"))
+INSERT_IDEMPOTENCY = insert(t.idempotency)
+
 
 def _shortlist() -> Select:
     """policy.shortlist: per service and class (front tickets as a class of their own) the first
@@ -56,18 +69,6 @@ def _shortlist() -> Select:
 
 
 SHORTLIST = _shortlist()
-INSERT_EVENT = insert(t.events)
-INSERT_TICKET = insert(t.tickets)
-SAVE_TICKET = update(t.tickets).where(_c.id == bindparam("p_id"))
-SAVE_WINDOW = update(t.windows).where(t.windows.c.hall == _HALL, t.windows.c.number == bindparam("p_number"))
-FLUSH_SEQ = update(t.halls).where(t.halls.c.id == _HALL).values(event_seq=bindparam("p_seq"))
-_COUNTER = and_(t.counters.c.hall == _HALL, t.counters.c.service == bindparam("p_service"),
-                t.counters.c.day == bindparam("p_day"))
-LAST_NUMBER = select(t.counters.c.last).where(_COUNTER)
-BUMP_NUMBER = update(t.counters).where(_COUNTER).values(last=t.counters.c.last + 1)
-INSERT_COUNTER = insert(t.counters)
-IDEMPOTENT = select(t.idempotency).where(t.idempotency.c.hall == _HALL, t.idempotency.c.key == bindparam("p_key"))
-INSERT_IDEMPOTENCY = insert(t.idempotency)
 
 
 @dataclass(frozen=True)
