@@ -231,7 +231,7 @@ def _demo_clock(store: Store) -> tuple[Clock, str | None]:
     if any(hall.service_open(s.code, local) for s in hall.services):
         return Clock(), None
     day = local.date() + timedelta(days=1 if local.hour >= 10 else 0)
-    while day.weekday() >= 5:
+    while not hall.calendar.is_working_day(day):
         day += timedelta(days=1)
     start = day_start(day, hall.timezone, 10)
     return OffsetClock(start), start.isoformat()

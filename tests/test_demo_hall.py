@@ -8,9 +8,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-import yaml
 
 from queue_server.domain.hall import APPOINTMENT, NORMAL, Hall, TimeLimitKind, slot_starts
+from queue_server.halls import read_hall
 
 DEMO = Path(__file__).resolve().parent.parent / "queue_server" / "halls" / "demo.yaml"
 
@@ -28,8 +28,7 @@ def at(day: date, hhmm: str) -> datetime:
 
 @pytest.fixture(scope="module")
 def hall() -> Hall:
-    with open(DEMO, encoding="utf-8") as f:
-        return Hall.model_validate(yaml.safe_load(f))
+    return read_hall(DEMO)  # the loader joins the national calendar file the demo lists
 
 
 def test_week_fixture_days():
@@ -238,3 +237,13 @@ def test_rules(hall: Hall):
     assert hall.appointments.slot_minutes == 30
     assert hall.appointments.capacity >= 1
     assert hall.appointments.boost_minutes > 0
+
+
+def test_the_2026_holidays_and_make_up_days(hall: Hall):
+    """国庆 closes every service; the make-up Sunday before it opens them with working-day hours."""
+    national_day, make_up_sunday = date(2026, 10, 1), date(2026, 9, 20)
+    assert not any(hall.service_open(s.code, at(national_day, "10:00")) for s in hall.services)
+    assert all(hall.service_open(s.code, at(make_up_sunday, "16:00")) for s in hall.services)
+    assert hall.slots("property-transfer", national_day) == []
+    assert hall.hours_today("biz-setup", at(date(2026, 12, 31), "10:00")) == "09:00-15:00"
+    assert hall.calendar.add_working_days(date(2026, 9, 30), 1) == date(2026, 10, 8)

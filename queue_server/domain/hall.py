@@ -5,14 +5,13 @@ Pydantic is used for validation only: nothing here does I/O.
 """
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+from .opening import Calendar, Schedule, slot_starts
 
 
 class _Model(BaseModel):
@@ -49,66 +48,6 @@ class Guide(_Model):
     fees: str
     area: str = ""  # where in the hall, e.g. "一楼A区"
     phone: str = ""
-
-
-class Interval(_Model):
-    start: time
-    end: time
-
-
-def _parse_interval(text: str) -> Interval:
-    m = re.fullmatch(r"\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*", text)
-    if not m:
-        raise ValueError(f"bad opening interval {text!r}, expected HH:MM-HH:MM")
-    start, end = (time.fromisoformat(x.zfill(5)) for x in m.groups())
-    if end <= start:
-        raise ValueError(f"opening interval {text!r} ends before it starts")
-    return Interval(start=start, end=end)
-
-
-def _expand_days(key: str) -> list[int]:
-    days: list[int] = []
-    for part in key.split(","):
-        part = part.strip()
-        if "-" in part:
-            a, b = part.split("-")
-            i, j = WEEKDAYS.index(a), WEEKDAYS.index(b)
-            if j < i:  # `fri-mon` would otherwise open no day at all, silently
-                raise ValueError(f"weekday range {part!r} runs backwards")
-            days.extend(range(i, j + 1))
-        else:
-            days.append(WEEKDAYS.index(part))
-    return days
-
-
-class Schedule(_Model):
-    """Opening hours per weekday (0 = Monday). Later keys in the file override earlier ones,
-    so `mon-fri` followed by `wed` gives Wednesday its own (e.g. evening) hours."""
-
-    days: dict[int, list[Interval]]
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_file(cls, data):
-        if isinstance(data, dict) and "days" not in data:
-            days: dict[int, list[Interval]] = {}
-            for key, spans in data.items():
-                try:
-                    targets = _expand_days(str(key))
-                except ValueError:
-                    raise ValueError(f"bad weekday key {key!r}; use mon..sun, ranges like mon-fri, or lists")
-                for d in targets:
-                    days[d] = [_parse_interval(s) for s in spans]
-            return {"days": days}
-        return data
-
-    def is_open(self, local: datetime) -> bool:
-        t = local.time()
-        return any(iv.start <= t < iv.end for iv in self.days.get(local.weekday(), []))
-
-    def describe(self, weekday: int) -> str:
-        spans = self.days.get(weekday, [])
-        return ", ".join(f"{iv.start:%H:%M}-{iv.end:%H:%M}" for iv in spans) or "休息"
 
 
 class AppointmentRules(_Model):
@@ -215,6 +154,7 @@ class Hall(_Model):
     notice: str = ""
     floors: list[Floor]
     schedules: dict[str, Schedule]
+    calendar: Calendar = Calendar()
     departments: list[Department]
     services: list[Service]
     windows: list[Window]
@@ -300,20 +240,11 @@ class Hall(_Model):
         return max(eligible, key=lambda c: c.boost_minutes).code if eligible else None
 
     def service_open(self, code: str, local: datetime) -> bool:
-        return self.schedules[self.service(code).schedule].is_open(local)
+        return self.schedules[self.service(code).schedule].is_open(local, self.calendar)
 
     def hours_today(self, code: str, local: datetime) -> str:
-        return self.schedules[self.service(code).schedule].describe(local.weekday())
+        return self.schedules[self.service(code).schedule].describe_day(local.date(), self.calendar)
 
-
-def slot_starts(rules: AppointmentRules, schedule: Schedule, day: date) -> list[time]:
-    """The appointment slots of a day: the schedule's intervals cut into slot_minutes pieces."""
-    out: list[time] = []
-    step = timedelta(minutes=rules.slot_minutes)
-    for iv in schedule.days.get(day.weekday(), []):
-        t = datetime.combine(day, iv.start)
-        end = datetime.combine(day, iv.end)
-        while t + step <= end:
-            out.append(t.time())
-            t += step
-    return out
+    def slots(self, code: str, day: date) -> list[time]:
+        """The appointment slots of a service on a day (none on a holiday)."""
+        return slot_starts(self.appointments, self.schedules[self.service(code).schedule], day, self.calendar)

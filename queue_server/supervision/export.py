@@ -40,6 +40,7 @@ def to_xlsx(report: dict) -> bytes:
     for line in (
         ("大厅", report["hall_name"]),
         ("报表", f"{report['period_name']} {span}"),
+        ("工作日", report["working_days"]),
         ("取号", report["totals"]["issued"]),
         ("办理", report["totals"]["served"]),
         ("满意率(%)", None if report["totals"]["satisfaction"] is None else round(report["totals"]["satisfaction"] * 100, 1)),
@@ -102,7 +103,8 @@ def to_text(report: dict, only_active: bool = True) -> str:
     picks = [index.index(k) for k in TEXT_COLUMNS]
     labels = [COLUMNS[i][1] for i in picks]
     span = report["first_day"] if report["first_day"] == report["last_day"] else f"{report['first_day']} – {report['last_day']}"
-    lines = [f"{report['hall_name']}（{report['hall']}）{report['period_name']} {span}", ""]
+    days = f"（{report['working_days']} 个工作日）" if report["working_days"] is not None else ""
+    lines = [f"{report['hall_name']}（{report['hall']}）{report['period_name']} {span}{days}", ""]
     for label, rows in sections(report):
         rows = [r for r in rows if not only_active or any(r[index.index(k)] for k in ("issued", "called", "served", "rated",
                                                                                        "cancelled", "no_show"))]

@@ -87,6 +87,8 @@ def from_fold(fold: Fold, hall: Hall, period: str, first: date | None, last: dat
         "period_name": PERIOD_NAMES.get(period, period),
         "first_day": first.isoformat() if first else None,
         "last_day": last.isoformat() if last else None,
+        # Halls compare weeks and months per working day: a week with 国庆 in it has fewer.
+        "working_days": hall.calendar.working_days(first, last) if first and last else None,
         "events": fold.seq,
         "totals": totals,
         "services": services,

@@ -5,7 +5,7 @@ import secrets
 from datetime import date
 
 from ..domain.calendar import business_day, local_time
-from ..domain.hall import Hall, slot_starts
+from ..domain.hall import Hall
 from ..domain.identity import birth_date
 from ..domain.privacy import id_hash
 from ..errors import Conflict, Invalid, NotFound
@@ -35,7 +35,7 @@ def slots(store: Store, hall_id: str, service: str, day: date) -> list[dict]:
         booked = r.slot_bookings(service, day)
         now = store.clock.now()
         out = []
-        for start in slot_starts(hall.appointments, hall.schedules[s.schedule], day):
+        for start in hall.slots(service, day):
             key = f"{start:%H:%M}"
             _, closes = appointment_window(hall, day, key)
             free = max(0, hall.appointments.capacity - booked.get(key, 0))
@@ -59,7 +59,7 @@ def book(store: Store, hall_id: str, service: str, day: date, slot: str, id_numb
         today = business_day(tx.now, hall.timezone, hall.day_boundary_hour)
         if not today <= day <= date.fromordinal(today.toordinal() + BOOK_AHEAD_DAYS):
             raise Invalid("bad_day", f"只能预约今天起 {BOOK_AHEAD_DAYS} 天内", f"book within {BOOK_AHEAD_DAYS} days from today")
-        valid = [f"{t:%H:%M}" for t in slot_starts(hall.appointments, hall.schedules[s.schedule], day)]
+        valid = [f"{t:%H:%M}" for t in hall.slots(service, day)]
         if slot not in valid:
             raise Invalid("bad_slot", "该时段不可预约", "no such slot that day")
         opens, closes = appointment_window(hall, day, slot)
