@@ -94,11 +94,11 @@ class Database:
         from queue_server.halls import DEMO, read_hall
         from queue_server.store.db import make_engine
         from queue_server.store.store import Store
-        from queue_server.usecases import accounts
+        from queue_server.usecases import accounts, halls
 
         store = Store(make_engine(self.url))
         store.migrate()
-        store.load_hall(read_hall(DEMO))
+        halls.load_hall(store, read_hall(DEMO))
         for i in range(1, 9):
             accounts.add_user(store, f"clerk{i}", PASSWORD, "clerk", "demo", f"窗口员{i}", f"B{i:03d}")
         accounts.add_user(store, "manager1", PASSWORD, "manager", "demo", "主任", "M001")

@@ -13,12 +13,13 @@ import typer
 
 from .clock import Clock, OffsetClock
 from .domain.calendar import business_day, day_start, local_time
+from .domain.errors import DomainError
 from .halls import DEMO, HallFileError, read_hall
 from .logging_setup import setup_logging
 from .settings import get_settings
 from .store.db import make_engine
 from .store.store import Store
-from .usecases import accounts
+from .usecases import accounts, halls
 
 app = typer.Typer(help="hallq: queue-calling for government service halls", no_args_is_help=True)
 user_app = typer.Typer(help="staff accounts", no_args_is_help=True)
@@ -131,7 +132,11 @@ def load_hall(file: Path) -> None:
     except HallFileError as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(2)
-    changed = _store().load_hall(hall)
+    try:
+        changed = halls.load_hall(_store(), hall)
+    except DomainError as e:
+        typer.echo(f"{e.message}\n{e.message_en}", err=True)
+        raise typer.Exit(2)
     typer.echo(f"hall {hall.id}: {'loaded' if changed else 'unchanged'} "
                f"({len(hall.services)} services, {len(hall.windows)} windows)")
 
@@ -243,7 +248,7 @@ def demo(host: str = "127.0.0.1", port: int = 8000) -> None:
     settings = get_settings()
     setup_logging(settings.log_level)
     store = _store()
-    store.load_hall(read_hall(DEMO))
+    halls.load_hall(store, read_hall(DEMO))
     for username, role, name, staff_no in DEMO_USERS:
         accounts.add_user(store, username, DEMO_PASSWORD, role, None if role == "admin" else "demo", name, staff_no)
     tokens = {kind: accounts.device_token(store, "demo", kind) for kind in ("kiosk", "display", "guide")}

@@ -11,11 +11,27 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .calendar import zone
 from .opening import Calendar, Schedule, slot_starts
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Named(_Model):
+    """Something with a Chinese `name` and an English `name_en`; a hall that writes no English
+    gets the Chinese name in English pages too, which beats an empty label."""
+
+    name: str
+    name_en: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _english_falls_back(cls, data):
+        if isinstance(data, dict) and not str(data.get("name_en") or "").strip() and "name" in data:
+            return data | {"name_en": data["name"]}
+        return data
 
 
 class TimeLimitKind(StrEnum):
@@ -32,20 +48,20 @@ class Material(_Model):
 
 
 class TimeLimit(_Model):
-    kind: TimeLimitKind
-    working_days: int = 0
+    kind: TimeLimitKind = TimeLimitKind.instant
+    working_days: int = Field(0, ge=0)
 
 
 class Guide(_Model):
     """办事指南: the five things public (basis, procedure, conditions, time limit, fees) and materials."""
 
     summary: str = ""
-    basis: list[str]
-    conditions: list[str]
-    materials: list[Material]
-    steps: list[str]
-    time_limit: TimeLimit
-    fees: str
+    basis: list[str] = []
+    conditions: list[str] = []
+    materials: list[Material] = []
+    steps: list[str] = []
+    time_limit: TimeLimit = TimeLimit()
+    fees: str = ""
     area: str = ""  # where in the hall, e.g. "一楼A区"
     phone: str = ""
 
@@ -58,26 +74,26 @@ class AppointmentRules(_Model):
     boost_minutes: int = 45
 
 
-class Service(_Model):
+# I and O are read as 1 and 0 on a ticket and on the board.
+PREFIX_PATTERN = r"^[A-HJ-NP-Z]$"
+
+
+class Service(_Named):
     code: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")]
-    prefix: Annotated[str, Field(pattern=r"^[A-Z]$")]
-    name: str
-    name_en: str
+    prefix: Annotated[str, Field(pattern=PREFIX_PATTERN)]
     department: str
     schedule: str
     floor: int
-    daily_cap: int | None = None
-    avg_service_minutes: float = 10.0
+    daily_cap: int | None = Field(None, ge=1)
+    avg_service_minutes: float = Field(10.0, gt=0)
     appointments: bool = False
     id_card_required: bool = False
     keywords: list[str] = []
-    guide: Guide
+    guide: Guide = Guide()  # a service may go live before its guide is written
 
 
-class Department(_Model):
+class Department(_Named):
     code: str
-    name: str
-    name_en: str
 
 
 class Window(_Model):
@@ -90,26 +106,22 @@ class Window(_Model):
     @classmethod
     def _weights_positive(cls, v: dict[str, float]) -> dict[str, float]:
         if not v:
-            raise ValueError("a window serves at least one service")
+            raise ValueError("窗口至少办理一项服务\na window serves at least one service")
         if any(w <= 0 for w in v.values()):
-            raise ValueError("service weights must be positive")
+            raise ValueError("服务权重必须大于 0\nservice weights must be positive")
         return v
 
 
-class PriorityClass(_Model):
+class PriorityClass(_Named):
     code: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
-    name: str
-    name_en: str
-    boost_minutes: float
+    boost_minutes: float = Field(ge=0)
     min_age: int | None = None  # applied automatically from the ID card's birth date
     self_service: bool = False  # may be chosen at the kiosk without a guide
 
 
-class Topic(_Model):
+class Topic(_Named):
     """A life event (我要开办企业, 我要买房…) grouping the services a citizen usually needs for it."""
 
-    name: str
-    name_en: str
     services: list[str]
 
 
@@ -145,10 +157,8 @@ NORMAL = "normal"
 APPOINTMENT = "appointment"
 
 
-class Hall(_Model):
+class Hall(_Named):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")]
-    name: str
-    name_en: str
     timezone: str = "Asia/Shanghai"
     day_boundary_hour: int = Field(3, ge=0, le=12)
     notice: str = ""
@@ -158,7 +168,7 @@ class Hall(_Model):
     departments: list[Department]
     services: list[Service]
     windows: list[Window]
-    priority_classes: list[PriorityClass]
+    priority_classes: list[PriorityClass] = []
     topics: list[Topic] = []
     calling: CallingRules = CallingRules()
     issuing: IssuingRules = IssuingRules()
@@ -166,42 +176,66 @@ class Hall(_Model):
     alerts: AlertRules = AlertRules()
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Hall":
-        def unique(items, what):
+    def _consistent(self) -> Hall:
+        """Cross-checks a hall file's parts against each other; each problem says where, in Chinese
+        and English, because the person reading it is the hall's own IT administrator."""
+        problems: list[tuple[str, str]] = []
+
+        def problem(zh: str, en: str) -> None:
+            problems.append((zh, en))
+
+        def unique(items, zh, en):
             seen = set()
             for x in items:
                 if x in seen:
-                    raise ValueError(f"duplicate {what} {x!r}")
+                    problem(f"{zh} {x} 重复", f"duplicate {en} {x!r}")
                 seen.add(x)
 
-        unique([s.code for s in self.services], "service code")
-        unique([s.prefix for s in self.services], "ticket prefix")
-        unique([w.number for w in self.windows], "window number")
-        unique([d.code for d in self.departments], "department code")
-        unique([c.code for c in self.priority_classes], "priority class")
+        try:
+            zone(self.timezone)
+        except (ValueError, KeyError):
+            problem(f"时区 {self.timezone!r} 无效，应如 Asia/Shanghai",
+                           f"unknown timezone {self.timezone!r}; use an IANA name like Asia/Shanghai")
+        unique([s.code for s in self.services], "服务代码", "service code")
+        unique([s.prefix for s in self.services], "号票字头", "ticket prefix")
+        unique([w.number for w in self.windows], "窗口号", "window number")
+        unique([d.code for d in self.departments], "部门代码", "department code")
+        unique([c.code for c in self.priority_classes], "优先类别", "priority class")
         if {NORMAL, APPOINTMENT} & {c.code for c in self.priority_classes}:
-            raise ValueError("'normal' and 'appointment' are built-in classes")
+            problem("normal 和 appointment 是内置类别，不能再定义",
+                           "'normal' and 'appointment' are built-in classes")
         deps = {d.code for d in self.departments}
         codes = {s.code for s in self.services}
         floors = {f.number for f in self.floors}
-        for s in self.services:
+        served = {code for w in self.windows for code in w.services}
+        for i, s in enumerate(self.services, 1):
+            where = f"服务 #{i}「{s.name}」", f"service #{i} ({s.code})"
             if s.department not in deps:
-                raise ValueError(f"service {s.code}: unknown department {s.department!r}")
+                problem(f"{where[0]}的部门 {s.department!r} 不存在", f"{where[1]}: unknown department {s.department!r}")
             if s.schedule not in self.schedules:
-                raise ValueError(f"service {s.code}: unknown schedule {s.schedule!r}")
+                problem(f"{where[0]}的时间表 {s.schedule!r} 不存在", f"{where[1]}: unknown schedule {s.schedule!r}")
             if s.floor not in floors:
-                raise ValueError(f"service {s.code}: unknown floor {s.floor}")
+                problem(f"{where[0]}所在楼层 {s.floor} 不在 floors 中", f"{where[1]}: unknown floor {s.floor} (not in floors)")
+            if s.code not in served:
+                problem(f"{where[0]}没有窗口办理（取了号没人叫）",
+                               f"{where[1]}: no window serves it, so nobody could call its tickets")
         for w in self.windows:
+            if w.floor not in floors:
+                problem(f"{w.number} 号窗口所在楼层 {w.floor} 不在 floors 中",
+                               f"window {w.number}: floor {w.floor} is not in floors")
             for code in w.services:
                 if code not in codes:
-                    raise ValueError(f"window {w.number}: unknown service {code!r}")
+                    problem(f"{w.number} 号窗口的服务 {code!r} 不存在", f"window {w.number}: unknown service {code!r}")
         for t in self.topics:
             for code in t.services:
                 if code not in codes:
-                    raise ValueError(f"topic {t.name}: unknown service {code!r}")
+                    problem(f"主题「{t.name}」的服务 {code!r} 不存在", f"topic {t.name}: unknown service {code!r}")
         for code in self.alerts.service_minutes:
             if code not in codes:
-                raise ValueError(f"alerts.service_minutes: unknown service {code!r}")
+                problem(f"alerts.service_minutes 的服务 {code!r} 不存在",
+                               f"alerts.service_minutes: unknown service {code!r}")
+        if problems:
+            raise ValueError("\n".join(f"{zh}\n{en}" for zh, en in problems))
         return self
 
     # -- look-ups -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..domain.hall import Hall
+from .explain import explain
 
 HERE = Path(__file__).parent
 DEMO = HERE / "demo.yaml"
@@ -19,9 +20,19 @@ class HallFileError(ValueError):
 
 def _yaml(path: Path):
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as e:
-        raise HallFileError(f"cannot read {path}: {e}") from None
+        raw = path.read_bytes()
+    except OSError as e:
+        raise HallFileError(f"无法读取 {path}：{e.strerror}\ncannot read {path}: {e.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Notepad on a Chinese Windows saves GBK: say so rather than show a decoding traceback.
+        raise HallFileError(f"{path} 不是 UTF-8 编码（可能是 GBK），请用 UTF-8 另存后再加载\n"
+                            f"{path} is not UTF-8 (GBK?); save it as UTF-8 and load it again") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise HallFileError(f"{path} 的 YAML 格式有误：{e}\n{path} is not valid YAML: {e}") from None
 
 
 def _as_list(value) -> list:
@@ -63,4 +74,4 @@ def read_hall(path: Path) -> Hall:
     try:
         return Hall.model_validate(data)
     except ValidationError as e:
-        raise HallFileError(f"hall file {path} is not valid:\n{e}") from None
+        raise HallFileError(f"大厅文件 {path} 有误 / hall file {path} is not valid:\n{explain(e, data)}") from None

@@ -5,6 +5,8 @@ to the commit, so numbering, call-next and the event sequence are serialised per
 databases (BEGIN IMMEDIATE on SQLite, a row lock on the hall on PostgreSQL)."""
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable
@@ -14,7 +16,7 @@ from sqlalchemy import Connection, Select, and_, bindparam, case, func, insert, 
 from ..domain import policy
 from ..domain.hall import APPOINTMENT, Hall
 from ..domain.policy import Candidate
-from ..domain.tickets import Matter, State, Ticket
+from ..domain.tickets import OPEN_STATES, Matter, State, Ticket
 from . import tables as t
 
 # The statements of the hot paths (issuing, calling, finishing) are built once, with bound
@@ -307,6 +309,29 @@ class HallTx(Reader):
         self.events.append(ev)
         return ev
 
+    def replace_hall(self, hall: Hall) -> None:
+        """Stores a new configuration of this hall (the caller has checked it breaks nothing)."""
+        config = hall.model_dump(mode="json")
+        self.conn.execute(update(t.halls).where(t.halls.c.id == self.hall_id).values(
+            name=hall.name, config=config, config_hash=config_hash(config)))
+        add_windows(self.conn, hall)
+        self.hall = hall
+
+    def services_carried(self, codes: set[str], since: date) -> set[str]:
+        """Which of these services the tickets of `since` and later, or any still open, carry in any
+        of their matters."""
+        if not codes:
+            return set()
+        c = t.tickets.c
+        rows = self.conn.execute(select(c.matters).where(
+            c.hall == self.hall_id, or_(c.day >= since, c.state.in_([s.value for s in OPEN_STATES]))))
+        return codes & {m["service"] for row in rows for m in row.matters}
+
+    def windows_in_use(self, numbers: set[int]) -> list[int]:
+        w = t.windows.c
+        return sorted(self.conn.execute(select(w.number).where(
+            w.hall == self.hall_id, w.number.in_(numbers), or_(w.state != "closed", w.ticket_id.is_not(None)))).scalars())
+
     def flush_seq(self) -> None:
         if self.events:
             self.conn.execute(FLUSH_SEQ, {"p_hall": self.hall_id, "p_seq": self.seq})
@@ -394,3 +419,16 @@ class HallTx(Reader):
             return False
         self.conn.execute(update(d).where(key).values(kind=kind, state=state, detail=detail, since=self.now))
         return True
+
+
+def config_hash(config: dict) -> str:
+    return hashlib.sha256(json.dumps(config, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def add_windows(conn: Connection, hall: Hall) -> None:
+    """Rows for the hall's windows not stored yet (a window removed from the file keeps its row,
+    and so its history)."""
+    existing = set(conn.execute(select(t.windows.c.number).where(t.windows.c.hall == hall.id)).scalars())
+    for w in hall.windows:
+        if w.number not in existing:
+            conn.execute(insert(t.windows).values(hall=hall.id, number=w.number, state="closed"))

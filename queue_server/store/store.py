@@ -1,14 +1,12 @@
 """The store: transactions on one hall, the parsed hall configuration cache, and event publishing."""
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from typing import Iterator
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select
 
 from ..clock import Clock
 from ..domain.hall import Hall
@@ -17,11 +15,7 @@ from ..events import pg_notify
 from ..events.sink import EventSink, LocalBus
 from . import tables as t
 from .db import is_sqlite, migrate
-from .repository import HallTx, Reader
-
-
-def config_hash(config: dict) -> str:
-    return hashlib.sha256(json.dumps(config, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+from .repository import HallTx, Reader, add_windows, config_hash
 
 
 # Built once: every change starts with it (see repository.py on prebuilt statements).
@@ -104,21 +98,15 @@ class Store:
         with self.engine.connect() as conn:
             return [r[0] for r in conn.execute(select(t.halls.c.id).order_by(t.halls.c.id))]
 
-    def load_hall(self, hall: Hall) -> bool:
-        """Creates or updates a hall and its windows. Returns False when nothing changed."""
+    def hall_digest(self, hall_id: str) -> str | None:
+        """The hash of a hall's stored configuration (None: no such hall)."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(t.halls.c.config_hash).where(t.halls.c.id == hall_id)).scalar()
+
+    def create_hall(self, hall: Hall) -> None:
         config = hall.model_dump(mode="json")
-        digest = config_hash(config)
         with self.transaction() as conn:
-            row = conn.execute(select(t.halls.c.config_hash).where(t.halls.c.id == hall.id).with_for_update()).first()
-            if row is not None and row.config_hash == digest:
-                return False
-            values = {"name": hall.name, "config": config, "config_hash": digest}
-            if row is None:
-                conn.execute(insert(t.halls).values(id=hall.id, event_seq=0, **values))
-            else:
-                conn.execute(update(t.halls).where(t.halls.c.id == hall.id).values(**values))
-            existing = {r[0] for r in conn.execute(select(t.windows.c.number).where(t.windows.c.hall == hall.id))}
-            for w in hall.windows:
-                if w.number not in existing:
-                    conn.execute(insert(t.windows).values(hall=hall.id, number=w.number, state="closed"))
-        return True
+            conn.execute(insert(t.halls).values(id=hall.id, event_seq=0, name=hall.name, config=config,
+                                                config_hash=config_hash(config)))
+            add_windows(conn, hall)
+

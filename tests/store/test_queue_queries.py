@@ -17,6 +17,7 @@ from queue_server.halls import DEMO, read_hall
 from queue_server.store.db import make_engine
 from queue_server.store import tables
 from queue_server.store.store import Store
+from queue_server.usecases import halls
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)  # 10:00 in the hall
 SERVICES = ["biz-setup", "biz-change", "biz-cancel"]
@@ -39,7 +40,7 @@ ticket_specs = st.lists(
 def store(db_url):
     s = Store(make_engine(db_url))
     s.migrate()
-    s.load_hall(read_hall(DEMO))
+    halls.load_hall(s, read_hall(DEMO))
     yield s
     s.engine.dispose()
 

@@ -16,6 +16,7 @@ from queue_server.halls import DEMO, read_hall
 from queue_server.store import tables as t
 from queue_server.store.db import make_engine
 from queue_server.store.store import Store
+from queue_server.usecases import halls
 from tests.conftest import need
 from tests.support import live
 
@@ -36,7 +37,7 @@ def prepare(db_url: str, hall: Hall | None = None) -> dict[str, str]:
     tokens = live.prepare(db_url)
     if hall is not None:
         store = Store(make_engine(db_url))
-        store.load_hall(hall)
+        halls.load_hall(store, hall)
         store.engine.dispose()
     return tokens
 

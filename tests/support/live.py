@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, text
 from queue_server.halls import DEMO, read_hall
 from queue_server.store.db import make_engine
 from queue_server.store.store import Store
-from queue_server.usecases import accounts
+from queue_server.usecases import accounts, halls
 
 CLOCK = "2026-11-24T10:00:00+08:00"  # a Tuesday morning: every demo service is open
 PASSWORD = "test-pass-1"
@@ -60,7 +60,7 @@ def prepare(db_url: str, clerks: int = 8) -> dict[str, str]:
     """Migrate, load the demo hall, create clerks and device tokens. Returns the device tokens."""
     store = Store(make_engine(db_url))
     store.migrate()
-    store.load_hall(read_hall(DEMO))
+    halls.load_hall(store, read_hall(DEMO))
     for i in range(1, clerks + 1):
         accounts.add_user(store, f"clerk{i}", PASSWORD, "clerk", "demo", f"测试员{i}", f"T{i:03d}")
     accounts.add_user(store, "guide1", PASSWORD, "guide", "demo", "引导员", "G001")
