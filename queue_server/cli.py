@@ -380,6 +380,49 @@ def simulate(
 
 
 @app.command()
+def migrate() -> None:
+    """Bring the database's schema up to this version (the server also does it when it starts)."""
+    settings = get_settings()
+    store = Store(make_engine(settings.resolved_database_url()))
+    store.migrate()
+    typer.echo(f"database at the current schema: {settings.resolved_database_url().split('@')[-1]}")
+
+
+@app.command("backup")
+def backup_cmd(out: Annotated[Path, typer.Argument(help="the archive to write, e.g. /backup/hallq-2026-11-24.tar.gz")]) -> None:
+    """A consistent copy of the SQLite database and the ID-hash key, safe while the server runs."""
+    from . import backup
+
+    settings = get_settings()
+    key = None if settings.secret else settings.data_dir.resolve() / backup.KEY_NAME
+    try:
+        summary = backup.backup(settings.resolved_database_url(), key if key and key.exists() else None, out)
+    except backup.BackupError as e:
+        typer.echo(f"hallq backup: {e}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{out}: {summary.tickets} tickets, {summary.events} events, halls {summary.halls}")
+    if settings.secret:
+        typer.echo("the ID-hash key is HALLQ_SECRET, not in the archive: keep it with the backup", err=True)
+
+
+@app.command("restore")
+def restore_cmd(
+    archive: Path,
+    data_dir: Annotated[Path, typer.Option(help="a new, empty data directory to restore into")],
+) -> None:
+    """Unpack a `hallq backup` archive into a new data directory and check it."""
+    from . import backup
+
+    try:
+        summary = backup.restore(archive, data_dir)
+    except backup.BackupError as e:
+        typer.echo(f"hallq restore: {e}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{data_dir}: {summary.tickets} tickets, {summary.events} events, halls {summary.halls}; "
+               f"serve it with HALLQ_DATA_DIR={data_dir.resolve()}")
+
+
+@app.command()
 def kiosk(config: Annotated[Path, typer.Option("--config", help="the kiosk's TOML file (see kiosk/example.toml)")]) -> None:
     """Run the self-service kiosk (Kivy, full screen) with the settings in FILE."""
     from kiosk.launch import main as run_kiosk
