@@ -16,6 +16,9 @@ have_pkg fonts-noto-cjk || need+=(fonts-noto-cjk)
 have_cmd espeak-ng || need+=(espeak-ng)
 have_cmd fc-match || need+=(fontconfig)
 have_cmd xdotool || need+=(xdotool)
+have_cmd nginx || need+=(nginx-light)        # the TLS proxy example in deploy/
+have_cmd openssl || need+=(openssl)
+have_cmd systemd-analyze || need+=(systemd)  # verifies the service units in deploy/
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
