@@ -18,8 +18,10 @@ venv: $(STAMP)
 system-deps:
 	@bash scripts/system-deps.sh
 
+PORT ?= 8000
+
 demo: venv
-	$(VENV)/bin/hallq demo
+	$(VENV)/bin/hallq demo --port $(PORT)
 
 test: system-deps venv
 	$(PY) -m pytest $(PYTEST_ARGS)

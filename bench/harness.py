@@ -260,9 +260,10 @@ class Probe(asyncio.Protocol):
     masked) are cut by hand, which takes a fraction of the CPU: a thousand probes share the
     machine with the server they measure."""
 
-    def __init__(self, uri: str, on_called: Callable[["Probe", str, float], None] | None = None):
+    def __init__(self, uri: str, token: str, on_called: Callable[["Probe", str, float], None] | None = None):
         self.proto = ClientProtocol(parse_uri(uri))
         self.request = self.proto.connect()
+        self.request.headers["Authorization"] = f"Bearer {token}"
         self.on_called = on_called
         self.opened: asyncio.Future = asyncio.get_running_loop().create_future()
         self.closed: asyncio.Future = asyncio.get_running_loop().create_future()
@@ -369,11 +370,11 @@ class Probe(asyncio.Protocol):
 async def open_probes(port: int, token: str, since: int, n: int, at_once: int = 100, **kw) -> list[Probe]:
     """n probes of the demo hall's stream from `since`, connected `at_once` at a time."""
     loop = asyncio.get_running_loop()
-    uri = f"ws://127.0.0.1:{port}/ws/halls/demo?since={since}&token={token}"
+    uri = f"ws://127.0.0.1:{port}/ws/halls/demo?since={since}"
     probes: list[Probe] = []
 
     async def one() -> None:
-        _, probe = await loop.create_connection(lambda: Probe(uri, **kw), "127.0.0.1", port)
+        _, probe = await loop.create_connection(lambda: Probe(uri, token, **kw), "127.0.0.1", port)
         await asyncio.wait_for(probe.opened, 30)
         probes.append(probe)
 

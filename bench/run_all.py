@@ -1,4 +1,4 @@
-"""`make bench`: runs the load, fan-out and multi-process benchmarks one after the other and
+"""`make bench`: runs the load, fan-out, multi-process, flood and board-voice benchmarks one after the other and
 prints their JSON lines (one each). Arguments after `--` go to every benchmark unchanged, e.g.
 `python bench/run_all.py -- --help`. Exits non-zero if a benchmark failed."""
 from __future__ import annotations
@@ -17,6 +17,8 @@ BENCHES = [
     ("load", ["load.py"]),  # issuing while eight windows call and finish as fast as they can
     ("fanout", ["fanout.py"]),
     ("multiproc", ["multiproc.py"]),
+    ("floods", ["floods.py"]),  # kiosk issuing under slow-connection, body and sign-in floods
+    ("voice", ["voice.py"]),  # 31 windows calling at once, one board voicing them (headless Chromium)
 ]
 
 

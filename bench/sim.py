@@ -23,8 +23,10 @@ A day is generated from the hall's configuration (the demo hall by default, or -
 The same citizens (same arrivals, matters and durations) then go through the day twice: once with
 the server's policy (`queue_server.domain.policy.choose`, with the hall's boosts, weights and
 priority ratio) and once with FIFO (each window calls whoever joined its queues first). The output
-has per class the mean, p90 and max wait, the ETA error (the server's `estimate_wait` at issue
-against each ticket's real wait until its first call) and window utilisation.
+has per class the mean, p90 and max wait, and window utilisation; and the wait estimate shown at
+issue (the server's own, `queue_server.domain.eta.Snapshot.wait`, from what the server would know
+then) against each ticket's real wait until its first call: per class the share of real waits
+inside the p10-p90 range shown, the bias (mean of estimate minus real) and the mean absolute error.
 """
 from __future__ import annotations
 
@@ -167,7 +169,8 @@ def synthetic_day(hall: Hall, seed: int, load: float, day: date = DAY) -> Setup:
     for i, c in enumerate(citizens, start=1):
         c.id = i
     averages = {s.code: s.avg_service_minutes * 60 for s in hall.services}
-    return Setup(start, policy.rules_for(hall), averages, window_plans(hall, day, start), citizens)
+    return Setup(start, policy.rules_for(hall), averages, window_plans(hall, day, start), citizens,
+                 break_s=hall.alerts.break_minutes * 60)
 
 
 def pool(results: list[dict]) -> dict:
@@ -192,12 +195,28 @@ def pool(results: list[dict]) -> dict:
     n = sum(r["eta"]["n"] for r in results)
     out["eta"] = {"n": n, "mae_s": round(sum(r["eta"]["mae_s"] * r["eta"]["n"] for r in results) / n, 1),
                   "p90_abs_s": round(sum(r["eta"]["p90_abs_s"] for r in results) / len(results), 1),
-                  "bias_s": round(sum(r["eta"]["bias_s"] * r["eta"]["n"] for r in results) / n, 1)}
+                  "bias_s": round(sum(r["eta"]["bias_s"] * r["eta"]["n"] for r in results) / n, 1),
+                  "coverage": round(sum(r["eta"]["coverage"] * r["eta"]["n"] for r in results) / n, 4),
+                  "no_estimate": sum(r["eta"]["no_estimate"] for r in results),
+                  "classes": _pool_eta_classes([r["eta"]["classes"] for r in results])}
     out["all"] = {"n": sum(r["all"]["n"] for r in results),
                   "mean_s": round(sum(r["all"]["mean_s"] * r["all"]["n"] for r in results) / sum(r["all"]["n"] for r in results), 1),
                   "p90_s": round(sum(r["all"]["p90_s"] for r in results) / len(results), 1),
                   "max_s": max(r["all"]["max_s"] for r in results)}
     return out
+
+
+def _pool_eta_classes(days: list[dict]) -> dict:
+    """Per class, the days' ETA figures weighted by their counts."""
+    out: dict[str, dict] = {}
+    for day in days:
+        for k, f in day.items():
+            c = out.setdefault(k, {"n": 0, "mae_s": 0.0, "bias_s": 0.0, "coverage": 0.0})
+            c["n"] += f["n"]
+            for key in ("mae_s", "bias_s", "coverage"):
+                c[key] += f[key] * f["n"]
+    return {k: {"n": c["n"]} | {key: round(c[key] / c["n"], 4 if key == "coverage" else 1)
+                                for key in ("mae_s", "bias_s", "coverage")} for k, c in sorted(out.items())}
 
 
 def compare(hall: Hall, seed: int, load: float, days: int) -> dict:
@@ -235,11 +254,23 @@ def markdown(fig: dict, hall: Hall) -> str:
         lines.append(f"| {label} | {p['n']} | {m(p['mean_s'])} | {m(p['p90_s'])} | {m(p['max_s'])} | "
                      f"{m(f['mean_s'])} | {m(f['p90_s'])} | {m(f['max_s'])} |")
     lines.append("")
-    lines.append("| ETA error, minutes (estimate at issue vs wait until first call) | policy | FIFO |")
+    lines.append("| ETA at issue vs wait until first call | policy | FIFO |")
     lines.append("| --- | ---: | ---: |")
-    for key, label in (("mae_s", "mean absolute"), ("p90_abs_s", "p90 absolute"), ("bias_s", "mean (estimate − real)")):
+    for key, label in (("mae_s", "mean absolute error, minutes"), ("p90_abs_s", "p90 absolute error, minutes"),
+                       ("bias_s", "bias (estimate − real), minutes")):
         lines.append(f"| {label} | {m(fig['policy']['eta'][key])} | {m(fig['fifo']['eta'][key])} |")
+    pct = lambda x: "—" if x is None else f"{x * 100:.0f}%"  # noqa: E731
+    lines.append(f"| real wait inside the p10–p90 range shown | {pct(fig['policy']['eta']['coverage'])} | "
+                 f"{pct(fig['fifo']['eta']['coverage'])} |")
     lines.append(f"| window utilisation | {fig['policy']['utilisation'] * 100:.1f}% | {fig['fifo']['utilisation'] * 100:.1f}% |")
+    lines.append("")
+    lines.append("| ETA per class (policy) | tickets | inside p10–p90 | bias, minutes | mean absolute error, minutes |")
+    lines.append("| --- | ---: | ---: | ---: | ---: |")
+    per = fig["policy"]["eta"]["classes"]
+    for k in order:
+        if k in per:
+            e = per[k]
+            lines.append(f"| {names.get(k, k)} | {e['n']} | {pct(e['coverage'])} | {m(e['bias_s'])} | {m(e['mae_s'])} |")
     return "\n".join(lines)
 
 

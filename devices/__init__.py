@@ -137,10 +137,11 @@ def open_pad(url: str, *, name: Optional[str] = None, on_state: Optional[StateLi
 
 
 def open_led(url: str, *, name: Optional[str] = None, on_state: Optional[StateListener] = None) -> Rs485Led:
-    """As open_pad, plus digits=<how many the screen has> (default 4)."""
+    """As open_pad, plus digits=<how many the screen has> (default 4) and text=0 for an old screen
+    that shows digits only (no GBK text frame)."""
     parsed = parse_url(url, "LED screen", BUS_SCHEMES)
     bus, address, simulator = _open_bus(parsed, "led")
-    led = Rs485Led(bus, address, parsed.param("digits", int, 4), name, on_state)
+    led = Rs485Led(bus, address, parsed.param("digits", int, 4), name, on_state, text=parsed.param("text", _int, 1) != 0)
     led.simulator = simulator
     return led
 

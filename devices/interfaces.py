@@ -24,7 +24,7 @@ class PadEvent:
     """A key pressed on a window's pad: a citizen's rating (1..4, 4 = 满意) or a clerk's key."""
 
     address: int
-    kind: str  # "rating", "call", "recall", "evaluate"
+    kind: str  # "rating", "call", "recall", "pause", "evaluate"
     rating: Optional[int] = None
 
 
@@ -34,6 +34,12 @@ class RatingPad(Protocol):
     def poll(self) -> Optional[PadEvent]:
         """The next key pressed since the last poll, or None."""
 
+    def ask(self) -> None:
+        """Ask the citizen to rate (the pad lights its rating keys)."""
+
+    def cancel(self) -> None:
+        """End a request to rate that was not answered."""
+
     def close(self) -> None: ...
 
 
@@ -41,7 +47,7 @@ class LedScreen(Protocol):
     address: int
 
     def show(self, digits: str) -> None:
-        """Digits and spaces, right-aligned on the screen."""
+        """A ticket number or a short text (A012, 请稍候); digits alone right-aligned."""
 
     def beep(self, times: int = 1) -> None: ...
 

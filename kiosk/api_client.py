@@ -53,6 +53,10 @@ class ApiClient:
         self.http.close()
 
     # -- reads ------------------------------------------------------------------------------
+    def me(self) -> dict:
+        """Who the server takes this kiosk's token for (ApiError 401 when it is wrong or revoked)."""
+        return self._call("GET", "/api/auth/me", auth=True)
+
     def hall_info(self) -> dict:
         return self._call("GET", f"/api/halls/{self.hall}")
 
@@ -139,6 +143,7 @@ class IssueRequest:
     appointment: Optional[str] = None
     id_number: Optional[str] = None
     name: str = ""
+    language: str = "zh"  # the visitor's: their printed ticket is in it (the server is not told)
     key: str = field(default_factory=lambda: "kiosk-" + uuid.uuid4().hex)
     created: float = field(default_factory=time.monotonic)
 

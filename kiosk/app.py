@@ -3,6 +3,7 @@ window-less `Kiosk` (server, devices, issuing). Import it only after `launch.con
 from __future__ import annotations
 
 import logging
+import math
 import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Optional
@@ -23,13 +24,17 @@ from .core import IssueOutcome, Kiosk, Listener
 from .fonts import FontFiles
 from .i18n import t
 from .screens import SCREENS
-from .screens.widgets import BG, Overlay, Toast, paint
+from .screens.widgets import BG, IdleWarning, Overlay, Toast, paint
 from .session import Identity, Session
+from .speech import Speaker, open_speaker
 
 log = logging.getLogger(__name__)
 
 # Screens a visitor is "in": the idle timeout brings these back to the attract screen.
 RESTING = ("attract", "maintenance", "admin")
+# The ticket screen keeps its own time (the full ticket_seconds, even for a ticket finished after
+# an outage), so the idle timeout leaves it alone.
+OWN_TIME = RESTING + ("ticket",)
 # Screens `back` never returns to.
 NO_RETURN = ("attract", "maintenance", "admin", "ticket", "card")
 
@@ -43,7 +48,10 @@ class Root(FloatLayout):
         paint(self, BG)
 
     def on_touch_down(self, touch):
+        warned = self.app.idle_warning is not None
         self.app.touched()
+        if warned:  # the touch answers "还在吗？" and goes no further (what was under it was hidden)
+            return True
         return super().on_touch_down(touch)
 
 
@@ -60,12 +68,17 @@ class KioskApp(App, Listener):
         self.session = Session()
         self.kiosk = kiosk or Kiosk(config, notify=self._on_ui_thread)
         self.kiosk.listener = self
+        self.speaker: Speaker = open_speaker(config.speech_url)
         self.pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kiosk-work")
-        self.last_activity = 0.0  # nobody yet: the first screen is the attract screen
+        # Nobody yet: the first screen is the attract screen. Not 0.0: time.monotonic() counts from
+        # boot, so on a machine up for less than idle_seconds a zero would look like a recent touch.
+        self.last_activity = -math.inf
+        self.card_lifted_at: float | None = None  # the visitor's card left the reader then
         self.exit_allowed = False
         self.printer_state = "unknown"
         self.reader_state = "unknown"
         self.overlay: Optional[Overlay] = None
+        self.idle_warning: Optional[IdleWarning] = None
         self.issuing = False
         self.history: list[tuple[str, dict]] = []
         self._events = []
@@ -105,11 +118,18 @@ class KioskApp(App, Listener):
                       on_textinput=self._on_textinput, size=self._on_resize)
         self.pool.shutdown(wait=True, cancel_futures=True)  # a request under way finishes (or gives up) first
         self.kiosk.stop()
+        self.speaker.close()
 
     def quit(self) -> None:
         """The admin's exit (after the PIN)."""
         self.exit_allowed = True
         self.stop()
+
+    def stop_on_signal(self, signum: int) -> None:
+        """SIGTERM or SIGINT (a service manager stopping or restarting the kiosk): stop cleanly, on
+        the UI thread, as the admin's exit does."""
+        log.info("signal %d: stopping", signum)
+        Clock.schedule_once(lambda dt: self.quit(), 0)
 
     def _refuse_close(self, *args, **kw):
         return not self.exit_allowed  # True = do not close
@@ -206,12 +226,15 @@ class KioskApp(App, Listener):
 
     def reset_session(self) -> None:
         self.session.reset()
+        self.card_lifted_at = None
         self.history.clear()
         self.lang = self.cfg.language
         self.scale = 1.0
 
     def touched(self) -> None:
         self.last_activity = time.monotonic()
+        if self.idle_warning is not None:
+            self._warn_idle(None)
 
     def toggle_lang(self) -> None:
         self.lang = "en" if self.lang == "zh" else "zh"
@@ -220,6 +243,24 @@ class KioskApp(App, Listener):
     def toggle_elderly(self) -> None:
         self.scale = 1.0 if self.scale > 1.0 else self.cfg.elderly_scale
         self.sm.current_screen.render()
+        self.screen_shown(self.sm.current_screen)  # large text turns the voice on: say where they are
+
+    # -- spoken guidance ------------------------------------------------------------------------
+    @property
+    def speaking(self) -> bool:
+        return self.cfg.speech == "always" or (self.cfg.speech == "large" and self.scale > 1.0)
+
+    def pressed(self, text: str) -> None:
+        """A button was pressed: what it said is spoken, before anything an older screen still had to say."""
+        if self.speaking:
+            self.speaker.interrupt()
+            self.speaker.speak(text, self.lang)
+
+    def screen_shown(self, screen) -> None:
+        if self.speaking:
+            text = screen.spoken()
+            if text:
+                self.speaker.speak(text, self.lang)
 
     def toast(self, text: str, kind: str = "info", seconds: float = 3.0) -> None:
         self.toast_widget.show(self.root_widget, text, kind, seconds)
@@ -237,10 +278,36 @@ class KioskApp(App, Listener):
     def _tick(self, dt) -> None:
         screen = self.sm.current_screen
         getattr(screen, "tick", lambda: None)()
-        if self.sm.current not in RESTING and not self.issuing:
-            if time.monotonic() - self.last_activity > self.cfg.idle_seconds:
-                self.reset_session()
-                self.go("attract")
+        quiet = time.monotonic() - self.last_activity
+        if self.sm.current in OWN_TIME or self.issuing:
+            self._warn_idle(None)
+        elif quiet > self.cfg.idle_seconds or self._visitor_left(quiet):
+            self._warn_idle(None)
+            self.reset_session()
+            self.go("attract")
+        else:
+            left = self.cfg.idle_seconds - quiet
+            warn = min(self.cfg.idle_warning_seconds, self.cfg.idle_seconds / 2)
+            self._warn_idle(math.ceil(left) if left <= warn else None)
+
+    def _warn_idle(self, seconds_left: int | None) -> None:
+        """Shows "还在吗？" with the seconds left, or takes it away (None)."""
+        if seconds_left is None:
+            if self.idle_warning is not None:
+                self.root_widget.remove_widget(self.idle_warning)
+                self.idle_warning = None
+            return
+        if self.idle_warning is None:
+            self.idle_warning = IdleWarning(self.t("idle_title"), self.t("idle_continue"), self.touched)
+            self.root_widget.add_widget(self.idle_warning)
+        self.idle_warning.countdown.text = self.t("idle_countdown", s=seconds_left)
+
+    def _visitor_left(self, quiet: float) -> bool:
+        """The card was taken off the reader and nobody has touched the screen since for
+        `card_gone_seconds`: its owner has walked away, and the next person must not inherit them."""
+        if self.session.identity is None or self.card_lifted_at is None:
+            return False
+        return min(quiet, time.monotonic() - self.card_lifted_at) > self.cfg.card_gone_seconds
 
     # -- issuing (one tap = one request = one key) ----------------------------------------------
     def issue(self, request: IssueRequest, on_refused: Callable[[ApiError], None]) -> None:
@@ -289,6 +356,11 @@ class KioskApp(App, Listener):
             else:
                 self.go("home" if time.monotonic() - self.last_activity < self.cfg.idle_seconds else "attract")
 
+    def on_refused(self, refusal: ApiError | None) -> None:
+        if refusal is not None:
+            self.hide_overlay()
+            self.go("maintenance")  # renders it again if it is shown already
+
     def on_retry(self, attempt: int, delay: float) -> None:
         if self.sm.current == "maintenance":
             self.sm.current_screen.retrying(attempt, delay)
@@ -300,8 +372,7 @@ class KioskApp(App, Listener):
         self.touched()
         if self.sm.current in ("maintenance", "admin"):
             return
-        if self.sm.current == "ticket":  # the next visitor: the last one's ticket screen is done
-            self.sm.current_screen.finish()
+        self._new_card()
         self.session.identity = identity
         card_read = getattr(self.sm.current_screen, "card_read", None)
         if card_read is not None:  # a screen that does something with the card itself
@@ -312,11 +383,27 @@ class KioskApp(App, Listener):
         else:
             self.sm.current_screen.render()  # shows the identity bar
 
+    def _new_card(self) -> None:
+        """A card was placed: whoever held the screen before is gone (their ticket screen is done,
+        their identity is dropped, whatever this card turns out to be)."""
+        self.card_lifted_at = None
+        if self.sm.current == "ticket":
+            self.sm.current_screen.finish()
+        self.session.identity = None
+        self.session.priority = None
+
+    def on_card_lifted(self) -> None:
+        if self.session.identity is not None:
+            self.card_lifted_at = time.monotonic()
+
     def on_card_error(self, key: str, error: CardError) -> None:
+        if self.sm.current in ("maintenance", "admin"):
+            return
         self.touched()
+        self._new_card()  # a refused card replaces the identity too: it never leaves an older one in place
         if self.sm.current == "card":
             self.sm.current_screen.card_failed(key)
-        elif self.sm.current not in ("maintenance", "admin", "ticket"):
+        else:
             self.go("card", error=key)
 
     def on_device(self, kind: str, state: str) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from .i18n import pick, t
-from .search import ServiceIndex
+from .search import ServiceIndex, has_cjk, spellings
 
 OPEN, CLOSED, SOLD_OUT = "open", "closed", "sold_out"
 
@@ -67,6 +67,24 @@ class Catalog:
     def search(self, query: str) -> list[str]:
         return self.index.search(query)
 
+    def search_example(self) -> Optional[tuple[str, str]]:
+        """(pinyin initials, the word they find) for the search hint, from this hall's own
+        keywords: the first short keyword whose initials really find its matter first."""
+        index = self.index
+        if getattr(self, "_example_of", None) is not index:
+            self._example_of, self._example = index, self._find_example()
+        return self._example
+
+    def _find_example(self) -> Optional[tuple[str, str]]:
+        for code in self.order:
+            for word in self.services[code].get("keywords", []):
+                if not 2 <= len(word) <= 4 or not all(has_cjk(ch) for ch in word):
+                    continue
+                initials = spellings(word)[0]
+                if self.search(initials)[:1] == [code]:
+                    return initials, word
+        return None
+
     # -- hall -------------------------------------------------------------------------------
     def name(self, lang: str) -> str:
         return pick(self.hall, lang)
@@ -109,3 +127,25 @@ class Catalog:
 
     def windows_for(self, code: str) -> list[dict]:
         return [w for w in self.hall.get("windows", []) if code in w.get("services", {})]
+
+    def waiting_place(self, ticket: dict, lang: str) -> str:
+        """Where the ticket's holder waits: the ticket's area, else the areas (or floors and
+        windows) of the windows that serve its first matter; "" when the hall says nothing. In
+        English the hall's Chinese sign text stays beside it, as that is what the visitor will see."""
+        area = ticket.get("area") or ""
+        codes = ticket.get("services") or [m.get("service") for m in ticket.get("matters", [])]
+        windows = self.windows_for(codes[0]) if codes else []
+        floors = sorted({w["floor"] for w in windows if w.get("floor") is not None})
+        if not area:
+            areas = list(dict.fromkeys(w["area"] for w in windows if w.get("area")))
+            if areas:
+                area = "、".join(areas)
+            elif windows:
+                numbers = "、".join(str(w["number"]) for w in windows)
+                area = "、".join(f"{f} 楼" for f in floors) + f" {numbers} 号窗口"
+                area = area.strip()
+        if lang != "en" or not area:
+            return area
+        if floors:
+            return f"Floor {', '.join(str(f) for f in floors)} ({area})"
+        return area

@@ -37,10 +37,18 @@ class KioskConfig(BaseModel):
     id_reader_url: str = "sim://"
     # People and screens
     idle_seconds: Annotated[float, Field(gt=0)] = 60  # no touch for this long: back to the attract screen
+    idle_warning_seconds: Annotated[float, Field(ge=0)] = 15  # "还在吗？" with a countdown this long before
     ticket_seconds: Annotated[float, Field(gt=0)] = 20  # the ticket screen returns home after this
+    # The visitor's card was taken off the reader and nobody touched the screen for this long: they
+    # have gone, and their session ends (the next person must not inherit their identity).
+    card_gone_seconds: Annotated[float, Field(gt=0)] = 15
     admin_pin: Annotated[str, Field(pattern=r"^\d{4,12}$")]
     language: Literal["zh", "en"] = "zh"
     elderly_scale: Annotated[float, Field(ge=1.0, le=2.0)] = 1.35
+    # Spoken guidance: each screen's title, the button pressed, the ticket. "large": when the visitor
+    # chose large text (长辈模式); "always"; "off". The voice: see kiosk/speech.py.
+    speech: Literal["large", "always", "off"] = "large"
+    speech_url: str = "espeak-ng://"
     # Window
     fullscreen: bool = True
     window_size: tuple[int, int] = (1080, 1920)  # when not full screen (development)
@@ -49,7 +57,10 @@ class KioskConfig(BaseModel):
     cache_dir: Optional[Path] = None  # where an extracted font face is kept; default ~/.cache/hallq-kiosk
     # Server and devices: timing
     request_timeout: Annotated[float, Field(gt=0)] = 5.0
-    refresh_seconds: Annotated[float, Field(gt=0)] = 15.0  # service list (waiting, ETA) refresh
+    # The service list (waiting, ETA) follows the hall's event stream; this refresh is for the ETAs'
+    # drift while nothing happens.
+    refresh_seconds: Annotated[float, Field(gt=0)] = 60.0
+    token_check_seconds: Annotated[float, Field(gt=0)] = 60.0  # the token is checked at start and this often
     retry_min_seconds: Annotated[float, Field(gt=0)] = 1.0  # back-off while the server is unreachable
     retry_max_seconds: Annotated[float, Field(gt=0)] = 30.0
     issue_retry_seconds: Annotated[float, Field(gt=0)] = 8.0  # one tap keeps retrying (same key) this long

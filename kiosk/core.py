@@ -20,8 +20,13 @@ from .catalog import Catalog
 from .config import KioskConfig
 from .devices import KioskDevices, PrintResult, ReadFailed, StateReporter, card_error_key, checklist_for_printer, ticket_for_printer
 from .session import Identity
+from .stream import HallStream
 
 log = logging.getLogger(__name__)
+
+TICKET_NOTICE = {"zh": "号码当日有效，请留意叫号屏和语音提示",
+                 "en": "Valid today. Watch the board and listen for your number. 号码当日有效"}
+STREAM_REFRESH_GAP = 0.5  # seconds between two service refreshes the event stream asks for
 
 
 @dataclass(frozen=True)
@@ -43,10 +48,12 @@ class Listener:
     """What the screens hear. Every method runs on the UI thread (through `notify`)."""
 
     def on_online(self, online: bool) -> None: ...
+    def on_refused(self, refusal: "ApiError | None") -> None: ...
     def on_retry(self, attempt: int, delay: float) -> None: ...
     def on_catalog(self) -> None: ...
     def on_card(self, identity: Identity) -> None: ...
     def on_card_error(self, key: str, error: CardError) -> None: ...
+    def on_card_lifted(self) -> None: ...
     def on_device(self, kind: str, state: str) -> None: ...
     def on_pending_issued(self, ticket: dict) -> None: ...
     def on_pending_printed(self, outcome: IssueOutcome) -> None: ...
@@ -64,6 +71,8 @@ class Kiosk:
         self.listener: Listener = Listener()
         self.catalog: Optional[Catalog] = None
         self.online: Optional[bool] = None
+        # Why the server will not serve this kiosk (a wrong or revoked token, another hall's), if it will not.
+        self.refusal: Optional[ApiError] = None
         self.retry_attempt = 0
         self.reporter = StateReporter(self.client.report_device, settle=1.0,
                                       retry=Backoff(config.retry_min_seconds, config.retry_max_seconds))
@@ -76,11 +85,16 @@ class Kiosk:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
+        self.stream = HallStream(config.server_url, config.hall, config.token, self._on_stream_event,
+                                 config.request_timeout)
+        self._reload_hall = False  # a hall.notice: the next refresh reloads the hall as well
+        self._token_checked = -float("inf")
 
     # -- life -------------------------------------------------------------------------------
     def start(self) -> "Kiosk":
         self.reporter.start()
-        for target, name in ((self._monitor, "kiosk-server-monitor"), (self._device_loop, "kiosk-devices")):
+        for target, name in ((self._monitor, "kiosk-server-monitor"), (self._device_loop, "kiosk-devices"),
+                             (self._follow_stream, "kiosk-stream")):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -89,6 +103,7 @@ class Kiosk:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        self.stream.close()
         for thread in self._threads:
             thread.join(timeout=5)
         self.reporter.stop()
@@ -120,8 +135,38 @@ class Kiosk:
         if changed:
             self.notify(lambda: self.listener.on_online(online))
 
+    def check_token(self) -> None:
+        """Asks the server whose token this is; raises ApiError (kept as `refusal`) when it is
+        wrong, revoked, or not a kiosk of this hall, and ServerUnavailable."""
+        try:
+            who = self.client.me()
+        except ApiError as exc:
+            if exc.status in (401, 403):
+                self._refuse(exc)
+            raise
+        self._token_checked = self.clock()
+        if who.get("kind") != "kiosk" or who.get("hall") != self.config.hall:
+            self._refuse(ApiError(403, "not_this_kiosk", f"令牌不属于大厅 {self.config.hall} 的取号机",
+                                  f"the token is not a kiosk token of hall {self.config.hall}"))
+        if self.refusal is not None:
+            self.refusal = None
+            self.notify(lambda: self.listener.on_refused(None))
+
+    def _refuse(self, exc: ApiError) -> None:
+        # Reported where staff look when a kiosk is out of service: its log (the server no longer
+        # accepts anything from this token, so it cannot be told).
+        log.error("the server refuses this kiosk's token (%s): out of service until it is fixed", exc)
+        first = self.refusal is None
+        self.refusal = exc
+        self._set_online(False)
+        if first:
+            self.notify(lambda: self.listener.on_refused(exc))
+        raise exc
+
     def load(self) -> Catalog:
-        """Hall information and services from the server (raises ServerUnavailable)."""
+        """The token checked, hall information and services from the server (raises
+        ServerUnavailable, or ApiError when the server refuses this kiosk)."""
+        self.check_token()
         hall = self.client.hall_info()
         services = self.client.services()
         if hall.get("now"):
@@ -146,6 +191,13 @@ class Kiosk:
                 if not self.online:
                     continue
                 try:
+                    if self.clock() - self._token_checked >= self.config.token_check_seconds:
+                        self.check_token()
+                    if self._reload_hall:
+                        self._reload_hall = False
+                        self.load()
+                        self.notify(self.listener.on_catalog)
+                        continue
                     services = self.client.services()
                 except ServerUnavailable as exc:
                     self.server_failed(exc)
@@ -154,6 +206,7 @@ class Kiosk:
                     log.error("refreshing services: %s", exc)
                     continue
                 self.notify(lambda: self._apply_services(services))
+                self._stop.wait(STREAM_REFRESH_GAP)  # a burst of events: one refresh for all of them
                 continue
             try:
                 self.load()
@@ -176,6 +229,44 @@ class Kiosk:
             self.notify(self.listener.on_catalog)
             self._resume_pending()
 
+    # -- the hall's event stream: waiting counts, closures and notices live -------------------------
+    def _follow_stream(self) -> None:
+        backoff = Backoff(self.config.retry_min_seconds, self.config.retry_max_seconds)
+        while not self._stop.is_set():
+            if not self.online:
+                self._stop.wait(0.2)
+                continue
+            started = self.clock()
+            lost = self.stream.run_once()
+            if self._stop.is_set():
+                return
+            if self.clock() - started > 10:
+                backoff.reset()  # it was up for a while: this is a new outage, not a flapping one
+            log.info("hall stream ended: %s", lost)
+            if lost.refused:
+                self._token_checked = -float("inf")  # revoked meanwhile? the monitor asks now
+                self._wake.set()
+            else:
+                self._probe()
+            self._stop.wait(backoff.next())
+
+    def _probe(self) -> None:
+        """The stream ended: is the server gone, or only the connection? One quick request says."""
+        try:
+            self.client.hall_info()
+        except ServerUnavailable as exc:
+            self.server_failed(exc)
+        except ApiError:
+            pass
+
+    def _on_stream_event(self, msg: dict) -> None:
+        kind = msg.get("type", "")
+        if kind in ("pong", "device.state"):
+            return
+        if kind in ("hall.notice", "snapshot"):
+            self._reload_hall = True
+        self._wake.set()
+
     def _apply_services(self, services: list[dict]) -> None:
         """On the UI thread, so a screen never reads the catalogue halfway through an update."""
         if self.catalog is not None:
@@ -184,16 +275,20 @@ class Kiosk:
 
     # -- devices ----------------------------------------------------------------------------
     def _device_loop(self) -> None:
-        self.devices.watch_cards(self._card_read, self._card_failed)
+        self.devices.watch_cards(self._card_read, self._card_failed,
+                                 lambda: self.notify(self.listener.on_card_lifted))
         next_open = next_poll = self.clock()
         while not self._stop.wait(0.5):
             now = self.clock()
-            if now >= next_open:
-                self.devices.open_missing()
-                next_open = now + self.config.device_retry_seconds
-            if now >= next_poll:
-                self.devices.poll_printer()
-                next_poll = now + self.config.printer_poll_seconds
+            try:
+                if now >= next_open:
+                    next_open = now + self.config.device_retry_seconds
+                    self.devices.open_missing()
+                if now >= next_poll:
+                    next_poll = now + self.config.printer_poll_seconds
+                    self.devices.poll_printer()
+            except Exception:  # noqa: BLE001 - the loop must outlive any driver's failure
+                log.exception("device loop")
 
     def _device_state(self, device: str, kind: str, state: str, detail: str) -> None:
         self.reporter.report(device, kind, state, detail)
@@ -247,12 +342,14 @@ class Kiosk:
             raise
         if on_issued is not None:
             self.notify(lambda: on_issued(ticket))
-        return IssueOutcome(ticket, self._print_ticket(ticket))
+        return IssueOutcome(ticket, self._print_ticket(ticket, request.language))
 
-    def _print_ticket(self, ticket: dict) -> PrintResult:
+    def _print_ticket(self, ticket: dict, language: str = "zh") -> PrintResult:
         self.refresh_soon()
-        hall_name = self.catalog.name("zh") if self.catalog else ""
-        return self.devices.print_ticket(ticket_for_printer(ticket, hall_name, self.tz, "号码当日有效，请留意叫号屏和语音提示"))
+        hall_name = self.catalog.name(language) if self.catalog else ""
+        area = self.catalog.waiting_place(ticket, language) if self.catalog else ""
+        return self.devices.print_ticket(ticket_for_printer(ticket, hall_name, self.tz, TICKET_NOTICE[language],
+                                                            area, language))
 
     def _resume_pending(self) -> None:
         with self._lock:
@@ -275,7 +372,7 @@ class Kiosk:
             self.notify(lambda: self.listener.on_pending_failed(refusal))
             return
         self.notify(lambda: self.listener.on_pending_issued(ticket))
-        outcome = IssueOutcome(ticket, self._print_ticket(ticket))
+        outcome = IssueOutcome(ticket, self._print_ticket(ticket, request.language))
         self.notify(lambda: self.listener.on_pending_printed(outcome))
 
     # -- other calls the screens make -----------------------------------------------------------

@@ -78,18 +78,27 @@ class _ReaderForWatcher:
         self.reader.close()
 
 
-def ticket_for_printer(ticket: dict, hall_name: str, tz: tzinfo, notice: str = "") -> Ticket:
+def ticket_for_printer(ticket: dict, hall_name: str, tz: tzinfo, notice: str = "", area: str = "",
+                       language: str = "zh") -> Ticket:
+    """The printed ticket in the visitor's language; in English each matter keeps its Chinese name
+    beside it, for the clerk."""
     issued = datetime.fromisoformat(ticket["issued_at"])
+    matters = ticket.get("matters", [])
+    if language == "en":
+        names = [f"{m['name_en']} ({m['name']})" if m.get("name_en") else m["name"] for m in matters]
+    else:
+        names = [m["name"] for m in matters]
     return Ticket(
         hall_name=hall_name,
         number=ticket["number"],
-        matters=[m["name"] for m in ticket.get("matters", [])] or [ticket.get("service_name", "")],
+        matters=names or [ticket.get("service_name", "")],
         ahead=ticket.get("position") or 0,
         eta_minutes=minutes(ticket.get("eta_seconds")),
         issued_at=issued.astimezone(tz),
-        area=ticket.get("area", ""),
+        area=area or ticket.get("area", ""),
         status_url=ticket["status_url"],
         notice=notice,
+        language=language,
     )
 
 
@@ -209,7 +218,7 @@ class KioskDevices:
         self.watcher: Optional[CardWatcher] = None
         self.printer_state = "unknown"
         self.reader_state = "unknown"
-        self._card_callbacks: Optional[tuple[Callable, Callable]] = None
+        self._card_callbacks: Optional[tuple[Callable, Callable, Callable]] = None
         self._lock = threading.Lock()
 
     # -- opening ----------------------------------------------------------------------------
@@ -220,20 +229,29 @@ class KioskDevices:
                 try:
                     self.printer = self._open_printer(self.printer_url, name=self.printer_name,
                                                       on_state=self._printer_changed)
-                except DeviceError as exc:
+                except Exception as exc:  # noqa: BLE001 - any failure is a state staff see, never a dead thread
+                    self._log_unexplained(exc)
                     self._printer_changed(DeviceStateChange(self.printer_name, "unreachable", str(exc)))
             if self.reader is None and self.reader_url:
                 try:
                     self.reader = self._open_reader(self.reader_url, name=self.reader_name,
                                                     on_state=self._reader_changed, today=self.today)
-                except DeviceError as exc:
+                except Exception as exc:  # noqa: BLE001 - as for the printer
+                    self._log_unexplained(exc)
                     self._reader_changed(DeviceStateChange(self.reader_name, "unreachable", str(exc)))
             if self.reader is not None and self.watcher is None and self._card_callbacks is not None:
-                on_card, on_error = self._card_callbacks
-                self.watcher = CardWatcher(_ReaderForWatcher(self.reader), on_card, on_error, interval=0.25).start()
+                on_card, on_error, on_lift = self._card_callbacks
+                self.watcher = CardWatcher(_ReaderForWatcher(self.reader), on_card, on_error, interval=0.25,
+                                           on_lift=on_lift).start()
 
-    def watch_cards(self, on_card: Callable[[IdCard], None], on_error: Callable[[CardError], None]) -> None:
-        self._card_callbacks = (on_card, on_error)
+    @staticmethod
+    def _log_unexplained(exc: Exception) -> None:
+        if not isinstance(exc, DeviceError):  # a driver's own failure, not one it explained
+            log.error("a device failed unexpectedly", exc_info=exc)
+
+    def watch_cards(self, on_card: Callable[[IdCard], None], on_error: Callable[[CardError], None],
+                    on_lift: Callable[[], None]) -> None:
+        self._card_callbacks = (on_card, on_error, on_lift)
         self.open_missing()
 
     def _printer_changed(self, change: DeviceStateChange) -> None:
@@ -251,7 +269,8 @@ class KioskDevices:
             return self.printer_state
         try:
             return self.printer.status().state.value
-        except DeviceError as exc:
+        except Exception as exc:  # noqa: BLE001 - as when printing
+            self._log_unexplained(exc)
             self._printer_changed(DeviceStateChange(self.printer_name, "unreachable", str(exc)))
             return "unreachable"
 
@@ -271,7 +290,8 @@ class KioskDevices:
             status = job(printer)
         except PrinterNotReady as exc:  # and PrintFailed: the paper may be missing or torn
             return PrintResult(False, exc.status.state.value, str(exc))
-        except DeviceError as exc:
+        except Exception as exc:  # noqa: BLE001 - the visitor gets the on-screen ticket, staff the state
+            self._log_unexplained(exc)
             self._printer_changed(DeviceStateChange(self.printer_name, "unreachable", str(exc)))
             return PrintResult(False, "unreachable", str(exc))
         return PrintResult(True, status.state.value, status.detail)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Optional
 
 LANGUAGES = ("zh", "en")
@@ -19,7 +20,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_sub": ("扫描号票二维码", "Scan your ticket's QR code"),
     "guides": ("办事指南", "Service guides"),
     "guides_sub": ("材料 · 流程 · 时限", "Materials · steps · time limits"),
-    "search_hint": ("搜索事项：输入名称或拼音首字母，如 bdc 查不动产", "Search: name or pinyin initials, e.g. bdc"),
+    "search_hint": ("搜索事项：输入名称或拼音首字母", "Search: name or pinyin initials"),
+    "search_hint_example": ("搜索事项：输入名称或拼音首字母，如 {initials} 查{word}",
+                            "Search: name or pinyin initials, e.g. {initials} for {word}"),
     "search": ("搜索", "Search"),
     "topics": ("一件事 · 一次取号", "Life events · one ticket for everything"),
     "departments": ("按部门选择", "By department"),
@@ -93,6 +96,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ahead": ("前面还有 {n} 人", "{n} ahead of you"),
     "eta_wait": ("预计等候 {eta}", "Estimated wait {eta}"),
     "go_to": ("请到 {area} 等候叫号", "Please wait at {area}"),
+    "go_to_board": ("请留意叫号屏和语音提示", "Watch the board and listen for your number"),
     "klass": ("优先类别：{name}", "Priority: {name}"),
     "scan_status": ("手机扫码查看排队进度", "Scan to follow your place in the queue"),
     "printed": ("请取走号票", "Please take your ticket"),
@@ -136,8 +140,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "called_to": ("请到 {w} 号窗口", "Please go to window {w}"),
     # appointments
     "appt_title": ("预约签到取号", "Appointment check-in"),
-    "appt_hint": ("请输入 6 位预约码（短信或预约页面上），或刷身份证查找预约",
-                  "Enter the 6-character code from your booking, or place your ID card"),
+    "appt_hint": ("请输入 12 位预约码（短信或预约页面上），或刷身份证查找预约",
+                  "Enter the 12-character code from your booking, or place your ID card"),
     "appt_looking": ("正在查找您今天的预约…", "Looking for your bookings today…"),
     "appt_none_for_card": ("没有找到该身份证今天的预约，请输入预约码", "No booking today for this ID card: enter the code"),
     "appt_choose": ("您今天有 {n} 个预约，请选择要签到的一个", "You have {n} bookings today: choose one to check in"),
@@ -151,6 +155,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "maintenance": ("系统维护中", "Under maintenance"),
     "maintenance_sub": ("暂时无法取号，请稍候或到一楼导服台咨询", "Tickets are unavailable for a moment; please wait or ask at the help desk"),
     "maintenance_retry": ("正在重新连接…（第 {n} 次，{s} 秒后重试）", "Reconnecting… (attempt {n}, next in {s} s)"),
+    "pick_for_you": ("{name}，请选择要办理的事项", "{name}, choose what you need"),
+    "your_bookings": ("您今天有 {n} 个预约：{names}", "You have {n} booking(s) today: {names}"),
+    "check_in_booking": ("预约签到", "Check in"),
+    "no_card_help": ("没有身份证？请到一楼导服台，工作人员可核验临时身份证、户口簿或护照等并为您取号；已预约的也可凭预约码签到。",
+                     "No ID card? Go to the help desk on the 1st floor: staff can check a temporary ID card, household register or passport and take a ticket for you. With a booking, check in with its code."),
+    "appt_by_code": ("凭预约码签到", "Check in with booking code"),
+    "large_for_you": ("大字", "Large text"),
+    "idle_title": ("还在吗？", "Are you still there?"),
+    "idle_countdown": ("{s} 秒后返回首页，本次选择将清除", "Back to the start in {s} s; your choices will be cleared"),
+    "idle_continue": ("继续使用", "Continue"),
+    "out_of_service": ("本机暂停服务", "Out of service"),
+    "out_of_service_sub": ("请到其他取号机取号，或到一楼导服台咨询。工作人员：本机的设备令牌无效或已停用（{kiosk}：{reason}），请重新配置令牌。",
+                           "Please use another kiosk or ask at the help desk. Staff: this kiosk's device token is wrong or revoked ({kiosk}: {reason}); configure a new one."),
     "maintenance_pending": ("您刚才的取号请求会在恢复后自动完成，请稍候", "Your ticket will be issued as soon as the system is back"),
     "admin_pin": ("管理员密码", "Administrator PIN"),
     "admin_wrong": ("密码错误", "Wrong PIN"),
@@ -172,6 +189,12 @@ PRINTER_STATES = {
     "ok": ("正常", "ready"), "near_end": ("纸将用完", "paper low"), "paper_out": ("缺纸", "out of paper"),
     "cover_open": ("纸仓盖未关", "cover open"), "offline": ("脱机", "offline"), "unreachable": ("无响应", "not answering"),
 }
+
+
+def plain_text(text: str) -> str:
+    """Label text as read aloud: no markup, ordinary spaces."""
+    return re.sub(r"\[/?[a-z]+(=[^\]]*)?\]", "", text).replace("&bl;", "[").replace("&br;", "]") \
+        .replace("&amp;", "&").replace("\u00a0", " ")
 
 
 def t(key: str, lang: str = "zh", **values) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,9 @@ from .fonts import FontFiles, FontMissing, find_cjk_font
 def prepare_environment() -> None:
     os.environ.setdefault("KIVY_NO_ARGS", "1")  # the command line is ours, not Kivy's
     os.environ.setdefault("KIVY_LOG_MODE", "MIXED")
+    # SDL would turn SIGTERM and SIGINT into a window-close request, which the kiosk refuses (only
+    # the admin PIN closes it); a service manager's stop must stop it, so the signals stay ours.
+    os.environ.setdefault("SDL_NO_SIGNAL_HANDLERS", "1")
 
 
 def configure_kivy(width: int, height: int, fullscreen: bool) -> None:
@@ -57,7 +61,10 @@ def main(config_path: Path | str) -> int:
     configure_kivy(*config.window_size, fullscreen=config.fullscreen)
     from .app import KioskApp
 
-    KioskApp(config, fonts).run()
+    app = KioskApp(config, fonts)
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda number, frame: app.stop_on_signal(number))
+    app.run()
     return 0
 
 

@@ -62,6 +62,10 @@ class _Stream:
     def url(self) -> str:
         raise NotImplementedError
 
+    def headers(self) -> dict[str, str]:
+        """Sent with the handshake (a credential goes here, never in the address)."""
+        return {}
+
     def accept(self, msg: dict) -> bool:
         """Whether to hand `msg` to the caller (and remember where it leaves the stream)."""
         raise NotImplementedError
@@ -86,7 +90,7 @@ class _Stream:
         delay = self.backoff[0]
         while not self._closed:
             try:
-                async with connect(self.url(), open_timeout=self.open_timeout, ping_interval=self.ping_interval,
+                async with connect(self.url(), additional_headers=self.headers(), open_timeout=self.open_timeout, ping_interval=self.ping_interval,
                                    compression=None, max_size=2**24) as ws:
                     self._ws = ws
                     self.connects += 1
@@ -132,13 +136,16 @@ class HallStream(_Stream):
         self.topics = tuple(topics) if topics else None
         self.duplicates = 0
 
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
     def url(self) -> str:
-        query = {"token": self.token}
+        query = {}
         if self.last_seq is not None:
             query["since"] = str(self.last_seq)
         if self.topics:
             query["topics"] = ",".join(self.topics)
-        return f"{ws_url(self.base_url)}/ws/halls/{self.hall}?{urlencode(query)}"
+        return f"{ws_url(self.base_url)}/ws/halls/{self.hall}" + (f"?{urlencode(query)}" if query else "")
 
     def accept(self, msg: dict) -> bool:
         kind = msg.get("type")

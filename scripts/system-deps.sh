@@ -19,6 +19,7 @@ have_cmd xdotool || need+=(xdotool)
 have_cmd nginx || need+=(nginx-light)        # the TLS proxy example in deploy/
 have_cmd openssl || need+=(openssl)
 have_cmd systemd-analyze || need+=(systemd)  # verifies the service units in deploy/
+have_pkg libusb-1.0-0 || need+=(libusb-1.0-0)  # pyusb's backend, for USB ticket printers
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -60,9 +60,10 @@ def server_factory(tmp_path):
     """Prepares a database (demo hall, clerks, device tokens) and starts servers on it."""
     started: list[live.LiveServer] = []
 
-    def make(db_url: str, clock: str | None = live.CLOCK, prepare: bool = True):
+    def make(db_url: str, clock: str | None = live.CLOCK, prepare: bool = True, settings: dict | None = None,
+             **options):
         tokens = live.prepare(db_url) if prepare else {}
-        srv = live.LiveServer(db_url=db_url, data_dir=tmp_path, clock=clock).start()
+        srv = live.LiveServer(db_url=db_url, data_dir=tmp_path, clock=clock, settings=settings or {}, **options).start()
         srv.tokens = tokens
         started.append(srv)
         return srv

@@ -52,7 +52,7 @@ def test_demo_serves_the_demo_hall(tmp_path):
         while time.monotonic() < deadline and not any(l.startswith("  kiosk   ") for l in lines):
             lines.append(proc.stdout.readline())
         text = "".join(lines)
-        assert f"http://127.0.0.1:{port}/board.html?hall=demo&token=" in text and "demo1234" in text
+        assert f"http://127.0.0.1:{port}/board.html?hall=demo#token=" in text and "demo1234" in text
         assert "no screen here" in text
         for _ in range(100):
             try:

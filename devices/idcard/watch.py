@@ -21,10 +21,12 @@ class CardWatcher:
         on_error: Optional[Callable[[CardError], None]] = None,
         interval: float = 0.3,
         misses_to_lift: int = 2,
+        on_lift: Optional[Callable[[], None]] = None,
     ):
         self.reader = reader
         self.on_card = on_card
         self.on_error = on_error
+        self.on_lift = on_lift
         self.interval = interval
         # A reader may miss a card that is still there for one poll; two misses mean it was lifted.
         self.misses_to_lift = misses_to_lift
@@ -42,8 +44,10 @@ class CardWatcher:
             return
         if not present:
             self._misses += 1
-            if self._misses >= self.misses_to_lift:
+            if self._misses >= self.misses_to_lift and self._placed:
                 self._placed = False
+                if self.on_lift is not None:
+                    self.on_lift()
             return
         self._misses = 0
         if self._placed:

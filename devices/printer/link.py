@@ -31,8 +31,9 @@ class Link:
         try:
             self.printer.open()
             self._configure()
-        except (*IO_ERRORS, EscposError, RuntimeError) as exc:
-            # RuntimeError: python-escpos's way of saying an optional library (pyusb) is missing.
+        except (*IO_ERRORS, EscposError, RuntimeError, ValueError) as exc:
+            # RuntimeError: python-escpos's way of saying an optional library (pyusb) is missing;
+            # ValueError: pyusb's NoBackendError, when the libusb library itself is missing.
             raise self._unavailable(exc) from exc
         self.is_open = True
 

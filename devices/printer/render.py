@@ -32,8 +32,8 @@ class _Job:
         for line in wrap(text, self.profile.columns // self.scale, indent):
             self.printer._raw(encode_gbk(line) + b"\n")
 
-    def labelled(self, label: str, value: str) -> None:
-        self.text(f"{label}：{value}", indent=text_width(label) + 2)
+    def labelled(self, label: str, value: str, colon: str = "：") -> None:
+        self.text(f"{label}{colon}{value}", indent=text_width(label) + text_width(colon))
 
     def rule(self) -> None:
         self.style()
@@ -58,29 +58,42 @@ class _Job:
         return self.printer.output
 
 
+LABELS = {
+    "zh": {"title": "排队号", "ahead_line": "您前面还有 {n} 人等候", "matters": "办理事项：", "ahead": "前面等候",
+           "people": "{n} 人", "eta": "预计等候", "eta_unknown": "正在计算", "eta_minutes": "约 {n} 分钟",
+           "issued": "取号时间", "place": "办理地点", "scan": "扫码查看排队进度", "colon": "："},
+    "en": {"title": "Queue number", "ahead_line": "{n} people ahead of you", "matters": "Matters:", "ahead": "Ahead",
+           "people": "{n}", "eta": "Wait", "eta_unknown": "being estimated", "eta_minutes": "about {n} min",
+           "issued": "Issued", "place": "Wait at", "scan": "Scan for your place in the queue", "colon": ": "},
+}
+
+
 def render(ticket: Ticket, profile: PrinterProfile = DEFAULT_PROFILE) -> bytes:
+    words = LABELS.get(ticket.language, LABELS["zh"])
     job = _Job(profile)
     job.style(align="center", bold=True)
     job.text(ticket.hall_name)
     job.style(align="center")
-    job.text("排队号")
+    job.text(words["title"])
     job.style(align="center", scale=2, bold=True)
     job.text(ticket.number)
     job.style(align="center")
-    job.text(f"您前面还有 {ticket.ahead} 人等候")
+    job.text(words["ahead_line"].format(n=ticket.ahead))
     job.rule()
-    job.text("办理事项：")
+    job.text(words["matters"])
     for index, matter in enumerate(ticket.matters, start=1):
         bullet = f"  {index}. "
         job.text(bullet + matter, indent=len(bullet))
-    job.labelled("前面等候", f"{ticket.ahead} 人")
-    eta = "正在计算" if ticket.eta_minutes is None else f"约 {ticket.eta_minutes} 分钟"
-    job.labelled("预计等候", eta)
-    job.labelled("取号时间", ticket.issued_at.strftime("%Y-%m-%d %H:%M"))
-    job.labelled("办理地点", ticket.area)
+    colon = words["colon"]
+    job.labelled(words["ahead"], words["people"].format(n=ticket.ahead), colon)
+    eta = words["eta_unknown"] if ticket.eta_minutes is None else words["eta_minutes"].format(n=ticket.eta_minutes)
+    job.labelled(words["eta"], eta, colon)
+    job.labelled(words["issued"], ticket.issued_at.strftime("%Y-%m-%d %H:%M"), colon)
+    if ticket.area:  # never an empty place
+        job.labelled(words["place"], ticket.area, colon)
     job.rule()
     job.qr(ticket.status_url)
-    job.text("扫码查看排队进度")
+    job.text(words["scan"])
     if ticket.notice:
         job.style()
         job.text(ticket.notice)

@@ -17,6 +17,7 @@ class Ticket:
     area: str
     status_url: str
     notice: str = ""
+    language: str = "zh"  # "en": an English visitor's ticket (the kiosk puts the Chinese beside what the clerk needs)
 
 
 @dataclass(frozen=True)

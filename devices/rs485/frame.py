@@ -83,9 +83,15 @@ class FrameReader:
                 continue
             if len(self.buffer) < length + 6:
                 return None
-            raw, self.buffer = self.buffer[:length + 6], self.buffer[length + 6:]
+            raw = self.buffer[:length + 6]
             try:
-                return decode(raw)
+                frame = decode(raw)
             except ProtocolError as exc:
+                # Noise that looked like a header may have swallowed the start of a real frame:
+                # look again from the next byte rather than past the whole false length.
                 self.dropped += 1
                 self.last_error = exc
+                self.buffer = self.buffer[1:]
+                continue
+            self.buffer = self.buffer[length + 6:]
+            return frame

@@ -1,13 +1,16 @@
 """Window LED screen on the RS-485 bus: CMD 0x02 shows one byte per digit (0..9, 0x0A blank),
-CMD 0x03 beeps; the screen acknowledges with the command | 0x80."""
+CMD 0x03 beeps, CMD 0x04 shows text in GBK (letters, digits and Chinese, as Chinese LED
+controllers take it); the screen acknowledges with the command | 0x80. Old screens know only
+0x02, so `show` sends digits with it and anything else as text."""
 from __future__ import annotations
 
 from typing import Optional
 
 from devices.health import StateListener
 from devices.rs485.bus import Bus, BusDevice
+from devices.rs485.frame import MAX_DATA
 
-SHOW, BEEP, ACK = 0x02, 0x03, 0x80
+SHOW, BEEP, TEXT, ACK = 0x02, 0x03, 0x04, 0x80
 BLANK = 0x0A
 
 
@@ -17,16 +20,31 @@ def digit_bytes(digits: str, width: int) -> bytes:
     return bytes(BLANK if ch == " " else int(ch) for ch in digits.rjust(width))
 
 
+def text_bytes(text: str) -> bytes:
+    """The GBK bytes of `text`; a character GBK lacks, or text longer than a frame, is refused."""
+    try:
+        data = text.encode("gbk")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"{text!r}: {text[exc.start:exc.end]!r} has no GBK code") from None
+    if len(data) > MAX_DATA:
+        raise ValueError(f"{text!r}: at most {MAX_DATA} GBK bytes in one frame")
+    return data
+
+
 class Rs485Led(BusDevice):
     kind = "led"
 
     def __init__(self, bus: Bus, address: int, width: int = 4, name: Optional[str] = None,
-                 on_state: Optional[StateListener] = None):
+                 on_state: Optional[StateListener] = None, text: bool = True):
         super().__init__(bus, address, name, on_state)
         self.width = width
+        self.text = text  # False: a digits-only screen (CMD 0x02 alone)
 
-    def show(self, digits: str) -> None:
-        self._exchange(SHOW, digit_bytes(digits, self.width), SHOW | ACK)
+    def show(self, text: str) -> None:
+        if not self.text or all(ch in "0123456789 " for ch in text):
+            self._exchange(SHOW, digit_bytes(text, self.width), SHOW | ACK)
+        else:
+            self._exchange(TEXT, text_bytes(text), TEXT | ACK)
 
     def beep(self, times: int = 1) -> None:
         if not 1 <= times <= 9:

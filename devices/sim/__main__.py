@@ -2,7 +2,7 @@
 
     python -m devices.sim printer --pty [--state paper_out] [--jobs DIR]
     python -m devices.sim idcard --tcp 7001 [--cards FILE] [--card 0] [--fault lift_mid_read]
-    python -m devices.sim pad --pty --addr 1 [--led 2]     (type 1-4, call, recall or evaluate + Enter)
+    python -m devices.sim pad --pty --addr 1 [--led 2]     (type 1-4, call, recall, pause or evaluate + Enter)
     python -m devices.sim led --pty --addr 2 [--pad 1]
 
 It prints the port to use (a pty path or host:port), then serves until interrupted. Typing
@@ -77,7 +77,7 @@ def _command(sim: Simulator, line: str) -> str:
         if pad is not None and word in ("1", "2", "3", "4"):
             pad.rate(int(word))
             return f"pad {address}: rating {word} ({RATING_LABELS[int(word)]})"
-        if pad is not None and word in ("call", "recall", "evaluate"):
+        if pad is not None and word in ("call", "recall", "pause", "evaluate"):
             pad.press(word)
             return f"pad {address}: {word}"
     return f"unknown command {line.strip()!r}"

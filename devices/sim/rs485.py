@@ -5,8 +5,8 @@ from collections import deque
 from typing import Optional, Union
 
 from devices.rs485.frame import Frame, FrameReader, encode
-from devices.rs485.led import ACK, BEEP, BLANK, SHOW
-from devices.rs485.pad import KEY_CODES, POLL, REPORT
+from devices.rs485.led import ACK, BEEP, BLANK, SHOW, TEXT
+from devices.rs485.pad import ASK, CANCEL, KEY_CODES, POLL, REPORT
 from devices.sim.endpoint import Simulator
 
 
@@ -14,6 +14,8 @@ class PadSim:
     def __init__(self) -> None:
         self.pending: deque[int] = deque()
         self.silent = False
+        self.asking = False  # the rating keys are lit (请评价)
+        self.asks = 0  # requests to rate received
 
     def rate(self, score: int) -> None:
         if not 1 <= score <= 4:
@@ -21,32 +23,50 @@ class PadSim:
         self.pending.append(score)
 
     def press(self, key: str) -> None:
-        """A clerk key: "call", "recall" or "evaluate"."""
+        """A clerk key: "call", "recall", "pause" or "evaluate"."""
         self.pending.append(KEY_CODES[key])
 
     def answer(self, frame: Frame) -> Optional[Frame]:
+        if frame.command in (ASK, CANCEL) and not frame.data:
+            self.asking = frame.command == ASK
+            self.asks += frame.command == ASK
+            return Frame(frame.address, frame.command | ACK)
         if frame.command != POLL:
             return None
         data = bytes([self.pending.popleft()]) if self.pending else b""
+        if data and 1 <= data[0] <= 4:
+            self.asking = False  # a rating key pressed puts the pad back to rest
         return Frame(frame.address, REPORT, data)
 
 
 class LedSim:
-    def __init__(self) -> None:
+    """A screen; `text` is what it shows (decoded from GBK for a text frame), `history` every
+    change of it in order."""
+
+    def __init__(self, text: bool = True) -> None:
         self.text = ""
         self.beeps = 0
         self.history: list[str] = []
         self.silent = False
+        self.speaks_text = text  # False: an old digits-only screen, which ignores CMD 0x04
 
     def answer(self, frame: Frame) -> Optional[Frame]:
         if frame.command == SHOW and all(b <= 9 or b == BLANK for b in frame.data):
-            self.text = "".join(" " if b == BLANK else str(b) for b in frame.data)
-            self.history.append(self.text)
+            self._shown("".join(" " if b == BLANK else str(b) for b in frame.data))
+        elif frame.command == TEXT and self.speaks_text:
+            try:
+                self._shown(frame.data.decode("gbk"))
+            except UnicodeDecodeError:
+                return None
         elif frame.command == BEEP and len(frame.data) == 1:
             self.beeps += frame.data[0]
         else:
             return None
         return Frame(frame.address, frame.command | ACK)
+
+    def _shown(self, text: str) -> None:
+        self.text = text
+        self.history.append(text)
 
 
 Device = Union[PadSim, LedSim]
@@ -59,6 +79,7 @@ class BusSim(Simulator):
         super().__init__()
         self.devices: dict[int, Device] = {}
         self.noise = False  # spoil each reply's checksum, as a bad termination resistor would
+        self.garbage = b""  # bytes on the line before each reply (a chattering neighbour, a bad cable)
         self._reader = FrameReader()
 
     def add_pad(self, address: int) -> PadSim:
@@ -79,5 +100,5 @@ class BusSim(Simulator):
             answer = device.answer(frame)
             if answer is not None:
                 raw = encode(answer)
-                reply += raw[:-2] + bytes([raw[-2] ^ 0x5A]) + raw[-1:] if self.noise else raw
+                reply += self.garbage + (raw[:-2] + bytes([raw[-2] ^ 0x5A]) + raw[-1:] if self.noise else raw)
         return reply

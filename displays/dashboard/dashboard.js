@@ -89,6 +89,8 @@ register({
   'k.break_long': ['暂停超时', 'Long break'],
   'k.rating_low': ['差评', 'Low rating'],
   'k.device_trouble': ['设备故障', 'Device'],
+  'k.storage_full': ['存储空间已满', 'Storage full'],
+  'k.signin_locked': ['登录锁定', 'Sign-in locked'],
 });
 
 const hall = params.get('hall') || 'demo';

@@ -1,17 +1,24 @@
-// The board's voice: one queue, one announcement at a time, none dropped in a burst.
+// The board's voice: one queue, one announcement at a time, and never far behind the calls.
 //
-// An announcement is a chime, then the call spoken `repeat` times. The speech is the server's
-// WAV (`audio_url` of the event, espeak-ng's Mandarin voice); when the server has no speech
-// engine, the browser's speechSynthesis with a Chinese voice; failing that, the chime alone.
-// The next announcement's audio is fetched while the current one plays.
+// The speech is the server's WAV of the call (`audio_url` of the event: the chime, then the call as
+// often as the hall's voice.repeat says, assembled from the hall's voice pack). When the server has
+// no voice, the browser's speechSynthesis with a Chinese voice; failing that, the chime alone.
 //
-//   const a = new Announcer({ repeat: 2, voice: 'auto' });   // voice: auto | server | browser | chime | off
-//   a.enqueue({ seq, number, window, text, speech, audio_url, recall });
-//   a.log      -> [{seq, number, window, text, mode, start, end, error?}]  (performance.now() ms)
+// A busy hall calls faster than one board can speak, so the queue keeps up instead of falling behind:
+//   - a newer call at a window replaces that window's call still waiting (it is logged as superseded);
+//   - from `busy` calls waiting until the queue is empty, the newest goes first, in the brief form
+//     (number and window once, no chime; the server's `?form=brief`) played `busyRate` times faster;
+//   - a call not started within `maxDelay` seconds of being made is not voiced (logged as late).
+// A call not voiced is never silent about it: `onunvoiced(call, reason)` lets the board mark it.
+//
+//   const a = new Announcer({ voice: 'auto', repeat: 1, maxDelay: 60, now: () => clock.now() });
+//   a.enqueue({ seq, number, window, text, speech, audio_url, recall, ts });
+//   a.log      -> [{seq, number, window, text, mode, brief, start, end, at, error?}]
+//                 (start/end: performance.now() ms; at: Date.now() when it started;
+//                  mode: server | browser | chime | off | superseded | late)
 //   a.unlock() -> from a click: lets the browser play sound; remembered in localStorage
 //   a.blocked  -> true when the browser refused to play without a click
 //   a.onchange -> called when the queue, log or blocked state changes
-
 const VOICE_KEY = 'hallq.voice';
 const SERVER_RETRY_MS = 5 * 60 * 1000; // after a 503, try the server's speech again this much later
 const LOG_KEEP = 200;
@@ -46,22 +53,35 @@ function chimeWav() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export class Announcer {
-  constructor({ repeat = 2, voice = 'auto', gap = 500 } = {}) {
-    this.repeat = Math.max(1, Math.min(5, repeat | 0 || 1));
+  // autoplay: the browser was started to play without a click (a wall TV, see README): start enabled.
+  constructor({ repeat = 1, voice = 'auto', gap = 250, maxDelay = 60, busy = 3, busyRate = 1.35, now = Date.now,
+                autoplay = false } = {}) {
     this.voice = voice;
     this.gap = gap;
+    this.busy = busy;
+    this.busyRate = busyRate;
+    this.now = now;
+    this.configure({ repeat, max_delay_seconds: maxDelay });
     this.queue = [];
     this.log = [];
     this.playing = null;
     this.blocked = false;
     this.onchange = null;
+    this.onunvoiced = null;
     this.serverDownUntil = 0;
+    this.busyNow = false;
     this.chime = chimeWav();
     this.audio = new Audio();
     this.audio.preload = 'auto';
     let stored = null;
     try { stored = localStorage.getItem(VOICE_KEY); } catch { /* ignore */ }
-    this.enabled = stored === 'on';
+    this.enabled = autoplay || stored === 'on';
+  }
+
+  // The hall file's voice section (the board snapshot's `voice`).
+  configure({ repeat, max_delay_seconds: maxDelay } = {}) {
+    if (repeat !== undefined) this.repeat = Math.max(1, Math.min(5, repeat | 0 || 1));
+    if (maxDelay !== undefined) this.maxDelay = Math.max(1, Number(maxDelay) || 60);
   }
 
   get pending() { return this.queue.length + (this.playing ? 1 : 0); }
@@ -85,22 +105,86 @@ export class Announcer {
     this._pump();
   }
 
+  _entry(item, mode) {
+    const entry = { seq: item.seq, number: item.number, window: item.window, text: item.text, recall: item.recall || 0,
+                    mode, brief: false, start: performance.now(), at: Date.now(), end: null };
+    this.log.push(entry);
+    if (this.log.length > LOG_KEEP) this.log.splice(0, this.log.length - LOG_KEEP);
+    return entry;
+  }
+
+  _unvoiced(item, reason) {
+    const entry = this._entry(item, reason);
+    entry.end = entry.start;
+    this._flag(item, reason);
+  }
+
+  _flag(item, reason) {
+    if (this.onunvoiced) { try { this.onunvoiced(item, reason); } catch (e) { console.error(e); } }
+  }
+
   enqueue(call) {
-    const item = Object.assign({}, call, { speechUrl: null });
-    if (this.voice !== 'off' && this.voice !== 'chime' && this.voice !== 'browser') item.fetching = this._fetchSpeech(item);
+    const item = Object.assign({}, call, { madeAt: Date.parse(call.ts) || this.now() });
+    // The newer call at a window is the one to go to: the older one still waiting is not said.
+    for (const old of this.queue.filter((q) => q.window === item.window)) this._unvoiced(old, 'superseded');
+    this.queue = this.queue.filter((q) => q.window !== item.window);
     this.queue.push(item);
-    if (this.voice !== 'off' && !this.enabled) {
-      // Nobody has allowed sound yet: keep the latest few, not a day's worth.
-      while (this.queue.length > 8) this.queue.shift();
-    }
     this._changed();
+    this._pump();
+  }
+
+  _dropLate() {
+    const late = this.queue.filter((q) => this.now() - q.madeAt > this.maxDelay * 1000);
+    for (const item of late) this._unvoiced(item, 'late');
+    this.queue = this.queue.filter((q) => !late.includes(q));
+  }
+
+  _next() {
+    this._dropLate();
+    if (!this.queue.length) return null;
+    // Busy from `busy` calls waiting until the queue is empty again, so a backlog is worked off brief.
+    this.busyNow = this.queue.length >= this.busy || (this.busyNow && this.queue.length > 0);
+    const item = this.busyNow ? this.queue.pop() : this.queue.shift();
+    item.brief = this.busyNow;
+    if (!this.queue.length) this.busyNow = false; // the backlog is worked off: the next lone call is said in full
+    return item;
+  }
+
+  async _pump() {
+    if (this.playing || !this.queue.length) return;
+    if (this.voice !== 'off' && !this.enabled) { // nobody has allowed sound yet: late calls are flagged all the same
+      this._dropLate();
+      return;
+    }
+    const item = this._next();
+    if (!item) { this._changed(); return; }
+    this.playing = item;
+    const entry = this._entry(item, null);
+    entry.brief = item.brief;
+    this._changed();
+    try {
+      entry.mode = await this._announce(item);
+    } catch (e) {
+      entry.error = String(e && e.name || e);
+      if (e && e.name === 'NotAllowedError') {
+        this.blocked = true;
+        this.enabled = false;
+        this._flag(item, 'blocked'); // the browser refused to play it: the board marks it
+      }
+    } finally {
+      if (item.speechUrl) URL.revokeObjectURL(item.speechUrl);
+      entry.end = performance.now();
+      this.playing = null;
+      this._changed();
+    }
+    await sleep(item.brief ? this.gap / 2 : this.gap);
     this._pump();
   }
 
   async _fetchSpeech(item) {
     if (!item.audio_url || Date.now() < this.serverDownUntil) return null;
     try {
-      const res = await fetch(item.audio_url, { cache: 'force-cache' });
+      const res = await fetch(item.brief ? `${item.audio_url}?form=brief` : item.audio_url, { cache: 'force-cache' });
       if (!res.ok) {
         if (res.status === 503) this.serverDownUntil = Date.now() + SERVER_RETRY_MS;
         return null;
@@ -111,52 +195,26 @@ export class Announcer {
     }
   }
 
-  async _pump() {
-    if (this.playing || !this.queue.length) return;
-    if (this.voice !== 'off' && !this.enabled) return; // waiting for the click that allows sound
-    const item = this.queue.shift();
-    this.playing = item;
-    const entry = { seq: item.seq, number: item.number, window: item.window, text: item.text, recall: item.recall || 0,
-                    mode: null, start: performance.now(), end: null };
-    this.log.push(entry);
-    if (this.log.length > LOG_KEEP) this.log.splice(0, this.log.length - LOG_KEEP);
-    this._changed();
-    try {
-      entry.mode = await this._announce(item);
-    } catch (e) {
-      entry.error = String(e && e.name || e);
-      if (e && e.name === 'NotAllowedError') {
-        this.blocked = true;
-        this.enabled = false;
-      }
-    } finally {
-      if (item.speechUrl) URL.revokeObjectURL(item.speechUrl);
-      entry.end = performance.now();
-      this.playing = null;
-      this._changed();
-    }
-    await sleep(this.gap);
-    this._pump();
-  }
-
   async _announce(item) {
     if (this.voice === 'off') return 'off';
-    await this._play(this.chime);
-    let mode = 'chime';
-    if (this.voice !== 'chime') {
-      item.speechUrl = item.fetching ? await item.fetching : null;
-      if (item.speechUrl) mode = 'server';
-      else if (this.voice !== 'server' && this._browserVoice()) mode = 'browser';
+    const rate = item.brief ? this.busyRate : 1;
+    if (this.voice !== 'chime' && this.voice !== 'browser') {
+      item.speechUrl = await this._fetchSpeech(item);
+      if (item.speechUrl) { // the server's WAV has its own chime and repeats
+        await this._play(item.speechUrl, rate);
+        return 'server';
+      }
     }
-    for (let i = 0; mode !== 'chime' && i < this.repeat; i++) {
-      if (i > 0) await sleep(600);
-      if (mode === 'server') await this._play(item.speechUrl);
-      else await this._speak(item.speech || item.text);
+    if (!item.brief) await this._play(this.chime);
+    if (this.voice === 'chime' || this.voice === 'server' || !this._browserVoice()) return 'chime';
+    for (let i = 0; i < (item.brief ? 1 : this.repeat); i++) {
+      if (i > 0) await sleep(400);
+      await this._speak(item.speech || item.text, rate);
     }
-    return mode;
+    return 'browser';
   }
 
-  _play(src) {
+  _play(src, rate = 1) {
     const a = this.audio;
     return new Promise((resolve, reject) => {
       let timer = null;
@@ -168,9 +226,10 @@ export class Announcer {
       const arm = (ms) => { clearTimeout(timer); timer = setTimeout(() => done(), ms); }; // never stuck
       a.onended = () => done();
       a.onerror = () => done(new Error('audio error'));
-      a.onloadedmetadata = () => { if (Number.isFinite(a.duration)) arm(a.duration * 1000 + 3000); };
+      a.onloadedmetadata = () => { if (Number.isFinite(a.duration)) arm(a.duration * 1000 / rate + 3000); };
       arm(30000);
       a.src = src;
+      a.playbackRate = rate; // keeps the pitch (preservesPitch is the default)
       a.currentTime = 0;
       a.play().catch((e) => done(e));
     });
@@ -181,12 +240,12 @@ export class Announcer {
     return speechSynthesis.getVoices().find((v) => /^zh|cmn/i.test(v.lang)) || null;
   }
 
-  _speak(text) {
+  _speak(text, rate = 1) {
     return new Promise((resolve) => {
       const u = new SpeechSynthesisUtterance(text);
       u.lang = 'zh-CN';
       u.voice = this._browserVoice();
-      u.rate = 0.9;
+      u.rate = 0.9 * rate;
       const timer = setTimeout(resolve, 3000 + text.length * 450);
       u.onend = u.onerror = () => { clearTimeout(timer); resolve(); };
       speechSynthesis.speak(u);

@@ -1,8 +1,10 @@
-// 综合屏 (hall board). URL: board.html?hall=demo[&token=<display token>][&floor=1][&services=a,b]
-//   [&repeat=2][&voice=auto|server|browser|chime|off][&rows=10][&lang=en][&fresh=120]
+// 综合屏 (hall board). URL: board.html?hall=demo[&floor=1][&services=a,b][#token=<display token>]
+//   [&voice=auto|server|browser|chime|off][&autoplay=1][&rows=10][&lang=en]
+// autoplay=1: the browser plays sound without a click (Chromium --autoplay-policy=no-user-gesture-required).
 // Shows the newest call large (flashing), the last 8 calls, waiting and estimated wait per
 // service (paged when they do not fit), the notice line, the clock and the hall's name; announces
-// every call and recall through one queue.
+// every call and recall through one queue (announcer.js); a call the queue could not voice in time
+// is marked on the board (未播报). How it speaks is the hall file's `voice` section.
 
 import { connectHall, mountLiveBanner } from './live.js';
 import { api } from './api.js';
@@ -15,14 +17,15 @@ register({
   please_go: ['请到', 'please go to window'],
   window_unit: ['号窗口', ''],
   recall: ['重呼', 'Recall'],
+  unvoiced: ['未播报', 'Not announced'],
   recent: ['最近呼叫', 'Recent calls'],
   service: ['办理事项', 'Service'],
   waiting: ['等候', 'Waiting'],
   eta: ['预计等候', 'Est. wait'],
   enable_voice: ['点击启用语音', 'Click to enable voice'],
   setup_title: ['本屏尚未配置', 'This screen is not set up'],
-  setup_help: ['请输入显示屏设备令牌（hallq device-token --kind display 生成），或在地址中加上 ?token=…',
-               'Enter a display device token (made by hallq device-token --kind display), or add ?token=… to the address'],
+  setup_help: ['请输入显示屏设备令牌（hallq device-token --kind display 生成），或在地址末尾加上 #token=…',
+               'Enter a display device token (made by hallq device-token --kind display), or add #token=… to the end of the address'],
   setup_token: ['显示屏令牌', 'display token'],
   save: ['保存', 'Save'],
   floor_n: ['{n} 楼', 'Floor {n}'],
@@ -33,12 +36,12 @@ const hall = params.get('hall') || 'demo';
 const floorFilter = params.get('floor') ? Number(params.get('floor')) : null;
 const serviceFilter = params.get('services') ? new Set(params.get('services').split(',').map((s) => s.trim()).filter(Boolean)) : null;
 const rowsPerPage = Math.max(4, Math.min(20, Number(params.get('rows')) || 10));
-const freshSeconds = Number(params.get('fresh')) || 120; // older calls (replayed after an outage) are shown, not announced
 const RECENT = 8;
 
 const clock = new HallClock();
 const state = { name: '', notice: '', calls: [], services: new Map(), order: [], windows: new Map(), page: 0, seq: null };
-const announcer = new Announcer({ repeat: Number(params.get('repeat')) || 2, voice: params.get('voice') || 'auto' });
+const announcer = new Announcer({ voice: params.get('voice') || 'auto', now: () => clock.now(),
+                                  autoplay: params.get('autoplay') === '1' });
 window.hallq = { state, announcer, clock };
 
 // -- filters -----------------------------------------------------------------------------------
@@ -99,9 +102,10 @@ function renderCalls(flashNewest = false) {
   list.replaceChildren(...Array.from({ length: RECENT }, (_, i) => {
     const c = shown[i];
     if (!c) return el('li', { class: 'empty' });
-    return el('li', { class: `${i === 0 ? 'newest' : ''} ${i === 0 && flashNewest ? 'flash' : ''} ${c.recall ? 'recall' : ''}`,
-                      dataset: { number: c.number, window: c.window, seq: c.seq } },
+    return el('li', { class: `${i === 0 ? 'newest' : ''} ${i === 0 && flashNewest ? 'flash' : ''} ${c.recall ? 'recall' : ''} ${c.unvoiced ? 'unvoiced' : ''}`,
+                      dataset: { number: c.number, window: c.window, seq: c.seq, unvoiced: c.unvoiced || '' } },
       el('div', { class: 'r-num' }, c.number),
+      c.unvoiced ? el('div', { class: 'r-tag' }, t('unvoiced')) : null,
       el('div', { class: 'r-win' }, lang === 'en' ? ['Window ', el('b', {}, String(c.window))]
         : [el('b', {}, String(c.window)), t('window_unit')]));
   }));
@@ -156,6 +160,7 @@ function applyBoard(board, { calls = true } = {}) {
   state.order = board.services.map((s) => s.code);
   state.services = new Map(board.services.map((s) => [s.code, s]));
   state.windows = new Map(board.windows.map((w) => [w.number, w]));
+  if (board.voice) announcer.configure(board.voice);
   if (calls) state.calls = board.calls.map((c) => ({ ...c, recall: 0 }));
   state.seq = board.seq;
 }
@@ -169,13 +174,9 @@ const refreshServices = debounce(async () => {
     applyBoard(board, { calls: false });
     renderServices();
     renderNotice();
+    renderHeader();
   } catch { /* the next event or timer tries again */ }
 }, 1500);
-
-function isFresh(ev) {
-  const ts = Date.parse(ev.ts);
-  return Number.isNaN(ts) || clock.now() - ts < freshSeconds * 1000;
-}
 
 function onEvent(ev) {
   const d = ev.data || {};
@@ -189,7 +190,7 @@ function onEvent(ev) {
       if (w) Object.assign(w, { ticket: d.number, ticket_state: 'called' });
       if (callShown(call)) {
         renderCalls(true);
-        if (isFresh(ev)) announcer.enqueue({ ...call, speech: d.speech, audio_url: d.audio_url });
+        announcer.enqueue({ ...call, speech: d.speech, audio_url: d.audio_url }); // a stale replay is flagged, not said
       }
       break;
     }
@@ -222,6 +223,9 @@ function onEvent(ev) {
     case 'hall.notice':
       if (typeof d.notice === 'string') { state.notice = d.notice; renderNotice(); }
       break;
+    case 'hall.changed': // the hall file was reloaded: names, services, notice and voice read again
+      refreshServices();
+      break;
     default:
   }
 }
@@ -239,6 +243,12 @@ function renderVoice() {
   document.documentElement.dataset.voice = needed ? 'needs-click' : 'on';
 }
 announcer.onchange = renderVoice;
+// A call the board could not voice in time (a busier hall than one voice can follow) stays on the
+// board marked 未播报, so nobody waits for a number that will not be said.
+announcer.onunvoiced = (item, reason) => {
+  const c = state.calls.find((x) => x.seq === item.seq);
+  if (c) { c.unvoiced = reason; renderCalls(false); }
+};
 $('#voice-btn').addEventListener('click', () => announcer.unlock());
 
 // -- start ---------------------------------------------------------------------------------------

@@ -13,8 +13,12 @@ register({
   step_service: ['选择事项', 'Choose a service'],
   step_day: ['选择日期', 'Choose a day'],
   step_slot: ['选择时段', 'Choose a time'],
-  step_id: ['身份证号码（可选）', 'ID number (optional)'],
-  id_optional: ['填写后可凭身份证签到', 'lets you check in with your ID card'],
+  step_id: ['预约人', 'Who books'],
+  id_optional: ['身份证号码（须凭此证签到）', 'ID number (check in with this card)'],
+  phone_placeholder: ['或手机号码', 'or a mobile number'],
+  id_or_phone: ['身份证号码或手机号码须填一项：每人可预约的次数有限。', 'An ID number or a mobile number is needed: each person may book a few times only.'],
+  need_id_or_phone: ['请填写身份证号码或手机号码', 'Enter an ID number or a mobile number'],
+  bad_phone: ['手机号码须为 11 位', 'a mobile number has 11 digits'],
   book: ['提交预约', 'Book'],
   free_n: ['余 {n}', '{n} free'],
   full: ['已约满', 'full'],
@@ -25,7 +29,7 @@ register({
   checkin: ['请于 {from}–{until} 到自助取号机签到', 'Check in at a kiosk between {from} and {until}'],
   checkin_help: ['在自助取号机选择“预约签到”，输入预约码或扫描二维码即可取号。', 'At the kiosk choose "Appointment check-in" and enter the code or scan the QR.'],
   again: ['再预约一个', 'Book another'],
-  code_placeholder: ['6 位预约码', '6-character code'],
+  code_placeholder: ['12 位预约码', '12-character code'],
   find: ['查询', 'Find'],
   cancel_appt: ['取消预约', 'Cancel appointment'],
   confirm_cancel: ['确定取消预约 {code}？', 'Cancel appointment {code}?'],
@@ -100,13 +104,17 @@ function updateBook() {
 async function book() {
   if (state.busy) return;
   const id = $('#id-number').value.trim().toUpperCase();
+  const phone = $('#phone').value.trim();
   if (id && !/^\d{17}[\dX]$/.test(id)) { $('#book-error').textContent = t('bad_id'); return; }
+  if (phone && !/^1\d{10}$/.test(phone)) { $('#book-error').textContent = t('bad_phone'); return; }
+  if (!id && !phone) { $('#book-error').textContent = t('need_id_or_phone'); return; }
   state.busy = true;
   updateBook();
   $('#book-error').textContent = '';
   try {
     const body = { service: state.service, day: state.day, slot: state.slot };
     if (id) body.id_number = id;
+    else body.phone = phone;
     const appt = await api(`/api/halls/${hall}/appointments`, { method: 'POST', body });
     remember(appt.code);
     showDone(appt);

@@ -1,4 +1,4 @@
-// 引导员 tablet. URL: guide.html?hall=demo[&token=<guide device token>][&lang=en]
+// 引导员 tablet. URL: guide.html?hall=demo[&lang=en][#token=<guide device token>]
 // Without a device token the guide signs in. Issue a ticket for a citizen (matters in order, a
 // priority class, the ID card where a matter needs it), look a ticket up by number, re-activate
 // a missed one, and watch the waiting per service.
@@ -171,7 +171,7 @@ function clearForm() {
 
 function showIssued(tk) {
   $('#issued-number').textContent = tk.number;
-  $('#issued-info').textContent = tk.position ? t('issued_info', { n: tk.position, eta: fmtEta(tk.eta_seconds) }) : t('issued_next');
+  $('#issued-info').textContent = tk.position ? t('issued_info', { n: tk.position, eta: fmtEta(tk.eta_seconds, tk.eta_low_seconds, tk.eta_high_seconds) }) : t('issued_next');
   $('#issued-matters').replaceChildren(...tk.matters.map((m) => el('li', {}, nameOf(m))));
   $('#issued-qr').src = `/qr.svg?data=${encodeURIComponent(tk.status_url)}`;
   $('#dlg-issued').dataset.number = tk.number;

@@ -69,7 +69,7 @@ class LiveConnection {
     this.timer = null;
     let ws;
     try {
-      ws = new WebSocket(this.makeUrl());
+      ws = this.protocols ? new WebSocket(this.makeUrl(), this.protocols()) : new WebSocket(this.makeUrl());
     } catch (e) {
       this._scheduleRetry();
       return;
@@ -172,10 +172,13 @@ class HallConnection extends LiveConnection {
       const q = new URLSearchParams();
       if (this.seq !== undefined && this.seq !== null) q.set('since', String(this.seq));
       if (opts.topics && opts.topics.length) q.set('topics', opts.topics.join(','));
-      if (opts.token) q.set('token', opts.token);
       return `${wsBase()}/ws/halls/${encodeURIComponent(opts.hall)}?${q}`;
     }, opts);
   }
+
+  // A browser cannot set headers on a WebSocket: the token goes as a subprotocol (never in the
+  // address, which servers and proxies log); the server answers 'hallq'.
+  protocols() { return this.opts.token ? ['hallq', `bearer.${this.opts.token}`] : ['hallq']; }
 
   handle(msg) {
     if (msg.type === 'snapshot') {

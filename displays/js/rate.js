@@ -1,25 +1,26 @@
 // 评价器 page: a tablet at the window, facing the citizen (the no-hardware rating pad).
-// URL: rate.html?hall=demo&window=5[&token=<sign-in token>][&lang=en]
-// The window's clerk signs in on it once (or the address carries a sign-in token). After the
-// clerk finishes a matter at this window, the four rating buttons appear for that ticket; the
-// rating is stored against the matter, which records its window and clerk (一事一评).
+// URL: rate.html?hall=demo&window=5[&lang=en][#token=<rating device token>]
+// It runs on a rating device token of its window (hallq device-token --kind rating --window 5),
+// given once in the address's fragment or typed in. After the clerk finishes a matter at this
+// window, the four rating buttons appear for that ticket; the rating is stored against the matter,
+// which records its window and clerk (一事一评). The pad never holds a ticket's token, and a clerk's
+// sign-in cannot rate: the event's actor is this window's rating device.
 
 import { connectHall, mountLiveBanner } from './live.js';
 import { api } from './api.js';
 import { applyI18n, errorText, lang, mountLangSwitch, nameOf, register, t } from './i18n.js';
 import { $, el, params, pageToken, storeToken } from './util.js';
-import { mountSignIn } from './signin.js';
 import { RATINGS } from './ratings.js';
 
 register({
   window_unit: ['号窗口', ''],
   clerk: ['工作人员', 'Clerk'],
   staff_no: ['工号', 'Staff no.'],
-  login_title: ['评价器登录', 'Rating pad sign-in'],
-  login_help: ['请本窗口工作人员登录一次，之后此屏幕面向办事群众', 'The clerk of this window signs in once; then the screen faces the citizen'],
-  username: ['用户名', 'Username'],
-  password: ['密码', 'Password'],
-  login: ['登录', 'Sign in'],
+  login_title: ['评价器设置', 'Rating pad set-up'],
+  login_help: ['请输入本窗口的评价器令牌（hallq device-token --kind rating --window 窗口号 生成），之后此屏幕面向办事群众',
+               'Enter this window\'s rating device token (hallq device-token --kind rating --window N); then the screen faces the citizen'],
+  device_token: ['评价器令牌', 'Rating device token'],
+  save: ['保存', 'Save'],
   welcome: ['欢迎光临', 'Welcome'],
   idle_hint: ['办理完成后，请在此对我们的服务进行评价', 'After your matter is done, please rate our service here'],
   ask_for: ['请对', 'Please rate'],
@@ -31,7 +32,7 @@ const hall = params.get('hall') || 'demo';
 const number = Number(params.get('window')) || 1;
 const ASK_SECONDS = 90;  // an unanswered question goes away
 const THANKS_SECONDS = 5;
-const state = { token: null, pending: null, busy: false, timer: null, live: null };
+const state = { token: null, pending: null, busy: false, timer: null, live: null, services: {} };
 window.hallq = { state };
 
 const FACES = {
@@ -82,15 +83,11 @@ function signedOut() {
   show('login');
 }
 
-// A matter was finished at this window: ask for its rating.
+// A matter was finished at this window: ask for its rating. (Rated already on the phone? The
+// server answers already_rated, and the pad says thank you.)
 async function ask(data) {
-  let tk;
-  try {
-    tk = await call(`/api/halls/${hall}/tickets/${encodeURIComponent(data.number)}`);
-  } catch { return; }
-  const matter = tk.matters[data.matter];
-  if (!matter || matter.rating != null) return; // rated already (on the phone, say)
-  state.pending = { number: data.number, matter: data.matter, token: tk.token };
+  const matter = state.services[data.service] || { name: data.service, name_en: data.service };
+  state.pending = { number: data.number, matter: data.matter };
   $('#r-number').textContent = data.number;
   $('#r-matter').textContent = lang === 'en' ? `(${nameOf(matter)})` : `「${nameOf(matter)}」${t('ask_tail')}`;
   $('#r-error').textContent = '';
@@ -111,7 +108,8 @@ async function rate(score) {
   state.busy = true;
   renderButtons();
   try {
-    await api(`/api/tickets/${p.token}/rating`, { method: 'POST', body: { score, matter: p.matter } });
+    await call(`/api/halls/${hall}/windows/${number}/rating`, { method: 'POST',
+      body: { number: p.number, score, matter: p.matter } });
     thanks();
   } catch (e) {
     if (e.code === 'already_rated') thanks();
@@ -160,10 +158,10 @@ function start() {
   mountLiveBanner(state.live);
 }
 
-function signedIn(res) {
-  state.token = res.token;
-  storeToken('rater', hall, res.token);
-  start();
+async function loadServices() {
+  try {
+    for (const s of await api(`/api/halls/${hall}/services`)) state.services[s.code] = s;
+  } catch { /* names fall back to codes */ }
 }
 
 function main() {
@@ -171,8 +169,14 @@ function main() {
   mountLangSwitch($('#lang'));
   document.addEventListener('langchange', () => { if (state.pending) renderButtons(); });
   $('#r-window').textContent = number;
-  // No sign-out: once signed in, the pad faces the citizen.
-  mountSignIn({ signedIn });
+  // No sign-out: once set up, the pad faces the citizen.
+  $('#setup-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    state.token = $('#setup-token').value.trim();
+    storeToken('rater', hall, state.token);
+    start();
+  });
+  loadServices();
   state.token = pageToken('rater', hall);
   if (state.token) start(); else show('login');
 }

@@ -68,7 +68,7 @@ function render() {
     const n = tk.position ?? 0;
     $('#t-ahead').innerHTML = n > 0 ? t('ahead', { n: `<b>${Number(n)}</b>` }) : t('next_you');
     $('#t-ahead').dataset.position = String(n);
-    $('#t-eta').textContent = t('eta', { eta: fmtEta(tk.eta_seconds) });
+    $('#t-eta').textContent = t('eta', { eta: fmtEta(tk.eta_seconds, tk.eta_low_seconds, tk.eta_high_seconds) });
   }
   $('#t-where').textContent = tk.state === 'waiting' && tk.area ? t('where', { area: tk.area }) : '';
 

@@ -26,16 +26,17 @@ export function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-// A token given in the address (?token=) is remembered for this page and hall, then removed
-// from the address bar so it is not left on screen.
+// A token given in the address's fragment (#token=…, which the browser never sends to the server,
+// so no log holds it) is remembered for this page and hall, then removed from the address bar so it
+// is not left on screen.
 export function pageToken(kind, hall) {
   const key = `hallq.token.${kind}.${hall}`;
-  const given = params.get('token');
+  const frag = new URLSearchParams(location.hash.slice(1));
+  const given = frag.get('token');
   if (given) {
     try { localStorage.setItem(key, given); } catch { /* ignore */ }
-    const q = new URLSearchParams(location.search);
-    q.delete('token');
-    history.replaceState(null, '', `${location.pathname}${q.toString() ? '?' + q : ''}${location.hash}`);
+    frag.delete('token');
+    history.replaceState(null, '', `${location.pathname}${location.search}${frag.toString() ? '#' + frag : ''}`);
     return given;
   }
   try { return localStorage.getItem(key); } catch { return null; }
@@ -88,13 +89,20 @@ register({
   'eta.now': ['即将办理', 'soon'],
   'eta.min': ['约 {n} 分钟', '~{n} min'],
   'eta.hour': ['约 {h} 小时 {m} 分', '~{h} h {m} min'],
+  'eta.range': ['约 {a}–{b} 分钟', '{a}–{b} min'],
   'dur.sec': ['{n} 秒', '{n} s'],
   'dur.min': ['{n} 分', '{n} min'],
   'dur.hour': ['{h} 时 {m} 分', '{h} h {m} min'],
 });
 
-export function fmtEta(seconds) {
+// With the estimate's p10-p90 range (the server's eta_low/high_seconds), a citizen reads how sure it is:
+// "约 15–25 分钟". Where the range is narrow, or runs past two hours, the point estimate says enough.
+export function fmtEta(seconds, low, high) {
   if (seconds === null || seconds === undefined) return t('eta.none');
+  if (low !== undefined && low !== null && high !== undefined && high !== null) {
+    const a = Math.round(low / 60), b = Math.round(high / 60);
+    if (b - a >= 2 && b < 120 && high >= 60) return t('eta.range', { a, b });
+  }
   if (seconds < 60) return t('eta.now');
   const min = Math.round(seconds / 60);
   if (min < 120) return t('eta.min', { n: min });

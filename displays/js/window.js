@@ -1,4 +1,4 @@
-// 窗口屏 (window screen). URL: window.html?hall=demo&window=5[&token=<display token>][&lang=en]
+// 窗口屏 (window screen). URL: window.html?hall=demo&window=5[&lang=en][#token=<display token>]
 // Window number, the number being served (flashing when called), the clerk's name and staff
 // number; "暂停服务" with the reason when the window is paused or closed.
 
@@ -19,7 +19,7 @@ register({
   serving: ['正在办理', 'Now serving'],
   idle: ['欢迎光临', 'Welcome'],
   setup_title: ['本屏尚未配置', 'This screen is not set up'],
-  setup_help: ['请输入显示屏设备令牌，或在地址中加上 ?token=…', 'Enter a display device token, or add ?token=… to the address'],
+  setup_help: ['请输入显示屏设备令牌，或在地址末尾加上 #token=…', 'Enter a display device token, or add #token=… to the end of the address'],
   setup_token: ['显示屏令牌', 'display token'],
   save: ['保存', 'Save'],
 });

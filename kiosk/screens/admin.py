@@ -10,7 +10,7 @@ from devices import Checklist
 
 from ..i18n import PRINTER_STATES
 from .base import KioskScreen, message_panel
-from .widgets import RED, RED_LIGHT, Column, Keypad, Panel, Row, Text, Tile, px
+from .widgets import RED, RED_LIGHT, Column, Keypad, Panel, Row, Scroll, Text, Tile, px
 
 MAX_TRIES = 5
 LOCKOUT_SECONDS = 60
@@ -47,6 +47,8 @@ class AdminScreen(KioskScreen):
             box.add_widget(row)
             box.add_widget(Column(grow=False))
             return box
+        scroll = Scroll(gap=24, pad=40)  # large text on a landscape screen is taller than it
+        box = scroll.body
         box.add_widget(Text(app.t("admin_title"), size=48, bold=True, kid="admin_title"))
         panel = Panel(pad=28, gap=10, kid="admin_state")
         kiosk = app.kiosk
@@ -66,8 +68,7 @@ class AdminScreen(KioskScreen):
                             kid="admin_test_print"))
         box.add_widget(Tile(app.t("admin_close"), self.leave, kind="primary", size=34, height=120, kid="admin_close"))
         box.add_widget(Tile(app.t("admin_exit"), app.quit, kind="danger", size=34, height=120, kid="admin_exit"))
-        box.add_widget(Column(grow=False))
-        return box
+        return scroll
 
     def key(self, ch: str) -> None:
         if len(self.pin) < 12:

@@ -1,4 +1,4 @@
-"""Appointment check-in: the 6-character booking code on a keypad of the characters codes use, or
+"""Appointment check-in: the 12-character booking code on a keypad of the characters codes use, or
 the ID card the booking was made with; the booking shown, then a ticket for its service with the
 appointment's priority."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ from .widgets import BLUE, BLUE_DARK, GREEN_LIGHT, MUTED, RED, RED_LIGHT, WHITE,
 
 # The characters the server's booking codes are made of (no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B).
 KEYS = ("ACDEFHJKMN", "PRTUVWXY", "3479")
-CODE_LENGTH = 6
+CODE_LENGTH = 12  # as the server makes them: long enough that guessing one is hopeless
 
 
 class AppointmentScreen(KioskScreen):
@@ -74,13 +74,15 @@ class AppointmentScreen(KioskScreen):
         scroll = Scroll(gap=20, pad=(24, 8, 24, 16))
         body = scroll.body
         body.add_widget(Text(app.t("appt_hint"), size=32, color=BLUE_DARK))
-        boxes = Row(height=130, gap=16)
-        for i in range(CODE_LENGTH):
-            cell = Panel(color=WHITE, border=BLUE, fixed_height=130, pad=8, radius=14)
-            ch = self.code[i] if i < len(self.code) else ""
-            cell.add_widget(Text(ch, size=64, bold=True, halign="center", height=110, kid=f"code:{i}"))
-            boxes.add_widget(cell)
-        body.add_widget(boxes)
+        half = CODE_LENGTH // 2  # two rows of six, as the code is printed: easier to copy than one long row
+        for start in (0, half):
+            boxes = Row(height=130, gap=16)
+            for i in range(start, start + half):
+                cell = Panel(color=WHITE, border=BLUE, fixed_height=130, pad=8, radius=14)
+                ch = self.code[i] if i < len(self.code) else ""
+                cell.add_widget(Text(ch, size=64, bold=True, halign="center", height=110, kid=f"code:{i}"))
+                boxes.add_widget(cell)
+            body.add_widget(boxes)
         if app.session.identity is not None:
             body.add_widget(Text(app.t("appt_with_card", name=app.session.identity.masked), size=28, color=MUTED))
         if self.looking:
@@ -155,7 +157,8 @@ class AppointmentScreen(KioskScreen):
         b = self.booking
         ident = self.app.session.identity
         request = IssueRequest(services=[b["service"]], appointment=b["code"],
-                               id_number=ident.id_number if ident else None, name=ident.name if ident else "")
+                               id_number=ident.id_number if ident else None, name=ident.name if ident else "",
+                               language=self.app.lang)
         self.app.issue(request, on_refused=self._failed)
 
 

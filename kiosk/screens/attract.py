@@ -4,6 +4,7 @@ from __future__ import annotations
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from ..theme import ATTRACT_SUB, ATTRACT_WARN
 from .base import HallName, KioskScreen
 from .widgets import BLUE, BLUE_DARK, WHITE, Panel, Text, Tile, paint, px
 
@@ -16,27 +17,31 @@ class AttractScreen(KioskScreen):
 
     def build(self):
         app = self.app
-        box = BoxLayout(orientation="vertical", padding=(px(70), px(90)), spacing=px(36))
+        u = 1 / app.scale  # a poster for whoever comes next: large text is a visitor's choice, not its
+        box = BoxLayout(orientation="vertical", padding=(px(70 * u), px((90 if app.portrait else 50) * u)),
+                        spacing=px((36 if app.portrait else 24) * u))
         paint(box, BLUE)
         name = app.catalog.name(app.lang) if app.catalog else app.cfg.hall
-        title = HallName(app, text=name, font_size=px(64), bold=True, color=WHITE, halign="center",
-                         valign="middle", size_hint_y=None, height=px(200))
-        title.bind(size=lambda w, s: setattr(w, "text_size", s))
+        title = HallName(app, text=name, font_size=px(64 * u), bold=True, color=WHITE, halign="center",
+                         valign="middle", size_hint_y=None, height=px(200 * u))
+        # A long (English) name wraps: the title grows with it rather than cut it off.
+        title.bind(width=lambda w, width: setattr(w, "text_size", (width, None)),
+                   texture_size=lambda w, size: setattr(w, "height", max(px(120 * u), size[1])))
         box.add_widget(title)
-        self.clock = Text("", size=44, color=WHITE, halign="center", kid="attract_clock")
+        self.clock = Text("", size=44 * u, color=WHITE, halign="center", kid="attract_clock")
         box.add_widget(self.clock)
-        box.add_widget(Text(app.t("attract_sub"), size=34, color=(0.85, 0.9, 1, 1), halign="center"))
+        box.add_widget(Text(app.t("attract_sub"), size=34 * u, color=ATTRACT_SUB, halign="center"))
         box.add_widget(Widget())
-        box.add_widget(Tile(app.t("touch_to_start"), app.go_home, kind="warn", size=56, height=220,
-                            kid="start", radius=40))
-        box.add_widget(Text(app.t("attract_card"), size=34, color=WHITE, halign="center"))
+        box.add_widget(Tile(app.t("touch_to_start"), app.go_home, kind="warn", size=56 * u, height=220 * u,
+                            kid="start", radius=40 * u))
+        box.add_widget(Text(app.t("attract_card"), size=34 * u, color=WHITE, halign="center"))
         box.add_widget(Widget())
         if not app.kiosk.printer_ok:
-            box.add_widget(Text(app.t("printer_banner"), size=30, color=(1, 0.85, 0.6, 1), halign="center",
+            box.add_widget(Text(app.t("printer_banner"), size=30 * u, color=ATTRACT_WARN, halign="center",
                                 kid="printer_banner"))
         if app.catalog and app.catalog.notice:
-            notice = Panel(color=BLUE_DARK, pad=26)
-            notice.add_widget(Text(app.catalog.notice, size=26, color=(0.9, 0.93, 1, 1), kid="notice"))
+            notice = Panel(color=BLUE_DARK, pad=26 * u)
+            notice.add_widget(Text(app.catalog.notice, size=26 * u, color=(0.9, 0.93, 1, 1), kid="notice"))
             box.add_widget(notice)
         self.tick()
         return box

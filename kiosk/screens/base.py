@@ -13,12 +13,16 @@ from kivy.uix.screenmanager import Screen
 from kivy.uix.widget import Widget
 
 from ..i18n import pick, wait_text
+from ..theme import ORANGE_TEXT
 from .widgets import (BG, BLUE, BLUE_DARK, GREY_TEXT, MUTED, ORANGE, ORANGE_LIGHT, WHITE, Column, Panel, Row,
                       Text, Tile, paint, px)
 
 ADMIN_TAPS = 5
 ADMIN_TAP_SECONDS = 4.0
-STILL_SECONDS = 2.0  # a redraw the visitor did not ask for waits this long after the last touch
+LARGE_TYPE_AGE = 60  # a card this old is offered large type (长辈模式)
+STILL_SECONDS = 2.0
+# The widgets whose text is a screen's title, for the voice.
+SPOKEN_TITLES = ("title", "card_prompt", "card_error", "card_name", "maintenance_title", "maintenance_sub")  # a redraw the visitor did not ask for waits this long after the last touch
 
 
 class HallName(ButtonBehavior, Label):
@@ -79,6 +83,19 @@ class KioskScreen(Screen):
     def on_pre_enter(self, *args):
         self.render()
 
+    def on_enter(self, *args):
+        self.app.screen_shown(self)
+
+    def spoken(self) -> str:
+        """What the voice says when this screen is shown: its title."""
+        from ..i18n import plain_text
+
+        shown = list(self.walk(restrict=True))
+        titles = [w for w in shown if getattr(w, "kid", "") in SPOKEN_TITLES]
+        if not titles:  # home: the hall's name is its title
+            titles = [w for w in shown if getattr(w, "kid", "") == "hall_name"][:1]
+        return "。".join(plain_text(w.text) for w in titles)
+
     def render(self) -> None:
         self.clear_widgets()
         frame = BoxLayout(orientation="vertical")
@@ -127,7 +144,14 @@ class KioskScreen(Screen):
         klass = app.catalog.age_class(ident.age(app.kiosk.today())) if app.catalog else None
         if klass:
             text += " · " + app.t("age_priority", age=ident.age(app.kiosk.today()), klass=pick(klass, app.lang))
-        bar.add_widget(Text(text, size=28, height=64, kid="identity"))
+        label = Text(text, size=28, kid="identity", pos_hint={"center_y": 0.5})
+        # Large text or English wraps it to two lines: the bar grows rather than cut it off.
+        label.bind(height=lambda w, h: setattr(bar, "height", max(px(84), h + px(20))))
+        bar.add_widget(label)
+        age = ident.age(app.kiosk.today())
+        if age >= LARGE_TYPE_AGE and app.scale == 1.0:  # offered in one tap, never imposed
+            bar.add_widget(Tile(app.t("large_for_you"), app.toggle_elderly, kind="primary", size=26, height=None,
+                                width=190 if app.lang == "en" else 130, kid="identity_large"))
         bar.add_widget(Tile(app.t("clear_identity"), self.clear_identity, kind="secondary", size=26, height=None,
                             width=150, kid="clear_identity"))
         return bar
@@ -146,7 +170,7 @@ class KioskScreen(Screen):
         bar.add_widget(Tile(app.t("clear_basket"), self.clear_basket, kind="header", size=28, height=None,
                             width=130, kid="basket_clear"))
         bar.add_widget(Tile(app.t("basket_go"), lambda: app.go("confirm"), kind="warn", size=32, height=None,
-                            width=260, kid="basket_go"))
+                            width=340 if app.lang == "en" else 260, kid="basket_go"))
         return bar
 
     def clear_basket(self) -> None:
@@ -206,7 +230,7 @@ def with_keypad(content: Widget, pad: Widget, controls: Widget, portrait: bool) 
 def message_panel(text: str, color=ORANGE_LIGHT, text_color=None, kid: str = "message", halign: str = "left",
                   size: float = 30) -> Panel:
     box = Panel(color=color, pad=22)
-    box.add_widget(Text(text, size=size, color=text_color or (0.55, 0.25, 0.0, 1), kid=kid, halign=halign))
+    box.add_widget(Text(text, size=size, color=text_color or ORANGE_TEXT, kid=kid, halign=halign))
     return box
 
 

@@ -12,7 +12,7 @@ from devices import CardError
 from ..devices import card_error_key
 from ..i18n import pick
 from .base import KioskScreen, message_panel
-from .widgets import (BLUE, BLUE_DARK, BLUE_LIGHT, GREEN, GREEN_LIGHT, RED, RED_LIGHT, Column, Panel, Row, Text,
+from .widgets import (BLUE, BLUE_DARK, BLUE_LIGHT, GREEN, GREEN_LIGHT, RED, RED_LIGHT, Panel, Row, Scroll, Text,
                       Tile, px)
 
 CONTINUE_AFTER = 1.5  # seconds the read card is shown before going on
@@ -80,7 +80,8 @@ class CardScreen(KioskScreen):
         app = self.app
         box = BoxLayout(orientation="vertical")
         box.add_widget(self.title_row(app.t("card_title"), back=self.back))
-        body = Column(gap=26, pad=(40, 10, 40, 30), grow=False)
+        scroll = Scroll(gap=26, pad=(40, 10, 40, 30))  # large text on a landscape screen may not fit
+        body = scroll.body
         body.add_widget(CardPicture(height=420 if app.portrait else 300))
         if getattr(self, "identity", None) is not None:
             ident = self.identity
@@ -112,8 +113,12 @@ class CardScreen(KioskScreen):
             if self.without_card_allowed():
                 body.add_widget(Tile(app.t("no_card_ticket"), self.without_card, kind="secondary", size=32,
                                      height=110, kid="card_without"))
-        body.add_widget(Widget())
-        box.add_widget(body)
+        if getattr(self, "identity", None) is None and not self.without_card_allowed():
+            # A matter that needs the card, and no card: where to go, and what else the hall takes.
+            body.add_widget(message_panel(app.t("no_card_help"), kid="no_card_help", size=28))
+            body.add_widget(Tile(app.t("appt_by_code"), lambda: app.go("appointment"), kind="secondary", size=32,
+                                 height=110, kid="card_appointment"))
+        box.add_widget(scroll)
         return box
 
     # -- what happens -----------------------------------------------------------------------------
@@ -124,6 +129,7 @@ class CardScreen(KioskScreen):
         Clock.schedule_once(self._continue, CONTINUE_AFTER)
 
     def card_failed(self, key: str):
+        self.app.session.identity = None  # a refused card leaves nobody's identity in place
         self.identity, self.error = None, key
         self.render()
 
@@ -140,9 +146,15 @@ class CardScreen(KioskScreen):
         self.card_failed(card_error_key(exc) if isinstance(exc, CardError) else "reader_down")
 
     def _continue(self, *args):
-        """Back to where the card was asked for (the confirmation, or home)."""
+        """Back to where the card was asked for (the confirmation); from home's "刷身份证取号", on
+        to the matters this person can take (and their bookings): never back where they started."""
         Clock.unschedule(self._continue)
-        if self.app.sm.current == self.NAME:
+        if self.app.sm.current != self.NAME:
+            return
+        name, _ = self.app.previous()
+        if name == "home" and self.identity is not None and not len(self.app.session.basket):
+            self.app.go("services", mode="mine")
+        else:
             self.app.back()
 
     def codes(self) -> list[str]:

@@ -41,7 +41,7 @@ class ConfirmScreen(KioskScreen):
             row.add_widget(col)
             if not self.params.get("single") and len(codes) > 1:
                 row.add_widget(Tile(app.t("remove"), lambda code=code: self.remove(code), kind="secondary", size=26,
-                                    height=80, width=130, kid=f"item:{code}:remove"))
+                                    height=80, width=170 if app.lang == "en" else 130, kid=f"item:{code}:remove"))
             col.bind(height=lambda w, h, row=row: setattr(row, "height", max(h, px(80))))
             items.add_widget(row)
         body.add_widget(items)
@@ -75,7 +75,8 @@ class ConfirmScreen(KioskScreen):
             chosen = session.priority == cls["code"]
             body.add_widget(Tile(("✓ " if chosen else "") + app.t("priority_option", name=pick(cls, app.lang)),
                                  lambda code=cls["code"]: self.claim(code), kind="ok" if chosen else "secondary",
-                                 size=30, height=96, kid=f"priority:{cls['code']}", bold=chosen))
+                                 size=30, height=None, min_height=96, kid=f"priority:{cls['code']}",
+                                 bold=chosen))
 
         error = self.params.get("error")
         if error:
@@ -120,7 +121,7 @@ class ConfirmScreen(KioskScreen):
         ident = session.identity
         request = IssueRequest(
             services=self.codes(), priority=session.priority,
-            id_number=ident.id_number if ident else None, name=ident.name if ident else "",
+            id_number=ident.id_number if ident else None, name=ident.name if ident else "", language=app.lang,
         )
         app.issue(request, on_refused=self.refused)
 

@@ -34,18 +34,21 @@ class HomeScreen(KioskScreen):
         actions.add_widget(Tile(app.t("guides"), self.guides, kind="secondary", size=40,
                                 sub=app.t("guides_sub"), min_height=190, kid="action:guides", radius=22))
         body.add_widget(actions)
-        search = Tile(app.t("search_hint"), lambda: app.go("search"), kind="secondary", size=30, min_height=100,
+        example = cat.search_example()
+        hint = app.t("search_hint_example", initials=example[0], word=example[1]) if example else app.t("search_hint")
+        search = Tile(hint, lambda: app.go("search"), kind="secondary", size=30, min_height=100,
                       kid="search_box", bold=False, radius=30)
         body.add_widget(search)
 
-        body.add_widget(section(app.t("topics")))
-        topics = Grid(cols=cols, gap=18)
-        for i, topic in enumerate(cat.topics):
-            sub = app.t("n_services", n=len(topic["services"]))
-            name = pick(topic, app.lang)
-            topics.add_widget(Tile(name, lambda topic=topic: self.topic(topic), kind="light",
-                                   size=fitted(name, 32, tile_width), sub=sub, min_height=140, kid=f"topic:{i}"))
-        body.add_widget(topics)
+        if cat.topics:  # a hall without life events shows no empty heading
+            body.add_widget(section(app.t("topics")))
+            topics = Grid(cols=cols, gap=18)
+            for i, topic in enumerate(cat.topics):
+                sub = app.t("n_services", n=len(topic["services"]))
+                name = pick(topic, app.lang)
+                topics.add_widget(Tile(name, lambda topic=topic: self.topic(topic), kind="light",
+                                       size=fitted(name, 32, tile_width), sub=sub, min_height=140, kid=f"topic:{i}"))
+            body.add_widget(topics)
 
         body.add_widget(section(app.t("departments")))
         depts = Grid(cols=cols, gap=18)

@@ -17,6 +17,7 @@ class MaintenanceScreen(KioskScreen):
     HEADER = False
 
     def on_pre_enter(self, *args):
+        self.status = None
         self.attempt, self.next_at = 0, None
         super().on_pre_enter(*args)
 
@@ -30,6 +31,14 @@ class MaintenanceScreen(KioskScreen):
         title.bind(size=lambda w, s: setattr(w, "text_size", s))
         box.add_widget(title)
         box.add_widget(Widget())
+        refusal = app.kiosk.refusal
+        if refusal is not None:  # retrying will not help: say so, and what staff must do
+            box.add_widget(Text(app.t("out_of_service"), size=96, bold=True, color=WHITE, halign="center",
+                                kid="maintenance_title"))
+            box.add_widget(Text(app.t("out_of_service_sub", kiosk=app.cfg.kiosk_id, reason=refusal.text(app.lang)),
+                                size=34, color=WHITE, halign="center", kid="maintenance_sub"))
+            box.add_widget(Widget())
+            return box
         box.add_widget(Text(app.t("maintenance"), size=96, bold=True, color=WHITE, halign="center", kid="maintenance_title"))
         box.add_widget(Text(app.t("maintenance_sub"), size=38, color=WHITE, halign="center", kid="maintenance_sub"))
         if app.kiosk.has_pending:
@@ -46,7 +55,7 @@ class MaintenanceScreen(KioskScreen):
         self.tick()
 
     def tick(self):
-        if getattr(self, "status", None) is None or not getattr(self, "next_at", None):
+        if self.app.kiosk.refusal is not None or getattr(self, "status", None) is None or not getattr(self, "next_at", None):
             return
         left = max(0, math.ceil(self.next_at - time.monotonic()))
         self.status.text = self.app.t("maintenance_retry", n=self.attempt, s=left)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from ..i18n import pick
 from ..session import MAX_MATTERS, BasketFull
 from .base import KioskScreen, message_panel
-from .widgets import GREY_TEXT, RED, TEXT, WHITE, Panel, Row, Scroll, Text, Tile
-
-GREYED = (0.93, 0.93, 0.94, 1)
+from ..theme import GREYED
+from .widgets import GREEN, GREEN_LIGHT, GREY_TEXT, RED, TEXT, WHITE, Panel, Row, Scroll, Text, Tile
 
 
 class ServiceRow(Panel):
@@ -75,6 +74,9 @@ class ServicesScreen(KioskScreen):
         elif mode == "search":
             codes = cat.search(self.params["query"])
             title = app.t("results_for", q=self.params["query"])
+        elif mode == "mine" and app.session.identity is not None:  # straight after the card: what they can take
+            codes = [c for c in cat.order if cat.availability(c).takeable]
+            title = app.t("pick_for_you", name=app.session.identity.masked)
         else:
             codes = list(cat.order)
             title = app.t("pick_guide") if app.session.guide_mode else app.t("pick_service")
@@ -85,6 +87,8 @@ class ServicesScreen(KioskScreen):
         self.scroll = Scroll(gap=18, pad=(24, 8, 24, 24))
         if mode == "topic":
             self.scroll.body.add_widget(message_panel(app.t("basket_empty"), kid="topic_hint"))
+        if mode == "mine" and self.bookings:
+            self.scroll.body.add_widget(self.bookings_panel())
         if not codes:
             self.scroll.body.add_widget(message_panel(app.t("no_results", q=self.params.get("query", "")),
                                                       kid="no_results"))
@@ -95,6 +99,37 @@ class ServicesScreen(KioskScreen):
             self.scroll.body.add_widget(row)
         box.add_widget(self.scroll)
         return box
+
+    def on_pre_enter(self, *args):
+        self.bookings: list[dict] = []
+        ident = self.app.session.identity
+        if self.params.get("mode") == "mine" and ident is not None:
+            self.app.work(self.app.kiosk.appointments_of, ident, done=self._found_bookings, fail=lambda exc: None)
+        super().on_pre_enter(*args)
+
+    def _found_bookings(self, bookings: list[dict]) -> None:
+        booked = [b for b in bookings if b.get("state") == "booked"]
+        if booked and self.manager is not None and self.manager.current == self.name:
+            self.bookings = booked
+            self.render_when_still()
+
+    def device_changed(self):  # also where render_when_still comes back to
+        if self.params.get("mode") == "mine" and self.bookings and not self._bookings_shown():
+            self.render()
+
+    def _bookings_shown(self) -> bool:
+        return any(getattr(w, "kid", "") == "bookings" for w in self.walk(restrict=True))
+
+    def bookings_panel(self):
+        app = self.app
+        names = "、".join(pick(app.catalog.service(b["service"]), app.lang) if b.get("service") in app.catalog.services
+                         else b.get("service", "") for b in self.bookings)
+        panel = Panel(color=GREEN_LIGHT, pad=22, gap=14, kid="bookings")
+        panel.add_widget(Text(app.t("your_bookings", n=len(self.bookings), names=names), size=30, color=GREEN,
+                              kid="bookings_text"))
+        panel.add_widget(Tile(app.t("check_in_booking"), lambda: app.go("appointment"), kind="ok", size=32,
+                              height=100, kid="bookings_check_in"))
+        return panel
 
     def refresh(self):
         """New waiting counts: update the rows in place (a re-render would lose the scroll position)."""

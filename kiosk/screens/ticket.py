@@ -8,7 +8,6 @@ import time
 
 from kivy.uix.anchorlayout import AnchorLayout
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.widget import Widget
 
 from ..i18n import pick, wait_text
 from .base import KioskScreen, message_panel
@@ -50,7 +49,9 @@ class TicketScreen(KioskScreen):
         ahead = ticket.get("position") or 0
         line = app.t("ahead", n=ahead) + " · " + app.t("eta_wait", eta=wait_text(ticket.get("eta_seconds"), ahead, app.lang))
         info.add_widget(Text(line, size=38, bold=True, halign="center", kid="ticket_wait"))
-        info.add_widget(Text(app.t("go_to", area=ticket.get("area", "")), size=34, halign="center", kid="ticket_area"))
+        place = app.catalog.waiting_place(ticket, app.lang)
+        info.add_widget(Text(app.t("go_to", area=place) if place else app.t("go_to_board"), size=34, halign="center",
+                             kid="ticket_area"))
         matters = ticket.get("matters", [])
         panel = Panel(pad=24, gap=8, kid="ticket_matters")
         for i, m in enumerate(matters, start=1):
@@ -94,6 +95,15 @@ class TicketScreen(KioskScreen):
         outer.add_widget(side_scroll)
         self.tick()
         return outer
+
+    def spoken(self) -> str:
+        """The ticket read aloud: the number (character by character), the people ahead, the place."""
+        app, ticket = self.app, self.params["ticket"]
+        parts = [app.t("your_number") + " " + " ".join(ticket["number"]),
+                 app.t("ahead", n=ticket.get("position") or 0)]
+        place = app.catalog.waiting_place(ticket, app.lang)
+        parts.append(app.t("go_to", area=place) if place else app.t("go_to_board"))
+        return "。".join(parts) if app.lang == "zh" else ". ".join(parts)
 
     def tick(self):
         super().tick()

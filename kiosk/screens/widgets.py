@@ -17,22 +17,8 @@ from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
-# A calm government-service palette: blue for actions, red for the number, green for done.
-BLUE = (0.09, 0.33, 0.68, 1)
-BLUE_DARK = (0.05, 0.23, 0.50, 1)
-BLUE_LIGHT = (0.88, 0.93, 0.99, 1)
-RED = (0.80, 0.16, 0.12, 1)
-ORANGE = (0.93, 0.50, 0.07, 1)
-ORANGE_LIGHT = (1.0, 0.95, 0.86, 1)
-GREEN = (0.10, 0.55, 0.30, 1)
-GREEN_LIGHT = (0.90, 0.97, 0.92, 1)
-BG = (0.95, 0.96, 0.98, 1)
-WHITE = (1, 1, 1, 1)
-TEXT = (0.12, 0.14, 0.19, 1)
-MUTED = (0.42, 0.45, 0.52, 1)
-GREY = (0.86, 0.87, 0.90, 1)
-GREY_TEXT = (0.58, 0.60, 0.65, 1)
-RED_LIGHT = (0.99, 0.91, 0.90, 1)
+from ..theme import (BG, BLUE, BLUE_DARK, BLUE_LIGHT, GREEN, GREEN_LIGHT, GREY, GREY_TEXT, MUTED, ORANGE,  # noqa: F401
+                     ORANGE_LIGHT, RED, RED_LIGHT, TEXT, TILE_KINDS, WHITE)
 
 
 def app_scale() -> float:
@@ -121,16 +107,7 @@ class Tile(ButtonBehavior, Label):
     grows with its text from `min_height`, or (both None) follows the layout. Kinds: primary,
     secondary, light, ghost, danger, warn, ok, header."""
 
-    KINDS = {
-        "primary": (BLUE, WHITE),
-        "secondary": (WHITE, BLUE_DARK),
-        "light": (BLUE_LIGHT, BLUE_DARK),
-        "ghost": ((1, 1, 1, 0), BLUE_DARK),
-        "danger": (RED, WHITE),
-        "warn": (ORANGE, WHITE),
-        "ok": (GREEN, WHITE),
-        "header": ((1, 1, 1, 0.14), WHITE),
-    }
+    KINDS = TILE_KINDS
     PAD_X, PAD_Y = 16, 10
 
     def __init__(self, text: str, on_press: Optional[Callable[[], None]] = None, kind: str = "primary",
@@ -183,6 +160,7 @@ class Tile(ButtonBehavior, Label):
 
     def on_release(self):
         if self._action is not None and not self.disabled:
+            getattr(App.get_running_app(), "pressed", lambda text: None)(self.plain)
             self._action()
 
 
@@ -327,6 +305,26 @@ class Overlay(ButtonBehavior, BoxLayout):
         paint(self, (0, 0, 0, 0.45))
         box = Panel(pad=48)
         box.add_widget(Text(text, size=40, bold=True, halign="center", kid="overlay_text"))
+        self.add_widget(Widget())
+        self.add_widget(box)
+        self.add_widget(Widget())
+
+
+class IdleWarning(BoxLayout):
+    """"还在吗？" before the idle reset: a countdown and a button to go on (any touch goes on: the
+    app's root swallows it, so nothing under the warning is pressed by mistake)."""
+
+    modal = True  # what is under it cannot be touched while it is shown
+
+    def __init__(self, title: str, button: str, on_continue, **kw):
+        super().__init__(orientation="vertical", padding=px(90), **kw)
+        self.kid = "idle_warning"
+        paint(self, (0, 0, 0, 0.55))
+        box = Panel(pad=48, gap=28)
+        box.add_widget(Text(title, size=56, bold=True, halign="center", kid="idle_title"))
+        self.countdown = Text("", size=36, halign="center", kid="idle_countdown")
+        box.add_widget(self.countdown)
+        box.add_widget(Tile(button, on_continue, kind="primary", size=44, height=140, kid="idle_continue"))
         self.add_widget(Widget())
         self.add_widget(box)
         self.add_widget(Widget())

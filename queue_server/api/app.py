@@ -14,12 +14,24 @@ from ..clock import Clock
 from ..settings import Settings
 from ..store.db import make_engine
 from ..store.store import Store
+from ..tts import HallVoice
 from ..usecases.followup import expire_past_days
-from . import announcements, auth, counter, errors, kiosk, pages, public, reports, stream, supervision
+from . import announcements, auth, counter, docs, errors, kiosk, pages, public, reports, stream, supervision
+from .guards import BodyLimit, SecurityHeaders, WebsocketQuota
+from .schemas import Error
+from .storage_faults import StorageFaults
 
 log = logging.getLogger(__name__)
 DISPLAYS = Path(__file__).resolve().parents[2] / "displays"
 SWEEP_SECONDS = 60
+# What any route may answer besides its own (guards.py, storage_faults.py).
+ANY_ROUTE = {
+    400: {"model": Error, "description": "a body that cannot be parsed"},
+    408: {"model": Error, "description": "the body did not arrive in time (body_too_slow)"},
+    413: {"model": Error, "description": "the body is over the limit (body_too_large)"},
+    503: {"model": Error, "description": "the database is unavailable (storage_unavailable) or its disk is full "
+                                         "(storage_full): try again"},
+}
 
 
 async def _sweep(store: Store) -> None:
@@ -40,6 +52,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await run_in_threadpool(store.migrate)
+        await run_in_threadpool(store.health.keep_reserve, settings.storage_reserve_bytes)
         await stream.start(app)  # the live event hub, before the first request can write
         sweeper = asyncio.create_task(_sweep(store))
         try:
@@ -51,22 +64,31 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
             await stream.stop(app)
             store.engine.dispose()
 
-    app = FastAPI(title="hallq", version="0.1.0", lifespan=lifespan,
+    app = FastAPI(title="hallq", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Queue-calling system for government service halls (政务服务中心排队叫号).")
     app.state.store = store
     app.state.settings = settings
+    app.state.voice = HallVoice(settings)
     errors.install(app)
+    # Outermost last: headers on every answer, the body bounded before a retry buffers it.
+    app.add_middleware(StorageFaults, store=store)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(WebsocketQuota, per_address=settings.ws_per_address)
     for module in (auth, kiosk, counter, public, supervision, reports, stream, announcements, pages):
-        app.include_router(module.router)
+        app.include_router(module.router, responses=ANY_ROUTE)
 
-    @app.get("/api/halls")
+    @app.get("/api/halls", responses=ANY_ROUTE)
     def halls() -> list[str]:
         return store.hall_ids()
 
-    @app.get("/healthz")
+    @app.get("/healthz", responses=ANY_ROUTE)
     def health() -> dict:
         return {"ok": True, "now": store.clock.now().isoformat()}
 
+    docs.install(app)
     if DISPLAYS.is_dir():
-        app.mount("/", StaticFiles(directory=DISPLAYS, html=True), name="displays")
+        # The pages are what no route matched: a path that a route serves with another method
+        # stays that route's 405 (with its Allow), not the files' GET-only answer.
+        app.router.default = StaticFiles(directory=DISPLAYS, html=True)
     return app

@@ -1,15 +1,15 @@
 """What kiosks, guides and citizens' booking pages use: services, guides, tickets, appointments."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
 
 from ..usecases import appointments, devices, issuing, queries
 from .deps import Device, InHall, Issuer, SettingsDep, StoreDep, on_writer
-from .schemas import (AppointmentCode, AppointmentIn, AppointmentOut, DeviceStateIn, Error, HallId, IdCardIn,
-                      IssueIn, NumberPath, ServicePath, TicketBoardStatusOut, TicketOut)
+from .ratelimit import client_address, limiter
+from .schemas import (AppointmentCode, AppointmentIn, AppointmentOut, Day, DeviceStateIn, Error, HallId, IdCardIn,
+                      IssueIn, NumberPath, ServiceOut, ServicePath, TicketBoardStatusOut, TicketOut)
 
 router = APIRouter(prefix="/api/halls/{hall}", responses={404: {"model": Error}, 422: {"model": Error}})
 
@@ -23,7 +23,7 @@ def hall_info(hall: HallId, store: StoreDep) -> dict:
     return queries.hall_info(store, hall)
 
 
-@router.get("/services")
+@router.get("/services", response_model=list[ServiceOut])
 def list_services(hall: HallId, store: StoreDep) -> list[dict]:
     """Every service with open/closed, waiting count and the estimated wait of a new ticket."""
     return queries.services(store, hall)
@@ -35,7 +35,8 @@ def service_guide(hall: HallId, code: ServicePath, store: StoreDep) -> dict:
 
 
 @router.post("/tickets", status_code=201, response_model=TicketOut,
-             responses={401: {"model": Error}, 403: {"model": Error}, 409: {"model": Error}})
+             responses={200: {"model": TicketOut, "description": "the ticket this Idempotency-Key issued before"},
+                        401: {"model": Error}, 403: {"model": Error}, 409: {"model": Error}})
 async def issue_ticket(hall: HallId, body: IssueIn, who: Issuer, store: StoreDep, settings: SettingsDep, response: Response,
                  idempotency_key: Annotated[str | None, Header(max_length=128, pattern=r"^[\x21-\x7e]+$")] = None):
     req = issuing.IssueRequest(
@@ -59,13 +60,18 @@ def ticket_status_by_number(hall: HallId, number: NumberPath, who: InHall, store
 
 
 @router.get("/services/{code}/slots")
-def appointment_slots(hall: HallId, code: ServicePath, day: date, store: StoreDep) -> list[dict]:
+def appointment_slots(hall: HallId, code: ServicePath, day: Day, store: StoreDep) -> list[dict]:
     return appointments.slots(store, hall, code, day)
 
 
-@router.post("/appointments", status_code=201, response_model=AppointmentOut, responses={409: {"model": Error}})
-def book_appointment(hall: HallId, body: AppointmentIn, store: StoreDep, settings: SettingsDep):
-    return appointments.book(store, hall, body.service, body.day, body.slot, body.id_number, settings.secret_key())
+@router.post("/appointments", status_code=201, response_model=AppointmentOut,
+             responses={409: {"model": Error}, 429: {"model": Error}})
+def book_appointment(hall: HallId, body: AppointmentIn, store: StoreDep, settings: SettingsDep, request: Request):
+    """A booking for a person (an ID number or a phone number), limited per person and per address."""
+    secret = settings.secret_key()
+    person = appointments.person_key(body.id_number, body.phone, secret)
+    limiter(request).require(("booking_address", client_address(request)), ("booking_person", person))
+    return appointments.book(store, hall, body.service, body.day, body.slot, body.id_number, secret, body.phone)
 
 
 @router.post("/appointments/by-id-card", response_model=list[AppointmentOut],
@@ -76,13 +82,16 @@ def appointments_by_id_card(hall: HallId, body: IdCardIn, who: Issuer, store: St
     return appointments.of_person(store, hall, body.id_number, settings.secret_key())
 
 
-@router.get("/appointments/{code}", response_model=AppointmentOut)
-def get_appointment(hall: HallId, code: AppointmentCode, store: StoreDep):
+@router.get("/appointments/{code}", response_model=AppointmentOut, responses={429: {"model": Error}})
+def get_appointment(hall: HallId, code: AppointmentCode, store: StoreDep, request: Request):
+    limiter(request).require(("booking_lookup_address", client_address(request)))
     return appointments.lookup(store, hall, code)
 
 
-@router.post("/appointments/{code}/cancel", response_model=AppointmentOut, responses={409: {"model": Error}})
-def cancel_appointment(hall: HallId, code: AppointmentCode, store: StoreDep):
+@router.post("/appointments/{code}/cancel", response_model=AppointmentOut,
+             responses={409: {"model": Error}, 429: {"model": Error}})
+def cancel_appointment(hall: HallId, code: AppointmentCode, store: StoreDep, request: Request):
+    limiter(request).require(("booking_lookup_address", client_address(request)))
     return appointments.cancel(store, hall, code)
 
 

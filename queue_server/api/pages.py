@@ -3,6 +3,7 @@ printed on tickets (`/t/{token}`), and QR codes rendered on the server (no exter
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 from pathlib import Path as FilePath
 from typing import Annotated
 
@@ -24,16 +25,26 @@ def ticket_page(token: Annotated[str, Path(max_length=100)]) -> FileResponse:
     return FileResponse(DISPLAYS / "ticket.html", media_type="text/html", headers=TICKET_HEADERS)
 
 
+# A status link or an appointment code is well under this; a long text costs tens of milliseconds.
+QR_MAX = 256
+
+
 @router.get("/qr.svg")
-def qr_svg(data: Annotated[str, Query(min_length=1, max_length=500)]) -> Response:
+def qr_svg(data: Annotated[str, Query(min_length=1, max_length=QR_MAX)]) -> Response:
     """A QR code of `data` as SVG (appointment codes, ticket status links)."""
+    if not data.isprintable():
+        return error_response(422, "bad_data", "二维码内容无效", "data must be printable characters")
+    return Response(_qr(data), media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
+
+
+@lru_cache(maxsize=512)
+def _qr(data: str) -> bytes:
+    """Drawn once per text: a board or a phone asks for the same code again and again."""
     import qrcode
     import qrcode.image.svg
 
-    if not data.isprintable():
-        return error_response(422, "bad_data", "二维码内容无效", "data must be printable characters")
     img = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10, border=2,
                       error_correction=qrcode.constants.ERROR_CORRECT_M)
     out = io.BytesIO()
     img.save(out)
-    return Response(out.getvalue(), media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
+    return out.getvalue()

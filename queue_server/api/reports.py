@@ -5,7 +5,6 @@ The router's lifespan runs the alert engine (see queue_server/supervision/engine
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -16,7 +15,7 @@ from ..supervision.engine import AlertEngine
 from ..supervision.source import Tracker, report_for
 from .deps import Manager, StoreDep
 from .schemas import Body as BodyModel
-from .schemas import Error, HallId, Text
+from .schemas import Day, Error, HallId, Text
 
 
 @asynccontextmanager
@@ -76,7 +75,7 @@ def supervision_live(hall: HallId, who: Manager, store: StoreDep, request: Reque
 
 
 @router.get("/alerts")
-def alerts(hall: HallId, who: Manager, store: StoreDep, request: Request, day: date | None = None,
+def alerts(hall: HallId, who: Manager, store: StoreDep, request: Request, day: Day | None = None,
            only: AlertsShown = AlertsShown.all) -> dict:
     """A business day's alerts (default today), newest first."""
     return live.alert_list(store, tracker_of(request.app), hall, day, only.value)
@@ -96,7 +95,7 @@ MEDIA = {
 
 
 @router.get("/reports/{period}", responses={200: {"content": {"text/csv": {}, MEDIA[Format.xlsx]: {}}}})
-def report(hall: HallId, period: Period, who: Manager, store: StoreDep, day: date | None = None,
+def report(hall: HallId, period: Period, who: Manager, store: StoreDep, day: Day | None = None,
            format: Format = Format.json):
     """日清周结月通报: the day, week (Monday to Sunday) or month holding `day` (default today), per
     service, window, clerk, priority class and hour, recomputed from the event log."""

@@ -1,12 +1,13 @@
 """Request and response bodies of the HTTP contract (they make /openapi.json)."""
 from __future__ import annotations
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 CODE = r"^[a-z0-9][a-z0-9-]{0,31}$"
 ServiceCode = Annotated[str, Field(pattern=CODE, examples=["biz-setup"])]
@@ -16,9 +17,22 @@ ServicePath = Annotated[str, Path(pattern=CODE, examples=["biz-setup"])]
 TicketNumber = Annotated[str, Field(pattern=r"^[A-Za-z]\d{3,4}$", examples=["A001"])]
 NumberPath = Annotated[str, Path(pattern=r"^[A-Za-z]\d{3,4}$", examples=["A001"])]
 Token = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
-AppointmentCode = Annotated[str, Path(pattern=r"^[A-Za-z0-9]{6}$", examples=["ACDEFH"])]
+# 12 characters; 6 was the length of codes booked before, still valid until their day has passed.
+CODE_PATTERN = r"^(?:[A-Za-z0-9]{12}|[A-Za-z0-9]{6})$"
+AppointmentCode = Annotated[str, Path(pattern=CODE_PATTERN, examples=["ACDEFHJKMNPR"])]
+AppointmentCodeField = Annotated[str, Field(pattern=CODE_PATTERN, examples=["ACDEFHJKMNPR"])]
 Text = Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$")]
-Seq = Annotated[int, Field(ge=0, le=2**31 - 1)]  # the events.seq column is a 32-bit integer
+Seq = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
+def _iso_day(value):
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    return value
+
+
+# A calendar day as the schema announces it: pydantic alone would take `0` for 1970-01-01.
+Day = Annotated[date, BeforeValidator(_iso_day)]  # the events.seq column is a 32-bit integer
 
 
 class Body(BaseModel):
@@ -39,7 +53,7 @@ class IdCardIn(Body):
 class IssueIn(Body):
     services: Annotated[list[ServiceCode], Field(min_length=1, max_length=5)]
     priority: Annotated[str, Field(max_length=32, pattern=r"^[a-z][a-z0-9_-]*$")] | None = None
-    appointment: AppointmentCode | None = None
+    appointment: AppointmentCodeField | None = None
     id_card: IdCardIn | None = None
 
 
@@ -53,7 +67,9 @@ class MatterOut(BaseModel):
     rating: int | None
 
 
-class TicketOut(BaseModel):
+class StaffTicketOut(BaseModel):
+    """A ticket as staff see it: without its token (the citizen's secret: it rates and cancels)."""
+
     id: int
     number: str
     day: str
@@ -68,12 +84,43 @@ class TicketOut(BaseModel):
     state: str
     state_name: str
     position: int | None
-    eta_seconds: int | None
+    eta_seconds: int | None = Field(description="estimated seconds until the call (the mean); null when no window serves it")
+    eta_low_seconds: int | None = Field(description="the estimate's range: its 10th percentile, seconds")
+    eta_high_seconds: int | None = Field(description="the estimate's range: its 90th percentile, seconds")
     window: int | None
     issued_at: str
+    masked_name: str | None = None
+
+
+class TicketOut(StaffTicketOut):
+    """A ticket as its holder sees it: the kiosk or guide that issued it, the citizen's phone."""
+
     token: str
     status_url: str
-    masked_name: str | None = None
+
+
+class ServiceOut(BaseModel):
+    """A service as the kiosk lists it, with the wait of a ticket taken now."""
+
+    code: str
+    prefix: str
+    name: str
+    name_en: str
+    department: str
+    floor: int
+    area: str
+    keywords: list[str]
+    open: bool
+    hours_today: str
+    waiting: int
+    eta_seconds: int | None = Field(description="estimated seconds until a new ticket's call (the mean); null when no window serves it")
+    eta_low_seconds: int | None = Field(description="the estimate's range: its 10th percentile, seconds")
+    eta_high_seconds: int | None = Field(description="the estimate's range: its 90th percentile, seconds")
+    windows_open: int
+    daily_cap: int | None
+    remaining_today: int | None
+    appointments: bool
+    id_card_required: bool
 
 
 class BoardMatterOut(BaseModel):
@@ -96,7 +143,9 @@ class TicketBoardStatusOut(BaseModel):
     state: str
     state_name: str
     position: int | None
-    eta_seconds: int | None
+    eta_seconds: int | None = Field(description="estimated seconds until the call (the mean); null when no window serves it")
+    eta_low_seconds: int | None = Field(description="the estimate's range: its 10th percentile, seconds")
+    eta_high_seconds: int | None = Field(description="the estimate's range: its 90th percentile, seconds")
     window: int | None
     matters: list[BoardMatterOut]
 
@@ -119,6 +168,13 @@ class WindowAction(StrEnum):
     transfer = "transfer"
 
 
+class CallerKey(StrEnum):
+    call_next = "call-next"
+    recall = "recall"
+    pause = "pause"
+    open = "open"
+
+
 class ActionIn(Body):
     """Fields by action: pause {reason}, call {number}, finish {result, reason}, transfer {service}."""
 
@@ -133,9 +189,18 @@ class RatingIn(Body):
     matter: Annotated[int, Field(ge=0, le=20)] | None = None
 
 
+class WindowRatingIn(RatingIn):
+    number: TicketNumber
+
+
 class LoginIn(Body):
     username: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00]*$")]
     password: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
+
+
+class PasswordIn(Body):
+    current: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00]*$")]
+    new: Annotated[str, Field(min_length=6, max_length=200, pattern=r"^[^\x00]*$")]
 
 
 class LoginOut(BaseModel):
@@ -151,7 +216,9 @@ class AppointmentIn(Body):
     service: ServiceCode
     day: date
     slot: Annotated[str, Field(pattern=r"^\d{2}:\d{2}$")]
+    # One of the two is needed: who books (a booking per person is limited).
     id_number: Annotated[str, Field(pattern=r"^\d{17}[\dXx]$")] | None = None
+    phone: Annotated[str, Field(pattern=r"^1\d{10}$", examples=["13800138000"])] | None = None
 
 
 class AppointmentOut(BaseModel):

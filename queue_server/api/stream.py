@@ -1,7 +1,10 @@
 """Live websockets: a hall's event stream (displays, consoles, kiosks) and one ticket's updates
 (a citizen's phone).
 
-`WS /ws/halls/{hall}?since=<seq>&topics=<t1,t2>&token=<token>`
+`WS /ws/halls/{hall}?since=<seq>&topics=<t1,t2>`
+    The token goes in the handshake, never in the address (addresses end up in logs):
+    `Authorization: Bearer <token>`, or, from a browser (which cannot set headers on a
+    WebSocket), the subprotocols `hallq, bearer.<token>`; the server then answers `hallq`.
     Server -> client, one JSON text per message:
     - an event `{seq, hall, type, ts, actor, data}`: every event after `since`, then live ones,
       in seq order, exactly once (with `topics`, only events of those types or type prefixes);
@@ -12,7 +15,8 @@
     - `{type: "pong"}` in answer to a client's `{"type": "ping"}`;
     - `{type: "error", code, message, message_en}` just before a refusal.
     Close codes: 4400 bad request, 4401 no valid token, 4403 not allowed, 4404 no such hall
-    (do not retry); 4008 the client fell too far behind (reconnect with `since`); 1012 restart.
+    (do not retry); 4008 the client fell too far behind (reconnect with `since`); 1012 restart;
+    4429 too many connections (from this address, or following this ticket): retry later.
 `WS /ws/tickets/{token}`
     `{type: "ticket", seq, ticket}` on connect and whenever the ticket's state, position, ETA or
     window changed. No sign-in: the ticket's token is the secret, as for GET /api/tickets/{token}.
@@ -34,22 +38,23 @@ from ..events.fastsend import raw_writer
 from ..events.hub import Hub, dumps
 from ..events.log import EventLog
 from ..events.pg_listener import libpq_url, listener
-from ..events.watch import TicketWatch
+from ..events.watch import TicketWatch, TooManyFollowers
 from ..settings import Settings
 from ..store.db import is_sqlite
 from ..store.store import Store
 from ..usecases import queries
 from ..usecases.accounts import principal
 from ..usecases.queue_view import QueueView
-from ..usecases.views import ticket_view
+from ..usecases.views import citizen_view
 from .deps import Watcher
+from .guards import CLOSE_BUSY
 from .kiosk import with_status_url
-from .schemas import HallId
+from .schemas import Error, HallId
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 
-STREAM_DEVICES = ("display", "kiosk", "guide")
+STREAM_DEVICES = ("display", "kiosk", "guide", "rating", "window")
 CLOSE_SLOW = 4008
 PONG = dumps({"type": "pong"})
 
@@ -86,7 +91,7 @@ def ticket_views(store: Store, public_url: str, hall_id: str, ids: list[int]) ->
         tickets = [tk for tk in map(r.ticket, ids) if tk is not None]
         queue = QueueView.load(r, store.clock.now())
         extra = {"hall": hall_id, "hall_name": r.hall.name}
-        return {tk.id: with_status_url(ticket_view(tk, r.hall, queue) | extra, public_url) for tk in tickets}
+        return {tk.id: with_status_url(citizen_view(tk, r.hall, queue) | extra, public_url) for tk in tickets}
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -108,6 +113,25 @@ def _parse_query(ws: WebSocket) -> tuple[int | None, tuple[str, ...] | None]:
     raw_topics = ws.query_params.get("topics")
     topics = tuple(t.strip() for t in raw_topics.split(",") if t.strip()) if raw_topics else None
     return since, topics or None
+
+
+SUBPROTOCOL = "hallq"
+BEARER_PROTOCOL = "bearer."
+
+
+def handshake_token(ws: WebSocket) -> str:
+    """The token a websocket client gave in its handshake (see the module's docstring), or ''."""
+    scheme, _, value = (ws.headers.get("authorization") or "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    for offered in ws.scope.get("subprotocols") or ():
+        if offered.startswith(BEARER_PROTOCOL):
+            return offered[len(BEARER_PROTOCOL):]
+    return ""
+
+
+def chosen_subprotocol(ws: WebSocket) -> str | None:
+    return SUBPROTOCOL if SUBPROTOCOL in (ws.scope.get("subprotocols") or ()) else None
 
 
 async def _receive(ws: WebSocket) -> None:
@@ -137,16 +161,16 @@ async def _run_until_first(*coros) -> None:
 # -- the hall stream ------------------------------------------------------------------------------
 @router.websocket("/ws/halls/{hall}")
 async def hall_stream(ws: WebSocket, hall: str) -> None:
-    await ws.accept()
+    await ws.accept(subprotocol=chosen_subprotocol(ws))
     try:
         since, topics = _parse_query(ws)
     except ValueError:
         return await _refuse(ws, 4400, "bad_since", "since 须为非负整数", "since must be a whole number >= 0")
     store: Store = ws.app.state.store
-    token = ws.query_params.get("token") or ""
+    token = handshake_token(ws)
     who = await run_in_threadpool(principal, store, token) if 0 < len(token) <= 128 else None
     if who is None:
-        return await _refuse(ws, 4401, "unauthorized", "需要设备或用户令牌", "a device or user token is required (?token=)")
+        return await _refuse(ws, 4401, "unauthorized", "需要设备或用户令牌", "a device or user token is required (Authorization: Bearer, or the bearer.<token> subprotocol)")
     if not who.is_user and who.kind not in STREAM_DEVICES:
         return await _refuse(ws, 4403, "forbidden", "无权接收此大厅的事件", "not allowed for this account")
     if not who.may_act_in(hall):
@@ -171,7 +195,7 @@ def _hub(request: Request) -> Hub:
     return request.app.state.hub
 
 
-@router.get("/api/halls/{hall}/stream")
+@router.get("/api/halls/{hall}/stream", responses={401: {"model": Error}, 403: {"model": Error}})
 async def stream_status(hall: HallId, who: Watcher, hub: Annotated[Hub, Depends(_hub)]) -> dict:
     """This server process's stream: its clients, the last seq it delivered, clients dropped."""
     return hub.status(hall)
@@ -189,7 +213,10 @@ async def ticket_stream(ws: WebSocket, token: str) -> None:
     watch: TicketWatch = ws.app.state.ticket_watch
     settings: Settings = ws.app.state.settings
     try:
-        follower = await watch.follow(hall, ticket_id)
+        follower = await watch.follow(hall, ticket_id, settings.ws_followers_per_ticket)
+    except TooManyFollowers:
+        return await _refuse(ws, CLOSE_BUSY, "too_many_followers", "关注此票的设备过多",
+                             "too many devices follow this ticket")
     except DomainError as e:
         return await _refuse(ws, 4404, e.code, e.message, e.message_en)
 

@@ -1,14 +1,13 @@
 """Displays and managers: the board snapshot, the day's figures, the event log and the live notice."""
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from ..usecases import notice, queries
 from .deps import Manager, StoreDep, Watcher, on_writer
-from .schemas import Error, HallId, NoticeIn, NoticeOut, Seq
+from .schemas import Day, Error, HallId, NoticeIn, NoticeOut, Seq
 
 router = APIRouter(prefix="/api/halls/{hall}", responses={401: {"model": Error}, 403: {"model": Error},
                                                           404: {"model": Error}, 422: {"model": Error}})
@@ -21,7 +20,7 @@ def board(hall: HallId, store: StoreDep) -> dict:
 
 
 @router.get("/stats")
-def stats(hall: HallId, who: Watcher, store: StoreDep, day: date | None = None) -> dict:
+def stats(hall: HallId, who: Watcher, store: StoreDep, day: Day | None = None) -> dict:
     return queries.stats(store, hall, day)
 
 

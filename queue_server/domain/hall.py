@@ -97,7 +97,7 @@ class Department(_Named):
 
 
 class Window(_Model):
-    number: int
+    number: Annotated[int, Field(ge=0, le=9999)]  # said as a number in announcements (二十六号窗口)
     floor: int
     area: str = ""
     services: dict[str, float]  # service code -> weight (parallel acceptance windows list several)
@@ -148,6 +148,17 @@ class AlertRules(_Model):
     rating_at_most: int = Field(1, ge=1, le=4)  # a rating of this score or lower (1 不满意)
 
 
+class VoiceRules(_Model):
+    """How the hall's boards announce calls (README "The hall's voice")."""
+
+    repeat: int = Field(2, ge=1, le=3)  # the call said this many times after the chime
+    speed: float = Field(1.0, ge=0.5, le=2.0)  # the engine's pace, 1.0 its normal (espeak-ng: 175 words a minute)
+    volume: float = Field(1.0, gt=0, le=3.0)  # gain on the voice pack's level (clipped, never distorted past full scale)
+    pause_ms: int = Field(100, ge=0, le=1000)  # silence after the letter and between the parts of a call
+    gap_ms: int = Field(400, ge=0, le=3000)  # silence between the repeats
+    max_delay_seconds: float = Field(60, gt=0)  # a board does not voice a call later than this (it marks it unvoiced)
+
+
 class Floor(_Model):
     number: int
     name: str
@@ -174,6 +185,7 @@ class Hall(_Named):
     issuing: IssuingRules = IssuingRules()
     appointments: AppointmentRules = AppointmentRules()
     alerts: AlertRules = AlertRules()
+    voice: VoiceRules = VoiceRules()
 
     @model_validator(mode="after")
     def _consistent(self) -> Hall:

@@ -94,6 +94,10 @@ class _HallFollowers:
                         f.offer(view, seq)
 
 
+class TooManyFollowers(Exception):
+    pass
+
+
 class TicketWatch:
     def __init__(self, hub: Hub, compute: Compute, refresh: float = 30.0):
         self.hub = hub
@@ -113,8 +117,12 @@ class TicketWatch:
             if hf.task:
                 hf.task.cancel()
 
-    async def follow(self, hall: str, ticket_id: int) -> Follower:
-        """Registers a follower; its first view arrives like any later one (`changed`)."""
+    async def follow(self, hall: str, ticket_id: int, limit: int | None = None) -> Follower:
+        """Registers a follower; its first view arrives like any later one (`changed`). At most
+        `limit` followers per ticket: a printed token would otherwise admit any number."""
+        hf = self.halls.get(hall)
+        if limit is not None and hf is not None and len(hf.by_ticket.get(ticket_id, ())) >= limit:
+            raise TooManyFollowers(limit)
         channel = await self.hub.channel(hall)
         hf = self.halls.get(hall)
         if hf is None:

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from sqlalchemy import Connection, Select, and_, bindparam, case, func, insert, literal, or_, select, update
 
 from ..domain import policy
+from ..domain.eta import CallTime
 from ..domain.hall import APPOINTMENT, Hall
 from ..domain.policy import Candidate
 from ..domain.tickets import OPEN_STATES, Matter, State, Ticket
@@ -41,8 +42,12 @@ ISSUED_TODAY = select(t.counters.c.service, t.counters.c.last).where(
     t.counters.c.hall == _HALL, t.counters.c.day == bindparam("p_day"))
 WINDOWS = select(t.windows).where(t.windows.c.hall == _HALL)
 WINDOW = select(t.windows).where(t.windows.c.hall == _HALL, t.windows.c.number == bindparam("p_number"))
-SERVICE_AVERAGES = select(t.service_stats.c.service, t.service_stats.c.avg_service_s).where(
+SERVICE_TIMES = select(t.service_stats.c.service, t.service_stats.c.avg_service_s, t.service_stats.c.var_service_s).where(
     t.service_stats.c.hall == _HALL)
+IN_HALL = select(_c.state, _c.service, _c.current, _c.matters).where(
+    _c.hall == _HALL, _c.state.in_([State.waiting.value, State.called.value, State.serving.value]))
+ISSUED_SINCE = select(_c.klass, _c.matters).where(_c.hall == _HALL, _c.day == bindparam("p_day"),
+                                                 _c.issued_at >= bindparam("p_since"))
 INSERT_EVENT = insert(t.events)
 INSERT_TICKET = insert(t.tickets)
 SAVE_TICKET = update(t.tickets).where(_c.id == bindparam("p_id"))
@@ -230,10 +235,37 @@ class Reader:
             select(t.windows).where(t.windows.c.clerk_id == clerk_id, t.windows.c.state != "closed")
         ).first()
 
-    def service_averages(self) -> dict[str, float]:
-        averages = {s.code: s.avg_service_minutes * 60 for s in self.hall.services}
-        averages.update({r[0]: r[1] for r in self.conn.execute(SERVICE_AVERAGES, {"p_hall": self.hall_id})})
-        return averages
+    def call_times(self) -> dict[str, CallTime]:
+        """Per service, how long a call keeps a window: the moving mean and variance, or the hall's
+        configured average (with an exponential's spread) before the first one is recorded."""
+        times = {s.code: CallTime.prior(s.avg_service_minutes * 60) for s in self.hall.services}
+        for code, avg, var in self.conn.execute(SERVICE_TIMES, {"p_hall": self.hall_id}):
+            times[code] = CallTime(avg, avg * avg if var is None else var)
+        return times
+
+    def next_matters(self) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+        """The tickets whose next matter is a service (they will join its front): per service, those
+        at a window now, and per service and queue, those still waiting in that queue."""
+        at_windows: dict[str, int] = {}
+        upstream: dict[str, dict[str, int]] = {}
+        for state, service, current, matters in self.conn.execute(IN_HALL, {"p_hall": self.hall_id}):
+            if current + 1 >= len(matters):
+                continue
+            code = matters[current + 1]["service"]
+            if state == State.waiting.value:
+                per = upstream.setdefault(code, {})
+                per[service] = per.get(service, 0) + 1
+            else:
+                at_windows[code] = at_windows.get(code, 0) + 1
+        return at_windows, upstream
+
+    def issued_since(self, day: date, since: datetime) -> dict[str, dict[str, int]]:
+        """Per first service, the tickets issued since `since` by class."""
+        out: dict[str, dict[str, int]] = {}
+        for klass, matters in self.conn.execute(ISSUED_SINCE, {"p_hall": self.hall_id, "p_day": day, "p_since": since}):
+            per = out.setdefault(matters[0]["service"], {})
+            per[klass] = per.get(klass, 0) + 1
+        return out
 
     # -- events ---------------------------------------------------------------------------
     def events_after(self, since: int, limit: int | None = None) -> list[Event]:
@@ -284,6 +316,9 @@ class Reader:
         )
         return [r[0] for r in rows]
 
+    def user(self, user_id: int) -> Any:
+        return self.conn.execute(select(t.users).where(t.users.c.id == user_id)).first()
+
     def staff(self) -> dict[int, Any]:
         return {r.id: r for r in self.conn.execute(select(t.users.c.id, t.users.c.display_name, t.users.c.staff_no))}
 
@@ -301,6 +336,11 @@ class HallTx(Reader):
     seq: int
     now: datetime
     events: list[Event] = field(default_factory=list)
+
+    @property
+    def next_seq(self) -> int:
+        """The seq the next emitted event gets (a call's audio URL names its own event)."""
+        return self.seq + 1
 
     def emit(self, type_: str, actor: dict, data: dict) -> Event:
         self.seq += 1
@@ -379,11 +419,12 @@ class HallTx(Reader):
     def save_window(self, number: int, **values: Any) -> None:
         self.conn.execute(SAVE_WINDOW, {"p_hall": self.hall_id, "p_number": number, **values})
 
-    def record_window_time(self, service: str, average: float) -> None:
+    def record_window_time(self, service: str, time: CallTime) -> None:
         s = t.service_stats
         key = and_(s.c.hall == self.hall_id, s.c.service == service)
-        if self.conn.execute(update(s).where(key).values(avg_service_s=average, samples=s.c.samples + 1)).rowcount == 0:
-            self.conn.execute(insert(s).values(hall=self.hall_id, service=service, avg_service_s=average, samples=1))
+        values = {"avg_service_s": time.mean, "var_service_s": time.var}
+        if self.conn.execute(update(s).where(key).values(samples=s.c.samples + 1, **values)).rowcount == 0:
+            self.conn.execute(insert(s).values(hall=self.hall_id, service=service, samples=1, **values))
 
     def idempotent_ticket(self, key: str) -> Any:
         return self.conn.execute(IDEMPOTENT, {"p_hall": self.hall_id, "p_key": key}).first()
@@ -405,16 +446,21 @@ class HallTx(Reader):
     def add_rating(self, **values: Any) -> None:
         self.conn.execute(insert(t.ratings).values(hall=self.hall_id, ts=self.now, **values))
 
-    def set_device(self, device: str, kind: str, state: str, detail: str) -> bool:
-        """Returns True when the device's state changed."""
+    def device(self, device: str) -> Any:
+        d = t.devices
+        return self.conn.execute(select(d).where(d.c.hall == self.hall_id, d.c.device == device)).first()
+
+    def set_device(self, device: str, kind: str, state: str, detail: str, owner: str | None = None) -> bool:
+        """Returns True when the device's state changed. `owner`: the token id reporting a new device."""
         d = t.devices
         key = and_(d.c.hall == self.hall_id, d.c.device == device)
         row = self.conn.execute(select(d).where(key)).first()
         if row is None:
-            self.conn.execute(
-                insert(d).values(hall=self.hall_id, device=device, kind=kind, state=state, detail=detail, since=self.now)
-            )
+            self.conn.execute(insert(d).values(hall=self.hall_id, device=device, kind=kind, state=state, detail=detail,
+                                               since=self.now, owner=owner))
             return True
+        if owner is not None and row.owner is None:  # one known before devices had owners: the first to report it
+            self.conn.execute(update(d).where(key).values(owner=owner))
         if (row.state, row.detail) == (state, detail):
             return False
         self.conn.execute(update(d).where(key).values(kind=kind, state=state, detail=detail, since=self.now))

@@ -4,9 +4,10 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
+from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import Connection, Engine, bindparam, insert, select
+from sqlalchemy import Connection, Engine, bindparam, insert, select, text
 
 from ..clock import Clock
 from ..domain.hall import Hall
@@ -15,13 +16,21 @@ from ..events import pg_notify
 from ..events.sink import EventSink, LocalBus
 from . import tables as t
 from .db import is_sqlite, migrate
+from .health import StorageHealth
 from .repository import HallTx, Reader, add_windows, config_hash
 
 
 # Built once: every change starts with it (see repository.py on prebuilt statements).
 LOCK_HALL = select(t.halls.c.config_hash, t.halls.c.event_seq, t.halls.c.notice).where(
     t.halls.c.id == bindparam("p_hall")).with_for_update()
+SNAPSHOT = text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 HALL_STATE = select(t.halls.c.config_hash, t.halls.c.notice).where(t.halls.c.id == bindparam("p_hall"))
+
+
+def _reserve_path(engine: Engine) -> Path | None:
+    """Beside a SQLite file, on the disk that fills up with it."""
+    db = engine.url.database if is_sqlite(engine) else None
+    return Path(db).with_name(Path(db).name + ".reserve") if db and db != ":memory:" else None
 
 
 class Store:
@@ -37,6 +46,7 @@ class Store:
         # pool queueing on the lock. On PostgreSQL halls write in parallel.
         self.writer = ThreadPoolExecutor(1 if is_sqlite(engine) else 8, thread_name_prefix="hallq-writer")
         self._halls: dict[str, tuple[str, Hall]] = {}
+        self.health = StorageHealth(self.clock, _reserve_path(engine))
 
     def migrate(self) -> None:
         migrate(self.engine)
@@ -77,12 +87,18 @@ class Store:
             if tx.events and not is_sqlite(self.engine):
                 # Other server processes learn of the commit from this (delivered at commit).
                 pg_notify.notify(conn, hall_id, tx.seq, tx.events)
+        self.health.committed()
         if tx.events:
             self.sink.publish(tx.events)
 
     @contextmanager
     def read(self, hall_id: str) -> Iterator[Reader]:
+        """A read-only transaction that sees one snapshot: under PostgreSQL's READ COMMITTED each
+        statement would see the commits made since the one before (a window whose ticket is not
+        in the queue read a moment earlier)."""
         with self.engine.connect() as conn, conn.begin():
+            if not is_sqlite(self.engine):
+                conn.execute(SNAPSHOT)
             row = conn.execute(HALL_STATE, {"p_hall": hall_id}).first()
             if row is None:
                 raise NotFound("hall_not_found", f"没有大厅 {hall_id}", f"no hall {hall_id!r}")

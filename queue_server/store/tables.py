@@ -159,6 +159,8 @@ tokens = Table(
     Column("hall", String(32)),
     Column("created_at", UTCDateTime, nullable=False),
     Column("expires_at", UTCDateTime),
+    Column("window", Integer),  # a rating device's window
+    Column("label", String(64), nullable=False, default="", server_default=""),  # which kiosk, which board
 )
 
 appointments = Table(
@@ -200,7 +202,8 @@ service_stats = Table(
     metadata,
     Column("hall", String(32), primary_key=True),
     Column("service", String(32), primary_key=True),
-    Column("avg_service_s", Float, nullable=False),  # moving average of call to finish: what the ETA needs
+    Column("avg_service_s", Float, nullable=False),  # moving average of call to release: what the ETA needs
+    Column("var_service_s", Float),  # ... and its moving variance (the ETA's range); null: none recorded yet
     Column("samples", Integer, nullable=False, default=0),
 )
 
@@ -213,4 +216,5 @@ devices = Table(
     Column("state", String(32), nullable=False),
     Column("detail", Text, nullable=False, default=""),
     Column("since", UTCDateTime, nullable=False),
+    Column("owner", String(16)),  # the id of the device token that reports it (none: a manager's)
 )

@@ -15,6 +15,9 @@ Kinds and their thresholds (the hall's `alerts` section, `AlertRules`):
 - break_long       a window paused longer than break_minutes
 - rating_low       a rating of rating_at_most or lower
 - device_trouble   a device reporting anything but "ok" (a printer out of paper)
+- storage_full     the server's disk is full (changes are refused until space is freed)
+- signin_locked    sign-in locked for an account or a client address after repeated wrong
+                   passwords (sticky, as a low rating: someone may be guessing)
 """
 from __future__ import annotations
 
@@ -32,6 +35,8 @@ KINDS = {
     "break_long": ("暂停超时", "long break"),
     "rating_low": ("差评", "low rating"),
     "device_trouble": ("设备故障", "device trouble"),
+    "storage_full": ("存储空间已满", "storage full"),
+    "signin_locked": ("登录锁定", "sign-in locked"),
 }
 DEVICE_STATES = {
     "near_end": "纸将用尽",
@@ -90,6 +95,13 @@ class Device:
     since: datetime | None
 
 
+@dataclass(frozen=True)
+class Lockout:
+    seq: int
+    account: str | None
+    address: str | None
+
+
 @dataclass
 class HallNow:
     now: datetime
@@ -97,6 +109,8 @@ class HallNow:
     windows: list[WindowNow]
     ratings: list[Rating] = field(default_factory=list)
     devices: list[Device] = field(default_factory=list)
+    storage_full_since: datetime | None = None
+    lockouts: list[Lockout] = field(default_factory=list)
 
 
 def duration_text(seconds: float) -> tuple[str, str]:
@@ -257,5 +271,24 @@ def evaluate(hall: Hall, state: HallNow, open_keys: set[str] | frozenset = froze
             f"设备 {d.device}（{d.kind}）{label}{extra}",
             f"device {d.device} ({d.kind}) is {d.state}{(': ' + d.detail) if d.detail else ''}",
             {"device": d.device, "device_kind": d.kind, "state": d.state, "detail": d.detail},
+        ))
+
+    # storage_full
+    if state.storage_full_since is not None:
+        out.append(Condition(
+            "storage:full", "storage_full", "critical",
+            "服务器存储空间已满：取号和窗口操作可能失败，请立即清理磁盘",
+            "the server's storage is full: issuing and window actions may fail; free disk space now",
+            {"since": state.storage_full_since.isoformat()},
+        ))
+    # signin_locked
+    for lo in state.lockouts:
+        who, who_en = (f"账号 {lo.account}", f"account {lo.account}") if lo.account else (f"地址 {lo.address}", f"address {lo.address}")
+        out.append(Condition(
+            f"signin:{lo.seq}", "signin_locked", "critical",
+            f"{who} 多次密码错误，登录已锁定（来自 {lo.address}）",
+            f"sign-in locked for {who_en} after repeated wrong passwords (from {lo.address})",
+            {"account": lo.account, "address": lo.address},
+            sticky=True,
         ))
     return out, (min(due) if due else None)

@@ -16,10 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Callable, TypeVar
 
+from ..store.health import is_disk_full
 from ..store.repository import Event, Reader
 from ..store.store import Store
 from ..usecases.principal import SYSTEM
-from .alerts import Condition, Device, HallNow, Rating, WindowNow, evaluate
+from .alerts import Condition, Device, HallNow, Lockout, Rating, WindowNow, evaluate
 from .figures import Fold
 from .source import Tracker, at_windows, waiting
 
@@ -30,7 +31,7 @@ TICK = 2.0  # seconds between checks when nothing happens
 GAP = 0.25  # at least this long between two checks (event-driven ones coalesce under load)
 
 
-def hall_now(reader: Reader, fold: Fold, now: datetime) -> HallNow:
+def hall_now(reader: Reader, fold: Fold, now: datetime, storage_full_since: datetime | None = None) -> HallNow:
     """The present state of a hall as the alert rules see it."""
     rows = reader.windows()
     current = at_windows(reader, [r.ticket_id for r in rows.values() if r.ticket_id])
@@ -46,7 +47,9 @@ def hall_now(reader: Reader, fold: Fold, now: datetime) -> HallNow:
     ratings = [Rating(r["id"], r["matter"] or 0, r["number"], r["score"], r["service"], r["window"], r["clerk"])
                for r in fold.ratings]
     devices = [Device(d.device, d.kind, d.state, d.detail or "", d.since) for d in reader.devices()]
-    return HallNow(now, waiting(reader), windows, ratings, devices)
+    lockouts = [Lockout(lo["seq"], lo["account"], lo["address"]) for lo in fold.lockouts]
+    return HallNow(now, waiting(reader), windows, ratings, devices, storage_full_since=storage_full_since,
+                   lockouts=lockouts)
 
 
 def changes(fold: Fold, conditions: list[Condition]) -> tuple[list[Condition], list[int]]:
@@ -73,7 +76,8 @@ class AlertEngine:
     def _look(self, reader: Reader, now: datetime) -> tuple[list[Condition], list[int], datetime | None, Fold]:
         with self.tracker.lock:
             fold = self.tracker.current(reader, now)
-            conditions, due = evaluate(reader.hall, hall_now(reader, fold, now), set(fold.open_alerts))
+            state = hall_now(reader, fold, now, self.store.health.check())
+            conditions, due = evaluate(reader.hall, state, set(fold.open_alerts))
             raise_, clear = changes(fold, conditions)
             return raise_, clear, due, fold
 
@@ -119,8 +123,11 @@ class AlertEngine:
             for hall in halls:
                 try:
                     d = await self._run(self.check, hall)
-                except Exception:  # noqa: BLE001
-                    log.exception("alert check failed for hall %s", hall)
+                except Exception as e:  # noqa: BLE001
+                    if is_disk_full(e):  # logged once there, not at every look
+                        self.store.health.full(e)
+                    else:
+                        log.exception("alert check failed for hall %s", hall)
                     continue
                 if d is not None and (due is None or d < due):
                     due = d

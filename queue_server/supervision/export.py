@@ -8,6 +8,15 @@ import unicodedata
 from .reports import COLUMNS, sections
 
 SECTION_COLUMN = "类别"
+# A spreadsheet program runs a cell that starts with one of these as a formula (CSV injection):
+# free text (a clerk's reason, a service's name) is led by an apostrophe, which shows it as typed.
+FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_LEAD):
+        return "'" + value
+    return "" if value is None else value
 
 
 def filename(report: dict, ext: str) -> str:
@@ -22,7 +31,7 @@ def to_csv(report: dict) -> bytes:
     w.writerow([SECTION_COLUMN] + [label for _, label in COLUMNS])
     for label, rows in sections(report):
         for cells in rows:
-            w.writerow([label] + ["" if c is None else c for c in cells])
+            w.writerow([_csv_cell(label)] + [_csv_cell(c) for c in cells])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -32,6 +41,13 @@ def to_xlsx(report: dict) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+
+    def append_text(ws, values: list) -> None:
+        """Appends a row whose strings stay strings: openpyxl takes any "=…" for a formula."""
+        ws.append(values)
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
 
     wb = Workbook()
     info = wb.active
@@ -47,7 +63,7 @@ def to_xlsx(report: dict) -> bytes:
         ("预警", sum(report["alerts"].values())),
         ("说明", "等候：进入队列至叫号；办理：开始办理至办结；P90 为第 90 百分位（最近秩）；满意率 =（满意+基本满意）/评价数"),
     ):
-        info.append(list(line))
+        append_text(info, list(line))
     info.column_dimensions["A"].width = 12
     info.column_dimensions["B"].width = 60
     bold = Font(bold=True)
@@ -57,7 +73,7 @@ def to_xlsx(report: dict) -> bytes:
         for cell in ws[1]:
             cell.font = bold
         for cells in rows:
-            ws.append(cells)
+            append_text(ws, cells)
         ws.freeze_panes = "C2"
         for i, (key, lbl) in enumerate(COLUMNS, start=1):
             ws.column_dimensions[get_column_letter(i)].width = 24 if key in ("name", "reasons") else max(8, len(lbl) * 2)
@@ -66,7 +82,7 @@ def to_xlsx(report: dict) -> bytes:
     for cell in ws[1]:
         cell.font = bold
     for r in report["reasons"]:
-        ws.append([r["service"], r["name"], r["reason"], r["count"]])
+        append_text(ws, [r["service"], r["name"], r["reason"], r["count"]])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

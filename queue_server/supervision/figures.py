@@ -26,7 +26,7 @@ from datetime import datetime
 from typing import Any, Iterable
 
 from ..domain.calendar import local_time
-from ..domain.hall import APPOINTMENT, NORMAL, Hall
+from ..domain.hall import APPOINTMENT, NORMAL
 
 RATING_SCORES = (4, 3, 2, 1)
 RATING_NAMES = {4: "满意", 3: "基本满意", 2: "一般", 1: "不满意"}
@@ -207,6 +207,7 @@ class Fold:
         self.alert_keys: set[str] = set()  # every key raised in this stretch
         self.devices: dict[str, dict] = {}
         self.ratings: list[dict] = []  # every rating: {id, matter, number, score, service, window, clerk}
+        self.lockouts: list[dict] = []  # every sign-in lockout: {seq, account, address}
 
     # -- helpers -----------------------------------------------------------------------------
     @staticmethod
@@ -397,6 +398,9 @@ class Fold:
     def _device(self, e: Ev) -> None:
         self.devices[e.data["device"]] = dict(e.data) | {"since": e.ts}
 
+    def _lockout(self, e: Ev) -> None:
+        self.lockouts.append({"seq": e.seq, "account": e.data.get("account"), "address": e.data.get("address")})
+
     # -- reading ---------------------------------------------------------------------------------
     def open_extra(self, window: int, until: datetime | None) -> float:
         """Seconds a window still open at `until` has been open since its last change."""
@@ -425,4 +429,5 @@ _HANDLERS = {
     "alert.cleared": Fold._alert_cleared,
     "alert.acknowledged": Fold._alert_acknowledged,
     "device.state": Fold._device,
+    "signin.locked": Fold._lockout,
 }

@@ -7,7 +7,7 @@ from ..domain.calendar import local_time
 from ..errors import NotFound
 from ..store.store import Store
 from ..usecases.principal import Principal
-from ..usecases.queue_view import QueueView
+from ..usecases.queue_view import QueueView, eta_fields
 from . import reports
 from .figures import Fold
 from .source import Tracker, at_windows, days_span, events_between, today, waiting
@@ -56,7 +56,7 @@ def dashboard(store: Store, tracker: Tracker, hall_id: str) -> dict:
             "waiting": queue.waiting(s.code),
             "longest_wait_s": round((now - first).total_seconds()) if first else None,
             "oldest_queued_at": _iso(first, tz),
-            "eta_seconds": queue.eta(s.code, queue.waiting(s.code)),
+            **eta_fields(queue.eta(s.code, queue.waiting(s.code))),
             "windows_open": queue.open_windows.get(s.code, 0),
             "issued": f["issued"], "served": f["served"], "unresolved": f["unresolved"], "no_show": f["no_show"],
             "cancelled": f["cancelled"],

@@ -10,10 +10,12 @@ recalls, then the ticket drops out, or comes back later if it was re-activated. 
 `leaves_at` cancels if not called by then.
 
 At every arrival the ticket's estimated wait is computed as the server does when it issues one:
-`queue_server.domain.eta.estimate_wait` with the people ahead in `policy.queue_order`, the windows
-open for the service, those idle, and the moving average of how long the service's recent tickets
-took a window, from the call to the finish (`eta.update_average` after each matter, as the server does). The error is measured
-against the wait the ticket then really had until its first call.
+`queue_server.domain.eta.Snapshot.wait` on what the server would know then (the people ahead in
+`policy.queue_order`, the windows open or paused between shifts, the queues, the tickets issued in
+the last hour, next matters at windows and in other queues, and each service's moving mean and
+variance of how long a call kept a window, updated by `eta.update_call_time` after each call,
+no-shows included, as the server does). It is scored against the wait the ticket then really had
+until its first call: the error, and whether the wait fell inside the p10-p90 range shown.
 
 Inputs come from `bench/sim.py` (a synthetic day with arrival profiles) or from a day's event log
 (`replay_inputs`, for `hallq simulate`: what if there had been more or fewer windows).
@@ -21,6 +23,7 @@ Inputs come from `bench/sim.py` (a synthetic day with arrival profiles) or from 
 from __future__ import annotations
 
 import heapq
+from collections import deque
 import math
 import random
 from dataclasses import dataclass, field
@@ -28,7 +31,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 
 from ..domain import policy
-from ..domain.eta import estimate_wait, update_average
+from ..domain.eta import JOIN_SPAN, CallTime, Estimate, OpenWindow, Snapshot, back_in, update_call_time
 from ..domain.hall import NORMAL, Hall
 from .figures import as_event, mean, percentile
 
@@ -67,6 +70,7 @@ class Setup:
     windows: list[WindowPlan]
     citizens: list[Citizen]
     end: float | None = None  # stop here (default: when nothing is left to do)
+    break_s: float = 1800.0  # how long a paused window is expected to stay away (the hall's break alert)
 
 
 _CST = timezone(timedelta(hours=8))
@@ -84,7 +88,7 @@ class _Ticket:
     front: bool = False
     state: str = "new"  # waiting, called, done, no_show, cancelled
     first_call: float | None = None
-    eta: int | None = None
+    eta: Estimate | None = None
     candidate: policy.Candidate | None = None
 
 
@@ -103,6 +107,7 @@ class _Window:
 class Result:
     waits: dict[str, list[float]] = field(default_factory=dict)  # class -> waits of every call
     eta_errors: list[float] = field(default_factory=list)  # estimate - real wait (first call), seconds
+    eta_by_class: dict[str, list[tuple[float, bool]]] = field(default_factory=dict)  # (error, real wait in range)
     eta_missing: int = 0  # tickets issued while no window served them (no estimate)
     served: int = 0
     no_show: int = 0
@@ -125,7 +130,10 @@ class Result:
             "all": figures(everyone),
             "services": {k: figures(v) for k, v in sorted(self.waits_by_service.items())},
             "eta": {"n": len(self.eta_errors), "mae_s": _r(mean(abs_err)), "p90_abs_s": _r(percentile(abs_err)),
-                    "bias_s": _r(mean(self.eta_errors)), "no_estimate": self.eta_missing},
+                    "bias_s": _r(mean(self.eta_errors)), "coverage": _coverage([c for v in self.eta_by_class.values() for c in v]),
+                    "no_estimate": self.eta_missing,
+                    "classes": {k: {"n": len(v), "mae_s": _r(mean([abs(e) for e, _ in v])), "bias_s": _r(mean([e for e, _ in v])),
+                                    "coverage": _coverage(v)} for k, v in sorted(self.eta_by_class.items())}},
             "served": self.served, "no_show": self.no_show, "cancelled": self.cancelled, "unserved": self.unserved,
             "utilisation": round(sum(self.busy_s.values()) / open_total, 4) if open_total else None,
             "window_utilisation": util,
@@ -134,6 +142,10 @@ class Result:
 
 def _r(x: float | None) -> float | None:
     return None if x is None else round(x, 1)
+
+
+def _coverage(samples: list[tuple[float, bool]]) -> float | None:
+    return round(sum(inside for _, inside in samples) / len(samples), 4) if samples else None
 
 
 def run(setup: Setup, discipline: str = "policy", estimates: bool = True) -> Result:
@@ -150,13 +162,15 @@ class _Run:
         self.fifo = discipline == "fifo"
         self.estimates = estimates
         self.rules = setup.rules
-        self.averages = dict(setup.averages)
+        self.times = {code: CallTime.prior(avg) for code, avg in setup.averages.items()}
         self.heap: list[tuple[float, int, int, Any]] = []
         self.counter = 0
         self.windows = [_Window(p) for p in sorted(setup.windows, key=lambda p: p.number)]
         self.serving: dict[str, list[_Window]] = {}
         self.queues: dict[str, dict[int, _Ticket]] = {}
         self.res = Result()
+        self.joins: dict[str, deque[tuple[float, str]]] = {}  # first service -> (when, class) of tickets issued
+        self.at_windows: dict[int, _Ticket] = {}  # citizen -> ticket called and not yet released
         for w in self.windows:
             for code in w.plan.services:
                 self.serving.setdefault(code, []).append(w)
@@ -222,16 +236,61 @@ class _Run:
         tk = _Ticket(citizen)
         self.enqueue(tk, t, False)
         service = citizen.matters[0].service
+        self.joins.setdefault(service, deque()).append((t, citizen.klass))
         if self.estimates:
-            ws = self.serving.get(service, [])
-            open_n = sum(w.shift >= 0 for w in ws)
-            idle_n = sum(w.shift >= 0 and not w.busy for w in ws)
-            tk.eta = estimate_wait(self.ahead(tk, t), self.averages.get(service, 600.0), open_n, idle_n)
+            tk.eta = self.snapshot(service, t).wait(service, policy.effective_class(tk.candidate, self.when(t)),
+                                                    self.ahead(tk, t))
             if tk.eta is None:
                 self.res.eta_missing += 1
         if citizen.leaves_at is not None:
             self.push(citizen.leaves_at, LEAVE, tk)
         self.wake(service, t)
+
+    def seen(self, w: _Window, t: float) -> OpenWindow | None:
+        """A window as the server sees it: open, paused between two shifts (since the first ended), or closed."""
+        if w.shift >= 0:
+            return OpenWindow(w.plan.services, not w.busy)
+        ended = [b for a, b in w.plan.shifts if b <= t]
+        if not ended or all(a <= t for a, _ in w.plan.shifts):
+            return None
+        return OpenWindow(w.plan.services, False, back_in(t - max(ended), self.setup.break_s))
+
+    def snapshot(self, service: str, t: float) -> Snapshot:
+        """What the server would know now (the tickets issued recently and coming next: for `service` only)."""
+        return Snapshot(
+            windows=[x for x in (self.seen(w, t) for w in self.windows) if x is not None],
+            times=self.times,
+            waiting={code: len(q) for code, q in self.queues.items()},
+            issued={service: self.joined(service, t)},
+            coming={service: self.coming(service)},
+            boosts=self.rules.boosts,
+            upstream={service: self.upstream(service)},
+        )
+
+    def joined(self, service: str, t: float) -> dict[str, int]:
+        """The tickets issued for the service in the last JOIN_SPAN seconds by class, as the server counts them."""
+        q = self.joins.get(service, deque())
+        while q and q[0][0] < t - JOIN_SPAN:
+            q.popleft()
+        out: dict[str, int] = {}
+        for _, klass in q:
+            out[klass] = out.get(klass, 0) + 1
+        return out
+
+    def upstream(self, service: str) -> dict[str, int]:
+        """Per queue, the tickets waiting there whose next matter is `service`."""
+        out: dict[str, int] = {}
+        for code, q in self.queues.items():
+            for tk in q.values():
+                ms = tk.citizen.matters
+                if tk.index + 1 < len(ms) and ms[tk.index + 1].service == service:
+                    out[code] = out.get(code, 0) + 1
+        return out
+
+    def coming(self, service: str) -> int:
+        """Tickets at a window whose next matter is `service`."""
+        return sum(tk.index + 1 < len(tk.citizen.matters) and tk.citizen.matters[tk.index + 1].service == service
+                   and tk.citizen.matters[tk.index].no_show is None for tk in self.at_windows.values())
 
     def ahead(self, tk: _Ticket, t: float) -> int:
         q = self.queues.get(tk.candidate.service, {}).values()
@@ -278,8 +337,11 @@ class _Run:
         if tk.first_call is None:
             tk.first_call = t
             if tk.eta is not None:
-                res.eta_errors.append(tk.eta - wait)
+                res.eta_errors.append(tk.eta.seconds - wait)
+                res.eta_by_class.setdefault(tk.citizen.klass, []).append(
+                    (tk.eta.seconds - wait, tk.eta.low <= wait <= tk.eta.high))
         tk.state = "called"
+        self.at_windows[tk.citizen.id] = tk
         w.busy = True
         busy = m.no_show if m.no_show is not None else m.walk + m.duration
         self.push(t + busy, DONE, (w, tk, busy))
@@ -288,6 +350,10 @@ class _Run:
     def after(self, tk: _Ticket, t: float) -> None:
         m = tk.citizen.matters[tk.index]
         res = self.res
+        self.at_windows.pop(tk.citizen.id, None)
+        # A no-show's recalls keep the window too: its time counts with the others, as on the server.
+        held = m.no_show if m.no_show is not None else m.walk + m.duration
+        self.times[m.service] = update_call_time(self.times.get(m.service), held)
         if m.no_show is not None:
             res.no_show += 1
             tk.state = "no_show"
@@ -296,7 +362,6 @@ class _Run:
                 self.push(t + m.reactivate_after, REQUEUE, tk)
             return
         res.served += 1
-        self.averages[m.service] = update_average(self.averages.get(m.service), m.walk + m.duration)
         if tk.index + 1 < len(tk.citizen.matters):
             tk.index += 1
             self.enqueue(tk, t, True)
@@ -504,7 +569,8 @@ def what_if(events: Iterable[Any], hall: Hall, start: datetime, windows: str, se
         return WindowPlan(n, services, list(shifts.get(n) or [span]))
 
     baseline_plans = [plan(n) for n in staffed]
-    baseline = run(Setup(start, rules, averages, baseline_plans, citizens))
+    break_s = hall.alerts.break_minutes * 60
+    baseline = run(Setup(start, rules, averages, baseline_plans, citizens, break_s=break_s))
     kind, value = _window_spec(windows, staffed)
     wait_by_service = {code: sum(ws) for code, ws in baseline.waits_by_service.items()}
     if kind == "list":
@@ -532,7 +598,7 @@ def what_if(events: Iterable[Any], hall: Hall, start: datetime, windows: str, se
                 src = configured[busiest[i % len(busiest)]]
                 chosen.append(WindowPlan(1001 + i, dict(src.services), [span]))
                 i += 1
-    scenario = run(Setup(start, rules, averages, chosen, citizens))
+    scenario = run(Setup(start, rules, averages, chosen, citizens, break_s=break_s))
 
     # What really happened, from the log: the same definitions as the reports.
     from .figures import Fold

@@ -1,22 +1,34 @@
-"""What the hall board says when a ticket is called."""
+"""Which call an announcement's audio is: the server speaks only the calls it made, addressed by
+the seq of their `ticket.called` / `ticket.recalled` event, never by text from the address."""
 from __future__ import annotations
 
-from urllib.parse import quote
+from dataclasses import dataclass
 
-_DIGITS = "零一二三四五六七八九"
+from ..domain.hall import VoiceRules
+from ..errors import NotFound
+from ..store.store import Store
 
-
-def call_text(number: str, window: int) -> str:
-    return f"请 {number} 号到 {window} 号窗口办理"
-
-
-def speech_text(number: str, window: int) -> str:
-    # Letters spelled and ticket digits read one by one (A012 -> "A 零一二") so 012 is never
-    # heard as "twelve"; the window is read as a number ("5号窗口").
-    letters = " ".join(ch for ch in number if ch.isalpha())
-    digits = "".join(_DIGITS[int(ch)] for ch in number if ch.isdigit())
-    return f"请 {letters} {digits} 号，到 {window} 号窗口办理"
+CALL_EVENTS = ("ticket.called", "ticket.recalled")
 
 
-def audio_url(hall: str, number: str, window: int) -> str:
-    return f"/api/halls/{hall}/announcements.wav?text={quote(speech_text(number, window))}"
+@dataclass(frozen=True)
+class Call:
+    hall: str
+    seq: int
+    number: str
+    window: int
+    recall: bool
+    voice: VoiceRules
+
+
+def audio_url(hall: str, seq: int) -> str:
+    return f"/api/halls/{hall}/announcements/{seq}.wav"
+
+
+def call_of(store: Store, hall: str, seq: int) -> Call:
+    with store.read(hall) as r:
+        found = r.events_after(seq - 1, 1) if seq > 0 else []
+        if not found or found[0].seq != seq or found[0].type not in CALL_EVENTS:
+            raise NotFound("announcement_not_found", f"没有第 {seq} 号叫号事件", f"event {seq} is not a call")
+        d = found[0].data
+        return Call(hall, seq, d["number"], d["window"], found[0].type == "ticket.recalled", r.hall.voice)

@@ -5,11 +5,11 @@ from datetime import timedelta
 
 from ..domain.calendar import business_day, day_start
 from ..domain.tickets import OPEN_STATES, Ticket
-from ..errors import NotFound
+from ..errors import Forbidden, NotFound
 from ..store.store import Store
 from .principal import CITIZEN, SYSTEM, Principal
 from .queue_view import QueueView
-from .views import ticket_view
+from .views import citizen_view, ticket_view
 
 
 def _by_token(store: Store, token: str) -> tuple[str, int]:
@@ -24,25 +24,46 @@ def status(store: Store, token: str) -> dict:
     with store.read(hall_id) as r:
         tk = r.ticket(ticket_id)
         assert tk is not None
-        return ticket_view(tk, r.hall, QueueView.load(r, store.clock.now())) | {"hall": hall_id, "hall_name": r.hall.name}
+        return citizen_view(tk, r.hall, QueueView.load(r, store.clock.now())) | {"hall": hall_id, "hall_name": r.hall.name}
 
 
 def rate(store: Store, token: str, score: int, matter: int | None) -> dict:
+    """The citizen rates, by the ticket's token (their phone)."""
     hall_id, ticket_id = _by_token(store, token)
     with store.write(hall_id) as tx:
         tk = tx.ticket(ticket_id)
         assert tk is not None
-        index = tk.rate(score, matter)
-        m = tk.matters[index]
-        tx.save_ticket(tk)
-        tx.add_rating(ticket_id=tk.id, matter=index, service=m.service, window=m.window, clerk=m.clerk, score=score)
-        tx.emit(
-            "rating.submitted",
-            CITIZEN,
-            {"id": tk.id, "number": tk.number, "matter": index, "service": m.service, "window": m.window,
-             "clerk": m.clerk, "score": score},
-        )
-        return {"number": tk.number, "matter": index, "score": score}
+        return _rate(tx, tk, score, matter, CITIZEN)
+
+
+def rate_at_window(store: Store, hall_id: str, number: str, score: int, matter: int | None, who: Principal) -> dict:
+    """A window's rating device rates today's ticket `number`: only a matter that window served
+    (the device faces the citizen at the counter; it never holds a ticket's token)."""
+    with store.write(hall_id) as tx:
+        tk = _ticket_today(tx, number)
+        served_here = [i for i, m in enumerate(tk.matters) if m.window == who.window]
+        if matter is None:
+            finished = [i for i in served_here if tk.matters[i].state.value in ("done", "unresolved")
+                        and tk.matters[i].rating is None]
+            matter = finished[-1] if finished else (served_here[-1] if served_here else None)
+        if matter is None or matter not in served_here:
+            raise Forbidden("not_this_window", f"该事项不是在 {who.window} 号窗口办理的",
+                            f"that matter was not served at window {who.window}")
+        return _rate(tx, tk, score, matter, who.actor())
+
+
+def _rate(tx, tk: Ticket, score: int, matter: int | None, actor: dict) -> dict:
+    index = tk.rate(score, matter)
+    m = tk.matters[index]
+    tx.save_ticket(tk)
+    tx.add_rating(ticket_id=tk.id, matter=index, service=m.service, window=m.window, clerk=m.clerk, score=score)
+    tx.emit(
+        "rating.submitted",
+        actor,
+        {"id": tk.id, "number": tk.number, "matter": index, "service": m.service, "window": m.window,
+         "clerk": m.clerk, "score": score},
+    )
+    return {"number": tk.number, "matter": index, "score": score}
 
 
 def _ticket_today(tx, number: str) -> Ticket:
@@ -96,7 +117,7 @@ def cancel_number(store: Store, hall_id: str, number: str, who: Principal) -> di
 
 def cancel_by_token(store: Store, token: str) -> dict:
     hall_id, ticket_id = _by_token(store, token)
-    return cancel(store, hall_id, ticket_id, None)
+    return cancel(store, hall_id, ticket_id, None) | {"token": token}
 
 
 def expire_past_days(store: Store, hall_id: str) -> int:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import secrets
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from ..store.repository import HallTx
 from ..store.store import Store
 from .principal import Principal
 from .queue_view import QueueView
-from .views import ticket_view
+from .views import citizen_view
 
 MAX_MATTERS = 5
 
@@ -36,14 +37,16 @@ class IssueRequest:
     appointment: str | None = None
     id_card: IdCard | None = None
 
-    def digest(self) -> str:
+    def digest(self, secret: bytes) -> str:
+        """What an Idempotency-Key is checked against. Keyed: the body holds the raw ID number, and an
+        unkeyed hash of it is brute-forced in seconds (the ID space is small)."""
         body = {
             "services": self.services,
             "priority": self.priority,
             "appointment": self.appointment,
             "id": self.id_card.id_number.upper() if self.id_card else None,
         }
-        return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+        return hmac.new(secret, json.dumps(body, sort_keys=True).encode(), hashlib.sha256).hexdigest()
 
 
 def issue(store: Store, hall_id: str, req: IssueRequest, who: Principal, secret: bytes,
@@ -53,7 +56,7 @@ def issue(store: Store, hall_id: str, req: IssueRequest, who: Principal, secret:
         if idempotency_key:
             seen = tx.idempotent_ticket(idempotency_key)
             if seen is not None:
-                if seen.request_hash != req.digest():
+                if seen.request_hash != req.digest(secret):
                     raise Conflict(
                         "idempotency_conflict",
                         "同一请求编号用于了不同的取号内容",
@@ -61,22 +64,23 @@ def issue(store: Store, hall_id: str, req: IssueRequest, who: Principal, secret:
                     )
                 tk = tx.ticket(seen.ticket_id)
                 assert tk is not None
-                return ticket_view(tk, tx.hall, QueueView.load(tx, tx.now)), False
+                return citizen_view(tk, tx.hall, QueueView.load(tx, tx.now)), False
         tk = _new_ticket(tx, req, who, secret)
         tx.add_ticket(tk, issued_by=who.actor()["id"] or who.kind)
         if idempotency_key:
-            tx.remember_idempotency(idempotency_key, req.digest(), tk.id)
+            tx.remember_idempotency(idempotency_key, req.digest(secret), tk.id)
         if req.appointment:
             tx.save_appointment(req.appointment.upper(), state="checked_in", ticket_id=tk.id)
         queue = QueueView.load(tx, tx.now)
-        view = ticket_view(tk, tx.hall, queue)
+        view = citizen_view(tk, tx.hall, queue)
         tx.emit("ticket.issued", who.actor(), _public(view))
         tx.emit("queue.stats", who.actor(), queue.stats([tk.service]))
         return view, True
 
 
 def _public(view: dict) -> dict:
-    return {k: view[k] for k in ("id", "number", "services", "service", "klass", "state", "position", "eta_seconds")}
+    return {k: view[k] for k in ("id", "number", "services", "service", "klass", "state", "position", "eta_seconds",
+                                "eta_low_seconds", "eta_high_seconds")}
 
 
 def _new_ticket(tx: HallTx, req: IssueRequest, who: Principal, secret: bytes) -> Ticket:
@@ -106,7 +110,7 @@ def _new_ticket(tx: HallTx, req: IssueRequest, who: Principal, secret: bytes) ->
 
     slot = None
     if req.appointment:
-        slot = _check_in(tx, req.appointment, services, person_hash)
+        slot = _check_in(tx, req.appointment, services, person_hash, who)
         klass = APPOINTMENT if hall.boost_seconds(APPOINTMENT) > hall.boost_seconds(klass) else klass
 
     for code in services:
@@ -191,7 +195,8 @@ def appointment_window(hall: Hall, day, slot: str) -> tuple[datetime, datetime]:
     )
 
 
-def _check_in(tx: HallTx, code: str, services: list[str], person_hash: str | None) -> tuple[datetime, datetime]:
+def _check_in(tx: HallTx, code: str, services: list[str], person_hash: str | None,
+              who: Principal) -> tuple[datetime, datetime]:
     appt = tx.appointment(code.upper())
     if appt is None or appt.state == "cancelled":
         raise NotFound("appointment_not_found", "预约码无效或已取消", "no such appointment, or it was cancelled")
@@ -201,6 +206,10 @@ def _check_in(tx: HallTx, code: str, services: list[str], person_hash: str | Non
         raise Invalid("appointment_service", "预约事项与所选事项不符", "the appointment is for another service")
     if appt.id_hash and person_hash and appt.id_hash != person_hash:
         raise Forbidden("appointment_person", "预约人与身份证不符", "the appointment was booked for another person")
+    if appt.id_hash and person_hash is None and who.kind == "kiosk":
+        # A code alone may have been seen over a shoulder; a guide at the help desk checks the card.
+        raise Forbidden("appointment_needs_id_card", "此预约须凭预约人身份证签到，请刷身份证或到服务台办理",
+                        "this appointment was booked with an ID number: check in with that ID card, or at the help desk")
     opens, closes = appointment_window(tx.hall, appt.day, appt.slot)
     if tx.now < opens:
         local = local_time(opens, tx.hall.timezone)

@@ -4,7 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ROLES = ("admin", "manager", "clerk", "guide")
-DEVICE_KINDS = ("kiosk", "display", "guide")
+DEVICE_KINDS = ("kiosk", "display", "guide", "rating", "window")
+# Devices that belong to one window: a rating device (a browser rating page, a pad) rates what it
+# served; a window agent (the window's pad and LED screen) also works the caller for its clerk.
+WINDOW_DEVICES = ("rating", "window")
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,9 @@ class Principal:
     role: str | None = None
     name: str = ""
     staff_no: str = ""
+    device_id: str | None = None  # a device token's id (the start of its hash, as `hallq tokens` lists it)
+    window: int | None = None  # a window device's window
+    via: "Principal | None" = None  # the window device a clerk acts through (the pad's call keys)
 
     @property
     def is_user(self) -> bool:
@@ -23,11 +29,18 @@ class Principal:
 
     def actor(self) -> dict:
         if self.is_user:
-            return {"kind": self.role, "id": self.username, "name": self.name}
+            # Acting through a device, the clerk stays the actor (reports count the clerk's calls)
+            # and `via` names the device that pressed for them.
+            who = {"kind": self.role, "id": self.username, "name": self.name}
+            return who | {"via": self.via.actor()} if self.via is not None else who
+        if self.window is not None:
+            return {"kind": "device", "id": self.kind, "window": self.window}
         return {"kind": "device", "id": self.kind}
 
     def may_act_in(self, hall: str) -> bool:
-        return self.hall is None or self.hall == hall
+        if self.hall is None:  # every hall: an admin's only (a clerk made without a hall, before, gets none)
+            return self.is_user and self.role == "admin"
+        return self.hall == hall
 
 
 SYSTEM = {"kind": "system", "id": "server"}

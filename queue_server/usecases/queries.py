@@ -10,7 +10,7 @@ from ..domain.tickets import RATING_NAMES, State
 from ..errors import NotFound
 from ..store.repository import Reader
 from ..store.store import Store
-from .queue_view import QueueView
+from .queue_view import QueueView, eta_fields
 from .views import ticket_view
 
 RECENT_CALLS = 8
@@ -60,7 +60,7 @@ def services(store: Store, hall_id: str) -> list[dict]:
                 "open": hall.service_open(s.code, local),
                 "hours_today": hall.hours_today(s.code, local),
                 "waiting": queue.waiting(s.code),
-                "eta_seconds": queue.eta(s.code, queue.waiting(s.code)),
+                **eta_fields(queue.eta(s.code, queue.waiting(s.code))),
                 "windows_open": queue.open_windows.get(s.code, 0),
                 "daily_cap": s.daily_cap,
                 "remaining_today": remaining,
@@ -125,6 +125,7 @@ def board(store: Store, hall_id: str) -> dict:
             "now": local_time(now, r.hall.timezone).isoformat(),
             "seq": last,
             "calls": calls,
+            "voice": r.hall.voice.model_dump(),
             "services": [{"code": s.code, "name": s.name, "name_en": s.name_en, "prefix": s.prefix, "floor": s.floor}
                          | queue.stats([s.code])[s.code] for s in r.hall.services],
             "windows": _windows(r),
@@ -165,7 +166,7 @@ def lookup_ticket(store: Store, hall_id: str, number: str) -> dict:
 
 # A hall board shows these anyway; the token (it cancels and rates), the name and the id stay out.
 BOARD_FIELDS = ("number", "day", "service", "service_name", "area", "floor", "state", "state_name",
-                "position", "eta_seconds", "window")
+                "position", "eta_seconds", "eta_low_seconds", "eta_high_seconds", "window")
 BOARD_MATTER_FIELDS = ("service", "name", "name_en", "state", "window")
 
 

@@ -1,9 +1,12 @@
-"""How a ticket is shown to the citizen who holds it (and to kiosks and guides)."""
+"""How a ticket is shown: to staff (no token) and to the citizen who holds it (with its token).
+
+The token is the citizen's secret: it follows the ticket, rates and cancels it. Staff see tickets
+without it, so a clerk cannot rate his own service as the citizen."""
 from __future__ import annotations
 
 from ..domain.hall import Hall
 from ..domain.tickets import STATE_NAMES, Ticket
-from .queue_view import QueueView
+from .queue_view import QueueView, eta_fields
 
 
 def matter_view(hall: Hall, m) -> dict:
@@ -37,8 +40,12 @@ def ticket_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> dict:
         "state": tk.state.value,
         "state_name": STATE_NAMES[tk.state],
         "position": position,
-        "eta_seconds": eta,
+        **eta_fields(eta),
         "window": tk.window,
         "issued_at": tk.issued_at.isoformat(),
-        "token": tk.token,
     }
+
+
+def citizen_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> dict:
+    """What the ticket's holder sees (the kiosk or guide that issued it, the citizen's phone)."""
+    return ticket_view(tk, hall, queue) | {"token": tk.token}

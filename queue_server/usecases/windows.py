@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain import policy
+from ..domain import announcement, policy
 from ..domain.calendar import business_day
-from ..domain.eta import update_average
+from ..domain.eta import update_call_time
 from ..domain.tickets import FinishResult, State, Ticket
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..store.repository import HallTx
@@ -19,6 +19,31 @@ ACTIONS = ("open", "pause", "close", "call-next", "call", "recall", "start", "fi
 # What a hall manager may do at a window someone else signed in at: end what a clerk left behind
 # (a ticket still at the window, the window still open), never call anyone there.
 TAKEOVER_ACTIONS = ("finish", "no-show", "close")
+
+
+# What a window device's call keys (呼叫器) do for the clerk signed in at its window; "open" only
+# ends a pause there (a closed window has nobody to act for).
+CALLER_ACTIONS = ("call-next", "recall", "pause", "open")
+
+
+def act_for_clerk(store: Store, hall_id: str, number: int, action: str, device: Principal, body: dict[str, Any]) -> dict:
+    """A window device presses a call key: the action is the clerk's, through the device."""
+    if action not in CALLER_ACTIONS:
+        raise NotFound("unknown_action", f"呼叫器没有操作 {action}", f"no caller key {action!r}")
+    if device.kind != "window" or device.window != number:
+        raise Forbidden("other_window", "此设备不属于该窗口", "this device belongs to another window")
+    with store.write(hall_id) as tx:
+        row = tx.window(number)
+        clerk = tx.user(row.clerk_id) if row is not None and row.clerk_id is not None else None
+        if clerk is None or not clerk.active or row.state == "closed":
+            raise Conflict("no_clerk", f"{number} 号窗口无人登录", f"nobody is signed in at window {number}")
+        if action == "open" and row.state != "paused":
+            raise Conflict("not_paused", f"{number} 号窗口未暂停", f"window {number} is not paused")
+        who = Principal(kind="user", hall=clerk.hall, user_id=clerk.id, username=clerk.username, role=clerk.role,
+                        name=clerk.display_name, staff_no=clerk.staff_no, via=device)
+        if action == "open":
+            return _open(tx, number, row, who)
+        return _HANDLERS[action](tx, number, row, who, body)
 
 
 def act(store: Store, hall_id: str, number: int, action: str, who: Principal, body: dict[str, Any]) -> dict:
@@ -117,9 +142,9 @@ def _call_data(tx: HallTx, tk: Ticket, number: int, recall: int) -> dict:
         "window": number,
         "floor": tx.hall.window(number).floor,
         "recall": recall,
-        "text": announce.call_text(tk.number, number),
-        "speech": announce.speech_text(tk.number, number),
-        "audio_url": announce.audio_url(tx.hall_id, tk.number, number),
+        "text": announcement.call_text(tk.number, number),
+        "speech": announcement.spoken(announcement.call_words(tk.number, number, recall=recall > 0)),
+        "audio_url": announce.audio_url(tx.hall_id, tx.next_seq),  # the event being emitted with this data
     }
 
 
@@ -197,10 +222,7 @@ def _finish(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     matter = tk.matter
     tk.finish(result, reason, tx.now)
     seconds = (matter.finished_at - matter.started_at).total_seconds()
-    # The estimated wait needs how long a ticket takes a window: from the call (the citizen has yet
-    # to walk over) to the finish, not only the service itself.
-    taken = (matter.finished_at - (matter.called_at or matter.started_at)).total_seconds()
-    tx.record_window_time(matter.service, update_average(tx.service_averages().get(matter.service), taken))
+    _record_window_time(tx, matter)
     return _release(
         tx, number, tk, who, "ticket.done",
         {"service": matter.service, "matter": matter_index, "result": result.value, "reason": matter.reason,
@@ -208,10 +230,18 @@ def _finish(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     )
 
 
+def _record_window_time(tx: HallTx, matter) -> None:
+    """The estimated wait needs how long a call keeps a window: from the call (the citizen has yet to
+    walk over) to the release, the service itself and the recalls of a no-show alike."""
+    taken = (matter.finished_at - (matter.called_at or matter.started_at)).total_seconds()
+    tx.record_window_time(matter.service, update_call_time(tx.call_times().get(matter.service), taken))
+
+
 def _no_show(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     tk = _current(tx, number, row)
     service = tk.service
     tk.no_show(tx.now)
+    _record_window_time(tx, tk.matter)
     return _release(tx, number, tk, who, "ticket.no_show", {"service": service, "matter": tk.current})
 
 

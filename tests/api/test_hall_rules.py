@@ -171,13 +171,16 @@ def test_appointment_booking_and_check_in(c, srv):
     ten = next(s for s in slots if s["slot"] == "10:00")
     assert ten["free"] == 2
     codes = []
-    for _ in range(2):
-        r = c.post("/api/halls/demo/appointments", json={"service": "biz-setup", "day": "2026-11-24", "slot": "10:00"})
+    for i in range(2):
+        r = c.post("/api/halls/demo/appointments",
+                   json={"service": "biz-setup", "day": "2026-11-24", "slot": "10:00", "phone": f"1380013800{i}"})
         assert r.status_code == 201, r.text
         codes.append(r.json()["code"])
-    full = c.post("/api/halls/demo/appointments", json={"service": "biz-setup", "day": "2026-11-24", "slot": "10:00"})
+    full = c.post("/api/halls/demo/appointments",
+                  json={"service": "biz-setup", "day": "2026-11-24", "slot": "10:00", "phone": "13800138002"})
     assert full.status_code == 409 and full.json()["code"] == "slot_full"
-    later = c.post("/api/halls/demo/appointments", json={"service": "biz-setup", "day": "2026-11-24", "slot": "15:00"})
+    later = c.post("/api/halls/demo/appointments",
+                   json={"service": "biz-setup", "day": "2026-11-24", "slot": "15:00", "phone": "13800138003"})
     early = issue(c, srv, {"services": ["biz-setup"], "appointment": later.json()["code"]})
     assert early.status_code == 409 and early.json()["code"] == "appointment_early"
 
@@ -272,7 +275,8 @@ def test_appointment_found_by_the_bookers_id_card(c, srv):
         booked.append(r.json()["code"])
     tomorrow = c.post("/api/halls/demo/appointments",
                       json={"service": "biz-setup", "day": "2026-11-25", "slot": "10:00", "id_number": person})
-    c.post("/api/halls/demo/appointments", json={"service": "biz-setup", "day": "2026-11-24", "slot": "11:00"})
+    c.post("/api/halls/demo/appointments", json={"service": "biz-setup", "day": "2026-11-24", "slot": "11:00",
+                                                 "phone": "13800138000"})
 
     def find(number: str, who: str = "kiosk"):
         return c.post("/api/halls/demo/appointments/by-id-card", json={"id_number": number},

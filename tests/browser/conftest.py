@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import need
 from tests.support import live
+from tests.support.csp import under_csp
 
 CHROMIUM = os.environ.get("HALLQ_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -60,6 +61,9 @@ class Hall:
 
     def token(self, kind: str) -> str:
         return self.srv.tokens[kind]
+
+    def rating_token(self, window: int) -> str:
+        return live.device_token(self.srv.db_url, "rating", window)
 
     def user(self, name: str) -> dict:
         if name not in self._users:
@@ -155,7 +159,7 @@ def pages(browser, hall):
     def open_page(path: str, width: int = 1920, height: int = 1080, allow: tuple[str, ...] = (), wait_live: bool = True):
         ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
         ctx.set_default_timeout(30000)  # generous: a loaded 2-core machine; the timed checks measure for themselves
-        page = ctx.new_page()
+        page = under_csp(ctx.new_page())
         errors: list[str] = []
         page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type in ("error", "assert") else None)
         page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))

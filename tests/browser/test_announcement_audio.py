@@ -1,4 +1,4 @@
-"""The announcement audio the board plays: espeak-ng's Mandarin voice, rendered by the server."""
+"""The announcement audio the board plays: the server's voice pack, addressed by the call's event."""
 from __future__ import annotations
 
 import array
@@ -10,8 +10,7 @@ import wave
 
 import pytest
 
-from queue_server.tts import Tts, TtsUnavailable
-from queue_server.usecases import announce
+from devices.voice import EspeakEngine, VoiceUnavailable
 from tests.conftest import need
 
 
@@ -29,15 +28,20 @@ def rms(values) -> float:
     return math.sqrt(sum(v * v for v in values) / max(1, len(values)))
 
 
-def test_the_announcement_for_a012_to_window_5_is_audible_speech(hall):
+def test_the_announcement_of_a_call_is_audible_speech(hall):
     need(shutil.which("espeak-ng") is not None, "espeak-ng is not installed")
-    url = announce.audio_url("demo", "A012", 5)
+    hall.issue("tax-general")
+    hall.act(26, "open", "clerk1")
+    hall.act(26, "call-next", "clerk1")
+    [called] = hall.events("ticket.called")
+    url = called["data"]["audio_url"]
+    assert url == f"/api/halls/demo/announcements/{called['seq']}.wav"
     r = hall.http.get(url)
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "audio/wav"
     pcm, rate = samples(r.content)
     seconds = len(pcm) / rate
-    assert 2.0 < seconds < 10.0, seconds  # "请 A 零一二 号，到 5 号窗口办理": a sentence, not a blip
+    assert 2.0 < seconds <= 5.0, seconds  # the chime and "请 E 零零一 号 到 二十六 号窗口": a sentence, not a blip
     assert rms(pcm) > 800, "the audio is (nearly) silent"
     # speech all along: most 100 ms stretches carry sound (pauses between words are short)
     step = rate // 10
@@ -47,19 +51,16 @@ def test_the_announcement_for_a012_to_window_5_is_audible_speech(hall):
 
     again = hall.http.get(url, headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304  # the board's cache revalidates cheaply
-    assert hall.http.get(url).content == r.content  # rendered once, served from the cache
+    assert hall.http.get(url).content == r.content  # the same words always sound the same
 
-    # bad requests are refused
-    assert hall.http.get("/api/halls/demo/announcements.wav", params={"text": "x" * 201}).status_code == 422
-    assert hall.http.get("/api/halls/demo/announcements.wav", params={"text": "a\x07b"}).json()["code"] == "bad_text"
-    assert hall.http.get("/api/halls/nowhere/announcements.wav", params={"text": "请"}).status_code == 404
+    # free text is not spoken any more: only the hall's own calls are
+    assert hall.http.get("/api/halls/demo/announcements.wav", params={"text": "请"}).status_code == 404
+    assert hall.http.get(f"/api/halls/nowhere/announcements/{called['seq']}.wav").status_code == 404
 
 
 def test_without_an_engine_there_is_no_audio():
-    with pytest.raises(TtsUnavailable):
-        Tts("hallq-no-such-speech-engine").wav("请 A 零一二 号")
-    with pytest.raises(ValueError):
-        Tts().wav("")
+    with pytest.raises(VoiceUnavailable):
+        EspeakEngine("hallq-no-such-speech-engine").synthesize("请")
 
 
 @pytest.fixture
@@ -71,7 +72,7 @@ def no_tts(monkeypatch):
 def test_without_server_speech_the_board_still_chimes(no_tts, hall, pages):
     hall.issue("tax-general")
     hall.act(26, "open", "clerk1")
-    board = pages(f"/board.html?hall=demo&token={hall.token('display')}&repeat=1",
+    board = pages(f"/board.html?hall=demo&repeat=1#token={hall.token('display')}",
                   allow=(r"status of 503",))  # the board asks once, then remembers there is no server voice
     board.click("#voice-btn")
     hall.act(26, "call-next", "clerk1")
@@ -79,4 +80,4 @@ def test_without_server_speech_the_board_still_chimes(no_tts, hall, pages):
                             timeout=20000)
     [entry] = board.evaluate("window.hallq.announcer.log")
     # headless Chromium has no speech voices either: the chime alone
-    assert entry["mode"] == "chime" and entry["number"] == "E001" and "error" not in entry
+    assert entry["mode"] == "chime" and entry["number"] == "E001" and "error" not in entry, entry

@@ -58,10 +58,13 @@ def test_booking_an_appointment_and_cancelling_it(hall, pages):
     page.wait_for_selector("#slots button[data-slot='14:00']")
     assert page.locator("#slots button[data-slot='09:00']").is_disabled()  # the hall's clock says 10:00
     page.click("#slots button[data-slot='14:00']")
+    page.click("#book-btn")  # nobody named: refused in the page
+    assert page.locator("#book-error").inner_text() == "请填写身份证号码或手机号码"
+    page.fill("#phone", "13800138000")
     page.click("#book-btn")
     page.wait_for_selector("#pane-done:not([hidden])")
     code = page.locator("#done-code").inner_text()
-    assert len(code) == 6
+    assert len(code) == 12
     assert "13:45–14:45" in page.locator("#done-when").inner_text()
     page.wait_for_function("document.querySelector('#done-qr').naturalWidth > 0")  # the server's QR (SVG)
     no_sideways_scroll(page)
@@ -72,4 +75,18 @@ def test_booking_an_appointment_and_cancelling_it(hall, pages):
     page.once("dialog", lambda d: d.accept())
     page.click("#cancel-btn")
     page.wait_for_selector(f".appt[data-code='{code}'][data-state='cancelled']")
-    assert [e["data"]["code"] for e in hall.events("appointment.cancelled")] == [code]
+    [cancelled] = hall.events("appointment.cancelled")
+    assert cancelled["data"] == {"service": "biz-setup", "day": "2026-11-24", "slot": "14:00"}  # the code is a secret
+
+
+def test_the_ticket_page_shows_the_estimates_range(hall, pages):
+    hall.act(26, "open", "clerk1")
+    for _ in range(6):
+        hall.issue("tax-general")
+    mine = hall.issue("tax-general")
+    view = hall.http.get(f"/api/tickets/{mine['token']}").json()
+    low, high = round(view["eta_low_seconds"] / 60), round(view["eta_high_seconds"] / 60)
+    assert view["eta_low_seconds"] <= view["eta_seconds"] <= view["eta_high_seconds"] and high - low >= 2, view
+    page = pages(urlsplit(mine["status_url"]).path, *PHONE)
+    page.wait_for_function("document.querySelector('#t-eta').textContent.includes('–')")
+    assert f"约 {low}–{high} 分钟" in page.locator("#t-eta").inner_text()

@@ -35,7 +35,7 @@ def test_the_console_drives_a_ticket_through_call_start_finish_and_rating(hall, 
     page = console(hall, pages, "clerk1", 26)
     page.wait_for_function("document.querySelectorAll('#q-body tr').length === 2")
     assert page.locator("#q-count").inner_text() == "2"
-    pad = pages(f"/rate.html?hall=demo&window=26&token={hall.user_token('clerk1')}", 1024, 600)
+    pad = pages(f"/rate.html?hall=demo&window=26#token={hall.rating_token(26)}", 1024, 600)
     pad.wait_for_function("document.querySelector('#r-clerk').textContent === '测试员1'")  # from the stream's snapshot
 
     page.keyboard.press("F9")  # call a specific number
@@ -63,6 +63,7 @@ def test_the_console_drives_a_ticket_through_call_start_finish_and_rating(hall, 
     [rating] = hall.events("rating.submitted")
     assert rating["data"] | {"id": None} == {"id": None, "number": first["number"], "matter": 0, "service": "tax-general",
                                              "window": 26, "clerk": "clerk1", "score": 4}
+    assert rating["actor"] == {"kind": "device", "id": "rating", "window": 26}  # the pad, not the clerk
     [done] = hall.events("ticket.done")
     assert done["data"]["next_service"] == "biz-setup"
     assert [e["type"] for e in hall.events("ticket.called", "ticket.recalled", "ticket.serving", "ticket.done")] == [
@@ -91,7 +92,7 @@ def test_a_double_click_on_call_next_calls_one_ticket(hall, pages):
 def test_unresolved_no_show_transfer_and_pause_from_the_keyboard(hall, pages):
     a, b, c = hall.issue("tax-general"), hall.issue("tax-general"), hall.issue("tax-general")
     page = console(hall, pages, "clerk3", 26)
-    screen = pages(f"/window.html?hall=demo&window=26&token={hall.token('display')}", 800, 480)
+    screen = pages(f"/window.html?hall=demo&window=26#token={hall.token('display')}", 800, 480)
 
     page.keyboard.press("F1")
     until(page, f"document.querySelector('#cur-number').textContent === '{a['number']}'")

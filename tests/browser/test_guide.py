@@ -6,7 +6,7 @@ ID_NUMBER = "110101195001010017"  # born 1950, with a valid check digit
 
 
 def test_the_guide_issues_looks_up_and_reactivates(hall, pages):
-    page = pages(f"/guide.html?hall=demo&token={hall.token('guide')}", 1280, 800)
+    page = pages(f"/guide.html?hall=demo#token={hall.token('guide')}", 1280, 800)
     page.click("#services [data-service='hukou']")
     page.click("#services [data-service='med-insure']")
     assert page.locator("#chosen li").all_inner_texts()[0].startswith("户籍业务")

@@ -10,7 +10,7 @@ NOTICE = "document.querySelector('#notice').textContent"
 
 
 def board_url(hall) -> str:
-    return f"/board.html?hall=demo&token={hall.token('display')}"
+    return f"/board.html?hall=demo#token={hall.token('display')}"
 
 
 def put_notice(hall, text: str) -> dict:
@@ -66,3 +66,24 @@ def test_the_dashboard_publishes_and_clears_the_notice(hall, pages):
     dash.click("#lang")
     assert dash.text_content("#notice-source") == "Configured notice"
     assert dash.text_content("#notice-form button[type=submit]") == "Publish"
+
+
+def test_a_reloaded_hall_file_reaches_an_open_board(hall, pages, tmp_path):
+    """`hallq load-hall` against the running server: the open board reads the new names without a reload."""
+    import subprocess
+    import sys
+
+    import yaml
+
+    from queue_server.halls import DEMO
+
+    board = pages(board_url(hall))
+    assert board.text_content("#hall-name") == "示范区政务服务中心"
+    data = yaml.safe_load(DEMO.read_text(encoding="utf-8"))
+    data["name"] = "示范区政务服务中心（新址）"
+    changed = tmp_path / "renamed.yaml"
+    changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    loaded = subprocess.run([sys.executable, "-m", "queue_server.cli", "load-hall", str(changed)],
+                            env=hall.srv.env(), capture_output=True, text=True, timeout=120)
+    assert loaded.returncode == 0, loaded.stderr
+    board.wait_for_function("document.querySelector('#hall-name').textContent === '示范区政务服务中心（新址）'")

@@ -146,11 +146,11 @@ def test_reader_over_tcp(pty_available):
 
 
 def test_watcher_reports_each_card_once_per_placement(sim, reader):
-    cards, errors = [], []
-    watcher = CardWatcher(reader, cards.append, errors.append, interval=0.01)
+    cards, errors, lifts = [], [], []
+    watcher = CardWatcher(reader, cards.append, errors.append, interval=0.01, on_lift=lambda: lifts.append(1))
     for _ in range(3):
         watcher.poll_once()
-    assert cards == []
+    assert cards == [] and lifts == []  # no card was there to lift
     sim.place("王小明")
     for _ in range(5):
         watcher.poll_once()
@@ -158,6 +158,7 @@ def test_watcher_reports_each_card_once_per_placement(sim, reader):
     sim.lift()
     for _ in range(3):
         watcher.poll_once()
+    assert len(lifts) == 1  # once per lift, not once per empty poll
     sim.place("王小明")
     watcher.poll_once()
     assert [c.name for c in cards] == ["王小明", "王小明"]

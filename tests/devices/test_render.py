@@ -1,6 +1,8 @@
 """Rendered tickets read back by an independent ESC/POS decoder and a QR decoder."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 import zxingcpp
 from PIL import ImageOps
@@ -56,8 +58,6 @@ def test_full_width_punctuation_is_gbk_not_question_marks():
 
 
 def test_characters_outside_gbk_are_replaced_visibly(ticket):
-    from dataclasses import replace
-
     data = render(replace(ticket, notice="王䶮😀请到窗口"))
     text = read_paper(data).text
     assert f"王{MISSING}{MISSING}请到窗口" in text
@@ -94,3 +94,10 @@ def test_checklist(profile):
 
 def test_render_is_pure(ticket):
     assert render(ticket) == render(ticket)
+
+
+def test_a_ticket_without_a_place_prints_no_empty_place_and_english_tickets_are_english(ticket):
+    assert "办理地点" not in read_paper(render(replace(ticket, area=""))).text
+    english = read_paper(render(replace(ticket, language="en", matters=["Business Deregistration (企业注销登记)"])))
+    assert "5 people ahead of you" in english.lines and "Wait at: 二楼 B区 社保窗口" in english.lines
+    assert "办理地点" not in english.text and "企业注销登记" in "".join(english.text.split())

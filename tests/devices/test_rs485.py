@@ -58,7 +58,7 @@ def test_clerk_keys(wire):
     simulator, url = wire
     pad = open_pad(f"{url}?addr=1")
     try:
-        for key in ("call", "recall", "evaluate"):
+        for key in ("call", "recall", "pause", "evaluate"):
             simulator.devices[1].press(key)
             assert pad.poll() == PadEvent(1, key)
     finally:
@@ -109,13 +109,61 @@ def test_corrupt_reply_is_a_protocol_error(wire):
 
 def test_led_refuses_what_it_cannot_show(wire):
     _, url = wire
-    led = open_led(f"{url}?addr=2&digits=3")
+    old = open_led(f"{url}?addr=2&digits=3&text=0")
+    led = open_led(f"{url}?addr=4")
     try:
         for text in ("A12", "1234"):
             with pytest.raises(ValueError):
+                old.show(text)
+        for text in ("😀", "号" * 127):
+            with pytest.raises(ValueError, match="GBK"):
                 led.show(text)
     finally:
+        old.close()
         led.close()
+
+
+def test_led_shows_ticket_numbers_and_chinese_in_gbk(wire):
+    simulator, url = wire
+    led = open_led(f"{url}?addr=2")
+    try:
+        for text in ("A012", "请稍候", "暂停服务", "0012"):
+            led.show(text)
+        assert simulator.devices[2].history == ["A012", "请稍候", "暂停服务", "0012"]
+        assert simulator.devices[2].text == "0012"
+    finally:
+        led.close()
+    # The bytes on the wire: CMD 0x04 and the GBK code of each character (请 is C7 EB).
+    assert encode(Frame(2, 0x04, "请稍候".encode("gbk")))[7:9] == bytes([0xC7, 0xEB])
+
+
+def test_an_old_screen_ignores_text_and_times_out(wire):
+    simulator, url = wire
+    simulator.devices[2].speaks_text = False
+    led = open_led(f"{url}?addr=2&timeout=0.2")
+    try:
+        led.show("12")
+        with pytest.raises(DeviceTimeout):
+            led.show("A012")
+        assert simulator.devices[2].history == ["  12"]
+    finally:
+        led.close()
+
+
+def test_pad_asks_for_a_rating_and_rests_after_the_press(wire):
+    simulator, url = wire
+    pad = open_pad(f"{url}?addr=1")
+    try:
+        pad.ask()
+        assert simulator.devices[1].asking and simulator.devices[1].asks == 1
+        simulator.devices[1].rate(3)
+        assert pad.poll() == PadEvent(1, "rating", 3)
+        assert not simulator.devices[1].asking
+        pad.ask()
+        pad.cancel()
+        assert not simulator.devices[1].asking and simulator.devices[1].asks == 2
+    finally:
+        pad.close()
 
 
 def test_bus_over_tcp_and_sim_url(pty_available):
@@ -135,3 +183,14 @@ def test_bus_over_tcp_and_sim_url(pty_available):
         assert led.simulator.devices[7].text == "  42"
     finally:
         led.close()
+
+
+def test_a_false_header_in_noise_does_not_swallow_the_reply(wire):
+    simulator, url = wire
+    simulator.garbage = bytes([0x68, 0x07, 0x07, 0x68, 0x01, 0x99, 0x16, 0x00, 0xFF, 0x68])
+    pad = open_pad(f"{url}?addr=1")
+    try:
+        simulator.devices[1].rate(2)
+        assert pad.poll() == PadEvent(1, "rating", 2)
+    finally:
+        pad.close()

@@ -2,8 +2,8 @@
 loopback, with the printer and ID-card simulators on ptys (`sim://` devices).
 
 Screenshots go to --screenshots-dir (default: a temporary folder), under kiosk/: every test leaves
-one in kiosk/tests/, and the `screenshots` tests save the main screens in kiosk/portrait (1080x1920)
-and kiosk/landscape (1920x1080)."""
+one in kiosk/tests/, and the `screenshots` tests save every screen in kiosk/portrait-* (1080x1920)
+and kiosk/landscape-* (1920x1080)."""
 from __future__ import annotations
 
 import importlib.util
@@ -24,6 +24,8 @@ LANDSCAPE = (1920, 1080)
 # 1080x1920 frame costs about 0.1 s, and they draw many frames. The screenshot tests use full size.
 SMALL = (720, 1280)
 PIN = "2468"
+# A server process starting on a machine whose cores are saturated can take a minute to import.
+SERVER_START_SECONDS = 120
 
 
 def _free_display() -> int:
@@ -94,7 +96,7 @@ def set_window_size(size: tuple[int, int]) -> None:
 def start_server(tmp_path: Path, clock: str = live.CLOCK) -> live.LiveServer:
     url = f"sqlite:///{tmp_path / 'hallq.db'}"
     tokens = live.prepare(url)
-    srv = live.LiveServer(db_url=url, data_dir=tmp_path, clock=clock).start()
+    srv = live.LiveServer(db_url=url, data_dir=tmp_path, clock=clock).start(SERVER_START_SECONDS)
     srv.tokens = tokens
     return srv
 
@@ -135,7 +137,7 @@ def make_kiosk(window, fonts, tmp_path, screenshots_dir, request):
 
     apps = []
 
-    def make(srv, size=SMALL, wait_devices=True, **settings):
+    def make(srv, size=SMALL, wait_devices=True, first_screen="attract", **settings):
         from kiosk.app import KioskApp
 
         from .driver import Driver
@@ -144,7 +146,8 @@ def make_kiosk(window, fonts, tmp_path, screenshots_dir, request):
         values = dict(server_url=srv.url, hall="demo", token=srv.tokens["kiosk"], kiosk_id="kiosk-t1",
                       printer_url="sim://", id_reader_url="sim://", admin_pin=PIN, fullscreen=False,
                       idle_seconds=600, ticket_seconds=600, refresh_seconds=2, retry_min_seconds=0.2,
-                      retry_max_seconds=1.0, issue_retry_seconds=1.0, printer_poll_seconds=5)
+                      retry_max_seconds=1.0, issue_retry_seconds=1.0, printer_poll_seconds=5,
+                      speech_url="record://")
         values.update(settings)
         path = tmp_path / "kiosk.toml"
         path.write_text(dump_config(values), encoding="utf-8")
@@ -152,7 +155,7 @@ def make_kiosk(window, fonts, tmp_path, screenshots_dir, request):
         app._run_prepare()
         apps.append(app)
         driver = Driver(app, screenshots_dir / "kiosk" / "tests")
-        driver.wait(lambda: app.sm.current == "attract", 20, "the kiosk to connect")
+        driver.wait(lambda: app.sm.current == first_screen, 20, "the kiosk to connect")
         if wait_devices:
             driver.wait(lambda: app.kiosk.devices.printer is not None and app.kiosk.devices.watcher is not None, 10,
                         "the simulated devices to open")

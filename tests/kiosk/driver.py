@@ -163,8 +163,9 @@ class Driver:
         self.pump(frames=1)
         touch.touch_up()
         if is_button and check:
-            # In a scrolling list the press reaches the button a moment after the finger lifts.
-            end = time.monotonic() + 2
+            # In a scrolling list the press reaches the button a moment after the finger lifts: a
+            # few frames, which on a loaded machine can take seconds.
+            end = time.monotonic() + 10
             while not released and time.monotonic() < end:
                 EventLoop.idle()
             if not released:
@@ -223,6 +224,9 @@ class Driver:
                     problems.append(f"sticks out of its {type(parent).__name__}: {name}")
         buttons = [w for w in shown if isinstance(w, ButtonBehavior) and getattr(w, "kid", "")
                    and self._visible(w)]
+        modal = next((w for w in shown if getattr(w, "modal", False)), None)
+        if modal is not None:  # only its own buttons can be touched
+            buttons = [b for b in buttons if self._inside(b, modal)]
         for i, a in enumerate(buttons):
             ax, ay = a.to_window(a.x, a.y)
             if ax < -1 or ay < -1 or ax + a.width > Window.width + 1 or ay + a.height > Window.height + 1:

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from .conftest import PIN, events
+from .conftest import PIN, SERVER_START_SECONDS, events
 
 pytestmark = pytest.mark.kiosk
 
@@ -148,9 +148,15 @@ def test_a_70_year_olds_card_gives_the_elderly_priority(make_kiosk, hall_server)
     assert d.text("card_name") == "读卡成功：李*英"
     assert d.text("card_priority") == "70 周岁，享受「老年人优先」"
     d.shot("card-read-elderly")
-    d.wait_screen("home")  # goes on by itself
+    # Goes on by itself, to the matters she can take (not back to where she started).
+    d.wait_screen("services")
+    assert d.text("title") == "李*英，请选择要办理的事项"
     assert "李*英" in d.text("identity")
-    take_from_department(d, "ybj", "med-insure")  # a matter that needs the card
+    assert all(not d.find(w.kid).disabled for w in d.find_all("svc:", prefix=True) if w.kid.endswith(":take"))
+    d.tap("identity_large")  # 70: large type is offered in one tap
+    assert d.app.scale == d.app.cfg.elderly_scale and not d.has("identity_large")
+    d.tap("svc:med-insure:take")  # a matter that needs the card
+    d.wait_screen("confirm")
     assert d.text("identity_name") == "身份证：李*英"
     ticket = confirm_and_wait_printed(d)
 
@@ -316,7 +322,7 @@ def test_server_outage_shows_maintenance_and_issuing_resumes_without_restart(mak
     d.pump(1.5)  # the kiosk keeps retrying, and nothing breaks
     assert d.screen == "maintenance"
 
-    srv.start()  # same port, same database
+    srv.start(SERVER_START_SECONDS)  # same port, same database
     d.wait_screen("ticket", 20)  # the cut-off tap is finished: one ticket
     d.wait(lambda: "请取走号票" in d.text("print_state"), 10)
     issued = [e for e in events(srv, since) if e["type"] == "ticket.issued"]
@@ -332,7 +338,7 @@ def test_server_outage_shows_maintenance_and_issuing_resumes_without_restart(mak
     d.wait_screen("home")
     srv.stop()  # nobody at the kiosk: the periodic refresh finds out
     d.wait_screen("maintenance", 15)
-    srv.start()
+    srv.start(SERVER_START_SECONDS)
     d.wait(lambda: d.screen in ("home", "attract"), 20, "the kiosk back in service")
 
 
@@ -340,8 +346,17 @@ def test_server_outage_shows_maintenance_and_issuing_resumes_without_restart(mak
 def test_search_by_pinyin_initials_then_the_guide_and_its_printed_checklist(make_kiosk, hall_server):
     d = make_kiosk(hall_server)
     start(d)
+    # The hint's example comes from the hall's own keywords, and finds what it says.
+    initials, word = d.app.catalog.search_example()
+    assert d.text("search_box") == f"搜索事项：输入名称或拼音首字母，如 {initials} 查{word}"
     d.tap("search_box")
     d.wait_screen("search")
+    for key in initials.upper():
+        d.tap(f"key:{key}")
+    first = next(w for w in d.find_all("svc:", prefix=True) if w.kid.count(":") == 1).kid.split(":")[1]
+    assert word in d.app.catalog.service(first)["keywords"]
+    for _ in initials:
+        d.key(8)
     for key in "BDC":
         d.tap(f"key:{key}")
     assert d.text("search_query") == "bdc|"
@@ -366,6 +381,17 @@ def test_search_by_pinyin_initials_then_the_guide_and_its_printed_checklist(make
     assert "不动产转移登记（二手房过户）" in paper and "所需材料清单" in paper
     assert all(squash(m["name"]) in paper for m in guide["materials"])
     assert "办理地点" in paper
+
+
+def test_a_hall_without_life_events_shows_no_empty_heading(make_kiosk, hall_server):
+    d = make_kiosk(hall_server)
+    start(d)
+    assert d.shows("一件事 · 一次取号") and d.has("topic:0")
+    d.app.catalog.hall["topics"] = []  # as a hall configured without any would send it
+    d.app.sm.current_screen.render()
+    d.pump(frames=2)
+    assert not d.shows("一件事 · 一次取号") and not d.has("topic:0")
+    assert d.shows("按部门选择")
 
 
 def test_status_lookup_by_scanned_qr_code_and_by_number(make_kiosk, hall_server):
@@ -413,7 +439,7 @@ def test_status_lookup_by_scanned_qr_code_and_by_number(make_kiosk, hall_server)
 
 def test_appointment_check_in_with_the_booking_code(make_kiosk, hall_server):
     r = httpx.post(f"{hall_server.url}/api/halls/demo/appointments",
-                   json={"service": "biz-setup", "day": "2026-11-24", "slot": "10:00"})
+                   json={"service": "biz-setup", "day": "2026-11-24", "slot": "10:00", "phone": "13800138000"})
     assert r.status_code == 201, r.text
     code = r.json()["code"]
     d = make_kiosk(hall_server)
@@ -422,7 +448,7 @@ def test_appointment_check_in_with_the_booking_code(make_kiosk, hall_server):
     d.wait_screen("appointment")
     for ch in code:
         d.tap(f"key:{ch}")
-    assert "".join(d.text(f"code:{i}") for i in range(6)) == code
+    assert len(code) == 12 and "".join(d.text(f"code:{i}") for i in range(12)) == code
     d.tap("appt_find")
     d.wait(lambda: d.has("appt_booking"), 5)
     assert d.text("appt_details").startswith("企业设立登记\n2026-11-24 10:00")
@@ -525,8 +551,30 @@ def test_large_text_and_english_with_one_tap(make_kiosk, hall_server):
     assert d.find("action:card").font_size == normal
 
 
+def test_an_english_visitors_ticket_is_in_english_with_the_chinese_the_clerk_needs(make_kiosk, hall_server):
+    d = make_kiosk(hall_server)
+    start(d)
+    d.tap("language")
+    take_from_department(d, "scjg", "food-license")
+    ticket = confirm_and_wait_printed_en(d)
+    assert d.text("ticket_area") == "Please wait at Floor 2 (二楼F区)"
+    assert d.shows("Food Business Licence")
+    paper = printer_sim(d).jobs[-1].paper.text
+    assert ticket["number"] in paper and "people ahead of you" in paper
+    assert "FoodBusinessLicence(食品经营许可)" in squash(paper)  # the clerk reads the Chinese
+    assert "Waitat:Floor2(二楼F区)" in squash(paper) and "前面还有" not in paper
+
+
+def confirm_and_wait_printed_en(d) -> dict:
+    d.tap("confirm_go")
+    d.wait_screen("ticket")
+    d.wait(lambda: d.app.sm.get_screen("ticket").printed is not None, 10, "the ticket to be printed")
+    assert d.app.sm.get_screen("ticket").printed.printed
+    return shown_ticket(d)
+
+
 def test_idle_kiosk_returns_to_the_attract_screen_and_forgets_the_visitor(make_kiosk, hall_server):
-    d = make_kiosk(hall_server, idle_seconds=2)
+    d = make_kiosk(hall_server, idle_seconds=8, idle_warning_seconds=0)  # 8: taps on a loaded machine are slow
     start(d)
     card_sim(d).place("欧阳诗琪")
     d.wait(lambda: d.has("identity"), 5)
@@ -534,8 +582,8 @@ def test_idle_kiosk_returns_to_the_attract_screen_and_forgets_the_visitor(make_k
     d.wait_screen("services")
     d.tap("svc:marriage:add")
     d.tap("language")
-    d.wait_screen("attract", 6)
-    assert time.monotonic() - d.app.last_activity >= 2  # not before the idle time has passed
+    d.wait_screen("attract", 20)
+    assert time.monotonic() - d.app.last_activity >= 8  # not before the idle time has passed
     session = d.app.session
     assert (len(session.basket), session.identity, d.app.lang, d.app.scale) == (0, None, "zh", 1.0)
     assert d.shows("请点击屏幕开始")

@@ -242,3 +242,28 @@ def test_card_errors_become_advice_and_guides_become_checklists():
                                       "示范区政务服务中心")
     assert checklist.items == ["公司章程（原件 1 份）：签字"]
     assert "二楼F区 21、22 号窗口" in checklist.notice
+
+
+def test_the_search_hint_and_the_life_events_come_from_the_hall(demo):
+    info, services = demo
+    catalog = Catalog(info, services)
+    initials, word = catalog.search_example()
+    assert catalog.search(initials)[0] in [s["code"] for s in services if word in s.get("keywords", [])]
+    # Another hall: its own words, and no life events to head.
+    other = [dict(s, keywords=["婚姻登记"] if s["code"] == "marriage" else []) for s in services]
+    catalog = Catalog(dict(info, topics=[]), other)
+    assert catalog.search_example() == ("hydj", "婚姻登记") and catalog.topics == []
+    assert Catalog(info, [dict(s, keywords=[]) for s in services]).search_example() is None
+
+
+def test_the_waiting_place_comes_from_the_windows_when_the_hall_names_no_area(demo):
+    info, services = demo
+    windows = [{"number": 5, "floor": 2, "area": "二楼F区", "services": {"biz-setup": 1}},
+               {"number": 6, "floor": 2, "area": "", "services": {"biz-change": 1}},
+               {"number": 7, "floor": 3, "area": "", "services": {"biz-change": 1}}]
+    catalog = Catalog(dict(info, windows=windows), services)
+    assert catalog.waiting_place({"area": "一楼A区", "services": ["biz-setup"]}, "zh") == "一楼A区"
+    assert catalog.waiting_place({"area": "", "services": ["biz-setup"]}, "zh") == "二楼F区"
+    assert catalog.waiting_place({"area": "", "services": ["biz-setup"]}, "en") == "Floor 2 (二楼F区)"
+    assert catalog.waiting_place({"area": "", "services": ["biz-change"]}, "zh") == "2 楼、3 楼 6、7 号窗口"
+    assert catalog.waiting_place({"area": "", "matters": [{"service": "tax-general"}]}, "zh") == ""

@@ -113,8 +113,8 @@ def test_topics_and_heartbeats(srv):
             await asyncio.sleep(1.0)  # idle: pings carry the seq to resume from
             assert {e["type"] for e in only_calls.events} == {"ticket.called"}
             assert stream.last_seq == await api.last_seq()  # advanced past the filtered events
-        url = srv.url.replace("http://", "ws://") + f"/ws/halls/demo?since={start}&token={srv.tokens['display']}"
-        async with websockets.connect(url) as ws:
+        url = srv.url.replace("http://", "ws://") + f"/ws/halls/demo?since={start}"
+        async with websockets.connect(url, additional_headers={"Authorization": f"Bearer {srv.tokens['display']}"}) as ws:
             await ws.send('{"type": "ping"}')
             kinds = set()
             while "pong" not in kinds:
@@ -144,8 +144,8 @@ def test_refusals(srv):
             await c.until(lambda c: len(c.events) >= 2)
             status = await api.stream_status()
             assert status["clients"] == status["written_directly"] == 1  # the hub writes its frames itself
-        bad = srv.url.replace("http://", "ws://") + f"/ws/halls/demo?since=abc&token={srv.tokens['display']}"
-        async with websockets.connect(bad) as ws:
+        bad = srv.url.replace("http://", "ws://") + "/ws/halls/demo?since=abc"
+        async with websockets.connect(bad, additional_headers={"Authorization": f"Bearer {srv.tokens['display']}"}) as ws:
             with pytest.raises(websockets.ConnectionClosed) as closed:
                 while True:
                     await ws.recv()
@@ -162,7 +162,7 @@ def test_a_client_that_stops_answering_is_cleaned_up(srv):
     async def scenario() -> None:
         api = Api(srv)
         before = (await api.stream_status())["clients"]
-        silent = open_raw_stream(srv.port, f"/ws/halls/demo?since={await api.last_seq()}&token={srv.tokens['display']}")
+        silent = open_raw_stream(srv.port, f"/ws/halls/demo?since={await api.last_seq()}", srv.tokens['display'])
         try:
             deadline = asyncio.get_running_loop().time() + 20
             seen = set()

@@ -15,14 +15,14 @@ import httpx
 from tests.stream.conftest import Api, Collector, run
 
 
-def open_raw_stream(port: int, path: str) -> socket.socket:
+def open_raw_stream(port: int, path: str, token: str) -> socket.socket:
     """A websocket handshake on a socket with a tiny receive buffer, after which nobody reads."""
     s = socket.socket()
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     s.connect(("127.0.0.1", port))
     key = base64.b64encode(os.urandom(16)).decode()
     s.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer {token}\r\n\r\n").encode())
     head = b""
     while b"\r\n\r\n" not in head:
         head += s.recv(1)
@@ -66,7 +66,7 @@ def test_a_slow_client_is_dropped_without_delaying_the_others(sqlite_url, server
     async def scenario() -> None:
         api = Api(srv)
         start = await api.last_seq()
-        slow = open_raw_stream(srv.port, f"/ws/halls/demo?since={start}&token={srv.tokens['display']}")
+        slow = open_raw_stream(srv.port, f"/ws/halls/demo?since={start}", srv.tokens['display'])
         answered: dict[str, float] = {}  # ticket number -> when its issue request was answered
         stop = asyncio.Event()
 

@@ -7,6 +7,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tests.support.csp import under_csp
+
 pytestmark = pytest.mark.browser
 
 WAIT_S = 5.0  # the test hall's wait threshold
@@ -15,7 +17,7 @@ WAIT_S = 5.0  # the test hall's wait threshold
 def test_wait_alert_shows_within_a_second_and_is_acknowledged(sqlite_url, alert_server, browser):
     api = alert_server(sqlite_url, wait_minutes=WAIT_S / 60)
     ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
-    page = ctx.new_page()
+    page = under_csp(ctx.new_page())
     errors: list[str] = []
     hosts: set[str] = set()
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -81,5 +83,24 @@ def test_wait_alert_shows_within_a_second_and_is_acknowledged(sqlite_url, alert_
 
         assert hosts <= {"127.0.0.1"}, f"the page reached out to {hosts}"
         assert not errors, errors
+    finally:
+        ctx.close()
+
+
+def test_a_signin_lockout_shows_on_the_dashboard(sqlite_url, alert_server, browser):
+    api = alert_server(sqlite_url)
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = ctx.new_page()
+    try:
+        page.goto(api.srv.url + "/dashboard.html?hall=demo")
+        page.fill("#username", "manager1")
+        page.fill("#password", "test-pass-1")
+        page.click("#login-btn")
+        page.wait_for_selector("#live-dot[data-status=open]", timeout=10_000)
+        for i in range(5):  # someone guesses clerk3's password
+            assert api.http.post("/api/auth/login", json={"username": "clerk3", "password": f"guess-{i}"}).status_code == 401
+        page.wait_for_selector(".alert[data-kind=signin_locked]", timeout=15_000)
+        shown = page.locator(".alert[data-kind=signin_locked]").text_content()
+        assert "clerk3" in shown and "登录锁定" in shown
     finally:
         ctx.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -70,6 +71,15 @@ def prepare(db_url: str, clerks: int = 8) -> dict[str, str]:
     return tokens
 
 
+def device_token(db_url: str, kind: str, window: int | None = None) -> str:
+    """A further device token of the demo hall (a window's rating device, say)."""
+    store = Store(make_engine(db_url))
+    try:
+        return accounts.device_token(store, "demo", kind, window)
+    finally:
+        store.engine.dispose()
+
+
 @dataclass
 class LiveServer:
     db_url: str
@@ -78,6 +88,8 @@ class LiveServer:
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen | None = None
     log_path: Path | None = None
+    settings: dict[str, str] = field(default_factory=dict)  # more HALLQ_* settings of this server
+    file_limit: int | None = None  # the soft open-file limit it starts with (1024 on many machines)
 
     @property
     def url(self) -> str:
@@ -90,7 +102,7 @@ class LiveServer:
             "HALLQ_SECRET": "test-secret",
             "HALLQ_PUBLIC_URL": self.url,
             "HALLQ_LOG_LEVEL": "WARNING",
-        }
+        } | self.settings
 
     def start(self, timeout: float = 30) -> "LiveServer":
         args = [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(self.port)]
@@ -98,7 +110,8 @@ class LiveServer:
             args += ["--clock", self.clock]
         self.log_path = self.data_dir / f"server-{self.port}.log"
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(args, env=self.env(), stdout=log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(args, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
+                                     preexec_fn=self._limit_files if self.file_limit else None)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -110,6 +123,10 @@ class LiveServer:
                 pass
             time.sleep(0.1)
         raise RuntimeError(f"server did not start: {self.log_path.read_text()[-3000:]}")
+
+    def _limit_files(self) -> None:
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (self.file_limit, hard))
 
     def kill(self) -> None:
         """SIGKILL: no shutdown hooks, no flush, as a power cut or OOM kill would do."""

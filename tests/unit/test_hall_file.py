@@ -84,7 +84,7 @@ def test_the_reference_names_every_field_of_the_hall_file():
 
     doc = (Path(__file__).resolve().parents[2] / "docs" / "hall-file.md").read_text(encoding="utf-8")
     models = [h.Hall, h.Service, h.Window, h.PriorityClass, h.Guide, h.Material, h.TimeLimit, h.Department,
-              h.Topic, h.Floor, h.CallingRules, h.IssuingRules, h.AppointmentRules]
+              h.Topic, h.Floor, h.CallingRules, h.IssuingRules, h.AppointmentRules, h.VoiceRules]
     missing = [f"{m.__name__}.{name}" for m in models for name in m.model_fields
                if f"`{name}`" not in doc and f"{name}:" not in doc and f"{name}," not in doc]
     missing += [name for name in ("holidays", "workdays", "workday_hours", "hours", "files") if f"{name}:" not in doc]
