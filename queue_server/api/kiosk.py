@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Header, HTTPException, Request, Response
 
 from ..usecases import appointments, devices, issuing, queries
 from .deps import Device, InHall, Issuer, SettingsDep, StoreDep, on_writer
@@ -80,6 +80,13 @@ def appointments_by_id_card(hall: HallId, body: IdCardIn, who: Issuer, store: St
     """Today's bookings of the person whose ID card the kiosk (or guide) read: check-in without the
     code. A POST, so the ID number never appears in an address or an access log."""
     return appointments.of_person(store, hall, body.id_number, settings.secret_key())
+
+
+@router.api_route("/appointments/by-id-card", methods=["GET", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+def appointments_by_id_card_other_methods() -> None:
+    """Without this, GET here would be GET /appointments/{code} with an impossible code (422):
+    the address exists, only its method is wrong."""
+    raise HTTPException(405, "only POST is allowed here")
 
 
 @router.get("/appointments/{code}", response_model=AppointmentOut, responses={429: {"model": Error}})

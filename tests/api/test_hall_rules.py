@@ -291,6 +291,9 @@ def test_appointment_found_by_the_bookers_id_card(c, srv):
     assert find(other).json() == []
     assert find(person, who="guide").status_code == 200
     assert find(person, who=None).status_code == 401
+    # Only a POST: a GET would put the ID number in an address; the address is not mistaken for a code.
+    wrong_method = c.get("/api/halls/demo/appointments/by-id-card", headers=bearer(srv.tokens["kiosk"]))
+    assert wrong_method.status_code == 405 and wrong_method.headers["Allow"] == "POST", wrong_method.text
     bad = find(person[:-1] + ("0" if person[-1] != "0" else "1"))
     assert bad.status_code == 422 and bad.json()["code"] == "bad_id_number"
 
