@@ -108,6 +108,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "matters_count": ("共 {n} 个事项，按顺序办理", "{n} services, served in order"),
     # guide
     "guide_title": ("办事指南", "Service guide"),
+    "guide_ask_window": ("本事项的办事指南请到窗口咨询", "Please ask at the window about this service's requirements"),
     "g_summary": ("事项说明", "About"),
     "g_basis": ("设定依据", "Legal basis"),
     "g_steps": ("办理流程", "Procedure"),

@@ -1,9 +1,10 @@
 """Spoken guidance (适老化): the kiosk reads each screen's title, the button just pressed and the
-ticket aloud, offline. One small interface, `speak(text)`, so the voice behind it can change:
+ticket aloud, offline, with the hall board's own voice (`devices.voice`: espeak-ng's Mandarin voice
+as the installed version names it). One small interface, `speak(text)`, so the voice behind it can
+change:
 
-    espeak-ng://          espeak-ng on the sound card (Mandarin: the `cmn-latn-pinyin` voice, which
-                          reads Chinese characters as Mandarin; plain `cmn` reads them by English rules)
-    espeak-ng:///DIR      the same voice, each utterance written to DIR/NNNN.wav (no sound card)
+    espeak-ng://          said on the sound card (through `aplay`, alsa-utils)
+    espeak-ng:///DIR      each utterance written to DIR/NNNN.wav instead (no sound card)
     record://             kept in memory only (`spoken`), for tests
     off://                silent
 
@@ -20,9 +21,13 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlparse
 
+from devices.voice import EspeakEngine, VoiceUnavailable
+from devices.voice.pack import Engine
+
 log = logging.getLogger(__name__)
 
-VOICES = {"zh": "cmn-latn-pinyin", "en": "en"}
+# Slower than espeak-ng's own pace, for older listeners.
+SPEED = 0.86
 
 
 class Speaker(Protocol):
@@ -56,13 +61,17 @@ class RecordingSpeaker(SilentSpeaker):
             return [text for _, text in self.spoken]
 
 
-class EspeakSpeaker:
-    def __init__(self, out_dir: Path | None = None, rate: int = 150):
-        self.binary = shutil.which("espeak-ng")
-        if self.binary is None:
-            log.error("espeak-ng is not installed: the kiosk cannot speak (scripts/system-deps.sh installs it)")
+class VoiceSpeaker:
+    """Says each utterance with the engine of its language (the board's Mandarin voice for Chinese)
+    and plays it with `aplay`, or writes it to `out_dir`."""
+
+    def __init__(self, engines: dict[str, Engine], out_dir: Path | None = None, player: str = "aplay"):
+        self.engines = engines
         self.out_dir = out_dir
-        self.rate = rate  # words a minute: slower than espeak's 175, for older listeners
+        self.player = shutil.which(player) if out_dir is None else None
+        if out_dir is None and self.player is None:
+            log.error("%s is not installed: the kiosk cannot speak (scripts/system-deps.sh installs alsa-utils)",
+                      player)
         self._queue: queue.Queue[tuple[str, str] | None] = queue.Queue()
         self._current: subprocess.Popen | None = None
         self._count = 0
@@ -70,7 +79,7 @@ class EspeakSpeaker:
         self._thread.start()
 
     def speak(self, text: str, lang: str = "zh") -> None:
-        if self.binary is not None and text.strip():
+        if text.strip() and (self.out_dir is not None or self.player is not None):
             self._queue.put((lang, text))
 
     def interrupt(self) -> None:
@@ -88,11 +97,13 @@ class EspeakSpeaker:
         self._queue.put(None)
         self._thread.join(timeout=5)
 
-    def command(self, text: str, lang: str, wav: Path | None = None) -> list[str]:
-        args = [self.binary or "espeak-ng", "-v", VOICES.get(lang, VOICES["zh"]), "-s", str(self.rate)]
-        if wav is not None:
-            args += ["-w", str(wav)]
-        return args + ["--", text]
+    def _play(self, wav: bytes) -> None:
+        self._current = subprocess.Popen([str(self.player), "-q", "-"], stdin=subprocess.PIPE,
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            self._current.communicate(wav, timeout=60)
+        except BrokenPipeError:
+            pass  # interrupted: a new screen has its own words
 
     def _run(self) -> None:
         while True:
@@ -100,18 +111,24 @@ class EspeakSpeaker:
             if item is None:
                 return
             lang, text = item
-            wav = None
-            if self.out_dir is not None:
-                self._count += 1
-                wav = self.out_dir / f"{self._count:04d}.wav"
             try:
-                self._current = subprocess.Popen(self.command(text, lang, wav), stdout=subprocess.DEVNULL,
-                                                 stderr=subprocess.DEVNULL)
-                self._current.wait(timeout=60)
-            except (OSError, subprocess.TimeoutExpired) as exc:
+                wav = self.engines.get(lang, self.engines["zh"]).synthesize(text, SPEED).wav()
+                if self.out_dir is not None:
+                    self._count += 1
+                    part = self.out_dir / f"{self._count:04d}.wav.part"
+                    part.write_bytes(wav)
+                    part.rename(part.with_suffix(""))  # whole or absent, for whoever reads the folder
+                else:
+                    self._play(wav)
+            except (OSError, subprocess.TimeoutExpired, VoiceUnavailable) as exc:
                 log.warning("speaking failed: %s", exc)
             finally:
                 self._current = None
+
+
+def board_voices() -> dict[str, Engine]:
+    """The board's Mandarin voice for Chinese, espeak-ng's English one for English."""
+    return {"zh": EspeakEngine(), "en": EspeakEngine(voice="en")}
 
 
 def open_speaker(url: str) -> Speaker:
@@ -120,7 +137,7 @@ def open_speaker(url: str) -> Speaker:
         out_dir = Path(parsed.path) if parsed.path not in ("", "/") else None
         if out_dir is not None:
             out_dir.mkdir(parents=True, exist_ok=True)
-        return EspeakSpeaker(out_dir)
+        return VoiceSpeaker(board_voices(), out_dir)
     if parsed.scheme == "record":
         return RecordingSpeaker()
     if parsed.scheme == "off":

@@ -14,6 +14,7 @@ have_pkg libegl1 || need+=(libegl1)
 have_pkg libmtdev1 || need+=(libmtdev1)
 have_pkg fonts-noto-cjk || need+=(fonts-noto-cjk)
 have_cmd espeak-ng || need+=(espeak-ng)
+have_cmd aplay || need+=(alsa-utils)  # the kiosk's spoken guidance plays through it
 have_cmd fc-match || need+=(fontconfig)
 have_cmd xdotool || need+=(xdotool)
 have_cmd nginx || need+=(nginx-light)        # the TLS proxy example in deploy/

@@ -8,7 +8,7 @@ from kivy.uix.boxlayout import BoxLayout
 from ..api_client import ApiError, IssueRequest
 from ..i18n import pick
 from .base import KioskScreen, message_panel, section
-from .widgets import BLUE_DARK, GREY_TEXT, RED, RED_LIGHT, WHITE, Panel, Row, Scroll, Text, Tile, paint, px
+from .widgets import BLUE_DARK, GREY_TEXT, RED, RED_LIGHT, ActionBar, Panel, Row, Scroll, Text, Tile, px
 
 
 class ConfirmScreen(KioskScreen):
@@ -83,16 +83,13 @@ class ConfirmScreen(KioskScreen):
             body.add_widget(message_panel(error, color=RED_LIGHT, text_color=RED, kid="refusal"))
         box.add_widget(scroll)
 
-        bar = Row(height=150, padding=(px(24), px(22)), gap=22)
-        paint(bar, WHITE)
-        bar.add_widget(Tile(app.t("back"), self.back, kind="secondary", size=36, height=None, width=240, kid="confirm_back"))
+        bar = ActionBar(gap=22)
+        bar.add(app.t("back"), self.back, kind="secondary", size=36, width=240, kid="confirm_back")
         blocked = not codes or any(not cat.availability(c).takeable for c in codes)
         if ident is None and any(cat.service(c).get("id_card_required") for c in codes):
-            bar.add_widget(Tile(app.t("card_ticket"), self.swipe, kind="primary", size=40, height=None,
-                                kid="confirm_go", enabled=not blocked))
+            bar.add(app.t("card_ticket"), self.swipe, kind="primary", size=40, kid="confirm_go", enabled=not blocked)
         else:
-            bar.add_widget(Tile(app.t("confirm"), self.confirm, kind="primary", size=44, height=None,
-                                kid="confirm_go", enabled=not blocked))
+            bar.add(app.t("confirm"), self.confirm, kind="primary", size=44, kid="confirm_go", enabled=not blocked)
         box.add_widget(bar)
         return box
 

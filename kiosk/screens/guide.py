@@ -8,8 +8,7 @@ from ..api_client import ApiError
 from ..i18n import pick
 from ..session import MAX_MATTERS, BasketFull
 from .base import KioskScreen, message_panel, section
-from .widgets import (GREEN, GREEN_LIGHT, MUTED, RED, RED_LIGHT, WHITE, Panel, Row, Scroll, Text, Tile,
-                      paint, px)
+from .widgets import GREEN, GREEN_LIGHT, MUTED, RED, RED_LIGHT, ActionBar, Panel, Scroll, Text
 
 
 class GuideScreen(KioskScreen):
@@ -41,8 +40,13 @@ class GuideScreen(KioskScreen):
         return self.app.t("joint" if kind == "joint" else "promised", n=tl.get("working_days", 0))
 
     def where(self, g: dict) -> str:
+        """The guide's area, else the areas of the windows that serve the matter, and those windows."""
+        served_by = self.app.catalog.windows_for(g["code"])
+        area = g.get("area") or "、".join(dict.fromkeys(w["area"] for w in served_by if w.get("area")))
         windows = "、".join(str(w) for w in g.get("windows", []))
-        return self.app.t("windows", area=g.get("area", ""), windows=windows) if windows else g.get("area", "")
+        if not windows:
+            return area or self.app.t("guide_ask_window")
+        return self.app.t("windows", area=area, windows=windows).strip(" ,")
 
     def build(self):
         app = self.app
@@ -68,29 +72,42 @@ class GuideScreen(KioskScreen):
             if g.get("summary"):
                 body.add_widget(self.block("g_summary", [g["summary"]], numbered=False))
             body.add_widget(self.block("g_where", [self.where(g)], numbered=False, kid="guide_where"))
-            body.add_widget(self.materials(g))
-            body.add_widget(self.block("g_conditions", g.get("conditions", [])))
-            body.add_widget(self.block("g_steps", g.get("steps", []), kid="guide_steps"))
-            body.add_widget(self.block("g_time_limit", [self.time_limit(g)], numbered=False, kid="guide_time_limit"))
-            body.add_widget(self.block("g_fees", [g.get("fees") or "—"], numbered=False, kid="guide_fees"))
-            body.add_widget(self.block("g_basis", g.get("basis", []), numbered=False, kid="guide_basis"))
+            if self.published(g):
+                if g.get("materials"):
+                    body.add_widget(self.materials(g))
+                if g.get("conditions"):
+                    body.add_widget(self.block("g_conditions", g["conditions"]))
+                if g.get("steps"):
+                    body.add_widget(self.block("g_steps", g["steps"], kid="guide_steps"))
+                body.add_widget(self.block("g_time_limit", [self.time_limit(g)], numbered=False,
+                                           kid="guide_time_limit"))
+                body.add_widget(self.block("g_fees", [g.get("fees") or "—"], numbered=False, kid="guide_fees"))
+                if g.get("basis"):
+                    body.add_widget(self.block("g_basis", g["basis"], numbered=False, kid="guide_basis"))
+            else:
+                # A hall may list a matter before its guide is written: say where to ask, not empty boxes.
+                body.add_widget(message_panel(app.t("guide_ask_window"), kid="guide_empty"))
             if g.get("phone"):
                 body.add_widget(self.block("g_phone", [g["phone"]], numbered=False))
         box.add_widget(scroll)
 
-        bar = Row(height=150, padding=(px(24), px(22)), gap=18)
-        paint(bar, WHITE)
+        bar = ActionBar()
         avail = app.catalog.availability(code)
-        bar.add_widget(Tile(app.t("print_checklist"), self.print_checklist, kind="secondary", size=32, height=None,
-                            kid="guide_print", enabled=g is not None))
+        bar.add(app.t("print_checklist"), self.print_checklist, kind="secondary", size=32, kid="guide_print",
+                enabled=g is not None and bool(g.get("materials")))
         in_basket = code in app.session.basket
-        bar.add_widget(Tile(app.t("in_basket") if in_basket else app.t("add_basket"), self.add, kind="light",
-                            size=32, height=None, kid="guide_add", enabled=avail.takeable or in_basket))
-        bar.add_widget(Tile(app.t("take_ticket") if avail.takeable else avail.text(app.lang),
-                            lambda: app.go("confirm", single=code), kind="primary", size=34, height=None,
-                            kid="guide_take", enabled=avail.takeable))
+        bar.add(app.t("in_basket") if in_basket else app.t("add_basket"), self.add, kind="light", size=32,
+                kid="guide_add", enabled=avail.takeable or in_basket)
+        bar.add(app.t("take_ticket") if avail.takeable else avail.text(app.lang),
+                lambda: app.go("confirm", single=code), kind="primary", size=34, kid="guide_take",
+                enabled=avail.takeable)
         box.add_widget(bar)
         return box
+
+    @staticmethod
+    def published(g: dict) -> bool:
+        """Whether the hall has written this matter's guide (a summary alone is not one)."""
+        return any(g.get(key) for key in ("materials", "conditions", "steps", "basis", "fees"))
 
     def block(self, title_key: str, lines: list[str], numbered: bool = True, kid: str = "") -> Panel:
         panel = Panel(pad=24, gap=8, kid=kid or f"guide_{title_key}")

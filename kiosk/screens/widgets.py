@@ -202,6 +202,30 @@ class Row(BoxLayout):
             self.height = px(height)
 
 
+class ActionBar(Row):
+    """The white bar of big buttons at a screen's foot. It is as tall as its tallest button, so a
+    label that wraps in large type or in English grows the bar instead of being cut off."""
+
+    def __init__(self, min_height: float = 106, pad: tuple[float, float] = (24, 22), gap: float = 18):
+        super().__init__(height=min_height + 2 * pad[1], gap=gap, padding=(px(pad[0]), px(pad[1])))
+        self.min_tile = min_height
+        self.pad_y = px(pad[1])
+        paint(self, WHITE)
+
+    def add(self, text: str, on_press: Callable[[], None], **kw) -> Tile:
+        tile = Tile(text, on_press, min_height=self.min_tile, **kw)
+        tile.bind(height=self._fit)
+        self.add_widget(tile)
+        self._fit()
+        return tile
+
+    def _fit(self, *_):
+        tiles = [t for t in self.children if isinstance(t, Tile)]
+        self.height = max((t.natural for t in tiles), default=px(self.min_tile)) + 2 * self.pad_y
+        for t in tiles:  # side by side, all as tall as the tallest
+            t.height = self.height - 2 * self.pad_y
+
+
 def fitted(text: str, size: float, width: float, padding: float = 40) -> float:
     """A font size that keeps a short Chinese name on one line in a tile `width` design pixels
     wide, down to 80% of `size` (longer names wrap)."""

@@ -9,7 +9,13 @@ import time
 import httpx
 import pytest
 
-from .conftest import PIN, SERVER_START_SECONDS, events
+from queue_server.domain.hall import Guide
+from queue_server.halls import DEMO, read_hall
+from queue_server.store.db import make_engine
+from queue_server.store.store import Store
+from queue_server.usecases.halls import load_hall
+
+from .conftest import PIN, SERVER_START_SECONDS, events, start_server
 
 pytestmark = pytest.mark.kiosk
 
@@ -381,6 +387,32 @@ def test_search_by_pinyin_initials_then_the_guide_and_its_printed_checklist(make
     assert "不动产转移登记（二手房过户）" in paper and "所需材料清单" in paper
     assert all(squash(m["name"]) in paper for m in guide["materials"])
     assert "办理地点" in paper
+
+
+def test_a_matter_whose_guide_is_not_written_says_where_to_ask(make_kiosk, tmp_path):
+    """Guides are optional in the hall file: the kiosk shows where to ask, not empty boxes."""
+    srv = start_server(tmp_path)
+    try:
+        demo = read_hall(DEMO)
+        unwritten = [s.model_copy(update={"guide": Guide()}) if s.code == "biz-cancel" else s for s in demo.services]
+        store = Store(make_engine(srv.db_url))
+        load_hall(store, demo.model_copy(update={"services": unwritten}))
+        store.engine.dispose()
+        d = make_kiosk(srv)
+        start(d)
+        d.tap("dept:scjg")
+        d.wait_screen("services")
+        d.tap("svc:biz-cancel:guide")
+        d.wait_screen("guide")
+        d.wait(lambda: d.has("guide_empty"), 5, "the guide to load")
+        assert d.text("guide_empty") == "本事项的办事指南请到窗口咨询"
+        assert not any(d.has(kid) for kid in ("guide_materials", "guide_steps", "guide_basis", "guide_fees"))
+        where = next(w.area for w in demo.windows if "biz-cancel" in w.services and w.area)
+        assert where in d.text("guide_where")
+        assert d.find("guide_print").disabled and not d.find("guide_take").disabled
+        d.shot("guide-unwritten")
+    finally:
+        srv.stop()
 
 
 def test_a_hall_without_life_events_shows_no_empty_heading(make_kiosk, hall_server):
