@@ -59,7 +59,7 @@ def ticket_status_by_number(hall: HallId, number: NumberPath, who: InHall, store
     return queries.ticket_board_status(store, hall, number)
 
 
-@router.get("/services/{code}/slots")
+@router.get("/services/{code}/slots", responses={409: {"model": Error}})
 def appointment_slots(hall: HallId, code: ServicePath, day: Day, store: StoreDep) -> list[dict]:
     return appointments.slots(store, hall, code, day)
 
