@@ -37,17 +37,27 @@ def need(condition: bool, reason: str) -> None:
 from tests.support import live  # noqa: E402
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'hallq.db'}"
-        return
+def _postgres_database():
     need(live.postgres_available(), f"PostgreSQL is not reachable at {live.PG_ADMIN_URL}")
     url = live.create_pg_database()
     try:
         yield url
     finally:
         live.drop_pg_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request, tmp_path):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'hallq.db'}"
+        return
+    yield from _postgres_database()
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh PostgreSQL database, for what only runs there."""
+    yield from _postgres_database()
 
 
 @pytest.fixture

@@ -61,8 +61,6 @@ def test_the_schema_and_the_server_agree(role, sqlite_url, server_factory, tmp_p
     check(srv, credentials(srv, role), tmp_path)
 
 
-def test_no_input_gives_a_server_error_on_postgres_as_manager(db_url, server_factory, tmp_path):
-    if db_url.startswith("sqlite"):
-        pytest.skip("SQLite runs with every role above")
-    srv = server_factory(db_url)
+def test_no_input_gives_a_server_error_on_postgres_as_manager(pg_url, server_factory, tmp_path):
+    srv = server_factory(pg_url)
     check(srv, credentials(srv, "manager"), tmp_path)
