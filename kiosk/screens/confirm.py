@@ -8,7 +8,7 @@ from kivy.uix.boxlayout import BoxLayout
 from ..api_client import ApiError, IssueRequest
 from ..i18n import pick
 from .base import KioskScreen, message_panel, section
-from .widgets import BLUE_DARK, GREY_TEXT, RED, RED_LIGHT, ActionBar, Panel, Row, Scroll, Text, Tile, px
+from .widgets import BLUE_DARK, GREY_TEXT, RED, RED_LIGHT, FootBar, Panel, Row, Scroll, Text, Tile, px
 
 
 class ConfirmScreen(KioskScreen):
@@ -83,7 +83,7 @@ class ConfirmScreen(KioskScreen):
             body.add_widget(message_panel(error, color=RED_LIGHT, text_color=RED, kid="refusal"))
         box.add_widget(scroll)
 
-        bar = ActionBar(gap=22)
+        bar = FootBar(gap=22)
         bar.add(app.t("back"), self.back, kind="secondary", size=36, width=240, kid="confirm_back")
         blocked = not codes or any(not cat.availability(c).takeable for c in codes)
         if ident is None and any(cat.service(c).get("id_card_required") for c in codes):

@@ -8,7 +8,7 @@ from ..api_client import ApiError
 from ..i18n import pick
 from ..session import MAX_MATTERS, BasketFull
 from .base import KioskScreen, message_panel, section
-from .widgets import GREEN, GREEN_LIGHT, MUTED, RED, RED_LIGHT, ActionBar, Panel, Scroll, Text
+from .widgets import GREEN, GREEN_LIGHT, MUTED, RED, RED_LIGHT, FootBar, Panel, Scroll, Text
 
 
 class GuideScreen(KioskScreen):
@@ -91,7 +91,7 @@ class GuideScreen(KioskScreen):
                 body.add_widget(self.block("g_phone", [g["phone"]], numbered=False))
         box.add_widget(scroll)
 
-        bar = ActionBar()
+        bar = FootBar()
         avail = app.catalog.availability(code)
         bar.add(app.t("print_checklist"), self.print_checklist, kind="secondary", size=32, kid="guide_print",
                 enabled=g is not None and bool(g.get("materials")))

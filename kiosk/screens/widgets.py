@@ -202,7 +202,7 @@ class Row(BoxLayout):
             self.height = px(height)
 
 
-class ActionBar(Row):
+class FootBar(Row):
     """The white bar of big buttons at a screen's foot. It is as tall as its tallest button, so a
     label that wraps in large type or in English grows the bar instead of being cut off."""
 
