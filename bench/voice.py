@@ -102,8 +102,9 @@ def main() -> None:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
                 "--headless", "--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required"])
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
-            page.goto(f"{url}/board.html?hall=demo&autoplay=1&token={db.tokens['display']}")
-            page.wait_for_function("document.documentElement.dataset.live === 'open'", timeout=60000)
+            page.goto(f"{url}/board.html?hall=demo&autoplay=1#token={db.tokens['display']}")
+            # Arrow functions: the page's CSP has no 'unsafe-eval', which a bare expression would need.
+            page.wait_for_function("() => document.documentElement.dataset.live === 'open'", timeout=60000)
             # the server makes its voice pack at start; a call's audio is then a join of clips
             deadline = time.monotonic() + 60
             while httpx.get(f"{url}/api/halls/demo/board").status_code != 200 and time.monotonic() < deadline:
@@ -112,7 +113,7 @@ def main() -> None:
                 calls = pool.submit(asyncio.run, call_all(url, windows, db.tokens["kiosk"])).result()
             spread = max(at for _, at in calls.values()) - min(at for _, at in calls.values())
             page.wait_for_function(
-                f"window.hallq.announcer.log.filter(e => e.end !== null).length >= {len(calls) + 1} "
+                f"() => window.hallq.announcer.log.filter(e => e.end !== null).length >= {len(calls) + 1} "
                 "&& window.hallq.announcer.pending === 0", timeout=args.timeout * 1000, polling=500)
             log = page.evaluate("window.hallq.announcer.log")
             unvoiced_marked = page.evaluate("window.hallq.state.calls.filter(c => c.unvoiced).length")
