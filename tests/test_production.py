@@ -13,7 +13,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.live import free_port
+from tests.support.live import CLOCK, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 HALLQ = str(Path(sys.executable).parent / "hallq")
@@ -51,6 +51,9 @@ def test_the_readme_production_section_reaches_a_call(tmp_path):
             if words[1:2] == ["init"]:
                 words += ["--password", "admin-pass-1"]
             if words[1:2] == ["serve"]:
+                # At a working day's 10:00: the hall's opening hours must not make the test depend on
+                # the hour it runs at.
+                words += ["--clock", CLOCK]
                 server = subprocess.Popen(words, env=env | assignments, cwd=tmp_path, stdout=subprocess.PIPE,
                                           stderr=subprocess.STDOUT)
                 continue
