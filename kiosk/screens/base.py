@@ -6,6 +6,8 @@ from __future__ import annotations
 import time
 
 from kivy.clock import Clock
+from kivy.core.text import Label as CoreLabel
+from kivy.core.window import Window
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.label import Label
@@ -43,26 +45,49 @@ class HallName(ButtonBehavior, Label):
 
 
 class Header(BoxLayout):
+    """The hall's name, the clock and the large-text, language and home buttons in one blue bar;
+    the name gets a row of its own when it does not fit beside them (a long English name in large
+    type on a portrait screen), rather than being cut to "De…"."""
+
+    NAME_SIZE, ROW, PAD, GAP = 34, 112, (24, 14), 14
+
     def __init__(self, app, home: bool = True, **kw):
-        super().__init__(orientation="horizontal", size_hint_y=None, height=px(112), padding=(px(24), px(14)),
-                         spacing=px(14), **kw)
+        super().__init__(orientation="vertical", size_hint_y=None, **kw)
         paint(self, BLUE)
         name = app.catalog.name(app.lang) if app.catalog else app.cfg.hall
-        self.add_widget(HallName(app, text=name, font_size=px(34), bold=True, color=WHITE, halign="left",
-                                 valign="middle", shorten=True, shorten_from="right"))
-        self.children[0].bind(size=lambda w, s: setattr(w, "text_size", s))
         self.clock = Label(text="", font_size=px(30), color=WHITE, size_hint_x=None, width=px(110))
         self.clock.kid = "clock"
-        self.add_widget(self.clock)
-        elderly = app.t("elderly_off") if app.scale > 1 else app.t("elderly_on")
-        self.add_widget(Tile(elderly, app.toggle_elderly, kind="header", size=26, height=None, width=190,
-                             kid="elderly"))
-        self.add_widget(Tile(app.t("language"), app.toggle_lang, kind="header", size=26, height=None, width=160,
-                             kid="language"))
+        buttons = [Tile(app.t("elderly_off") if app.scale > 1 else app.t("elderly_on"), app.toggle_elderly,
+                        kind="header", size=26, height=None, width=190, kid="elderly"),
+                   Tile(app.t("language"), app.toggle_lang, kind="header", size=26, height=None, width=160,
+                        kid="language")]
         if home:
-            self.add_widget(Tile(app.t("home"), app.go_home, kind="header", size=26, height=None, width=130,
-                                 kid="home"))
+            buttons.append(Tile(app.t("home"), app.go_home, kind="header", size=26, height=None, width=130,
+                                kid="home"))
+        beside = Window.width - sum(w.width for w in [self.clock, *buttons]) - px(2 * self.PAD[0]) \
+            - px(self.GAP) * (len(buttons) + 1)
+        hall = HallName(app, text=name, font_size=px(self.NAME_SIZE), bold=True, color=WHITE, halign="left",
+                        valign="middle", shorten=True, shorten_from="right")
+        hall.bind(size=lambda w, s: setattr(w, "text_size", s))
+        if self.width_of(name) <= beside:
+            self.add_widget(self.row(hall, self.clock, *buttons))
+        else:
+            self.add_widget(self.row(hall))
+            self.add_widget(self.row(self.clock, Widget(), *buttons))
+        self.height = sum(row.height for row in self.children)
         self.tick(app)
+
+    def row(self, *widgets: Widget) -> BoxLayout:
+        row = BoxLayout(orientation="horizontal", size_hint_y=None, height=px(self.ROW),
+                        padding=(px(self.PAD[0]), px(self.PAD[1])), spacing=px(self.GAP))
+        for w in widgets:
+            row.add_widget(w)
+        return row
+
+    def width_of(self, name: str) -> float:
+        label = CoreLabel(text=name, font_size=px(self.NAME_SIZE), bold=True)
+        label.refresh()
+        return label.texture.size[0] if label.texture else 0
 
     def tick(self, app) -> None:
         self.clock.text = app.kiosk.now().strftime("%H:%M")
@@ -167,6 +192,7 @@ class KioskScreen(Screen):
         names = "、".join(pick(app.catalog.service(c), app.lang) for c in app.session.basket)
         bar.add_widget(Text(app.t("basket_bar", n=len(app.session.basket)) + "\n" + names, size=26, color=WHITE,
                             height=98, shorten=True, max_lines=2, kid="basket_summary"))
+        bar.children[0].abridged = True  # a summary: the whole list is on the confirm screen
         bar.add_widget(Tile(app.t("clear_basket"), self.clear_basket, kind="header", size=28, height=None,
                             width=130, kid="basket_clear"))
         bar.add_widget(Tile(app.t("basket_go"), lambda: app.go("confirm"), kind="warn", size=32, height=None,

@@ -59,10 +59,17 @@ def _needed(w: Label, width) -> tuple[int, int]:
 
 
 def text_problems(w: Label) -> list[str]:
-    """The label's text against its box: cut off, wider than it, or a word split in the middle."""
+    """The label's text against its box: cut off, shortened, wider than it, or a word split in the middle."""
     from kivy.core.text import Label as CoreLabel
 
     width, fixed_height = w.text_size
+    if w.shorten:  # Kivy cuts the text with "…": the whole must fit, unless it is a summary
+        if getattr(w, "abridged", False):
+            return []
+        lines = w.max_lines or 1
+        whole = CoreLabel(font_size=w.font_size, font_name=w.font_name, bold=w.bold).get_extents(plain(w.text))[0]
+        return [f"text shortened with … ({whole} > {lines} x {width:.0f} wide)"] \
+            if width is not None and whole > lines * width + 1 else []
     if fixed_height is None:  # Kivy laid the whole text out already
         need_w, need_h = w.texture_size
     else:
@@ -214,7 +221,7 @@ class Driver:
         problems = []
         shown = [w for w in self.widgets() if w.get_root_window() is not None and w.width > 1]
         for w in shown:
-            if isinstance(w, Label) and w.text.strip() and not w.shorten:
+            if isinstance(w, Label) and w.text.strip():
                 problems += [f"{p}: {plain(w.text)[:40]!r}" for p in text_problems(w)]
         for w in shown:  # what a layout could not fit spills over its neighbours
             parent = w.parent
