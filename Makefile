@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: demo test bench screenshots system-deps venv clean
+.PHONY: demo test unit lint bench screenshots system-deps venv clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,15 @@ demo: venv
 
 test: system-deps venv
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The domain and the use cases, in-process on SQLite files: the hall's rules in seconds.
+unit: venv
+	$(PY) -m pytest tests/unit tests/usecases -q $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 bench: venv
 	$(PY) bench/run_all.py
