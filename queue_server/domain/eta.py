@@ -20,7 +20,7 @@ variance.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from statistics import NormalDist
 
@@ -214,7 +214,7 @@ class Snapshot:
 HORIZON = 86400.0  # no estimate runs past a day: a queue that never drains is shown at this
 
 
-def _solve(f) -> float:
+def _solve(f: Callable[[float], float]) -> float:
     """The first root of an increasing f with f(0) < 0, by bisection (to a tenth of a second)."""
     lo, hi = 0.0, 60.0
     while f(hi) < 0:

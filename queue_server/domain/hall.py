@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -28,7 +28,7 @@ class _Named(_Model):
 
     @model_validator(mode="before")
     @classmethod
-    def _english_falls_back(cls, data):
+    def _english_falls_back(cls, data: Any) -> Any:
         if isinstance(data, dict) and not str(data.get("name_en") or "").strip() and "name" in data:
             return data | {"name_en": data["name"]}
         return data
@@ -196,8 +196,8 @@ class Hall(_Named):
         def problem(zh: str, en: str) -> None:
             problems.append((zh, en))
 
-        def unique(items, zh, en):
-            seen = set()
+        def unique(items: list[Any], zh: str, en: str) -> None:
+            seen: set[Any] = set()
             for x in items:
                 if x in seen:
                     problem(f"{zh} {x} 重复", f"duplicate {en} {x!r}")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -36,7 +37,7 @@ def parse_interval(text: str) -> Interval:
     return Interval(start=start, end=end)
 
 
-def _intervals(spans) -> list[Interval]:
+def _intervals(spans: Any) -> list[Interval]:
     if not isinstance(spans, list):
         raise ValueError(f"opening hours must be a list like [\"09:00-12:00\"], not {spans!r}")
     # Dicts are what the stored (JSON) form of a loaded hall holds.
@@ -58,7 +59,7 @@ def _expand_days(key: str) -> list[int]:
     return days
 
 
-def _day(value) -> date:
+def _day(value: Any) -> date:
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
     try:
@@ -67,7 +68,7 @@ def _day(value) -> date:
         raise ValueError(f"bad date {value!r}, expected YYYY-MM-DD") from None
 
 
-def _dates(entry) -> list[date]:
+def _dates(entry: Any) -> list[date]:
     """`2026-10-01` or a range `2026-10-01..2026-10-07` (both ends included)."""
     text = str(entry)
     if ".." not in text:
@@ -78,7 +79,7 @@ def _dates(entry) -> list[date]:
     return [a + timedelta(days=i) for i in range((b - a).days + 1)]
 
 
-def _entries(value) -> list[tuple[object, object]]:
+def _entries(value: Any) -> list[tuple[object, object]]:
     """A list of plain entries or one-key mappings, or a mapping: as (key, value-or-None) pairs."""
     if isinstance(value, dict):
         return list(value.items())
@@ -102,7 +103,7 @@ class Calendar(_Model):
 
     @model_validator(mode="before")
     @classmethod
-    def _from_file(cls, data):
+    def _from_file(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
         holidays: dict[date, str] = {}
@@ -163,7 +164,7 @@ class Schedule(_Model):
 
     @model_validator(mode="before")
     @classmethod
-    def _from_file(cls, data):
+    def _from_file(cls, data: Any) -> Any:
         if isinstance(data, dict) and "days" not in data:
             days: dict[int, list[Interval]] = {}
             dates: dict[date, list[Interval]] = {}
@@ -178,8 +179,8 @@ class Schedule(_Model):
                     raise ValueError(
                         f"bad weekday key {key!r}; use mon..sun, ranges like mon-fri, lists, or a date"
                     ) from None
-                for d in targets:
-                    days[d] = _intervals(spans)
+                for weekday in targets:
+                    days[weekday] = _intervals(spans)
             return {"days": days, "dates": dates}
         return data
 
@@ -207,9 +208,13 @@ def describe(spans: list[Interval]) -> str:
     return ", ".join(f"{iv.start:%H:%M}-{iv.end:%H:%M}" for iv in spans) or "休息"
 
 
-def slot_starts(rules, schedule: Schedule, day: date, calendar: Calendar = NO_CALENDAR) -> list[time]:
-    """The appointment slots of a day (`rules` has `slot_minutes`): the day's opening intervals cut
-    into whole slots."""
+class SlotRules(Protocol):
+    @property
+    def slot_minutes(self) -> int: ...
+
+
+def slot_starts(rules: SlotRules, schedule: Schedule, day: date, calendar: Calendar = NO_CALENDAR) -> list[time]:
+    """The appointment slots of a day: the day's opening intervals cut into whole slots."""
     out: list[time] = []
     step = timedelta(minutes=rules.slot_minutes)
     for iv in schedule.intervals_on(day, calendar):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from .hall import APPOINTMENT, NORMAL, Hall
 
@@ -55,7 +56,7 @@ def score(c: Candidate, weight: float, rules: Rules, now: datetime) -> float:
     return (now - c.queued_at).total_seconds() * weight + rules.boosts.get(effective_class(c, now), 0.0)
 
 
-def order_key(c: Candidate, weight: float, rules: Rules, now: datetime) -> tuple:
+def order_key(c: Candidate, weight: float, rules: Rules, now: datetime) -> tuple[Any, ...]:
     if c.front:
         return (0, c.queued_at, c.id)
     return (1, -score(c, weight, rules, now), c.id)
@@ -103,7 +104,7 @@ def shortlist(candidates: list[Candidate]) -> list[Candidate]:
     Within one service and one class the effective-wait order is the issue order at any weight,
     so everything behind the first is out of reach; the store loads just these (see
     Reader.shortlist), which keeps call-next cheap however long the queue grows."""
-    first: dict[tuple, Candidate] = {}
+    first: dict[tuple[Any, ...], Candidate] = {}
     appointments = []
     for c in candidates:
         if c.klass == APPOINTMENT and not c.front:

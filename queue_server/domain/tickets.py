@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
 from .errors import DomainError
 
@@ -58,11 +59,11 @@ class Matter:
     rating: int | None = None
     queued_at: datetime | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Matter":
+    def from_dict(cls, d: dict[str, Any]) -> "Matter":
         d = dict(d)
         for k in ("called_at", "started_at", "finished_at", "queued_at"):
             if d.get(k):

@@ -22,6 +22,8 @@ from queue_server.usecases.principal import Principal
 
 SECRET = b"use-case tests' ID-hash key"
 TUESDAY_10 = datetime.fromisoformat("2026-11-24T10:00:00+08:00")  # every demo service is open
+KIOSK = Principal(kind="kiosk", hall="demo")
+GUIDE_DESK = Principal(kind="guide", hall="demo")
 USERS = [(f"clerk{i}", "clerk") for i in range(1, 5)] + [("guide1", "guide"), ("manager1", "manager")]
 
 
@@ -65,7 +67,7 @@ class Hall:
         return Principal(kind="user", hall=u.hall, user_id=u.id, username=u.username, role=u.role,
                          name=u.display_name, staff_no=u.staff_no)
 
-    def issue(self, *services: str, who: Principal = Principal(kind="kiosk", hall="demo"), **fields) -> dict:
+    def issue(self, *services: str, who: Principal = KIOSK, **fields) -> dict:
         """A ticket, a second after the one before: queues order by the instant of issue, as in a hall."""
         self.clock.advance(seconds=1)
         id_card = fields.pop("id_card", None)
@@ -86,10 +88,6 @@ def hall(template_db, tmp_path) -> Hall:
     yield Hall(store, clock)
     store.writer.shutdown()
     store.engine.dispose()
-
-
-KIOSK = Principal(kind="kiosk", hall="demo")
-GUIDE_DESK = Principal(kind="guide", hall="demo")
 
 
 def refused(fn, *args, **kwargs) -> DomainError:

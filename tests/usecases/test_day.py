@@ -6,7 +6,6 @@ from datetime import datetime
 from queue_server.usecases import followup, queries
 
 
-
 def test_the_next_business_day_starts_clean(hall):
     hall.clock.at = datetime.fromisoformat("2026-11-24T16:00:00+08:00")
     t = hall.issue("biz-setup")
