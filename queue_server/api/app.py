@@ -4,11 +4,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
-from fastapi.staticfiles import StaticFiles
 
 from ..clock import Clock
 from ..settings import Settings
@@ -22,7 +20,6 @@ from .schemas import Error
 from .storage_faults import StorageFaults
 
 log = logging.getLogger(__name__)
-DISPLAYS = Path(__file__).resolve().parents[2] / "displays"
 SWEEP_SECONDS = 60
 # What any route may answer besides its own (guards.py, storage_faults.py).
 ANY_ROUTE = {
@@ -87,8 +84,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
         return {"ok": True, "now": store.clock.now().isoformat()}
 
     docs.install(app)
-    if DISPLAYS.is_dir():
-        # The pages are what no route matched: a path that a route serves with another method
-        # stays that route's 405 (with its Allow), not the files' GET-only answer.
-        app.router.default = StaticFiles(directory=DISPLAYS, html=True)
+    # The pages are what no route matched: a path that a route serves with another method
+    # stays that route's 405 (with its Allow), not the files' GET-only answer.
+    app.router.default = pages.Pages(directory=pages.DISPLAYS, html=True)
     return app

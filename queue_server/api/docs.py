@@ -9,7 +9,9 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-PAGE = Path(__file__).resolve().parents[2] / "displays" / "docs"
+from .pages import DISPLAYS
+
+PAGE = DISPLAYS / "docs"
 # The package's copy of Swagger UI's own files (the JS bundle and its CSS).
 ASSETS = Path(fastapi_offline.__file__).parent / "static"
 

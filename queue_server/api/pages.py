@@ -1,21 +1,36 @@
-"""Pages that are not plain files under displays/: the citizen's ticket page at the `status_url`
-printed on tickets (`/t/{token}`), and QR codes rendered on the server (no external assets)."""
+"""The files under displays/, and the pages that are not plain files there: the citizen's ticket page
+at the `status_url` printed on tickets (`/t/{token}`), and QR codes rendered on the server (no
+external assets)."""
 from __future__ import annotations
 
 import io
+import os
 from functools import lru_cache
 from pathlib import Path as FilePath
 from typing import Annotated
 
+import displays
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from .errors import error_response
 
 router = APIRouter(include_in_schema=False)
-DISPLAYS = FilePath(__file__).resolve().parents[2] / "displays"
+# Found as a package, not beside this file: an installed wheel has no checkout around it.
+DISPLAYS = FilePath(displays.__file__).parent
 # The address holds the ticket's secret: not cached by proxies, not passed on as a referrer.
 TICKET_HEADERS = {"Cache-Control": "no-cache, private", "Referrer-Policy": "no-referrer"}
+
+
+class Pages(StaticFiles):
+    """The files of displays/. Its Python (the package's __init__ and bytecode) is there for the
+    wheel's sake and is no page."""
+
+    def lookup_path(self, path: str) -> tuple[str, os.stat_result | None]:
+        if path.endswith((".py", ".pyc")) or "__pycache__" in FilePath(path).parts:
+            return "", None
+        return super().lookup_path(path)
 
 
 @router.get("/t/{token}")
