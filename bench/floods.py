@@ -60,6 +60,7 @@ async def kiosks(server: Server, token: str, n: int, seconds: float) -> dict:
 async def slow_connections(port: int, stop: asyncio.Event, count: dict) -> None:
     async def one() -> None:
         while not stop.is_set():
+            answer = None
             try:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
@@ -80,6 +81,7 @@ async def bodies(port: int, stop: asyncio.Event, count: dict) -> None:
 
     async def one() -> None:
         while not stop.is_set():
+            answer = None
             try:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 writer.write(b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
@@ -95,6 +97,12 @@ async def bodies(port: int, stop: asyncio.Event, count: dict) -> None:
             except (OSError, asyncio.TimeoutError):
                 count["reset"] += 1
                 await asyncio.sleep(0.05)
+            finally:
+                # A connection the server reset is what this flood expects: its read ends quietly.
+                if answer is not None and not answer.done():
+                    answer.cancel()
+                elif answer is not None and not answer.cancelled():
+                    answer.exception()
 
     await asyncio.gather(*(one() for _ in range(8)))
 
