@@ -14,7 +14,8 @@ from ..store.db import make_engine
 from ..store.store import Store
 from ..tts import HallVoice
 from ..usecases.followup import expire_past_days
-from . import announcements, auth, counter, docs, errors, kiosk, pages, public, reports, stream, supervision
+from ..supervision.engine import AlertEngine
+from . import announcements, auth, board, docs, errors, kiosk, pages, public, staff, stream, supervision
 from .guards import BodyLimit, SecurityHeaders, WebsocketQuota
 from .schemas import Error
 from .storage_faults import StorageFaults
@@ -48,13 +49,17 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        """Every background loop of the server starts and stops here."""
         await run_in_threadpool(store.migrate)
         await run_in_threadpool(store.health.keep_reserve, settings.storage_reserve_bytes)
         await stream.start(app)  # the live event hub, before the first request can write
         sweeper = asyncio.create_task(_sweep(store))
+        alerts = app.state.alert_engine = AlertEngine(store, supervision.tracker_of(app))
+        alerts.start()
         try:
             yield
         finally:
+            await alerts.stop()
             sweeper.cancel()
             # Changes already handed to the writer commit, and their events still go out live.
             await run_in_threadpool(store.writer.shutdown)
@@ -72,7 +77,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(WebsocketQuota, per_address=settings.ws_per_address)
-    for module in (auth, kiosk, counter, public, supervision, reports, stream, announcements, pages):
+    for module in (auth, kiosk, staff, public, board, supervision, stream, announcements, pages):
         app.include_router(module.router, responses=ANY_ROUTE)
 
     @app.get("/api/halls", responses=ANY_ROUTE)
