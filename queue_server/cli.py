@@ -21,7 +21,7 @@ from .settings import MissingSecret, get_settings
 from .store.db import make_engine
 from .store.private import keep_private
 from .store.store import Store
-from .usecases import accounts, halls
+from .usecases import accounts, halls, trial
 
 app = typer.Typer(help="hallq: queue-calling for government service halls", no_args_is_help=True)
 user_app = typer.Typer(help="staff accounts", no_args_is_help=True)
@@ -514,6 +514,27 @@ def init(
   hallq user add NAME --role clerk --hall HALL --display-name … --staff-no …
   hallq device-token --hall HALL --kind kiosk --label 1号自助机
   hallq serve --host 0.0.0.0 --port 8000   (with HALLQ_PUBLIC_URL set to the address phones reach)""")
+
+
+@app.command("clear-day")
+def clear_day(
+    hall: Annotated[Optional[str], typer.Option(help="the hall (needed when the database holds several)")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="do not ask")] = False,
+    clock: Annotated[Optional[str], typer.Option(hidden=True, help="the moment `serve --clock` runs the hall at")] = None,
+) -> None:
+    """After a trial run, before go-live: remove today's tickets so that the first citizen gets 001 and
+    today's reports start from nothing. The windows are closed (clerks sign in again); the event log
+    keeps the trial, marked as cleared."""
+    with _refusals():
+        store = _store(_clock(clock))
+        hall_id = _hall_id(store, hall)
+        counts = trial.today_counts(store, hall_id)
+        typer.echo(f"{hall_id}: today's {counts['tickets']} tickets go, and {counts['windows']} windows signed in "
+                   "are closed. Anyone holding one of these tickets loses their place.")
+        if not yes and not typer.confirm("Clear today?"):
+            raise typer.Exit(1)
+        gone = trial.clear_today(store, hall_id)
+    typer.echo(f"{hall_id}: {gone} tickets cleared; the next ticket of each service is 001")
 
 
 @app.command("backup")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import Connection, Select, and_, bindparam, case, func, insert, literal, or_, select, update
+from sqlalchemy import Connection, Select, and_, bindparam, case, delete, func, insert, literal, or_, select, update
 
 from ..domain import policy
 from ..domain.eta import CallTime
@@ -465,6 +465,26 @@ class HallTx(Reader):
             return False
         self.conn.execute(update(d).where(key).values(kind=kind, state=state, detail=detail, since=self.now))
         return True
+
+    def clear_day(self, day: date) -> int:
+        """Removes the day's tickets with what hangs on them (ratings, idempotency keys, the day's
+        numbering, bookings' check-ins, the windows' hold on them) and what their calls taught the
+        waiting-time estimate; closes every window. Returns how many tickets went. The events stay:
+        the audit trail keeps what happened, and the reports leave out what a `hall.cleared` voids."""
+        c = t.tickets.c
+        day_tickets = select(c.id).where(c.hall == self.hall_id, c.day == day).scalar_subquery()
+        gone = self.conn.execute(select(func.count()).where(c.hall == self.hall_id, c.day == day)).scalar_one()
+        self.conn.execute(delete(t.ratings).where(t.ratings.c.ticket_id.in_(day_tickets)))
+        i, a, n = t.idempotency.c, t.appointments.c, t.counters.c
+        self.conn.execute(delete(t.idempotency).where(i.hall == self.hall_id, i.ticket_id.in_(day_tickets)))
+        self.conn.execute(update(t.appointments).where(a.hall == self.hall_id, a.ticket_id.in_(day_tickets))
+                          .values(state="booked", ticket_id=None))
+        self.conn.execute(delete(t.tickets).where(c.hall == self.hall_id, c.day == day))
+        self.conn.execute(delete(t.counters).where(n.hall == self.hall_id, n.day == day))
+        self.conn.execute(delete(t.service_stats).where(t.service_stats.c.hall == self.hall_id))
+        self.conn.execute(update(t.windows).where(t.windows.c.hall == self.hall_id).values(
+            state="closed", pause_reason=None, clerk_id=None, ticket_id=None, priority_streak=0, state_since=self.now))
+        return int(gone)
 
 
 def config_hash(config: dict) -> str:

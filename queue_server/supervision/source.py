@@ -34,13 +34,23 @@ def seq_before(reader: Reader, instant: datetime) -> int:
 
 
 def events_between(reader: Reader, start: datetime, end: datetime) -> list[Event]:
-    """The hall's events with start <= ts < end, in seq order."""
+    """The hall's events with start <= ts < end, in seq order, without those a `hall.cleared` voids."""
     e = t.events.c
     since = seq_before(reader, start)
     rows = reader.conn.execute(
         select(t.events).where(e.hall == reader.hall_id, e.seq > since, e.ts >= start, e.ts < end).order_by(e.seq)
     )
-    return [_row_event(r) for r in rows]
+    return without_cleared(reader.hall, [_row_event(r) for r in rows])
+
+
+def without_cleared(hall: Hall, events: list[Event]) -> list[Event]:
+    """A trial run cleared before go-live (`hallq clear-day`) is no part of the figures: the events of
+    a business day before its `hall.cleared` are left out (the log keeps them)."""
+    cleared = {e.data["day"]: e.seq for e in events if e.type == "hall.cleared"}
+    if not cleared:
+        return events
+    return [e for e in events
+            if e.seq >= cleared.get(today(hall, e.ts).isoformat(), 0)]
 
 
 def days_span(hall: Hall, first: date, last: date) -> tuple[datetime, datetime]:
@@ -89,12 +99,16 @@ class Tracker:
             fold = Fold(hall.timezone)
             fold.seq = seq_before(reader, day_start(day, hall.timezone, hall.day_boundary_hour))
             held = self._folds[reader.hall_id] = (day, fold)
-        fold = held[1]
         while True:
-            batch = reader.events_after(fold.seq, PAGE)
-            fold.add_all(batch)
+            batch = reader.events_after(held[1].seq, PAGE)
+            cleared = [i for i, e in enumerate(batch) if e.type == "hall.cleared"]
+            if cleared:  # today starts over (see without_cleared)
+                fresh = Fold(hall.timezone)
+                fresh.seq, batch = batch[cleared[-1]].seq - 1, batch[cleared[-1]:]
+                held = self._folds[reader.hall_id] = (day, fresh)
+            held[1].add_all(batch)
             if len(batch) < PAGE:
-                return fold
+                return held[1]
 
 
 # -- the present state, as alerts see it ---------------------------------------------------------------
