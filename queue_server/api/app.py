@@ -5,6 +5,7 @@ import asyncio
 import logging
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 DISPLAYS = Path(__file__).resolve().parents[2] / "displays"
 SWEEP_SECONDS = 60
 # What any route may answer besides its own (guards.py, storage_faults.py).
-ANY_ROUTE = {
+ANY_ROUTE: dict[int | str, dict[str, Any]] = {
     400: {"model": Error, "description": "a body that cannot be parsed"},
     408: {"model": Error, "description": "the body did not arrive in time (body_too_slow)"},
     413: {"model": Error, "description": "the body is over the limit (body_too_large)"},
