@@ -19,6 +19,8 @@ try:
     IO_ERRORS: tuple[type[BaseException], ...] = (OSError, termios.error)
 except ImportError:  # Windows
     IO_ERRORS = (OSError,)
+# serial_for_url raises ValueError for a URL or setting it does not accept.
+OPEN_ERRORS: tuple[type[BaseException], ...] = (*IO_ERRORS, ValueError)
 
 
 class SerialPort:
@@ -37,7 +39,7 @@ class SerialPort:
         if self._port is None:
             try:
                 self._port = serial.serial_for_url(self.url, **self.settings)
-            except (*IO_ERRORS, ValueError) as exc:
+            except OPEN_ERRORS as exc:
                 raise self._unavailable(exc) from exc
         return self._port
 

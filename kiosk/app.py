@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, Optional
 
 from kivy.app import App
-from kivy.clock import Clock
+from kivy.clock import Clock, ClockEvent
 from kivy.core.text import DEFAULT_FONT, LabelBase
 from kivy.core.window import Window
 from kivy.uix.floatlayout import FloatLayout
@@ -81,7 +81,7 @@ class KioskApp(App, Listener):
         self.idle_warning: Optional[IdleWarning] = None
         self.issuing = False
         self.history: list[tuple[str, dict]] = []
-        self._events = []
+        self._events: list[ClockEvent] = []
 
     # -- Kivy life ----------------------------------------------------------------------------
     def build(self):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal, Optional
 
@@ -92,9 +93,9 @@ class KioskConfig(BaseModel):
         return v
 
 
-def load_config(path: Path | str, env: Optional[dict[str, str]] = None) -> KioskConfig:
+def load_config(path: Path | str, env: Optional[Mapping[str, str]] = None) -> KioskConfig:
     path = Path(path)
-    env = os.environ if env is None else env
+    environ = os.environ if env is None else env
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -102,7 +103,7 @@ def load_config(path: Path | str, env: Optional[dict[str, str]] = None) -> Kiosk
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"kiosk configuration {path} is not valid TOML: {exc}") from None
     for name in KioskConfig.model_fields:
-        value = env.get(ENV_PREFIX + name.upper())
+        value = environ.get(ENV_PREFIX + name.upper())
         if value is not None:
             data[name] = value
     try:

@@ -124,7 +124,7 @@ class StateReporter:
     flickering between ok and error for one poll is not news), the latest state only, and keeps
     trying while the server is unreachable."""
 
-    def __init__(self, send: Callable[[str, str, str, str], None], settle: float = 1.0,
+    def __init__(self, send: Callable[[str, str, str, str], object], settle: float = 1.0,
                  retry: Optional[Backoff] = None, clock: Callable[[], float] = time.monotonic):
         self.send = send
         self.settle = settle

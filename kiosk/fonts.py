@@ -55,8 +55,8 @@ def find_cjk_font(configured: Optional[Path] = None, configured_bold: Optional[P
             f"no font for Chinese text (fc-match '{PATTERN}' found none). Install {FONT_PACKAGE} "
             f"(apt-get install {FONT_PACKAGE}), or set `font = \"/path/to/font.ttf\"` in the kiosk configuration"
         )
-    bold = _match(fc_match, PATTERN + ":weight=bold") or found
-    return FontFiles(_single_face(*found, cache_dir), _single_face(*bold, cache_dir))
+    found_bold = _match(fc_match, PATTERN + ":weight=bold") or found
+    return FontFiles(_single_face(*found, cache_dir), _single_face(*found_bold, cache_dir))
 
 
 def _checked(path: Path, field: str) -> Path:

@@ -216,7 +216,11 @@ def error_text(code: str, message: str, message_en: str, lang: str) -> str:
 
 
 def minutes(seconds: Optional[float]) -> Optional[int]:
-    return None if seconds is None else max(1, math.ceil(seconds / 60))
+    return None if seconds is None else _whole_minutes(seconds)
+
+
+def _whole_minutes(seconds: float) -> int:
+    return max(1, math.ceil(seconds / 60))
 
 
 def wait_text(eta_seconds: Optional[float], ahead: Optional[int], lang: str) -> str:
@@ -225,7 +229,7 @@ def wait_text(eta_seconds: Optional[float], ahead: Optional[int], lang: str) -> 
         return t("eta_now", lang)
     if eta_seconds is None:
         return t("eta_unknown", lang)
-    m = minutes(eta_seconds)
+    m = _whole_minutes(eta_seconds)
     if m >= 60:
         return t("hours_minutes", lang, h=m // 60, m=m % 60)
     return t("eta", lang, m=m)

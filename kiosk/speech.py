@@ -48,7 +48,7 @@ class SilentSpeaker:
 
 
 class RecordingSpeaker(SilentSpeaker):
-    def __init__(self):
+    def __init__(self) -> None:
         self.spoken: list[tuple[str, str]] = []  # (lang, text)
         self._lock = threading.Lock()
 

@@ -60,8 +60,8 @@ class HallStream:
             code = exc.response.status_code
             return StreamLost(f"HTTP {code}", refused=code in (401, 403, 404))
         except ConnectionClosed as exc:
-            code = exc.rcvd.code if exc.rcvd is not None else None
-            return StreamLost(f"closed ({code})", refused=code in REFUSED)
+            close_code = exc.rcvd.code if exc.rcvd is not None else None
+            return StreamLost(f"closed ({close_code})", refused=close_code in REFUSED)
         except (OSError, TimeoutError, InvalidHandshake, ValueError) as exc:
             return StreamLost(f"{type(exc).__name__}: {exc}")
         finally:

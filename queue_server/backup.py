@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import IO
 
 DB_NAME = "hallq.db"
 KEY_NAME = "secret.key"
@@ -88,6 +89,13 @@ def backup(database_url: str, key_file: Path | None, out: Path) -> Summary:
     return summary
 
 
+def _file(tar: tarfile.TarFile, archive: Path, name: str) -> IO[bytes]:
+    member = tar.extractfile(name)
+    if member is None:  # a directory or device under that name: nothing to read
+        raise BackupError(f"{archive} is not a hallq backup ({name} in it is not a file)")
+    return member
+
+
 def restore(archive: Path, data_dir: Path) -> Summary:
     """Unpacks a backup into a data directory that holds no database yet, and checks it."""
     if (data_dir / DB_NAME).exists():
@@ -100,14 +108,16 @@ def restore(archive: Path, data_dir: Path) -> Summary:
         names = set(tar.getnames())
         if not {DB_NAME, MANIFEST} <= names:
             raise BackupError(f"{archive} is not a hallq backup (it holds {sorted(names)})")
-        manifest = json.loads(tar.extractfile(MANIFEST).read())  # type: ignore[union-attr]
+        # Every member is checked before anything is written.
+        members = {name: _file(tar, archive, name) for name in (MANIFEST, DB_NAME, KEY_NAME) if name in names}
+        manifest = json.loads(members[MANIFEST].read())
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         for name in (DB_NAME, KEY_NAME):
-            if name in names:
+            if name in members:
                 target = data_dir / name
                 fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 with os.fdopen(fd, "wb") as f:
-                    shutil.copyfileobj(tar.extractfile(name), f, 1 << 20)  # type: ignore[misc]
+                    shutil.copyfileobj(members[name], f, 1 << 20)
     conn = sqlite3.connect(data_dir / DB_NAME)
     try:
         if conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":

@@ -8,7 +8,7 @@ import time
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Iterator, Optional
 
 import typer
 
@@ -22,6 +22,9 @@ from .store.db import make_engine
 from .store.private import keep_private
 from .store.store import Store
 from .usecases import accounts, halls, trial
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 app = typer.Typer(help="hallq: queue-calling for government service halls", no_args_is_help=True)
 user_app = typer.Typer(help="staff accounts", no_args_is_help=True)
@@ -154,7 +157,7 @@ def _serve(host: str, port: int, clock: Clock, workers: int = 1) -> None:
         Multiprocess(config, sockets=[sock]).run()
 
 
-def worker_app():
+def worker_app() -> FastAPI:
     """The app of one uvicorn worker process (`serve --workers N`)."""
     from .api.app import create_app
 

@@ -3,16 +3,21 @@ event committed before the backup is in it, and the ID-hash key came along (a re
 still knows today's ID cards). Real server, real SQLite files, the CLI as an operator runs it."""
 from __future__ import annotations
 
+import io
+import json
 import os
 import sqlite3
 import stat
 import subprocess
 import sys
+import tarfile
 import threading
 from datetime import date
 
 import httpx
+import pytest
 
+from queue_server import backup
 from queue_server.domain.identity import check_digit
 from tests.support import live
 
@@ -107,3 +112,18 @@ def test_backup_of_a_postgresql_database_points_to_pg_dump(tmp_path):
                         "HALLQ_DATA_DIR": str(tmp_path)}
     r = cli(env, "backup", str(tmp_path / "x.tar.gz"))
     assert r.returncode == 2 and "pg_dump" in r.stderr
+
+
+def test_an_archive_whose_database_is_not_a_file_is_refused_before_anything_is_written(tmp_path):
+    archive = tmp_path / "odd.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        manifest = json.dumps({"halls": 1, "tickets": 0, "events": 0}).encode()
+        info = tarfile.TarInfo(backup.MANIFEST)
+        info.size = len(manifest)
+        tar.addfile(info, io.BytesIO(manifest))
+        db = tarfile.TarInfo(backup.DB_NAME)
+        db.type = tarfile.DIRTYPE
+        tar.addfile(db)
+    with pytest.raises(backup.BackupError, match="hallq.db in it is not a file"):
+        backup.restore(archive, tmp_path / "data")
+    assert not (tmp_path / "data").exists()

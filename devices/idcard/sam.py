@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from devices.errors import (
     CardRemoved, DeviceTimeout, DeviceUnavailable, FrameLengthError, NoCard, ProtocolError, ReaderStatusError,
@@ -13,6 +13,9 @@ from devices.idcard import protocol
 from devices.idcard.protocol import FrameSplitter, Response
 from devices.idcard.record import PHOTO_LENGTH, TEXT_LENGTH, IdCard, parse_text, validate
 from devices.serialport import SerialPort
+
+if TYPE_CHECKING:
+    from devices.sim.endpoint import Simulator
 
 NO_CARD = (0x80, 0x81)
 
@@ -33,7 +36,7 @@ class SamReader:
         # Reading the card over the air takes the module most of a second.
         self.read_timeout = read_timeout
         self.today = today
-        self.simulator = None  # the in-process simulator behind a sim:// reader
+        self.simulator: Simulator | None = None  # the in-process simulator behind a sim:// reader
 
     def card_present(self) -> bool:
         response = self._exchange(protocol.FIND_CARD, "find card", self.timeout)

@@ -17,7 +17,9 @@ MISSING = "〓"
 _ERRORS = "hallq-gbk-missing"
 
 
-def _replace_missing(error: UnicodeEncodeError) -> tuple[str, int]:
+def _replace_missing(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeEncodeError):  # registered for encoding only
+        raise error
     return MISSING * (error.end - error.start), error.end
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from devices.errors import DeviceError, DeviceTimeout, DeviceUnavailable, ProtocolError
 from devices.health import Health, StateListener
 from devices.rs485.frame import Frame, FrameReader, encode
 from devices.serialport import SerialPort
+
+if TYPE_CHECKING:
+    from devices.sim.endpoint import Simulator
 
 HINT = "the RS-485 adapter, the A/B wiring, the device's power and its address setting"
 
@@ -74,7 +77,7 @@ class BusDevice:
         self.bus = bus
         self.address = address
         self.health = Health(name or f"{self.kind}@{address}", on_state)
-        self.simulator = None  # the in-process simulator behind a sim:// device
+        self.simulator: Simulator | None = None  # the in-process simulator behind a sim:// device
         self._closed = False
 
     def _exchange(self, command: int, data: bytes, reply_command: int) -> Frame:

@@ -95,8 +95,11 @@ def _watch_screens(sim: BusSim, stop: threading.Event) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     sim = _build(args)
-    endpoint = sim.start_pty() if args.pty else sim.start_tcp(args.tcp, args.host)
-    print(endpoint.path if args.pty else f"{endpoint.host}:{endpoint.port}", flush=True)
+    if args.pty:
+        print(sim.start_pty().path, flush=True)
+    else:
+        endpoint = sim.start_tcp(args.tcp, args.host)
+        print(f"{endpoint.host}:{endpoint.port}", flush=True)
     stop = threading.Event()
     if isinstance(sim, BusSim):
         threading.Thread(target=_watch_screens, args=(sim, stop), daemon=True).start()

@@ -44,7 +44,8 @@ class Simulator:
 class Endpoint:
     def __init__(self, simulator: Simulator):
         self.simulator = simulator
-        self._stop_r, self._stop_w = os.pipe()
+        self._stop_r, stop_w = os.pipe()
+        self._stop_w: int | None = stop_w  # None once stopped
         self._thread = threading.Thread(target=self._run, name=type(simulator).__name__, daemon=True)
 
     def _start(self) -> None:
@@ -120,7 +121,7 @@ class TcpEndpoint(Endpoint):
         client: Optional[socket.socket] = None
         try:
             while True:
-                watched = [self._stop_r, client or self._listener]
+                watched: list[int | socket.socket] = [self._stop_r, client or self._listener]
                 ready, _, _ = select.select(watched, [], [])
                 if self._stop_r in ready:
                     return

@@ -83,12 +83,12 @@ class BusSim(Simulator):
         self._reader = FrameReader()
 
     def add_pad(self, address: int) -> PadSim:
-        self.devices[address] = PadSim()
-        return self.devices[address]
+        pad = self.devices[address] = PadSim()
+        return pad
 
     def add_led(self, address: int) -> LedSim:
-        self.devices[address] = LedSim()
-        return self.devices[address]
+        led = self.devices[address] = LedSim()
+        return led
 
     def handle(self, data: bytes) -> bytes:
         self._reader.feed(data)

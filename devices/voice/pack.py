@@ -29,7 +29,8 @@ SOUNDS: dict[str, Callable[[], Pcm]] = {"chime": chime}  # clips that are sounds
 
 
 class Engine(Protocol):
-    key: str
+    @property
+    def key(self) -> str: ...
 
     def synthesize(self, text: str, speed: float = 1.0) -> Pcm: ...
 
@@ -83,7 +84,7 @@ class VoicePack:
                         raise VoiceUnavailable(f"the engine said nothing for {name!r} ({words[name]!r})")
                     wrote |= _write(cached, clip)
                 clips[name], origin[name] = clip, "engine"
-        if wrote and cap_bytes is not None:
+        if wrote and cache_dir is not None and cap_bytes is not None:
             _prune(cache_dir, keep=pack_dir, cap_bytes=cap_bytes)
         return cls(clips, origin, {n: words[n] for n in words if origin[n] == "engine"})
 

@@ -30,7 +30,8 @@ class AppointmentScreen(KioskScreen):
 
     def _reset(self, code: str = "") -> None:
         self.code = code
-        self.booking = self.error = None
+        self.booking: dict | None = None
+        self.error: str | None = None
         self.choices: list[dict] = []  # several bookings today found by the card: the visitor picks one
         self.looking = False
         self._asked += 1
@@ -155,6 +156,8 @@ class AppointmentScreen(KioskScreen):
 
     def check_in(self) -> None:
         b = self.booking
+        if b is None:  # its button is shown only with a booking
+            return
         ident = self.app.session.identity
         request = IssueRequest(services=[b["service"]], appointment=b["code"],
                                id_number=ident.id_number if ident else None, name=ident.name if ident else "",

@@ -30,7 +30,7 @@ SPOKEN_TITLES = ("title", "card_prompt", "card_error", "card_name", "maintenance
 class HallName(ButtonBehavior, Label):
     """The hall's name; five quick taps on it open the admin PIN pad (no visible way out otherwise)."""
 
-    def __init__(self, app, **kw):
+    def __init__(self, app, **kw) -> None:
         super().__init__(**kw)
         self.app = app
         self.kid = "hall_name"
@@ -99,11 +99,11 @@ class KioskScreen(Screen):
     HOME = True
     BASKET = False
 
-    def __init__(self, app, **kw):
+    def __init__(self, app, **kw) -> None:
         super().__init__(name=self.NAME, **kw)
         self.app = app
         self.params: dict = {}
-        self.header = None
+        self.header: Header | None = None
 
     def on_pre_enter(self, *args):
         self.render()

@@ -100,7 +100,7 @@ class ServicesScreen(KioskScreen):
         box.add_widget(self.scroll)
         return box
 
-    def on_pre_enter(self, *args):
+    def on_pre_enter(self, *args) -> None:
         self.bookings: list[dict] = []
         ident = self.app.session.identity
         if self.params.get("mode") == "mine" and ident is not None:

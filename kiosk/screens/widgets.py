@@ -5,6 +5,7 @@ tests (and the admin's diagnostics) can find it."""
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Callable, Iterable, Optional, Sequence
 
 import qrcode
@@ -125,7 +126,7 @@ class Tile(ButtonBehavior, Label):
         self.kid = kid
         self.plain = text
         self.auto = min_height is not None
-        if self.auto:
+        if min_height is not None:
             self.size_hint_y = None
             self.min_h = px(min_height)
             self.height = self.natural = self.min_h
@@ -315,7 +316,7 @@ class Keypad(GridLayout):
                 if ch == " ":
                     self.add_widget(Widget())
                     continue
-                self.add_widget(Tile(ch, lambda ch=ch: on_key(ch), kind="secondary", size=34, height=None,
+                self.add_widget(Tile(ch, partial(on_key, ch), kind="secondary", size=34, height=None,
                                      kid=f"key:{ch}", radius=12, pad_x=2))
         self.height = len(rows) * px(key_height) + (len(rows) - 1) * px(10)
 
@@ -359,7 +360,7 @@ class Toast:
 
     COLORS = {"info": BLUE_DARK, "ok": GREEN, "error": RED, "warn": ORANGE}
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.widget: Optional[Widget] = None
         self._event = None
 

@@ -106,15 +106,18 @@ def on_event(state: State, msg: dict) -> tuple[State, list[Command]]:
     if kind == "ticket.recalled":
         return state, [Beep(w.number, 2)]
     if kind == "ticket.done":
-        matter = (data.get("number"), int(data.get("matter") or 0))
+        done = data.get("number")
+        if not isinstance(done, str):  # no ticket to rate: the window is free all the same
+            return _with(state, replace(w, ticket=None), [], w)
+        matter = (done, int(data.get("matter") or 0))
         new = replace(w, ticket=None, asking=matter, last_done=matter)
         return _with(state, new, [Ask(w.number, *matter)], w)
     if kind == "rating.submitted":
         # Rated (by this pad, or on the citizen's phone): the pad asks no more for that matter.
-        matter = (data.get("number"), data.get("matter"))
-        new = replace(w, asking=None if w.asking == matter else w.asking,
-                      last_done=None if w.last_done == matter else w.last_done)
-        return state | {w.number: new}, [StopAsking(w.number)] if w.asking == matter else []
+        rated = (data.get("number"), data.get("matter"))
+        new = replace(w, asking=None if w.asking == rated else w.asking,
+                      last_done=None if w.last_done == rated else w.last_done)
+        return state | {w.number: new}, [StopAsking(w.number)] if w.asking == rated else []
     if kind in ("ticket.no_show", "ticket.transferred", "ticket.expired"):
         return _with(state, replace(w, ticket=None), [], w)
     if kind == "window.state":

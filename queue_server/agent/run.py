@@ -120,6 +120,7 @@ class Agent:
                 delay = 0.2
                 while True:
                     headers = {"Authorization": f"Bearer {self.windows[window].token}"}
+                    r: httpx.Response | None
                     try:
                         r = await http.post(path, json=body, headers=headers)
                     except httpx.HTTPError as exc:

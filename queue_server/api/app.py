@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
@@ -23,7 +24,7 @@ from .storage_faults import StorageFaults
 log = logging.getLogger(__name__)
 SWEEP_SECONDS = 60
 # What any route may answer besides its own (guards.py, storage_faults.py).
-ANY_ROUTE = {
+ANY_ROUTE: dict[int | str, dict[str, Any]] = {
     400: {"model": Error, "description": "a body that cannot be parsed"},
     408: {"model": Error, "description": "the body did not arrive in time (body_too_slow)"},
     413: {"model": Error, "description": "the body is over the limit (body_too_large)"},

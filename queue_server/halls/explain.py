@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 # Top-level lists and how an item of each is named: by its position from 1 and its name or number.
 _SECTIONS = {
@@ -55,7 +56,7 @@ def _where(loc: tuple, data: Any) -> tuple[str, str]:
     return "的".join(zh), " > ".join(en)
 
 
-def _what(error: dict) -> tuple[str, str]:
+def _what(error: ErrorDetails) -> tuple[str, str]:
     kind, ctx, field = error["type"], error.get("ctx") or {}, str(error["loc"][-1]) if error["loc"] else ""
     if kind == "missing":
         return f"缺少 {field}", f"{field} is missing"

@@ -66,9 +66,10 @@ class StorageHealth:
             if self.full_since is not None:
                 return
             self.full_since = self.clock.now()
-        released = self.reserve is not None and self.reserve.exists()
-        if released:
+        released = False
+        if self.reserve is not None and self.reserve.exists():
             self.reserve.unlink(missing_ok=True)
+            released = True
         log.error("storage full: changes are refused (503 storage_full)%s: %s",
                   "; the reserve is released for the hall to go on" if released else "",
                   str(getattr(exc, "orig", exc)).splitlines()[0])

@@ -74,3 +74,11 @@ def test_snapshot_sets_every_screen_and_ticket_at_a_paused_window():
     assert out == [Show(22, "B003")]
     state, out = run(state, ev("ticket.no_show", window=22, number="B003"), ev("ticket.transferred", window=21, number="A007"))
     assert out == [Show(22, IDLE), Show(21, IDLE)]
+
+
+def test_a_finished_ticket_without_its_number_frees_the_window_and_asks_for_no_rating():
+    state, _ = run(logic.initial([21]), ev("window.state", window=21, state="open"),
+                   ev("ticket.called", window=21, number="A001"))
+    state, out = run(state, ev("ticket.done", window=21, matter=0))
+    assert out == [Show(21, IDLE)]
+    assert state[21].asking is None and logic.on_key(state, 21, "evaluate")[1] == []
