@@ -57,3 +57,26 @@ def parse_url(raw: str, what: str, schemes: tuple[str, ...]) -> DeviceUrl:
         raise BadDeviceUrl(f"{what} URL {raw!r}: unknown scheme {parts.scheme!r}; use one of {', '.join(schemes)}")
     return DeviceUrl(raw, parts.scheme, parts.netloc, parts.path, dict(parse_qsl(parts.query)))
 
+
+def integer(text: str) -> int:
+    """A URL parameter as an integer, in any base Python reads (addr=0x10)."""
+    return int(text, 0)
+
+
+def one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
+    """A URL parameter that must be one of `choices` (a simulator's state or fault)."""
+    def convert(text: str) -> str:
+        if text not in choices:
+            raise ValueError(text)
+        return text
+    return convert
+
+
+def pyserial_url(parsed: DeviceUrl, what: str) -> str:
+    """`x+serial:///dev/ttyUSB1` -> `/dev/ttyUSB1`; `x+socket://h:p` -> `socket://h:p` (pyserial URL)."""
+    if parsed.transport == "serial":
+        return parsed.require_path(what)
+    if parsed.transport in ("socket", "rfc2217"):
+        host, port = parsed.require_host(what)
+        return f"{parsed.transport}://{host}:{port}"
+    return f"{parsed.transport}://"
