@@ -60,7 +60,6 @@ async def kiosks(server: Server, token: str, n: int, seconds: float) -> dict:
 async def slow_connections(port: int, stop: asyncio.Event, count: dict) -> None:
     async def one() -> None:
         while not stop.is_set():
-            answer = None
             try:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
                 writer.write(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")

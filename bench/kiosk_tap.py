@@ -110,7 +110,7 @@ def main() -> None:
             before = len(finished)
             touch.touch_up()
             lifted = time.monotonic()
-            pump_until(lambda: len(finished) > before and not app.issuing)
+            pump_until(lambda before=before: len(finished) > before and not app.issuing)
             if not sim.jobs[-1].printed:
                 not_printed += 1
             if i >= args.warmup:

@@ -4,6 +4,7 @@ their states, card reads. The Kivy screens call these methods from worker thread
 through `Listener` callbacks, which `notify` runs on the UI thread."""
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -205,7 +206,7 @@ class Kiosk:
                 except ApiError as exc:
                     log.error("refreshing services: %s", exc)
                     continue
-                self.notify(lambda: self._apply_services(services))
+                self.notify(functools.partial(self._apply_services, services))
                 self._stop.wait(STREAM_REFRESH_GAP)  # a burst of events: one refresh for all of them
                 continue
             try:
@@ -218,8 +219,7 @@ class Kiosk:
                 self._set_online(False)
                 delay = backoff.next()
                 self.retry_attempt = backoff.attempts
-                attempt = backoff.attempts
-                self.notify(lambda: self.listener.on_retry(attempt, delay))
+                self.notify(functools.partial(self.listener.on_retry, backoff.attempts, delay))
                 self._wake.wait(delay)
                 self._wake.clear()
                 continue

@@ -49,7 +49,7 @@ def test_demo_serves_the_demo_hall(tmp_path):
     try:
         lines = []
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not any(l.startswith("  kiosk   ") for l in lines):
+        while time.monotonic() < deadline and not any(line.startswith("  kiosk   ") for line in lines):
             lines.append(proc.stdout.readline())
         text = "".join(lines)
         assert f"http://127.0.0.1:{port}/board.html?hall=demo#token=" in text and "demo1234" in text
@@ -63,7 +63,7 @@ def test_demo_serves_the_demo_hall(tmp_path):
         assert len(services) >= 15
         # Whatever the hour, the demo runs in opening hours (it moves its clock when closed).
         assert any(s["open"] for s in services)
-        kiosk = next(l.split()[-1] for l in lines if "kiosk token" in l)
+        kiosk = next(line.split()[-1] for line in lines if "kiosk token" in line)
         r = httpx.post(f"http://127.0.0.1:{port}/api/halls/demo/tickets", json={"services": ["biz-setup"]},
                        headers={"Authorization": f"Bearer {kiosk}"})
         assert r.status_code == 201

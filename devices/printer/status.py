@@ -4,14 +4,14 @@ printer answered) and reports "plenty of paper" when the printer says nothing at
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Mapping
 
 DLE_EOT = b"\x10\x04"
 QUERIES = (1, 2, 4)  # printer status, offline cause, roll-paper sensor
 
 
-class PrinterState(str, Enum):
+class PrinterState(StrEnum):
     OK = "ok"
     NEAR_END = "near_end"
     PAPER_OUT = "paper_out"

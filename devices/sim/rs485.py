@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import deque
-from typing import Optional, Union
+from typing import Optional
 
 from devices.rs485.frame import Frame, FrameReader, encode
 from devices.rs485.led import ACK, BEEP, BLANK, SHOW, TEXT
@@ -69,7 +69,7 @@ class LedSim:
         self.history.append(text)
 
 
-Device = Union[PadSim, LedSim]
+Device = PadSim | LedSim
 
 
 class BusSim(Simulator):

@@ -41,7 +41,7 @@ def _report_period(day: Optional[str], week: Optional[str], month: Optional[str]
     try:
         return period, date.fromisoformat(text + "-01" if period == "month" and len(text) == 7 else text)
     except ValueError:
-        raise typer.BadParameter(f"--{period} {text!r}: use YYYY-MM-DD" + (" or YYYY-MM" if period == "month" else ""))
+        raise typer.BadParameter(f"--{period} {text!r}: use YYYY-MM-DD" + (" or YYYY-MM" if period == "month" else "")) from None
 
 
 @app.command()
@@ -105,5 +105,5 @@ def simulate(
         result = what_if(events, h, day_start(d, h.timezone, h.day_boundary_hour), windows, seed)
     except ValueError as e:
         typer.echo(f"hallq simulate: {e}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     typer.echo(json.dumps({"day": d.isoformat()} | result, ensure_ascii=False))

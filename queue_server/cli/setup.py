@@ -44,7 +44,7 @@ def load_hall(file: Path) -> None:
         hall = read_hall(file)
     except HallFileError as e:
         typer.echo(str(e), err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     with _refusals():
         changed = halls.load_hall(_store(create=True), hall)
     typer.echo(f"hall {hall.id}: {'loaded' if changed else 'unchanged'} "
@@ -115,7 +115,7 @@ def backup_cmd(out: Annotated[Path, typer.Argument(help="the archive to write, e
         summary = backup.backup(settings.resolved_database_url(), key if key and key.exists() else None, out)
     except backup.BackupError as e:
         typer.echo(f"hallq backup: {e}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     typer.echo(f"{out}: {summary.tickets} tickets, {summary.events} events, halls {summary.halls}")
     if settings.secret:
         typer.echo("the ID-hash key is HALLQ_SECRET, not in the archive: keep it with the backup", err=True)
@@ -133,6 +133,6 @@ def restore_cmd(
         summary = backup.restore(archive, data_dir)
     except backup.BackupError as e:
         typer.echo(f"hallq restore: {e}", err=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     typer.echo(f"{data_dir}: {summary.tickets} tickets, {summary.events} events, halls {summary.halls}; "
                f"serve it with HALLQ_DATA_DIR={data_dir.resolve()}")

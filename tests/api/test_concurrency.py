@@ -30,7 +30,7 @@ def test_many_windows_and_kiosks_at_once(db_url, server_factory):
     def issue(k: int) -> None:
         rnd = random.Random(k)
         with httpx.Client(base_url=srv.url, timeout=30) as c:
-            for i in range(TICKETS // KIOSKS):
+            for _ in range(TICKETS // KIOSKS):
                 elderly = rnd.random() < 0.15
                 body = {"services": [rnd.choice(SERVICES)]} | ({"priority": "elderly"} if elderly else {})
                 r = c.post("/api/halls/demo/tickets", json=body, headers=guide if elderly else kiosk)

@@ -12,7 +12,8 @@ def no_sideways_scroll(page) -> None:
 
 
 def test_the_ticket_page_shows_the_position_then_the_window_then_asks_for_a_rating(hall, pages):
-    a, b, mine = hall.issue("tax-general"), hall.issue("tax-general"), hall.issue("tax-general")
+    hall.issue("tax-general"), hall.issue("tax-general")  # two people ahead
+    mine = hall.issue("tax-general")
     path = urlsplit(mine["status_url"]).path
     assert path == f"/t/{mine['token']}"
     page = pages(path, *PHONE)

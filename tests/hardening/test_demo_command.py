@@ -27,7 +27,7 @@ def run_demo(tmp_path) -> list[str]:
     try:
         lines: list[str] = []
         deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and not any(l.startswith("  kiosk   ") for l in lines):
+        while time.monotonic() < deadline and not any(line.startswith("  kiosk   ") for line in lines):
             line = proc.stdout.readline()
             assert line or proc.poll() is None, "".join(lines)
             lines.append(line)
@@ -44,7 +44,7 @@ def run_demo(tmp_path) -> list[str]:
 
 
 def printed(lines: list[str], label: str) -> str:
-    return next(l.split()[-1] for l in lines if l.strip().startswith(label))
+    return next(line.split()[-1] for line in lines if line.strip().startswith(label))
 
 
 def device_tokens(tmp_path) -> list[str]:

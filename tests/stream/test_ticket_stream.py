@@ -27,7 +27,7 @@ def test_ticket_stream_follows_position_and_eta(sqlite_url, servers):
             etas = [first["eta_seconds"]]
             for ahead in (2, 1, 0):
                 await api.call_and_finish(26, "clerk1")
-                await phone.until(lambda c: c.messages[-1]["position"] == ahead)
+                await phone.until(lambda c, ahead=ahead: c.messages[-1]["position"] == ahead)
                 etas.append(phone.messages[-1]["eta_seconds"])
             assert all(e is not None for e in etas) and etas == sorted(etas, reverse=True) and etas[0] > etas[-1]
             r = await api.window(26, "call-next", "clerk1")

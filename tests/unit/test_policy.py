@@ -390,7 +390,7 @@ def test_a_normal_ticket_is_called_within_the_bound_however_many_priority_ticket
     waiting.append(target)
     bound = (normals_ahead + 1) * (k + 1)
     streak, now = start_streak, normals_ahead + 1
-    for n_call in range(1, bound + 1):
+    for _ in range(bound):
         # Adversary: before every call, fresh priority tickets (and maybe later normals) arrive.
         for _ in range(per_step):
             waiting.append(Candidate(next(ids), "a", "green", s(now)))
@@ -404,7 +404,6 @@ def test_a_normal_ticket_is_called_within_the_bound_however_many_priority_ticket
         now += 1
     else:
         pytest.fail(f"normal ticket not called within {bound} calls")
-    assert n_call <= bound
 
 
 def test_fairness_bound_is_tight_for_the_adversarial_stream():
