@@ -5,22 +5,18 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 
 from ..domain.calendar import business_day, day_start
+from ..domain.events import Recorded
 from ..domain.hall import Hall
 from ..store import tables as t
-from ..store.repository import Event, Reader
+from ..store.repository import Reader, recorded
 from ..store.store import Store
 from .figures import Fold
 
 PAGE = 2000
-
-
-def _row_event(r: Any) -> Event:
-    return Event(r.hall, r.seq, r.type, r.ts, r.actor, r.data)
 
 
 def seq_before(reader: Reader, instant: datetime) -> int:
@@ -33,14 +29,14 @@ def seq_before(reader: Reader, instant: datetime) -> int:
     return seq or 0
 
 
-def events_between(reader: Reader, start: datetime, end: datetime) -> list[Event]:
+def events_between(reader: Reader, start: datetime, end: datetime) -> list[Recorded]:
     """The hall's events with start <= ts < end, in seq order."""
     e = t.events.c
     since = seq_before(reader, start)
     rows = reader.conn.execute(
         select(t.events).where(e.hall == reader.hall_id, e.seq > since, e.ts >= start, e.ts < end).order_by(e.seq)
     )
-    return [_row_event(r) for r in rows]
+    return [recorded(r) for r in rows]
 
 
 def days_span(hall: Hall, first: date, last: date) -> tuple[datetime, datetime]:
@@ -48,7 +44,7 @@ def days_span(hall: Hall, first: date, last: date) -> tuple[datetime, datetime]:
         day_start(last + timedelta(days=1), hall.timezone, hall.day_boundary_hour)
 
 
-def period_events(store: Store, hall_id: str, first: date, last: date) -> tuple[Hall, list[Event]]:
+def period_events(store: Store, hall_id: str, first: date, last: date) -> tuple[Hall, list[Recorded]]:
     with store.read(hall_id) as r:
         start, end = days_span(r.hall, first, last)
         return r.hall, events_between(r, start, end)
