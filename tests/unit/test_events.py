@@ -1,10 +1,14 @@
-"""The event vocabulary: one list of types, and payloads whose keys are those the log and the stream
-have always carried."""
+"""The event vocabulary: one list of types, which the pages' list follows, and payloads whose keys are
+those the log and the stream have always carried."""
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
+from pathlib import Path
 
 from queue_server.domain.events import EVENTS, AlertRaised, QueueStats, Recorded, TicketTransferred, WindowState
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_type_says_when_it_happens():
@@ -31,3 +35,8 @@ def test_a_recorded_event_reads_back_from_its_dict():
     assert Recorded.from_dict(ev.to_dict()) == ev and ev.kind is WindowState
     assert Recorded.from_dict(ev.to_dict() | {"type": "ticket.later"}).kind is None  # a newer server's type
 
+
+def test_the_pages_list_the_same_types():
+    text = (ROOT / "displays" / "js" / "events.js").read_text(encoding="utf-8")
+    listed = dict(re.findall(r"^\s+([A-Z_]+): '([a-z_.]+)',$", text, re.M))
+    assert listed == {name.upper().replace(".", "_"): name for name in EVENTS}
