@@ -351,3 +351,12 @@ class Recorded:
         return cls(hall if hall is not None else d.get("hall", ""), int(d.get("seq", 0)), d["type"],
                    datetime.fromisoformat(ts) if isinstance(ts, str) else ts, d.get("actor") or {}, d.get("data") or {})
 
+
+def table() -> str:
+    """The README's table of event types (kept equal to it by a test)."""
+    rows = ["| type | when | fields |", "| --- | --- | --- |"]
+    for name, cls in EVENTS.items():
+        when = " ".join((cls.__doc__ or "").split())
+        names = [f"…{f.name}" if f.metadata.get("merged") else f.metadata.get("key", f.name) for f in fields(cls)]
+        rows.append(f"| `{name}` | {when} | {', '.join(names)} |")
+    return "\n".join(rows) + "\n"

@@ -1,12 +1,12 @@
-"""The event vocabulary: one list of types, which the pages' list follows, and payloads whose keys are
-those the log and the stream have always carried."""
+"""The event vocabulary: one list of types, which the pages' list and the README's table follow, and
+payloads whose keys are those the log and the stream have always carried."""
 from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
 from pathlib import Path
 
-from queue_server.domain.events import EVENTS, AlertRaised, QueueStats, Recorded, TicketTransferred, WindowState
+from queue_server.domain.events import EVENTS, AlertRaised, QueueStats, Recorded, TicketTransferred, WindowState, table
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,3 +40,10 @@ def test_the_pages_list_the_same_types():
     text = (ROOT / "displays" / "js" / "events.js").read_text(encoding="utf-8")
     listed = dict(re.findall(r"^\s+([A-Z_]+): '([a-z_.]+)',$", text, re.M))
     assert listed == {name.upper().replace(".", "_"): name for name in EVENTS}
+
+
+def test_the_readme_table_is_the_modules():
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index("| type | when | fields |\n")
+    end = next((i for i in range(start, len(lines)) if not lines[i].startswith("|")), len(lines))
+    assert "".join(lines[start:end]) == table(), "README.md: paste queue_server.domain.events.table() again"
