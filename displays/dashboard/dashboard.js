@@ -10,6 +10,7 @@ import { connectHall, mountLiveBanner } from '/js/live.js';
 import { $, el, params, HallClock, fmtDuration, fmtEta } from '/js/util.js';
 import { mountSignIn, remembered } from '/js/signin.js';
 import { barChart } from './charts.js';
+import { EVENT } from '/js/events.js';
 
 register({
   title: ['电子监察', 'Supervision'],
@@ -170,19 +171,19 @@ function soon() {
 }
 
 function onEvent(ev) {
-  if (ev.type === 'alert.raised') {
+  if (ev.type === EVENT.ALERT_RAISED) {
     const d = ev.data;
     state.alerts.set(ev.seq, { id: ev.seq, ts: ev.ts, key: d.key, kind: d.kind, level: d.level, message: d.message,
                                message_en: d.message_en, data: d, active: true, acknowledged: false, fresh: true });
     renderAlerts();
-  } else if (ev.type === 'hall.notice') {
+  } else if (ev.type === EVENT.HALL_NOTICE) {
     state.notice = ev.data; // another manager's change too
     renderNotice();
     return;
-  } else if (ev.type === 'alert.cleared' || ev.type === 'alert.acknowledged') {
+  } else if (ev.type === EVENT.ALERT_CLEARED || ev.type === EVENT.ALERT_ACKNOWLEDGED) {
     const a = state.alerts.get(ev.data.alert);
     if (a) {
-      if (ev.type === 'alert.cleared') Object.assign(a, { active: false, cleared_at: ev.ts });
+      if (ev.type === EVENT.ALERT_CLEARED) Object.assign(a, { active: false, cleared_at: ev.ts });
       else Object.assign(a, { acknowledged: true, acknowledged_at: ev.ts, acknowledged_by: ev.data.by, note: ev.data.note });
       renderAlerts();
     }

@@ -11,6 +11,7 @@ import { api } from './api.js';
 import { Announcer } from './announcer.js';
 import { applyI18n, lang, nameOf, register, t } from './i18n.js';
 import { $, el, fmtEta, HallClock, debounce, pageToken, params, storeToken } from './util.js';
+import { EVENT } from './events.js';
 
 register({
   now: ['正在呼叫', 'Now calling'],
@@ -181,10 +182,10 @@ const refreshServices = debounce(async () => {
 function onEvent(ev) {
   const d = ev.data || {};
   switch (ev.type) {
-    case 'ticket.called':
-    case 'ticket.recalled': {
+    case EVENT.TICKET_CALLED:
+    case EVENT.TICKET_RECALLED: {
       const call = { number: d.number, window: d.window, service: d.service, floor: d.floor, text: d.text,
-                     ts: ev.ts, seq: ev.seq, recall: ev.type === 'ticket.recalled' ? (d.recall || 1) : 0 };
+                     ts: ev.ts, seq: ev.seq, recall: ev.type === EVENT.TICKET_RECALLED ? (d.recall || 1) : 0 };
       state.calls = [call, ...state.calls.filter((c) => !(c.number === call.number && c.window === call.window))].slice(0, 50);
       const w = state.windows.get(d.window);
       if (w) Object.assign(w, { ticket: d.number, ticket_state: 'called' });
@@ -194,36 +195,36 @@ function onEvent(ev) {
       }
       break;
     }
-    case 'ticket.serving': {
+    case EVENT.TICKET_SERVING: {
       const w = state.windows.get(d.window);
       if (w) w.ticket_state = 'serving';
       break;
     }
-    case 'ticket.done':
-    case 'ticket.no_show':
-    case 'ticket.transferred': {
+    case EVENT.TICKET_DONE:
+    case EVENT.TICKET_NO_SHOW:
+    case EVENT.TICKET_TRANSFERRED: {
       const w = state.windows.get(d.window);
       if (w && w.ticket === d.number) Object.assign(w, { ticket: null, ticket_state: null });
       break;
     }
-    case 'window.state': {
+    case EVENT.WINDOW_STATE: {
       const w = state.windows.get(d.window);
       if (w) Object.assign(w, { state: d.state, pause_reason: d.reason, clerk: d.state === 'closed' ? null : d.clerk,
                                 staff_no: d.state === 'closed' ? null : d.staff_no });
       refreshServices();
       break;
     }
-    case 'queue.stats':
+    case EVENT.QUEUE_STATS:
       for (const [code, st] of Object.entries(d)) {
         const s = state.services.get(code);
         if (s && st && typeof st === 'object') Object.assign(s, { waiting: st.waiting, eta_seconds: st.eta_seconds });
       }
       renderServices();
       break;
-    case 'hall.notice':
+    case EVENT.HALL_NOTICE:
       if (typeof d.notice === 'string') { state.notice = d.notice; renderNotice(); }
       break;
-    case 'hall.changed': // the hall file was reloaded: names, services, notice and voice read again
+    case EVENT.HALL_CHANGED: // the hall file was reloaded: names, services, notice and voice read again
       refreshServices();
       break;
     default:

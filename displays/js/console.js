@@ -9,6 +9,7 @@ import { api } from './api.js';
 import { applyI18n, errorText, lang, mountLangSwitch, nameOf, register, t } from './i18n.js';
 import { $, $$, el, debounce, fmtDuration, params } from './util.js';
 import { mountSignIn, remembered } from './signin.js';
+import { EVENT } from './events.js';
 
 register({
   title: ['窗口工作台', 'Counter console'],
@@ -380,7 +381,7 @@ function touchesMe(ev) {
   const data = ev.data || {};
   if (data.window === state.window) return true;
   const mine = new Set(d.services);
-  if (ev.type === 'queue.stats') return Object.keys(data).some((c) => mine.has(c));
+  if (ev.type === EVENT.QUEUE_STATS) return Object.keys(data).some((c) => mine.has(c));
   return mine.has(data.service) || mine.has(data.next_service) || mine.has(data.from);
 }
 

@@ -8,6 +8,7 @@ import { api } from './api.js';
 import { applyI18n, errorText, mountLangSwitch, nameOf, register, t } from './i18n.js';
 import { $, el, debounce, fmtEta, pageToken, params, storeToken } from './util.js';
 import { mountSignIn } from './signin.js';
+import { EVENT } from './events.js';
 
 register({
   title: ['引导员', 'Floor guide'],
@@ -257,7 +258,7 @@ async function loadServices() {
 
 function onEvent(ev) {
   const d = ev.data || {};
-  if (ev.type === 'queue.stats') {
+  if (ev.type === EVENT.QUEUE_STATS) {
     for (const [code, st] of Object.entries(d)) {
       const s = svcByCode(code);
       if (s && st && typeof st === 'object') Object.assign(s, { waiting: st.waiting, eta_seconds: st.eta_seconds });

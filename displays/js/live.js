@@ -7,7 +7,7 @@
 //   const live = connectHall({
 //     hall: 'demo', token,                    // a display/kiosk/guide device token or a user token
 //     since: undefined,                       // undefined: start with a snapshot of the board
-//     topics: ['ticket', 'window.state'],     // optional filter (types or type prefixes)
+//     topics: ['ticket', EVENT.WINDOW_STATE], // optional filter (types or type prefixes; EVENT: /js/events.js)
 //     onSnapshot(board, seq) {},              // the whole board (GET /api/halls/{hall}/board shape)
 //     onEvent(ev) {},                         // {seq, hall, type, ts, actor, data}: in order, once each
 //     onStatus(status, info) {},              // 'connecting' | 'open' | 'down' | 'refused' ({code, message, message_en}) | 'closed'

@@ -11,6 +11,7 @@ import { api } from './api.js';
 import { applyI18n, errorText, lang, mountLangSwitch, nameOf, register, t } from './i18n.js';
 import { $, el, params, pageToken, storeToken } from './util.js';
 import { RATINGS } from './ratings.js';
+import { EVENT } from './events.js';
 
 register({
   window_unit: ['号窗口', ''],
@@ -136,9 +137,9 @@ function setClerk(w) {
 function onEvent(ev) {
   const d = ev.data || {};
   if (d.window !== number) return;
-  if (ev.type === 'window.state') setClerk({ state: d.state, clerk: d.clerk, staff_no: d.staff_no });
-  if (ev.type === 'ticket.done' && (d.result === 'done' || d.result === 'unresolved')) ask(d);
-  if (ev.type === 'ticket.called' && state.pending && document.body.dataset.screen === 'ask' && d.number !== state.pending.number) {
+  if (ev.type === EVENT.WINDOW_STATE) setClerk({ state: d.state, clerk: d.clerk, staff_no: d.staff_no });
+  if (ev.type === EVENT.TICKET_DONE && (d.result === 'done' || d.result === 'unresolved')) ask(d);
+  if (ev.type === EVENT.TICKET_CALLED && state.pending && document.body.dataset.screen === 'ask' && d.number !== state.pending.number) {
     // The next citizen is at the counter: the last one has left without rating.
     idle();
   }
@@ -149,7 +150,7 @@ function start() {
   idle();
   if (state.live) state.live.close();
   state.live = connectHall({
-    hall, token: state.token, topics: ['ticket.done', 'ticket.called', 'window.state'],
+    hall, token: state.token, topics: [EVENT.TICKET_DONE, EVENT.TICKET_CALLED, EVENT.WINDOW_STATE],
     onSnapshot(board) { setClerk(board.windows.find((w) => w.number === number)); },
     onEvent,
     onStatus(status, info) { if (status === 'refused' && info && info.code === 'unauthorized') signedOut(); },

@@ -6,6 +6,7 @@ import { connectHall, mountLiveBanner } from './live.js';
 import { api } from './api.js';
 import { applyI18n, nameOf, register, t } from './i18n.js';
 import { $, HallClock, pageToken, params, storeToken } from './util.js';
+import { EVENT } from './events.js';
 
 register({
   window_unit: ['号窗口', ''],
@@ -76,22 +77,22 @@ function onEvent(ev) {
   const w = state.window;
   if (!w || d.window !== number) return;
   switch (ev.type) {
-    case 'ticket.called':
-    case 'ticket.recalled':
+    case EVENT.TICKET_CALLED:
+    case EVENT.TICKET_RECALLED:
       Object.assign(w, { ticket: d.number, ticket_state: 'called' });
       render(true);
       break;
-    case 'ticket.serving':
+    case EVENT.TICKET_SERVING:
       Object.assign(w, { ticket: d.number, ticket_state: 'serving' });
       render();
       break;
-    case 'ticket.done':
-    case 'ticket.no_show':
-    case 'ticket.transferred':
+    case EVENT.TICKET_DONE:
+    case EVENT.TICKET_NO_SHOW:
+    case EVENT.TICKET_TRANSFERRED:
       if (w.ticket === d.number) Object.assign(w, { ticket: null, ticket_state: null });
       render();
       break;
-    case 'window.state':
+    case EVENT.WINDOW_STATE:
       Object.assign(w, { state: d.state, pause_reason: d.reason, clerk: d.clerk, staff_no: d.staff_no });
       if (d.state === 'closed') Object.assign(w, { clerk: null, staff_no: null, ticket: null, ticket_state: null });
       render();

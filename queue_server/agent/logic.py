@@ -6,6 +6,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from queue_server.domain.events import (
+    EVENTS,
+    RatingSubmitted,
+    TicketCalled,
+    TicketDone,
+    TicketExpired,
+    TicketNoShow,
+    TicketRecalled,
+    TicketTransferred,
+    WindowState,
+)
+
 IDLE, PAUSED = "请稍候", "暂停服务"
 
 
@@ -90,37 +102,37 @@ def screens(state: State) -> list[Command]:
 
 
 def on_event(state: State, msg: dict) -> tuple[State, list[Command]]:
-    kind = msg.get("type")
-    if kind == "snapshot":
+    if msg.get("type") == "snapshot":  # a stream message, not an event
         return _snapshot(state, msg.get("board") or {})
     data = msg.get("data") or {}
     number = data.get("window")
     w = state.get(number) if isinstance(number, int) else None
     if w is None:
         return state, []
-    if kind == "ticket.called":
+    kind = EVENTS.get(msg.get("type") or "")
+    if kind is TicketCalled:
         # The previous citizen has left the counter: their chance to rate on the pad ends.
         stop: list[Command] = [StopAsking(w.number)] if w.asking else []
         new = replace(w, ticket=data.get("number"), asking=None)
         return _with(state, new, stop + [Beep(w.number)], w)
-    if kind == "ticket.recalled":
+    if kind is TicketRecalled:
         return state, [Beep(w.number, 2)]
-    if kind == "ticket.done":
+    if kind is TicketDone:
         done = data.get("number")
         if not isinstance(done, str):  # no ticket to rate: the window is free all the same
             return _with(state, replace(w, ticket=None), [], w)
         matter = (done, int(data.get("matter") or 0))
         new = replace(w, ticket=None, asking=matter, last_done=matter)
         return _with(state, new, [Ask(w.number, *matter)], w)
-    if kind == "rating.submitted":
+    if kind is RatingSubmitted:
         # Rated (by this pad, or on the citizen's phone): the pad asks no more for that matter.
         rated = (data.get("number"), data.get("matter"))
         new = replace(w, asking=None if w.asking == rated else w.asking,
                       last_done=None if w.last_done == rated else w.last_done)
         return state | {w.number: new}, [StopAsking(w.number)] if w.asking == rated else []
-    if kind in ("ticket.no_show", "ticket.transferred", "ticket.expired"):
+    if kind in (TicketNoShow, TicketTransferred, TicketExpired):
         return _with(state, replace(w, ticket=None), [], w)
-    if kind == "window.state":
+    if kind is WindowState:
         new = replace(w, state=data.get("state") or w.state)
         if new.state == "closed":
             new = replace(new, ticket=None)

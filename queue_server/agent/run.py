@@ -14,13 +14,14 @@ import httpx
 
 from devices import DeviceError, DeviceStateChange, PadEvent, open_led, open_pad
 from queue_server.client import HallStream
+from queue_server.domain.events import RatingSubmitted, WindowState
 
 from . import logic
 from .bus import BusWorker, Keys, Screen
 
 log = logging.getLogger(__name__)
 
-TOPICS = ("ticket", "window.state", "rating.submitted")
+TOPICS = ("ticket", WindowState.type, RatingSubmitted.type)
 PRESS_SECONDS = 10.0  # a call key pressed while the server is away is given up after this
 
 

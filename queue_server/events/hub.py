@@ -19,7 +19,7 @@ import os
 from collections import deque
 from typing import Awaitable, Callable, Iterable
 
-from ..store.repository import Event
+from ..domain.events import Recorded
 from .fastsend import text_frame
 from .log import EventLog
 from .subscriber import PING, Subscriber, Subscription
@@ -40,9 +40,9 @@ class Channel:
         self.hall = hall
         self.last = last
         self.subs: set[Subscriber] = set()
-        self.listeners: list[Callable[[Event], None]] = []
+        self.listeners: list[Callable[[Recorded], None]] = []
         self.ring: deque[tuple[int, str, str]] = deque(maxlen=ring)  # (seq, type, text), contiguous, ends at last
-        self.pending: dict[int, Event] = {}  # arrived ahead of a gap
+        self.pending: dict[int, Recorded] = {}  # arrived ahead of a gap
         self.reader: asyncio.Task | None = None
         self.again = False
         self.snapshot: tuple[int, str] | None = None  # (seq, text) of the last board sent
@@ -94,7 +94,7 @@ class Hub:
         self.log.close()
 
     # -- events in --------------------------------------------------------------------------
-    def publish(self, events: list[Event]) -> None:
+    def publish(self, events: list[Recorded]) -> None:
         """From any thread (the store calls it after each commit)."""
         loop = self._loop
         if loop is None:
@@ -104,13 +104,13 @@ class Hub:
         except RuntimeError:  # the loop is closing: the log keeps the events
             pass
 
-    def offer(self, events: Iterable[Event]) -> None:
+    def offer(self, events: Iterable[Recorded]) -> None:
         for ev in events:
             ch = self.channels.get(ev.hall)
             if ch is not None:
                 self._accept(ch, ev)
 
-    def notified(self, hall: str, seq: int, pid: int, events: Iterable[Event] = ()) -> None:
+    def notified(self, hall: str, seq: int, pid: int, events: Iterable[Recorded] = ()) -> None:
         """A NOTIFY from PostgreSQL: another process committed up to `seq`, maybe with its events;
         whatever they do not bring in order is read from the log."""
         ch = self.channels.get(hall)
@@ -126,7 +126,7 @@ class Hub:
         for ch in self.channels.values():
             self.catch_up(ch)
 
-    def _accept(self, ch: Channel, ev: Event) -> None:
+    def _accept(self, ch: Channel, ev: Recorded) -> None:
         if ev.seq <= ch.last:
             return  # already delivered (a local event also read from the log, or a duplicate)
         if ev.seq != ch.last + 1:
@@ -140,7 +140,7 @@ class Hub:
             for seq in [s for s in ch.pending if s <= ch.last]:
                 del ch.pending[seq]
 
-    def _deliver(self, ch: Channel, ev: Event) -> None:
+    def _deliver(self, ch: Channel, ev: Recorded) -> None:
         text = dumps(ev.to_dict())  # once, for every subscriber
         ch.last = ev.seq
         ch.ring.append((ev.seq, ev.type, text))
@@ -156,7 +156,7 @@ class Hub:
         self._tell_listeners(ch, ev)
 
     @staticmethod
-    def _tell_listeners(ch: Channel, ev: Event) -> None:
+    def _tell_listeners(ch: Channel, ev: Recorded) -> None:
         for fn in ch.listeners:
             try:
                 fn(ev)

@@ -9,8 +9,8 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from typing import Callable, TypeVar
 
+from ..domain.events import Recorded
 from ..store.db import make_engine
-from ..store.repository import Event
 from ..store.store import Store
 from .sink import LocalBus
 
@@ -27,7 +27,7 @@ class EventLog:
     async def run(self, fn: Callable[..., T], *args) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
 
-    def _after(self, hall: str, since: int, limit: int) -> list[Event]:
+    def _after(self, hall: str, since: int, limit: int) -> list[Recorded]:
         with self.store.read(hall) as r:
             return r.events_after(since, limit)
 
@@ -35,7 +35,7 @@ class EventLog:
         with self.store.read(hall) as r:
             return r.last_seq()
 
-    async def after(self, hall: str, since: int, limit: int) -> list[Event]:
+    async def after(self, hall: str, since: int, limit: int) -> list[Recorded]:
         """Stored events of a hall with seq > since, in seq order (at most `limit`)."""
         return await self.run(self._after, hall, since, limit)
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import Connection, text
 
-from ..store.repository import Event
+from ..domain.events import Recorded
 
 CHANNEL = "hallq_events"
 MAX_PAYLOAD = 7900  # bytes; PostgreSQL refuses a payload of 8000 or more
@@ -24,10 +23,10 @@ class Notice(NamedTuple):
     hall: str
     seq: int
     pid: int
-    events: list[Event]
+    events: list[Recorded]
 
 
-def payload(hall: str, seq: int, events: list[Event]) -> str:
+def payload(hall: str, seq: int, events: list[Recorded]) -> str:
     head = {"hall": hall, "seq": seq, "pid": os.getpid()}
     try:
         full = json.dumps(head | {"events": [e.to_dict() for e in events]}, ensure_ascii=False, separators=(",", ":"))
@@ -36,7 +35,7 @@ def payload(hall: str, seq: int, events: list[Event]) -> str:
     return full if full and len(full.encode()) <= MAX_PAYLOAD else json.dumps(head)
 
 
-def notify(conn: Connection, hall: str, seq: int, events: list[Event]) -> None:
+def notify(conn: Connection, hall: str, seq: int, events: list[Recorded]) -> None:
     conn.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload(hall, seq, events)})
 
 
@@ -45,8 +44,7 @@ def parse(raw: str) -> Notice | None:
     try:
         d = json.loads(raw)
         hall, seq, pid = str(d["hall"]), int(d["seq"]), int(d["pid"])
-        events = [Event(hall, int(e["seq"]), e["type"], datetime.fromisoformat(e["ts"]), e["actor"], e["data"])
-                  for e in d.get("events", ())]
+        events = [Recorded.from_dict(e, hall) for e in d.get("events", ())]
         return Notice(hall, seq, pid, events)
     except (ValueError, KeyError, TypeError):
         return None

@@ -4,13 +4,13 @@ from __future__ import annotations
 import logging
 from typing import Callable, Protocol
 
-from ..store.repository import Event
+from ..domain.events import Recorded
 
 log = logging.getLogger(__name__)
 
 
 class EventSink(Protocol):
-    def publish(self, events: list[Event]) -> None: ...
+    def publish(self, events: list[Recorded]) -> None: ...
 
 
 class LocalBus:
@@ -18,15 +18,15 @@ class LocalBus:
     the events are already committed, and a failing listener must not fail the request."""
 
     def __init__(self) -> None:
-        self._subscribers: list[Callable[[list[Event]], None]] = []
+        self._subscribers: list[Callable[[list[Recorded]], None]] = []
 
-    def subscribe(self, fn: Callable[[list[Event]], None]) -> None:
+    def subscribe(self, fn: Callable[[list[Recorded]], None]) -> None:
         self._subscribers.append(fn)
 
-    def unsubscribe(self, fn: Callable[[list[Event]], None]) -> None:
+    def unsubscribe(self, fn: Callable[[list[Recorded]], None]) -> None:
         self._subscribers.remove(fn)
 
-    def publish(self, events: list[Event]) -> None:
+    def publish(self, events: list[Recorded]) -> None:
         for fn in list(self._subscribers):
             try:
                 fn(events)

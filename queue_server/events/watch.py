@@ -9,7 +9,7 @@ import asyncio
 import logging
 from typing import Callable
 
-from ..store.repository import Event
+from ..domain.events import QueueStats, Recorded, WindowState
 from .hub import Hub
 
 log = logging.getLogger(__name__)
@@ -35,13 +35,13 @@ class Follower:
             self.changed.set()
 
 
-def touched_services(ev: Event) -> set[str] | None:
+def touched_services(ev: Recorded) -> set[str] | None:
     """The services whose queue an event may change; None: all of them."""
-    if ev.type == "window.state":  # windows opening or closing change every ETA they serve
+    if ev.kind is WindowState:  # windows opening or closing change every ETA they serve
         return None
     data = ev.data
     services = {data.get("service"), data.get("next_service")}
-    if ev.type == "queue.stats":
+    if ev.kind is QueueStats:
         services.update(data)
     services.discard(None)
     return services
@@ -56,7 +56,7 @@ class _HallFollowers:
         self.dirty: set[int] = set()
         self.task: asyncio.Task | None = None
 
-    def on_event(self, ev: Event) -> None:
+    def on_event(self, ev: Recorded) -> None:
         if not self.by_ticket:
             return
         services = touched_services(ev)

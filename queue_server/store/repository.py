@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Select, and_, bindparam, case, delete, func, 
 
 from ..domain import policy
 from ..domain.eta import CallTime
+from ..domain.events import Event, Recorded
 from ..domain.hall import APPOINTMENT, Hall
 from ..domain.policy import Candidate
 from ..domain.tickets import OPEN_STATES, Matter, State, Ticket
@@ -78,24 +79,9 @@ def _shortlist() -> Select:
 SHORTLIST = _shortlist()
 
 
-@dataclass(frozen=True)
-class Event:
-    hall: str
-    seq: int
-    type: str
-    ts: datetime
-    actor: dict
-    data: dict
-
-    def to_dict(self) -> dict:
-        return {
-            "seq": self.seq,
-            "hall": self.hall,
-            "type": self.type,
-            "ts": self.ts.isoformat(),
-            "actor": self.actor,
-            "data": self.data,
-        }
+def recorded(row: Any) -> Recorded:
+    """An event from a row of the events table."""
+    return Recorded(row.hall, row.seq, row.type, row.ts, row.actor, row.data)
 
 
 def _candidate(r: Any) -> Candidate:
@@ -268,7 +254,7 @@ class Reader:
         return out
 
     # -- events ---------------------------------------------------------------------------
-    def events_after(self, since: int, limit: int | None = None) -> list[Event]:
+    def events_after(self, since: int, limit: int | None = None) -> list[Recorded]:
         q = (
             select(t.events)
             .where(t.events.c.hall == self.hall_id, t.events.c.seq > since)
@@ -276,7 +262,7 @@ class Reader:
         )
         if limit:
             q = q.limit(limit)
-        return [Event(r.hall, r.seq, r.type, r.ts, r.actor, r.data) for r in self.conn.execute(q)]
+        return [recorded(r) for r in self.conn.execute(q)]
 
     def last_seq(self) -> int:
         return self.conn.execute(select(t.halls.c.event_seq).where(t.halls.c.id == self.hall_id)).scalar_one()
@@ -335,16 +321,16 @@ class HallTx(Reader):
     hall: Hall
     seq: int
     now: datetime
-    events: list[Event] = field(default_factory=list)
+    events: list[Recorded] = field(default_factory=list)
 
     @property
     def next_seq(self) -> int:
         """The seq the next emitted event gets (a call's audio URL names its own event)."""
         return self.seq + 1
 
-    def emit(self, type_: str, actor: dict, data: dict) -> Event:
+    def emit(self, event: Event, actor: dict) -> Recorded:
         self.seq += 1
-        ev = Event(self.hall_id, self.seq, type_, self.now, actor, data)
+        ev = Recorded(self.hall_id, self.seq, event.type, self.now, actor, event.data())
         self.conn.execute(INSERT_EVENT, ev.__dict__)
         self.events.append(ev)
         return ev

@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from ..domain.events import AlertRaised
 from ..domain.hall import Hall
 from .source import Current, Waiting
 
@@ -59,9 +60,9 @@ class Condition:
     data: dict = field(default_factory=dict)
     sticky: bool = False
 
-    def event_data(self) -> dict:
-        return {"key": self.key, "kind": self.kind, "level": self.level, "message": self.message,
-                "message_en": self.message_en, "sticky": self.sticky} | self.data
+    def event(self) -> AlertRaised:
+        return AlertRaised(key=self.key, kind=self.kind, level=self.level, message=self.message,
+                           message_en=self.message_en, sticky=self.sticky, details=self.data)
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Callable, TypeVar
 
+from ..domain.events import ALERTS, AlertCleared, Recorded
 from ..store.health import is_disk_full
-from ..store.repository import Event, Reader
+from ..store.repository import Reader
 from ..store.store import Store
 from ..usecases.principal import SYSTEM
 from .alerts import Condition, Device, HallNow, Lockout, Rating, WindowNow, evaluate
@@ -91,16 +92,16 @@ class AlertEngine:
             # Again under the hall's lock, with every event committed before it: exactly once.
             raise_, clear, due, fold = self._look(tx, tx.now)
             for c in raise_:
-                tx.emit("alert.raised", SYSTEM, c.event_data())
+                tx.emit(c.event(), SYSTEM)
             for aid in clear:
                 a = fold.alerts[aid]
-                tx.emit("alert.cleared", SYSTEM, {"alert": aid, "key": a.key, "kind": a.kind})
+                tx.emit(AlertCleared(alert=aid, key=a.key, kind=a.kind), SYSTEM)
         return due
 
     # -- the loop -----------------------------------------------------------------------------
-    def _notify(self, events: list[Event]) -> None:
+    def _notify(self, events: list[Recorded]) -> None:
         """From a writer's thread, after its commit: look again soon (not for our own alerts)."""
-        if self._loop is None or all(e.type.startswith("alert.") and e.actor == SYSTEM for e in events):
+        if self._loop is None or all(e.kind in ALERTS and e.actor == SYSTEM for e in events):
             return
         try:
             self._loop.call_soon_threadsafe(self._wake.set)

@@ -23,35 +23,34 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Callable, Iterable
 
 from ..domain.calendar import local_time
+from ..domain.events import (
+    AlertAcknowledged,
+    AlertCleared,
+    AlertRaised,
+    DeviceStateChanged,
+    EventClass,
+    RatingSubmitted,
+    Recorded,
+    SigninLocked,
+    TicketCalled,
+    TicketCancelled,
+    TicketDone,
+    TicketExpired,
+    TicketIssued,
+    TicketNoShow,
+    TicketReactivated,
+    TicketServing,
+    TicketTransferred,
+    WindowState,
+)
 from ..domain.hall import APPOINTMENT, NORMAL
 
 RATING_SCORES = (4, 3, 2, 1)
 RATING_NAMES = {4: "满意", 3: "基本满意", 2: "一般", 1: "不满意"}
 CLASS_NAMES = {NORMAL: "普通", APPOINTMENT: "预约"}
-
-
-# -- events in either shape ------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Ev:
-    seq: int
-    type: str
-    ts: datetime
-    actor: dict
-    data: dict
-
-
-def as_event(e: Any) -> Ev:
-    """A stored `Event`, or its dict form (`export-day` lines, the /events API)."""
-    if isinstance(e, Ev):
-        return e
-    if isinstance(e, dict):
-        ts = e["ts"]
-        return Ev(int(e.get("seq", 0)), e["type"], datetime.fromisoformat(ts) if isinstance(ts, str) else ts,
-                  e.get("actor") or {}, e.get("data") or {})
-    return Ev(e.seq, e.type, e.ts, e.actor or {}, e.data or {})
 
 
 # -- statistics ------------------------------------------------------------------------------------
@@ -240,23 +239,24 @@ class Fold:
             w.ticket, w.released_at = None, ts
 
     # -- folding -------------------------------------------------------------------------------
-    def add_all(self, events: Iterable[Any]) -> "Fold":
+    def add_all(self, events: Iterable[Recorded | dict]) -> "Fold":
         for e in events:
             self.add(e)
         return self
 
-    def add(self, raw: Any) -> None:
-        e = as_event(raw)
+    def add(self, raw: Recorded | dict) -> None:
+        """An event as stored, or its dict form (`export-day` lines, the /events API)."""
+        e = Recorded.of(raw)
         if e.seq and e.seq <= self.seq:
             return  # already folded in (a catch-up that overlaps)
         self.seq = max(self.seq, e.seq)
         self.first_ts = self.first_ts or e.ts
         self.last_ts = e.ts
-        handler = _HANDLERS.get(e.type)
+        handler = _HANDLERS.get(e.kind) if e.kind else None
         if handler is not None:
             handler(self, e)
 
-    def _issued(self, e: Ev) -> None:
+    def _issued(self, e: Recorded) -> None:
         d = e.data
         klass = d.get("klass") or NORMAL
         self.tickets[d["id"]] = _Ticket(d["number"], klass, d["service"], e.ts)
@@ -266,7 +266,7 @@ class Fold:
         for code in d.get("services") or [d["service"]]:
             self._get(self.services, code).issued += 1
 
-    def _called(self, e: Ev) -> None:
+    def _called(self, e: Recorded) -> None:
         d = e.data
         tk = self.tickets.get(d["id"])
         clerk = e.actor.get("id")
@@ -279,16 +279,16 @@ class Fold:
                 t.waits.append(wait)
         if tk:
             tk.state, tk.window, tk.clerk, tk.called_at, tk.started_at = "called", d.get("window"), clerk, e.ts, None
-        w = self.window_now.get(d.get("window"))
+        w = self.window_now.get(d["window"])
         if w is not None:
             w.ticket = d["id"]
 
-    def _serving(self, e: Ev) -> None:
+    def _serving(self, e: Recorded) -> None:
         tk = self.tickets.get(e.data["id"])
         if tk:
             tk.state, tk.started_at = "serving", e.ts
 
-    def _done(self, e: Ev) -> None:
+    def _done(self, e: Recorded) -> None:
         d = e.data
         tk = self.tickets.get(d["id"])
         clerk = e.actor.get("id")
@@ -314,7 +314,7 @@ class Fold:
                 tk.state = "done"
             tk.called_at = tk.started_at = None
 
-    def _no_show(self, e: Ev) -> None:
+    def _no_show(self, e: Recorded) -> None:
         d = e.data
         tk = self.tickets.get(d["id"])
         for t in self._each(d.get("service"), d.get("window"), e.actor.get("id"), tk.klass if tk else None):
@@ -323,7 +323,7 @@ class Fold:
         if tk:
             tk.state, tk.called_at, tk.started_at = "no_show", None, None
 
-    def _transferred(self, e: Ev) -> None:
+    def _transferred(self, e: Recorded) -> None:
         d = e.data
         tk = self.tickets.get(d["id"])
         for t in self._each(d.get("from"), d.get("window"), e.actor.get("id"), None):
@@ -333,14 +333,19 @@ class Fold:
         if tk:
             tk.service, tk.queued_at, tk.state, tk.called_at, tk.started_at = d["service"], e.ts, "waiting", None, None
 
-    def _requeued(self, e: Ev) -> None:  # ticket.reactivated
+    def _requeued(self, e: Recorded) -> None:
         tk = self.tickets.get(e.data["id"])
         if tk:
             tk.state, tk.queued_at = "waiting", e.ts
 
-    def _ended(self, e: Ev) -> None:  # ticket.cancelled, ticket.expired
+    def _cancelled(self, e: Recorded) -> None:
+        self._ended(e, "cancelled")
+
+    def _expired(self, e: Recorded) -> None:
+        self._ended(e, "expired")
+
+    def _ended(self, e: Recorded, state: str) -> None:
         d = e.data
-        state = e.type.split(".", 1)[1]
         tk = self.tickets.get(d["id"])
         for t in self._each(d.get("service"), None, None, tk.klass if tk else None):
             setattr(t, state, getattr(t, state) + 1)
@@ -349,7 +354,7 @@ class Fold:
                 self._release(tk, tk.window, e.ts)
             tk.state = state
 
-    def _rating(self, e: Ev) -> None:
+    def _rating(self, e: Recorded) -> None:
         d = e.data
         score = int(d["score"])
         tk = self.tickets.get(d["id"])
@@ -357,7 +362,7 @@ class Fold:
             t.ratings[score] = t.ratings.get(score, 0) + 1
         self.ratings.append({k: d.get(k) for k in ("id", "matter", "number", "service", "window", "clerk")} | {"score": score})
 
-    def _window(self, e: Ev) -> None:
+    def _window(self, e: Recorded) -> None:
         d = e.data
         number = d["window"]
         user = e.actor.get("id")
@@ -373,7 +378,7 @@ class Fold:
             prev.ticket if prev else None, prev.released_at if prev else None,
         )
 
-    def _alert_raised(self, e: Ev) -> None:
+    def _alert_raised(self, e: Recorded) -> None:
         d = e.data
         a = Alert(e.seq, e.ts, d["key"], d["kind"], d.get("level", "warning"), d.get("message", ""),
                   d.get("message_en", ""), d)
@@ -381,24 +386,24 @@ class Fold:
         self.open_alerts[a.key] = a.id
         self.alert_keys.add(a.key)
 
-    def _alert_cleared(self, e: Ev) -> None:
-        a = self.alerts.get(e.data.get("alert"))
+    def _alert_cleared(self, e: Recorded) -> None:
+        a = self.alerts.get(e.data["alert"])
         if a is not None:
             a.cleared_at = e.ts
             if self.open_alerts.get(a.key) == a.id:
                 del self.open_alerts[a.key]
 
-    def _alert_acknowledged(self, e: Ev) -> None:
-        a = self.alerts.get(e.data.get("alert"))
+    def _alert_acknowledged(self, e: Recorded) -> None:
+        a = self.alerts.get(e.data["alert"])
         if a is not None and a.acknowledged_at is None:
             a.acknowledged_at = e.ts
             a.acknowledged_by = e.data.get("by") or e.actor.get("name") or e.actor.get("id")
             a.note = e.data.get("note")
 
-    def _device(self, e: Ev) -> None:
+    def _device(self, e: Recorded) -> None:
         self.devices[e.data["device"]] = dict(e.data) | {"since": e.ts}
 
-    def _lockout(self, e: Ev) -> None:
+    def _lockout(self, e: Recorded) -> None:
         self.lockouts.append({"seq": e.seq, "account": e.data.get("account"), "address": e.data.get("address")})
 
     # -- reading ---------------------------------------------------------------------------------
@@ -413,21 +418,21 @@ class Fold:
         return {i: tk for i, tk in self.tickets.items() if tk.state == "waiting"}
 
 
-_HANDLERS = {
-    "ticket.issued": Fold._issued,
-    "ticket.called": Fold._called,
-    "ticket.serving": Fold._serving,
-    "ticket.done": Fold._done,
-    "ticket.no_show": Fold._no_show,
-    "ticket.transferred": Fold._transferred,
-    "ticket.reactivated": Fold._requeued,
-    "ticket.cancelled": Fold._ended,
-    "ticket.expired": Fold._ended,
-    "rating.submitted": Fold._rating,
-    "window.state": Fold._window,
-    "alert.raised": Fold._alert_raised,
-    "alert.cleared": Fold._alert_cleared,
-    "alert.acknowledged": Fold._alert_acknowledged,
-    "device.state": Fold._device,
-    "signin.locked": Fold._lockout,
+_HANDLERS: dict[EventClass, Callable[[Fold, Recorded], None]] = {
+    TicketIssued: Fold._issued,
+    TicketCalled: Fold._called,
+    TicketServing: Fold._serving,
+    TicketDone: Fold._done,
+    TicketNoShow: Fold._no_show,
+    TicketTransferred: Fold._transferred,
+    TicketReactivated: Fold._requeued,
+    TicketCancelled: Fold._cancelled,
+    TicketExpired: Fold._expired,
+    RatingSubmitted: Fold._rating,
+    WindowState: Fold._window,
+    AlertRaised: Fold._alert_raised,
+    AlertCleared: Fold._alert_cleared,
+    AlertAcknowledged: Fold._alert_acknowledged,
+    DeviceStateChanged: Fold._device,
+    SigninLocked: Fold._lockout,
 }

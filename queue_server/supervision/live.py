@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..domain.calendar import local_time
+from ..domain.events import ALERTS, AlertAcknowledged, AlertCleared, AlertRaised
 from ..errors import NotFound
 from ..store.store import Store
 from ..usecases.principal import Principal
@@ -117,7 +118,7 @@ def alert_list(store: Store, tracker: Tracker, hall_id: str, day: date | None, o
         else:
             start, end = days_span(hall, day, day)
             alerts = list(Fold(hall.timezone).add_all(
-                e for e in events_between(r, start, end) if e.type.startswith("alert.")).alerts.values())
+                e for e in events_between(r, start, end) if e.kind in ALERTS).alerts.values())
         day = day or today(hall, now)
     if only == "active":
         alerts = [a for a in alerts if a.active]
@@ -131,21 +132,21 @@ def acknowledge(store: Store, hall_id: str, alert_id: int, who: Principal, note:
     """A manager has seen an alert: an `alert.acknowledged` event. Acknowledging twice changes nothing."""
     with store.write(hall_id) as tx:
         raised = tx.events_after(alert_id - 1, 1) if alert_id >= 1 else []
-        if not raised or raised[0].seq != alert_id or raised[0].type != "alert.raised":
+        if not raised or raised[0].seq != alert_id or raised[0].kind is not AlertRaised:
             raise NotFound("alert_not_found", f"没有预警 {alert_id}", f"no alert {alert_id}")
         fold = Fold(tx.hall.timezone)
         fold.add(raised[0])
         since = alert_id
         while True:  # what happened to it since (cleared, acknowledged)
             batch = tx.events_after(since, 2000)
-            fold.add_all(e for e in batch if e.type in ("alert.cleared", "alert.acknowledged"))
+            fold.add_all(e for e in batch if e.kind in (AlertCleared, AlertAcknowledged))
             if len(batch) < 2000:
                 break
             since = batch[-1].seq
         a = fold.alerts[alert_id]
         if a.acknowledged_at is None:
             by = who.name or who.username or who.kind
-            data = {"alert": alert_id, "key": a.key, "kind": a.kind, "by": by, "note": (note or "").strip()[:200] or None}
-            ev = tx.emit("alert.acknowledged", who.actor(), data)
+            ev = tx.emit(AlertAcknowledged(alert=alert_id, key=a.key, kind=a.kind, by=by,
+                                           note=(note or "").strip()[:200] or None), who.actor())
             fold.add(ev)
         return fold.alerts[alert_id].view(tx.hall.timezone)

@@ -32,8 +32,10 @@ from typing import Any, Iterable
 
 from ..domain import policy
 from ..domain.eta import JOIN_SPAN, CallTime, Estimate, OpenWindow, Snapshot, back_in, update_call_time
+from ..domain.events import (Recorded, TicketCalled, TicketCancelled, TicketDone, TicketIssued, TicketNoShow,
+                             TicketReactivated, TicketServing, TicketTransferred, WindowState)
 from ..domain.hall import NORMAL, Hall
-from .figures import as_event, mean, percentile
+from .figures import mean, percentile
 
 
 @dataclass
@@ -437,7 +439,7 @@ class _Visit:
     outcome: str | None = None  # done, unresolved, transferred, no_show
 
 
-def replay_inputs(events: Iterable[Any], hall: Hall, start: datetime, seed: int = 1) -> tuple[list[Citizen], dict[int, list[tuple[float, float]]], dict]:
+def replay_inputs(events: Iterable[Recorded | dict], hall: Hall, start: datetime, seed: int = 1) -> tuple[list[Citizen], dict[int, list[tuple[float, float]]], dict]:
     """Citizens and window shifts as they were on a day, from its events.
 
     Arrivals, classes and matters are the tickets issued; each matter served keeps the time it took
@@ -455,28 +457,29 @@ def replay_inputs(events: Iterable[Any], hall: Hall, start: datetime, seed: int 
     opened: dict[int, float] = {}
     last = 0.0
     for raw in events:
-        e = as_event(raw)
+        e = Recorded.of(raw)
         t = sec(e.ts)
         last = max(last, t)
         d = e.data
-        if e.type == "ticket.issued":
+        kind = e.kind
+        if kind is TicketIssued:
             issued[d["id"]] = {"t": t, "klass": d.get("klass") or NORMAL, "services": list(d.get("services") or [d["service"]])}
             visits[d["id"]] = []
-        elif e.type == "ticket.called" and d["id"] in visits:
+        elif kind is TicketCalled and d["id"] in visits:
             visits[d["id"]].append(_Visit(d["service"], t))
-        elif e.type == "ticket.serving" and visits.get(d["id"]):
+        elif kind is TicketServing and visits.get(d["id"]):
             visits[d["id"]][-1].started = t
-        elif e.type in ("ticket.done", "ticket.no_show", "ticket.transferred") and visits.get(d["id"]):
+        elif kind in (TicketDone, TicketNoShow, TicketTransferred) and visits.get(d["id"]):
             v = visits[d["id"]][-1]
             if v.ended is None:
                 v.ended = t
-                v.outcome = {"ticket.done": d.get("result", "done"), "ticket.no_show": "no_show",
-                             "ticket.transferred": "transferred"}[e.type]
-        elif e.type == "ticket.reactivated" and d["id"] in visits:
+                v.outcome = {TicketDone: d.get("result", "done"), TicketNoShow: "no_show",
+                             TicketTransferred: "transferred"}[kind]
+        elif kind is TicketReactivated and d["id"] in visits:
             reactivated.setdefault(d["id"], []).append(t)
-        elif e.type == "ticket.cancelled" and d["id"] in issued:
+        elif kind is TicketCancelled and d["id"] in issued:
             cancelled[d["id"]] = t
-        elif e.type == "window.state":
+        elif kind is WindowState:
             n = d["window"]
             if d["state"] == "open":
                 opened.setdefault(n, t)
@@ -547,7 +550,7 @@ def _window_spec(spec: str, staffed: list[int]) -> tuple[str, int | list[int]]:
     return "count", int(spec)
 
 
-def what_if(events: Iterable[Any], hall: Hall, start: datetime, windows: str, seed: int = 1) -> dict:
+def what_if(events: Iterable[Recorded | dict], hall: Hall, start: datetime, windows: str, seed: int = 1) -> dict:
     """The day of `events` replayed with the windows it had, and again with `windows`: a number
     ("12"), a change ("+2", "-1") or a list of window numbers ("21,22,26"). Fewer windows drop the
     least busy ones; more windows open first the hall's windows unstaffed that day that serve the

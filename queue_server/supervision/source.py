@@ -5,22 +5,18 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 
 from ..domain.calendar import business_day, day_start
+from ..domain.events import HallCleared, Recorded
 from ..domain.hall import Hall
 from ..store import tables as t
-from ..store.repository import Event, Reader
+from ..store.repository import Reader, recorded
 from ..store.store import Store
 from .figures import Fold
 
 PAGE = 2000
-
-
-def _row_event(r: Any) -> Event:
-    return Event(r.hall, r.seq, r.type, r.ts, r.actor, r.data)
 
 
 def seq_before(reader: Reader, instant: datetime) -> int:
@@ -33,20 +29,20 @@ def seq_before(reader: Reader, instant: datetime) -> int:
     return seq or 0
 
 
-def events_between(reader: Reader, start: datetime, end: datetime) -> list[Event]:
+def events_between(reader: Reader, start: datetime, end: datetime) -> list[Recorded]:
     """The hall's events with start <= ts < end, in seq order, without those a `hall.cleared` voids."""
     e = t.events.c
     since = seq_before(reader, start)
     rows = reader.conn.execute(
         select(t.events).where(e.hall == reader.hall_id, e.seq > since, e.ts >= start, e.ts < end).order_by(e.seq)
     )
-    return without_cleared(reader.hall, [_row_event(r) for r in rows])
+    return without_cleared(reader.hall, [recorded(r) for r in rows])
 
 
-def without_cleared(hall: Hall, events: list[Event]) -> list[Event]:
+def without_cleared(hall: Hall, events: list[Recorded]) -> list[Recorded]:
     """A trial run cleared before go-live (`hallq clear-day`) is no part of the figures: the events of
     a business day before its `hall.cleared` are left out (the log keeps them)."""
-    cleared = {e.data["day"]: e.seq for e in events if e.type == "hall.cleared"}
+    cleared = {e.data["day"]: e.seq for e in events if e.kind is HallCleared}
     if not cleared:
         return events
     return [e for e in events
@@ -58,7 +54,7 @@ def days_span(hall: Hall, first: date, last: date) -> tuple[datetime, datetime]:
         day_start(last + timedelta(days=1), hall.timezone, hall.day_boundary_hour)
 
 
-def period_events(store: Store, hall_id: str, first: date, last: date) -> tuple[Hall, list[Event]]:
+def period_events(store: Store, hall_id: str, first: date, last: date) -> tuple[Hall, list[Recorded]]:
     with store.read(hall_id) as r:
         start, end = days_span(r.hall, first, last)
         return r.hall, events_between(r, start, end)
@@ -101,7 +97,7 @@ class Tracker:
             held = self._folds[reader.hall_id] = (day, fold)
         while True:
             batch = reader.events_after(held[1].seq, PAGE)
-            cleared = [i for i, e in enumerate(batch) if e.type == "hall.cleared"]
+            cleared = [i for i, e in enumerate(batch) if e.kind is HallCleared]
             if cleared:  # today starts over (see without_cleared)
                 fresh = Fold(hall.timezone)
                 fresh.seq, batch = batch[cleared[-1]].seq - 1, batch[cleared[-1]:]

@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, insert, select, update
 
+from ..domain.events import SigninLocked
 from ..errors import Conflict, Invalid, NotFound, Unauthorized
 from ..store import tables as t
 from ..store.store import Store
@@ -157,8 +158,7 @@ def report_lockout(store: Store, username: str | None, address: str, every_secon
     halls = [user.hall] if user is not None and user.hall else store.hall_ids()
     for hall in halls:
         with store.write(hall) as tx:
-            tx.emit("signin.locked", SYSTEM, {"account": username, "address": address,
-                                              "retry_every_s": round(every_seconds)})
+            tx.emit(SigninLocked(account=username, address=address, retry_every_s=round(every_seconds)), SYSTEM)
 
 
 def logout(store: Store, token: str) -> None:

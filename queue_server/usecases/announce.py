@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..domain.events import CALLS, TicketRecalled
 from ..domain.hall import VoiceRules
 from ..errors import NotFound
 from ..store.store import Store
-
-CALL_EVENTS = ("ticket.called", "ticket.recalled")
 
 
 @dataclass(frozen=True)
@@ -28,7 +27,7 @@ def audio_url(hall: str, seq: int) -> str:
 def call_of(store: Store, hall: str, seq: int) -> Call:
     with store.read(hall) as r:
         found = r.events_after(seq - 1, 1) if seq > 0 else []
-        if not found or found[0].seq != seq or found[0].type not in CALL_EVENTS:
+        if not found or found[0].seq != seq or found[0].kind not in CALLS:
             raise NotFound("announcement_not_found", f"没有第 {seq} 号叫号事件", f"event {seq} is not a call")
         d = found[0].data
-        return Call(hall, seq, d["number"], d["window"], found[0].type == "ticket.recalled", r.hall.voice)
+        return Call(hall, seq, d["number"], d["window"], found[0].kind is TicketRecalled, r.hall.voice)

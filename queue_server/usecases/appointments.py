@@ -9,6 +9,7 @@ import secrets
 from datetime import date
 
 from ..domain.calendar import business_day, local_time
+from ..domain.events import AppointmentBooked, AppointmentCancelled
 from ..domain.hall import Hall
 from ..domain.identity import birth_date
 from ..domain.privacy import id_hash, phone_hash
@@ -90,7 +91,7 @@ def book(store: Store, hall_id: str, service: str, day: date, slot: str, id_numb
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         tx.add_appointment(code=code, service=service, day=day, slot=slot, state="booked", id_hash=person,
                            phone_hash=phone_key)
-        tx.emit("appointment.booked", CITIZEN, {"service": service, "day": day.isoformat(), "slot": slot})
+        tx.emit(AppointmentBooked(service=service, day=day.isoformat(), slot=slot), CITIZEN)
         return {
             "code": code,
             "service": service,
@@ -143,5 +144,5 @@ def cancel(store: Store, hall_id: str, code: str) -> dict:
         if row.state != "booked":
             raise Conflict("appointment_not_cancellable", "该预约已取号或已取消", "already checked in or cancelled")
         tx.save_appointment(row.code, state="cancelled")
-        tx.emit("appointment.cancelled", CITIZEN, {"service": row.service, "day": row.day.isoformat(), "slot": row.slot})
+        tx.emit(AppointmentCancelled(service=row.service, day=row.day.isoformat(), slot=row.slot), CITIZEN)
         return _view(tx.hall, tx.appointment(row.code))

@@ -5,6 +5,7 @@ in a public screen's address, reports no printer), and only devices it reported 
 belongs to the token that named it). A manager may report any."""
 from __future__ import annotations
 
+from ..domain.events import DeviceStateChanged
 from ..errors import Forbidden
 from ..store.store import Store
 from .principal import Principal
@@ -28,5 +29,5 @@ def report_state(store: Store, hall_id: str, who: Principal, device: str, kind: 
             raise Forbidden("other_device", f"设备 {device} 属于另一个设备令牌", f"device {device} belongs to another device token")
         changed = tx.set_device(device, kind, state, detail, owner=None if who.is_user else who.device_id)
         if changed:
-            tx.emit("device.state", who.actor(), {"device": device, "kind": kind, "state": state, "detail": detail})
+            tx.emit(DeviceStateChanged(device=device, kind=kind, state=state, detail=detail), who.actor())
         return {"device": device, "kind": kind, "state": state, "detail": detail, "changed": changed}

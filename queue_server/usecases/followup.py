@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..domain.calendar import business_day, day_start
+from ..domain.events import QueueStats, RatingSubmitted, TicketCancelled, TicketExpired, TicketReactivated, WindowState
 from ..domain.tickets import OPEN_STATES, Ticket
 from ..errors import Forbidden, NotFound
 from ..store.store import Store
@@ -57,12 +58,9 @@ def _rate(tx, tk: Ticket, score: int, matter: int | None, actor: dict) -> dict:
     m = tk.matters[index]
     tx.save_ticket(tk)
     tx.add_rating(ticket_id=tk.id, matter=index, service=m.service, window=m.window, clerk=m.clerk, score=score)
-    tx.emit(
-        "rating.submitted",
-        actor,
-        {"id": tk.id, "number": tk.number, "matter": index, "service": m.service, "window": m.window,
-         "clerk": m.clerk, "score": score},
-    )
+    assert tk.id is not None
+    tx.emit(RatingSubmitted(id=tk.id, number=tk.number, matter=index, service=m.service, window=m.window,
+                            clerk=m.clerk, score=score), actor)
     return {"number": tk.number, "matter": index, "score": score}
 
 
@@ -88,9 +86,10 @@ def reactivate(store: Store, hall_id: str, number: str, who: Principal) -> dict:
             place = tx.now
         tk.reactivate(tx.now, tx.hall.calling.reactivate_minutes, place)
         tx.save_ticket(tk)
-        tx.emit("ticket.reactivated", who.actor(), {"id": tk.id, "number": tk.number, "service": tk.service})
+        assert tk.id is not None
+        tx.emit(TicketReactivated(id=tk.id, number=tk.number, service=tk.service), who.actor())
         queue = QueueView.load(tx, tx.now)
-        tx.emit("queue.stats", who.actor(), queue.stats([tk.service]))
+        tx.emit(QueueStats(queue.stats([tk.service])), who.actor())
         return ticket_view(tk, tx.hall, queue)
 
 
@@ -101,8 +100,8 @@ def cancel(store: Store, hall_id: str, ticket_id: int, who: Principal | None) ->
         tk.cancel()
         tx.save_ticket(tk)
         actor = who.actor() if who else CITIZEN
-        tx.emit("ticket.cancelled", actor, {"id": tk.id, "number": tk.number, "service": tk.service})
-        tx.emit("queue.stats", actor, QueueView.load(tx, tx.now).stats([tk.service]))
+        tx.emit(TicketCancelled(id=ticket_id, number=tk.number, service=tk.service), actor)
+        tx.emit(QueueStats(QueueView.load(tx, tx.now).stats([tk.service])), actor)
         return ticket_view(tk, tx.hall, None)
 
 
@@ -131,7 +130,8 @@ def expire_past_days(store: Store, hall_id: str) -> int:
         for tk in stale:
             tk.expire()
             tx.save_ticket(tk)
-            tx.emit("ticket.expired", SYSTEM, {"id": tk.id, "number": tk.number, "service": tk.service})
+            assert tk.id is not None
+            tx.emit(TicketExpired(id=tk.id, number=tk.number, service=tk.service), SYSTEM)
         closed = 0
         for number, row in tx.windows().items():
             ticket_id = row.ticket_id
@@ -141,9 +141,8 @@ def expire_past_days(store: Store, hall_id: str) -> int:
             if row.state != "closed" and ticket_id is None and row.state_since is not None and row.state_since < started:
                 tx.save_window(number, state="closed", pause_reason=None, clerk_id=None, priority_streak=0,
                                state_since=tx.now)
-                tx.emit("window.state", SYSTEM, {"window": number, "state": "closed", "reason": "日终关闭",
-                                                 "clerk": None, "staff_no": None})
+                tx.emit(WindowState(window=number, state="closed", reason="日终关闭", clerk=None, staff_no=None), SYSTEM)
                 closed += 1
         if stale or closed:
-            tx.emit("queue.stats", SYSTEM, QueueView.load(tx, tx.now).stats())
+            tx.emit(QueueStats(QueueView.load(tx, tx.now).stats()), SYSTEM)
         return len(stale)

@@ -4,6 +4,7 @@ but it may not break what today's citizens hold."""
 from __future__ import annotations
 
 from ..domain.calendar import business_day
+from ..domain.events import HallChanged
 from ..domain.hall import Hall
 from ..errors import Conflict
 from ..store.repository import HallTx, config_hash
@@ -22,8 +23,8 @@ def load_hall(store: Store, hall: Hall) -> bool:
     with store.write(hall.id) as tx:
         _refuse_breaking(tx, hall)
         tx.replace_hall(hall)
-        tx.emit("hall.changed", SYSTEM, {"name": hall.name, "name_en": hall.name_en,
-                                         "services": len(hall.services), "windows": len(hall.windows)})
+        tx.emit(HallChanged(name=hall.name, name_en=hall.name_en, services=len(hall.services),
+                            windows=len(hall.windows)), SYSTEM)
     return True
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..domain.calendar import business_day, day_start, local_time
+from ..domain.events import QueueStats, TicketIssued
 from ..domain.hall import APPOINTMENT, NORMAL, Hall
 from ..domain.identity import birth_date
 from ..domain.numbering import format_number
@@ -73,14 +74,17 @@ def issue(store: Store, hall_id: str, req: IssueRequest, who: Principal, secret:
             tx.save_appointment(req.appointment.upper(), state="checked_in", ticket_id=tk.id)
         queue = QueueView.load(tx, tx.now)
         view = citizen_view(tk, tx.hall, queue)
-        tx.emit("ticket.issued", who.actor(), _public(view))
-        tx.emit("queue.stats", who.actor(), queue.stats([tk.service]))
+        tx.emit(_issued(view), who.actor())
+        tx.emit(QueueStats(queue.stats([tk.service])), who.actor())
         return view, True
 
 
-def _public(view: dict) -> dict:
-    return {k: view[k] for k in ("id", "number", "services", "service", "klass", "state", "position", "eta_seconds",
-                                "eta_low_seconds", "eta_high_seconds")}
+def _issued(view: dict) -> TicketIssued:
+    """The event carries what a display may show: no token, no name."""
+    return TicketIssued(id=view["id"], number=view["number"], services=view["services"], service=view["service"],
+                        klass=view["klass"], state=view["state"], position=view["position"],
+                        eta_seconds=view["eta_seconds"], eta_low_seconds=view["eta_low_seconds"],
+                        eta_high_seconds=view["eta_high_seconds"])
 
 
 def _new_ticket(tx: HallTx, req: IssueRequest, who: Principal, secret: bytes) -> Ticket:

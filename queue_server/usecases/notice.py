@@ -2,6 +2,7 @@
 (a closed window, a system outage) and clears it to go back to the configured one."""
 from __future__ import annotations
 
+from ..domain.events import HallNotice
 from ..store.store import Store
 from .principal import Principal
 
@@ -21,5 +22,5 @@ def publish(store: Store, hall_id: str, who: Principal, text: str) -> dict:
     text = text.strip()
     with store.write(hall_id) as tx:
         view = _view(tx.set_notice(text or None), bool(text))
-        tx.emit("hall.notice", who.actor(), view)
+        tx.emit(HallNotice(notice=view["notice"], live=view["live"]), who.actor())
     return view

@@ -5,6 +5,7 @@ from datetime import date
 from statistics import mean
 
 from ..domain.calendar import business_day, day_start, local_time
+from ..domain.events import CALLS
 from ..domain.hall import Hall
 from ..domain.tickets import RATING_NAMES, State
 from ..errors import NotFound
@@ -113,7 +114,7 @@ def board(store: Store, hall_id: str) -> dict:
         last = r.last_seq()
         today = day_start(_today(r.hall, store), r.hall.timezone, r.hall.day_boundary_hour)
         recent = [e for e in r.events_after(max(0, last - 2000))
-                  if e.type in ("ticket.called", "ticket.recalled") and e.ts >= today]
+                  if e.kind in CALLS and e.ts >= today]
         calls = [{"number": e.data["number"], "window": e.data["window"], "service": e.data["service"],
                   "text": e.data["text"], "ts": e.ts.isoformat(), "seq": e.seq} for e in recent[-RECENT_CALLS:]][::-1]
         queue = QueueView.load(r, now)

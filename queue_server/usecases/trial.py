@@ -3,6 +3,7 @@ so that the hall's first citizen gets 001 and the day's reports start from nothi
 from __future__ import annotations
 
 from ..domain.calendar import business_day
+from ..domain.events import HallCleared
 from ..store.store import Store
 
 # Who clears: the hall's administrator at the server's command line.
@@ -23,5 +24,5 @@ def clear_today(store: Store, hall_id: str) -> int:
     with store.write(hall_id) as tx:
         day = business_day(tx.now, tx.hall.timezone, tx.hall.day_boundary_hour)
         gone = tx.clear_day(day)
-        tx.emit("hall.cleared", OPERATOR, {"day": day.isoformat(), "tickets": gone})
+        tx.emit(HallCleared(day=day.isoformat(), tickets=gone), OPERATOR)
         return gone

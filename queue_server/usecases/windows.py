@@ -6,6 +6,18 @@ from typing import Any
 from ..domain import announcement, policy
 from ..domain.calendar import business_day
 from ..domain.eta import update_call_time
+from ..domain.events import (
+    QueueStats,
+    TicketCall,
+    TicketCalled,
+    TicketDone,
+    TicketNoShow,
+    TicketRecalled,
+    TicketRelease,
+    TicketServing,
+    TicketTransferred,
+    WindowState,
+)
 from ..domain.tickets import FinishResult, State, Ticket
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..store.repository import HallTx
@@ -68,13 +80,9 @@ def act(store: Store, hall_id: str, number: int, action: str, who: Principal, bo
 
 # -- window state -------------------------------------------------------------------------
 def _window_event(tx: HallTx, number: int, who: Principal, state: str, reason: str | None) -> None:
-    tx.emit(
-        "window.state",
-        who.actor(),
-        {"window": number, "state": state, "reason": reason, "clerk": who.name, "staff_no": who.staff_no},
-    )
+    tx.emit(WindowState(window=number, state=state, reason=reason, clerk=who.name, staff_no=who.staff_no), who.actor())
     # A window opening or closing changes the estimated wait of every service it serves.
-    tx.emit("queue.stats", who.actor(), QueueView.load(tx, tx.now).stats(list(tx.hall.window(number).services)))
+    tx.emit(QueueStats(QueueView.load(tx, tx.now).stats(list(tx.hall.window(number).services))), who.actor())
 
 
 def _open(tx: HallTx, number: int, row, who: Principal) -> dict:
@@ -129,23 +137,24 @@ def _call(tx: HallTx, number: int, who: Principal, tk: Ticket, streak: int) -> d
     tk.call(number, who.username, tx.now)
     tx.save_ticket(tk)
     tx.save_window(number, ticket_id=tk.id, priority_streak=streak, last_call_at=tx.now)
-    tx.emit("ticket.called", who.actor(), _call_data(tx, tk, number, recall=0))
-    tx.emit("queue.stats", who.actor(), QueueView.load(tx, tx.now).stats([tk.service]))
+    tx.emit(_call_event(TicketCalled, tx, tk, number, recall=0), who.actor())
+    tx.emit(QueueStats(QueueView.load(tx, tx.now).stats([tk.service])), who.actor())
     return _window_result(tx, number, tk)
 
 
-def _call_data(tx: HallTx, tk: Ticket, number: int, recall: int) -> dict:
-    return {
-        "id": tk.id,
-        "number": tk.number,
-        "service": tk.service,
-        "window": number,
-        "floor": tx.hall.window(number).floor,
-        "recall": recall,
-        "text": announcement.call_text(tk.number, number),
-        "speech": announcement.spoken(announcement.call_words(tk.number, number, recall=recall > 0)),
-        "audio_url": announce.audio_url(tx.hall_id, tx.next_seq),  # the event being emitted with this data
-    }
+def _call_event(kind: type[TicketCall], tx: HallTx, tk: Ticket, number: int, recall: int) -> TicketCall:
+    assert tk.id is not None
+    return kind(
+        id=tk.id,
+        number=tk.number,
+        service=tk.service,
+        window=number,
+        floor=tx.hall.window(number).floor,
+        recall=recall,
+        text=announcement.call_text(tk.number, number),
+        speech=announcement.spoken(announcement.call_words(tk.number, number, recall=recall > 0)),
+        audio_url=announce.audio_url(tx.hall_id, tx.next_seq),  # the event being emitted with this data
+    )
 
 
 def _call_next(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
@@ -189,7 +198,7 @@ def _recall(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     tk = _current(tx, number, row)
     tk.recall(tx.hall.calling.max_recalls)
     tx.save_ticket(tk)
-    tx.emit("ticket.recalled", who.actor(), _call_data(tx, tk, number, recall=tk.recalls))
+    tx.emit(_call_event(TicketRecalled, tx, tk, number, recall=tk.recalls), who.actor())
     return _window_result(tx, number, tk)
 
 
@@ -197,15 +206,16 @@ def _start(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     tk = _current(tx, number, row)
     tk.start(tx.now)
     tx.save_ticket(tk)
-    tx.emit("ticket.serving", who.actor(), {"id": tk.id, "number": tk.number, "service": tk.service, "window": number})
+    assert tk.id is not None
+    tx.emit(TicketServing(id=tk.id, number=tk.number, service=tk.service, window=number), who.actor())
     return _window_result(tx, number, tk)
 
 
-def _release(tx: HallTx, number: int, tk: Ticket, who: Principal, event: str, data: dict) -> dict:
+def _release(tx: HallTx, number: int, tk: Ticket, who: Principal, event: TicketRelease) -> dict:
     tx.save_ticket(tk)
     tx.save_window(number, ticket_id=None)
-    tx.emit(event, who.actor(), {"id": tk.id, "number": tk.number, "window": number, "state": tk.state.value} | data)
-    tx.emit("queue.stats", who.actor(), QueueView.load(tx, tx.now).stats(sorted(set(tk.services()))))
+    tx.emit(event, who.actor())
+    tx.emit(QueueStats(QueueView.load(tx, tx.now).stats(sorted(set(tk.services())))), who.actor())
     return _window_result(tx, number) | {"released": ticket_view(tk, tx.hall, None)}
 
 
@@ -223,11 +233,12 @@ def _finish(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     tk.finish(result, reason, tx.now)
     seconds = (matter.finished_at - matter.started_at).total_seconds()
     _record_window_time(tx, matter)
-    return _release(
-        tx, number, tk, who, "ticket.done",
-        {"service": matter.service, "matter": matter_index, "result": result.value, "reason": matter.reason,
-         "next_service": tk.service if tk.state is State.waiting else None, "service_seconds": seconds},
-    )
+    assert tk.id is not None
+    return _release(tx, number, tk, who, TicketDone(
+        id=tk.id, number=tk.number, window=number, state=tk.state.value, service=matter.service,
+        matter=matter_index, result=result.value, reason=matter.reason,
+        next_service=tk.service if tk.state is State.waiting else None, service_seconds=seconds,
+    ))
 
 
 def _record_window_time(tx: HallTx, matter) -> None:
@@ -242,7 +253,9 @@ def _no_show(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     service = tk.service
     tk.no_show(tx.now)
     _record_window_time(tx, tk.matter)
-    return _release(tx, number, tk, who, "ticket.no_show", {"service": service, "matter": tk.current})
+    assert tk.id is not None
+    return _release(tx, number, tk, who, TicketNoShow(
+        id=tk.id, number=tk.number, window=number, state=tk.state.value, service=service, matter=tk.current))
 
 
 def _transfer(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
@@ -252,7 +265,9 @@ def _transfer(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
         raise NotFound("service_not_found", f"没有事项 {target}", f"no service {target!r}")
     source = tk.service
     tk.transfer(target, tx.now)
-    return _release(tx, number, tk, who, "ticket.transferred", {"from": source, "service": target})
+    assert tk.id is not None
+    return _release(tx, number, tk, who, TicketTransferred(
+        id=tk.id, number=tk.number, window=number, state=tk.state.value, source=source, service=target))
 
 
 _HANDLERS = {

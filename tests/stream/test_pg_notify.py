@@ -4,13 +4,13 @@ from __future__ import annotations
 import os
 from datetime import datetime, timezone
 
+from queue_server.domain.events import Recorded
 from queue_server.events.pg_notify import MAX_PAYLOAD, parse, payload
-from queue_server.store.repository import Event
 
 
-def event(seq: int, text: str = "请A001号到26号窗口办理") -> Event:
-    return Event("demo", seq, "ticket.called", datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc),
-                 {"kind": "clerk", "id": "clerk1"}, {"number": "A001", "window": 26, "text": text})
+def event(seq: int, text: str = "请A001号到26号窗口办理") -> Recorded:
+    return Recorded("demo", seq, "ticket.called", datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc),
+                    {"kind": "clerk", "id": "clerk1"}, {"number": "A001", "window": 26, "text": text})
 
 
 def test_events_ride_along_when_they_fit():

@@ -95,7 +95,7 @@ def test_open_episodes_come_from_the_events():
     raise_, clear = changes(fold, conds)
     assert {c.key for c in raise_} == {"wait:1", "rating:3:0"} and clear == []
     for seq, c in enumerate(raise_, start=1):
-        fold.add({"seq": seq, "type": "alert.raised", "ts": NOW.isoformat(), "actor": {}, "data": c.event_data()})
+        fold.add({"seq": seq, "type": "alert.raised", "ts": NOW.isoformat(), "actor": {}, "data": c.event().data()})
     # the same conditions again: nothing new
     assert changes(fold, conds) == ([], [])
     # the wait ended (the ticket was called); the rating stays, it is never "over"

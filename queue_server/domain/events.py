@@ -1,0 +1,372 @@
+"""The hall's event vocabulary, written down once.
+
+An event is the audit trail of a change, the message the displays receive and what the reports and
+the alert engine fold. Each type is a frozen dataclass here whose fields are its payload (`data` on
+the wire, keys in field order) and whose docstring says when it happens; `EVENTS` maps the type
+names to the classes. `Recorded` is an event as the log holds it: seq, time, actor and the payload
+as stored, which older logs may hold with fewer fields than the class has today."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any, ClassVar
+
+# A field whose value (a dict) is merged into the payload rather than held under its own key.
+MERGED = {"merged": True}
+
+
+@dataclass(frozen=True)
+class Event:
+    """One kind of change; a subclass naming its `type` is registered in `EVENTS`."""
+
+    type: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("type")
+        if name is not None:  # a shared base of several types names none
+            if name in EVENTS:
+                raise ValueError(f"two event classes are named {name}")
+            EVENTS[name] = cls
+
+    def data(self) -> dict[str, Any]:
+        """The payload as stored and streamed."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.metadata.get("merged"):
+                out.update(value)
+            else:
+                out[f.metadata.get("key", f.name)] = value
+        return out
+
+
+EventClass = type[Event]
+EVENTS: dict[str, EventClass] = {}
+
+
+# -- tickets ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TicketIssued(Event):
+    """A ticket is taken (kiosk, floor guide, appointment check-in); where it stands in its first queue."""
+
+    type = "ticket.issued"
+    id: int
+    number: str
+    services: list[str]
+    service: str
+    klass: str
+    state: str
+    position: int | None
+    eta_seconds: int | None
+    eta_low_seconds: int | None
+    eta_high_seconds: int | None
+
+
+@dataclass(frozen=True)
+class TicketCall(Event):
+    """A window calls a ticket, first or again."""
+
+    id: int
+    number: str
+    service: str
+    window: int
+    floor: int
+    recall: int  # how many times it has been recalled
+    text: str
+    speech: str
+    audio_url: str
+
+
+@dataclass(frozen=True)
+class TicketCalled(TicketCall):
+    """A window calls a ticket: the text to show and announce, and the audio of the announcement."""
+
+    type = "ticket.called"
+
+
+@dataclass(frozen=True)
+class TicketRecalled(TicketCall):
+    """The window calls its current ticket again."""
+
+    type = "ticket.recalled"
+
+
+@dataclass(frozen=True)
+class TicketServing(Event):
+    """The citizen has come to the window: service starts."""
+
+    type = "ticket.serving"
+    id: int
+    number: str
+    service: str
+    window: int
+
+
+@dataclass(frozen=True)
+class TicketRelease(Event):
+    """A ticket leaves a window."""
+
+    id: int
+    number: str
+    window: int
+    state: str  # the ticket's state after it
+
+
+@dataclass(frozen=True)
+class TicketDone(TicketRelease):
+    """A matter is finished at a window, done or unresolved (with its reason); the ticket's next
+    matter, if any, joins the front of its service's queue."""
+
+    type = "ticket.done"
+    service: str
+    matter: int
+    result: str
+    reason: str | None
+    next_service: str | None
+    service_seconds: float
+
+
+@dataclass(frozen=True)
+class TicketNoShow(TicketRelease):
+    """The citizen did not come after the recalls; the ticket may be re-activated for a while."""
+
+    type = "ticket.no_show"
+    service: str
+    matter: int
+
+
+@dataclass(frozen=True)
+class TicketTransferred(TicketRelease):
+    """The window sends the ticket to another service, at the front of its queue."""
+
+    type = "ticket.transferred"
+    source: str = field(metadata={"key": "from"})
+    service: str
+
+
+@dataclass(frozen=True)
+class _TicketAt(Event):
+    id: int
+    number: str
+    service: str
+
+
+@dataclass(frozen=True)
+class TicketReactivated(_TicketAt):
+    """A missed ticket goes back into its queue."""
+
+    type = "ticket.reactivated"
+
+
+@dataclass(frozen=True)
+class TicketCancelled(_TicketAt):
+    """The citizen or staff cancel a ticket."""
+
+    type = "ticket.cancelled"
+
+
+@dataclass(frozen=True)
+class TicketExpired(_TicketAt):
+    """At the day boundary, a ticket of an earlier business day still open ends."""
+
+    type = "ticket.expired"
+
+
+@dataclass(frozen=True)
+class QueueStats(Event):
+    """After a change to queues; keyed by service code: its people waiting and the wait of a ticket taken
+    now (waiting, eta_seconds, eta_low_seconds, eta_high_seconds)."""
+
+    type = "queue.stats"
+    services: dict[str, dict[str, int | None]] = field(metadata=MERGED)
+
+
+# -- windows, devices, the hall ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class WindowState(Event):
+    """A window opens, pauses (with a reason) or closes, and who is signed in at it."""
+
+    type = "window.state"
+    window: int
+    state: str
+    reason: str | None
+    clerk: str | None
+    staff_no: str | None
+
+
+@dataclass(frozen=True)
+class RatingSubmitted(Event):
+    """A citizen rates a served matter (on their phone or the window's pad)."""
+
+    type = "rating.submitted"
+    id: int
+    number: str
+    matter: int
+    service: str
+    window: int | None
+    clerk: str | None
+    score: int
+
+
+@dataclass(frozen=True)
+class DeviceStateChanged(Event):
+    """A device reports a new state (a printer out of paper, back to ok)."""
+
+    type = "device.state"
+    device: str
+    kind: str
+    state: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class HallNotice(Event):
+    """A manager replaces the boards' notice line, or clears it (back to the configured one)."""
+
+    type = "hall.notice"
+    notice: str
+    live: bool
+
+
+@dataclass(frozen=True)
+class HallChanged(Event):
+    """The hall's configuration is reloaded: pages read names, services and voice again."""
+
+    type = "hall.changed"
+    name: str
+    name_en: str
+    services: int
+    windows: int
+
+
+@dataclass(frozen=True)
+class HallCleared(Event):
+    """After a trial run, before go-live (`hallq clear-day`): the day's tickets are removed, windows
+    closed; the reports and live figures leave out the day's earlier events, pages start over."""
+
+    type = "hall.cleared"
+    day: str  # ISO date, the business day cleared
+    tickets: int  # how many went
+
+
+@dataclass(frozen=True)
+class _Slot(Event):
+    service: str
+    day: str  # ISO date
+    slot: str  # HH:MM
+
+
+@dataclass(frozen=True)
+class AppointmentBooked(_Slot):
+    """A citizen books an appointment slot."""
+
+    type = "appointment.booked"
+
+
+@dataclass(frozen=True)
+class AppointmentCancelled(_Slot):
+    """A citizen cancels a booked appointment."""
+
+    type = "appointment.cancelled"
+
+
+@dataclass(frozen=True)
+class SigninLocked(Event):
+    """Sign-in is locked for an account (or a client address) after repeated wrong passwords."""
+
+    type = "signin.locked"
+    account: str | None
+    address: str
+    retry_every_s: int
+
+
+# -- alerts ----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AlertRaised(Event):
+    """An alert condition starts to hold; its seq is the alert's id, and the fields of its kind (`details`)
+    follow the common ones."""
+
+    type = "alert.raised"
+    key: str
+    kind: str
+    level: str
+    message: str
+    message_en: str
+    sticky: bool
+    details: dict[str, Any] = field(default_factory=dict, metadata=MERGED)
+
+
+@dataclass(frozen=True)
+class AlertCleared(Event):
+    """An alert's condition no longer holds."""
+
+    type = "alert.cleared"
+    alert: int
+    key: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class AlertAcknowledged(Event):
+    """A manager has seen an alert."""
+
+    type = "alert.acknowledged"
+    alert: int
+    key: str
+    kind: str
+    by: str
+    note: str | None
+
+
+CALLS: tuple[EventClass, ...] = (TicketCalled, TicketRecalled)
+ALERTS: tuple[EventClass, ...] = (AlertRaised, AlertCleared, AlertAcknowledged)
+
+
+# -- the log -----------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Recorded:
+    """An event in a hall's log (and on the wire, as `to_dict`)."""
+
+    hall: str
+    seq: int
+    type: str
+    ts: datetime
+    actor: dict[str, Any]
+    data: dict[str, Any]
+
+    @property
+    def kind(self) -> EventClass | None:
+        """The class of its type; None for a type this version does not know."""
+        return EVENTS.get(self.type)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "hall": self.hall,
+            "type": self.type,
+            "ts": self.ts.isoformat(),
+            "actor": self.actor,
+            "data": self.data,
+        }
+
+    @classmethod
+    def of(cls, e: Recorded | dict[str, Any]) -> Recorded:
+        return e if isinstance(e, Recorded) else cls.from_dict(e)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any], hall: str | None = None) -> Recorded:
+        """The inverse of `to_dict`, also for the lines `export-day` writes and the /events API."""
+        ts = d["ts"]
+        return cls(hall if hall is not None else d.get("hall", ""), int(d.get("seq", 0)), d["type"],
+                   datetime.fromisoformat(ts) if isinstance(ts, str) else ts, d.get("actor") or {}, d.get("data") or {})
+
+
+def table() -> str:
+    """The README's table of event types (kept equal to it by a test)."""
+    rows = ["| type | when | fields |", "| --- | --- | --- |"]
+    for name, cls in EVENTS.items():
+        when = " ".join((cls.__doc__ or "").split())
+        names = [f"…{f.name}" if f.metadata.get("merged") else f.metadata.get("key", f.name) for f in fields(cls)]
+        rows.append(f"| `{name}` | {when} | {', '.join(names)} |")
+    return "\n".join(rows) + "\n"
