@@ -22,6 +22,7 @@
 // is told ('refused') and the connection retries only slowly (every `refusedRetry` ms), so a
 // token fixed on the server side still heals a screen nobody touches.
 
+import { EVENT } from './events.js';
 import { t } from './i18n.js';
 
 const REFUSALS = new Set([4400, 4401, 4403, 4404]);
@@ -171,7 +172,8 @@ class HallConnection extends LiveConnection {
     super(() => {
       const q = new URLSearchParams();
       if (this.seq !== undefined && this.seq !== null) q.set('since', String(this.seq));
-      if (opts.topics && opts.topics.length) q.set('topics', opts.topics.join(','));
+      // Whatever a page follows, a cleared day makes it start over (see handle).
+      if (opts.topics && opts.topics.length) q.set('topics', [...opts.topics, EVENT.HALL_CLEARED].join(','));
       return `${wsBase()}/ws/halls/${encodeURIComponent(opts.hall)}?${q}`;
     }, opts);
   }
@@ -194,6 +196,13 @@ class HallConnection extends LiveConnection {
     if (typeof msg.seq !== 'number') return;
     if (this.seq !== undefined && msg.seq <= this.seq) return; // already seen
     this.seq = msg.seq;
+    if (msg.type === EVENT.HALL_CLEARED) {
+      // The day's tickets are gone (a trial run before go-live): what the page holds is stale, and
+      // a fresh snapshot replaces it.
+      this.seq = undefined;
+      this.reconnect();
+      return;
+    }
     if (this.opts.onEvent) this.opts.onEvent(msg);
   }
 }

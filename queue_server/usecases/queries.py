@@ -5,7 +5,7 @@ from datetime import date
 from statistics import mean
 
 from ..domain.calendar import business_day, day_start, local_time
-from ..domain.events import CALLS
+from ..domain.events import CALLS, HallCleared
 from ..domain.hall import Hall
 from ..domain.tickets import RATING_NAMES, State
 from ..errors import NotFound
@@ -113,8 +113,9 @@ def board(store: Store, hall_id: str) -> dict:
         now = store.clock.now()
         last = r.last_seq()
         today = day_start(_today(r.hall, store), r.hall.timezone, r.hall.day_boundary_hour)
-        recent = [e for e in r.events_after(max(0, last - 2000))
-                  if e.kind in CALLS and e.ts >= today]
+        log = r.events_after(max(0, last - 2000))
+        cleared = max((e.seq for e in log if e.kind is HallCleared), default=0)  # a trial run's calls are gone
+        recent = [e for e in log if e.kind in CALLS and e.ts >= today and e.seq > cleared]
         calls = [{"number": e.data["number"], "window": e.data["window"], "service": e.data["service"],
                   "text": e.data["text"], "ts": e.ts.isoformat(), "seq": e.seq} for e in recent[-RECENT_CALLS:]][::-1]
         queue = QueueView.load(r, now)

@@ -119,3 +119,28 @@ def test_a_backlog_is_said_newest_first_and_brief_and_a_newer_call_at_a_window_s
     assert all(e["brief"] for e in said)
     for e in said:  # the brief form: number and window, played faster: well under the full announcement
         assert 500 < e["end"] - e["start"] < 4000, e
+
+
+def test_a_cleared_trial_run_leaves_the_board_and_the_window_screen(hall, pages):
+    """`hallq clear-day` after a trial run: the pages drop the trial's calls and closed windows at once."""
+    import subprocess
+    import sys
+
+    from tests.support.live import CLOCK
+
+    hall.issue("tax-general")
+    hall.act(26, "open", "clerk1")
+    board = pages(board_url(hall))
+    screen = pages(f"/window.html?hall=demo&window=26#token={hall.token('display')}", 800, 480)
+    hall.act(26, "call-next", "clerk1")
+    board.wait_for_function(f"{HERO} === 'E001'", timeout=5000)
+    screen.wait_for_function("document.querySelector('#w-main').dataset.ticket === 'E001'", timeout=5000)
+
+    cleared = subprocess.run([sys.executable, "-m", "queue_server.cli", "clear-day", "--clock", CLOCK, "--yes"],
+                             env=hall.srv.env(), capture_output=True, text=True, timeout=120)
+    assert cleared.returncode == 0, cleared.stderr
+    board.wait_for_function(f"{HERO} === ''", timeout=10000)
+    assert board.locator("#recent li[data-number]").count() == 0
+    assert board.locator("[data-service='tax-general'] .s-wait").inner_text() == "0"
+    screen.wait_for_function("document.querySelector('#w-main').dataset.state === 'closed'", timeout=10000)
+    assert not screen.evaluate("document.querySelector('#w-main').dataset.ticket")
