@@ -164,18 +164,27 @@ def estimate_wait(
         # Poisson arrivals at a rate itself counted from a Poisson number (variance rate / span)
         return sum(o.rate * min(at, o.within) + o.rate / o.span * min(at, o.within) ** 2 for o in later)
 
+    def progress(at: float) -> float:
+        return called(at) - jumped(at)
+
     need = ahead - idle + coming + residual
-    mean = _solve(lambda at: called(at) - jumped(at) - need)
+    mean = _solve(lambda at: progress(at) - need)
     active = [s for s in supply if s.back < mean]
-    rate = sum(s.rate for s in active)
     # In calls: the count's noise once the first call is made, the residual's (about exponential),
     # the overtakers' (their count and their calls); then the moving mean's own error, about alpha / (2 - alpha) of one
     # call's variance, on the whole wait.
     after_first = (need - residual) / need
     calls_var = sum(s.noise * (mean - s.back) for s in active) * after_first + residual * residual \
         + jumped(mean) * t.cv2 + jumped_var(mean)
-    var = calls_var / (rate * rate) + mean * mean * t.cv2 * EWMA_ALPHA / (2 - EWMA_ALPHA)
-    return _range(mean, var)
+    var = calls_var + need * need * t.cv2 * EWMA_ALPHA / (2 - EWMA_ALPHA)
+    # The range is one of the calls still to come, turned into times through the same supply: then
+    # a paused window coming back, or one more person ahead, can only move its ends later.
+    def reached(calls: float) -> float:
+        return 0.0 if calls <= 0 else _solve(lambda at: progress(at) - calls)
+
+    low, high = (reached(calls) for calls in _gamma_p10_p90(need, var))
+    point = round(mean)
+    return Estimate(point, min(point, math.floor(low)), max(point, math.ceil(high)))
 
 
 @dataclass(frozen=True)
@@ -230,18 +239,14 @@ def _solve(f: Callable[[float], float]) -> float:
     return hi
 
 
-def _range(mean: float, var: float) -> Estimate:
-    """Mean and the p10-p90 range of the gamma with this mean and variance (a sum of call times is
-    gamma-like), its quantiles by the Wilson-Hilferty cube root of the normal's."""
-    if mean <= 0:
-        return Estimate(0, 0, 0)
-    shape = mean * mean / var if var > 0 else math.inf
-    point = round(mean)
-    if math.isinf(shape):
-        return Estimate(point, point, point)
-    h = 1 / (9 * shape)
+def _gamma_p10_p90(mean: float, var: float) -> tuple[float, float]:
+    """The p10 and p90 of the gamma with this mean and variance (a sum of call times is gamma-like),
+    by the Wilson-Hilferty cube root of the normal's."""
+    if mean <= 0 or var <= 0:
+        return mean, mean
+    h = var / (9 * mean * mean)  # 1 / (9 shape)
 
     def quantile(z: float) -> float:
         return mean * max(0.0, 1 - h + z * math.sqrt(h)) ** 3
 
-    return Estimate(point, min(point, math.floor(quantile(-Z90))), max(point, math.ceil(quantile(Z90))))
+    return quantile(-Z90), quantile(Z90)

@@ -5,7 +5,7 @@ import math
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from queue_server.domain.eta import (EWMA_ALPHA, JOIN_SPAN, CallTime, Estimate, OpenWindow, Overtaking, Snapshot,
@@ -212,6 +212,12 @@ def test_low_point_high_are_ordered_whole_seconds(hall, ahead):
 
 @settings(max_examples=300, deadline=None)
 @given(hall=halls(), ahead=st.integers(0, 300))
+# A paused window back just after the wait of 4 (then of 0) people ahead: the range's top once fell by a second.
+@example(hall=([OpenWindow({"s": 1.0}, False, 75.0)] + [OpenWindow({"s": 1.0, "r": 1.0}, idle, 0.0)
+                                                      for idle in (False, True, False)],
+               {"s": CallTime(30.0, 0.0), "r": CallTime(30.0, 0.0)}, {"r": 1}, []), ahead=4)
+@example(hall=([OpenWindow({"s": 1.0}, False, 392.0), OpenWindow({"s": 1.0, "r": 1.0}, False, 0.0)],
+               {"s": CallTime(30.0, 3600.0), "r": CallTime(83.0, 27556.0)}, {"r": 1}, []), ahead=0)
 def test_one_more_person_ahead_never_shortens_the_wait(hall, ahead):
     windows, times, waiting, over = hall
     here = estimate_wait("s", ahead, windows, times, waiting, over)
