@@ -1,16 +1,17 @@
 """A list of services (a department's, a life event's, search results, or all for the guides) with
 waiting counts and estimated waits; closed ones greyed with their hours or "今日号已取完"."""
+
 from __future__ import annotations
 
 from ..i18n import pick
 from ..session import MAX_MATTERS, BasketFull
-from .base import KioskScreen, message_panel
 from ..theme import GREYED
+from .base import KioskScreen, message_panel
 from .widgets import GREEN, GREEN_LIGHT, GREY_TEXT, RED, TEXT, WHITE, Panel, Row, Scroll, Text, Tile
 
 
 class ServiceRow(Panel):
-    def __init__(self, screen: "ServicesScreen", code: str):
+    def __init__(self, screen: ServicesScreen, code: str):
         app = screen.app
         avail = app.catalog.availability(code)
         super().__init__(color=WHITE if avail.takeable else GREYED, pad=24, gap=10, kid=f"svc:{code}")
@@ -23,17 +24,43 @@ class ServiceRow(Panel):
         self.meta = Text(meta, size=28, color=color, kid=f"svc:{code}:meta")
         self.add_widget(self.meta)
         if s.get("id_card_required"):
-            self.add_widget(Text(app.t("needs_card"), size=26, color=RED if avail.takeable else GREY_TEXT,
-                                 kid=f"svc:{code}:card"))
+            self.add_widget(
+                Text(app.t("needs_card"), size=26, color=RED if avail.takeable else GREY_TEXT, kid=f"svc:{code}:card")
+            )
         buttons = Row(height=92, gap=14)
-        buttons.add_widget(Tile(app.t("guide_short"), lambda: app.go("guide", code=code), kind="secondary",
-                                size=30, height=None, kid=f"svc:{code}:guide"))
+        buttons.add_widget(
+            Tile(
+                app.t("guide_short"),
+                lambda: app.go("guide", code=code),
+                kind="secondary",
+                size=30,
+                height=None,
+                kid=f"svc:{code}:guide",
+            )
+        )
         in_basket = code in app.session.basket
-        buttons.add_widget(Tile(app.t("in_basket") if in_basket else app.t("add_basket"), self.toggle,
-                                kind="ok" if in_basket else "light", size=30, height=None,
-                                kid=f"svc:{code}:add", enabled=avail.takeable or in_basket))
-        buttons.add_widget(Tile(app.t("take_ticket"), self.take, kind="primary", size=32, height=None,
-                                kid=f"svc:{code}:take", enabled=avail.takeable))
+        buttons.add_widget(
+            Tile(
+                app.t("in_basket") if in_basket else app.t("add_basket"),
+                self.toggle,
+                kind="ok" if in_basket else "light",
+                size=30,
+                height=None,
+                kid=f"svc:{code}:add",
+                enabled=avail.takeable or in_basket,
+            )
+        )
+        buttons.add_widget(
+            Tile(
+                app.t("take_ticket"),
+                self.take,
+                kind="primary",
+                size=32,
+                height=None,
+                kid=f"svc:{code}:take",
+                enabled=avail.takeable,
+            )
+        )
         self.add_widget(buttons)
 
     def toggle(self):
@@ -90,8 +117,9 @@ class ServicesScreen(KioskScreen):
         if mode == "mine" and self.bookings:
             self.scroll.body.add_widget(self.bookings_panel())
         if not codes:
-            self.scroll.body.add_widget(message_panel(app.t("no_results", q=self.params.get("query", "")),
-                                                      kid="no_results"))
+            self.scroll.body.add_widget(
+                message_panel(app.t("no_results", q=self.params.get("query", "")), kid="no_results")
+            )
         self.rows = {}
         for code in codes:
             row = ServiceRow(self, code)
@@ -122,13 +150,26 @@ class ServicesScreen(KioskScreen):
 
     def bookings_panel(self):
         app = self.app
-        names = "、".join(pick(app.catalog.service(b["service"]), app.lang) if b.get("service") in app.catalog.services
-                         else b.get("service", "") for b in self.bookings)
+        names = "、".join(
+            pick(app.catalog.service(b["service"]), app.lang)
+            if b.get("service") in app.catalog.services
+            else b.get("service", "")
+            for b in self.bookings
+        )
         panel = Panel(color=GREEN_LIGHT, pad=22, gap=14, kid="bookings")
-        panel.add_widget(Text(app.t("your_bookings", n=len(self.bookings), names=names), size=30, color=GREEN,
-                              kid="bookings_text"))
-        panel.add_widget(Tile(app.t("check_in_booking"), lambda: app.go("appointment"), kind="ok", size=32,
-                              height=100, kid="bookings_check_in"))
+        panel.add_widget(
+            Text(app.t("your_bookings", n=len(self.bookings), names=names), size=30, color=GREEN, kid="bookings_text")
+        )
+        panel.add_widget(
+            Tile(
+                app.t("check_in_booking"),
+                lambda: app.go("appointment"),
+                kind="ok",
+                size=32,
+                height=100,
+                kid="bookings_check_in",
+            )
+        )
         return panel
 
     def refresh(self):

@@ -1,5 +1,6 @@
 """The kiosk tells the truth about itself: a device that fails in any way is a state the visitor and
 staff see, not a dead thread and a screen that waits for paper forever."""
+
 from __future__ import annotations
 
 import re
@@ -18,11 +19,18 @@ pytestmark = pytest.mark.kiosk
 def test_a_usb_printer_that_cannot_be_opened_is_a_state_and_the_ticket_is_shown_instead(make_kiosk, hall_server):
     # No such printer here (and, without libusb, no USB at all): either way opening it fails.
     since = last_seq(hall_server)
-    d = make_kiosk(hall_server, printer_url="escpos+usb://0x0416:0x5011", wait_devices=False,
-                   device_retry_seconds=1)
-    d.wait(lambda: [e for e in events(hall_server, since) if e["type"] == "device.state"
-                    and e["data"]["device"] == "kiosk-t1.printer" and e["data"]["state"] == "unreachable"], 15,
-           "a device.state event for the printer")
+    d = make_kiosk(hall_server, printer_url="escpos+usb://0x0416:0x5011", wait_devices=False, device_retry_seconds=1)
+    d.wait(
+        lambda: [
+            e
+            for e in events(hall_server, since)
+            if e["type"] == "device.state"
+            and e["data"]["device"] == "kiosk-t1.printer"
+            and e["data"]["state"] == "unreachable"
+        ],
+        15,
+        "a device.state event for the printer",
+    )
     assert d.app.printer_state == "unreachable"
     assert d.shows("打印机暂停服务")  # the attract screen says so before anyone takes a ticket
     threads = {t.name for t in d.app.kiosk._threads if t.is_alive()}
@@ -39,8 +47,11 @@ def test_a_usb_printer_that_cannot_be_opened_is_a_state_and_the_ticket_is_shown_
 
 def issue_elsewhere(srv, code: str) -> dict:
     """A ticket taken at another kiosk of the hall."""
-    response = httpx.post(f"{srv.url}/api/halls/demo/tickets", json={"services": [code]},
-                          headers={"Authorization": f"Bearer {srv.tokens['kiosk']}", "Idempotency-Key": uuid.uuid4().hex})
+    response = httpx.post(
+        f"{srv.url}/api/halls/demo/tickets",
+        json={"services": [code]},
+        headers={"Authorization": f"Bearer {srv.tokens['kiosk']}", "Idempotency-Key": uuid.uuid4().hex},
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
