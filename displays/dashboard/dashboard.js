@@ -8,7 +8,7 @@ import { api } from '/js/api.js';
 import { t, register, applyI18n, errorText, mountLangSwitch, nameOf, lang } from '/js/i18n.js';
 import { connectHall, mountLiveBanner } from '/js/live.js';
 import { $, el, params, HallClock, fmtDuration, fmtEta } from '/js/util.js';
-import { mountSignIn, remembered } from '/js/signin.js';
+import { authorized, mountSignIn, remembered, showSignIn } from '/js/signin.js';
 import { barChart } from './charts.js';
 import { EVENT } from '/js/events.js';
 
@@ -101,14 +101,7 @@ const state = { session: null, data: null, alerts: new Map(), live: null, showAl
                 notice: null };
 
 // -- session ---------------------------------------------------------------------------------------
-async function call(path, opts = {}) {
-  try {
-    return await api(path, { ...opts, token: state.session && state.session.token });
-  } catch (e) {
-    if (e.status === 401) expired();
-    throw e;
-  }
-}
+const call = authorized(() => state.session && state.session.token, () => expired());
 
 function show(view) {
   $('#view-login').hidden = view !== 'login';
@@ -117,13 +110,7 @@ function show(view) {
   document.body.dataset.view = view;
 }
 
-function showLogin(message = '') {
-  if (state.live) { state.live.close(); state.live = null; }
-  $('#who').textContent = '';
-  $('#login-error').textContent = message;
-  show('login');
-  $('#username').focus();
-}
+const showLogin = (message = '') => showSignIn(state, show, message);
 
 function expired() {
   if (state.session) signedOut(t('session_expired'));

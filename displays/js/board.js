@@ -10,7 +10,7 @@ import { connectHall, mountLiveBanner } from './live.js';
 import { api } from './api.js';
 import { Announcer } from './announcer.js';
 import { applyI18n, lang, nameOf, register, t } from './i18n.js';
-import { $, el, fmtEta, HallClock, debounce, pageToken, params, storeToken } from './util.js';
+import { $, askToken as askDisplayToken, debounce, el, fmtEta, HallClock, pageToken, params } from './util.js';
 import { EVENT } from './events.js';
 
 register({
@@ -286,17 +286,6 @@ async function main() {
   else askToken();
 }
 
-function askToken() {
-  $('#setup').hidden = false;
-  $('#setup-form').onsubmit = (e) => {
-    e.preventDefault();
-    const value = $('#setup-token').value.trim();
-    if (!value) return;
-    storeToken('display', hall, value);
-    $('#setup').hidden = true;
-    if (window.hallq.live) window.hallq.live.close();
-    start(value);
-  };
-}
+const askToken = () => askDisplayToken('display', hall, start);
 
 main();

@@ -8,7 +8,7 @@ import { connectHall, mountLiveBanner } from './live.js';
 import { api } from './api.js';
 import { applyI18n, errorText, lang, mountLangSwitch, nameOf, register, t } from './i18n.js';
 import { $, $$, el, debounce, fmtDuration, params } from './util.js';
-import { mountSignIn, remembered } from './signin.js';
+import { authorized, mountSignIn, remembered, showSignIn } from './signin.js';
 import { EVENT } from './events.js';
 
 register({
@@ -90,14 +90,7 @@ const state = { session: null, info: null, board: null, window: Number(params.ge
 window.hallq = { state };
 
 // -- session -------------------------------------------------------------------------------------
-async function call(path, opts = {}) {
-  try {
-    return await api(path, { ...opts, token: state.session && state.session.token });
-  } catch (e) {
-    if (e.status === 401) expired();
-    throw e;
-  }
-}
+const call = authorized(() => state.session && state.session.token, () => expired());
 
 function expired() {
   if (state.session) signedOut(t('session_expired'));
@@ -110,13 +103,7 @@ function show(view) {
   document.body.dataset.view = view;
 }
 
-function showLogin(message = '') {
-  if (state.live) { state.live.close(); state.live = null; }
-  $('#who').textContent = '';
-  $('#login-error').textContent = message;
-  show('login');
-  $('#username').focus();
-}
+const showLogin = (message = '') => showSignIn(state, show, message);
 
 function signedIn(res) {
   state.session = { token: res.token, username: res.username, name: res.name, staff_no: res.staff_no, role: res.role };

@@ -7,7 +7,7 @@ import { connectHall, mountLiveBanner } from './live.js';
 import { api } from './api.js';
 import { applyI18n, errorText, mountLangSwitch, nameOf, register, t } from './i18n.js';
 import { $, el, debounce, fmtEta, pageToken, params, storeToken } from './util.js';
-import { mountSignIn } from './signin.js';
+import { authorized, mountSignIn } from './signin.js';
 import { EVENT } from './events.js';
 
 register({
@@ -90,14 +90,7 @@ function signedOut() {
   show('login');
 }
 
-async function call(path, opts = {}) {
-  try {
-    return await api(path, { ...opts, token: state.token });
-  } catch (e) {
-    if (e.status === 401) signedOut();
-    throw e;
-  }
-}
+const call = authorized(() => state.token, () => signedOut());
 
 // -- issuing ------------------------------------------------------------------------------------
 const svcByCode = (code) => state.services.find((s) => s.code === code);

@@ -11,6 +11,7 @@ import { api } from './api.js';
 import { applyI18n, errorText, lang, mountLangSwitch, nameOf, register, t } from './i18n.js';
 import { $, el, params, pageToken, storeToken } from './util.js';
 import { RATINGS } from './ratings.js';
+import { authorized } from './signin.js';
 import { EVENT } from './events.js';
 
 register({
@@ -68,14 +69,7 @@ function idle() {
   screen('idle');
 }
 
-async function call(path, opts = {}) {
-  try {
-    return await api(path, { ...opts, token: state.token });
-  } catch (e) {
-    if (e.status === 401) signedOut();
-    throw e;
-  }
-}
+const call = authorized(() => state.token, () => signedOut());
 
 function signedOut() {
   state.token = null;

@@ -9,6 +9,8 @@
 //     signedOut: () => {},          // forget the session and show the sign-in
 //   });
 //   const saved = remembered(`hallq.console.${hall}`);  saved.load() / saved.save(session or null)
+//   const call = authorized(() => token, ended);         api() with the token; a 401 calls ended()
+//   showSignIn(state, show, message);                   back to the sign-in view (state.live ends)
 
 import { api } from './api.js';
 import { errorText, t } from './i18n.js';
@@ -42,6 +44,29 @@ export function mountSignIn({ roles, refused, signedIn, token, signedOut }) {
     // The page is signed out already; if this fails the token just lives until it expires.
     if (ending) { try { await api('/api/auth/logout', { method: 'POST', token: ending }); } catch { /* gone anyway */ } }
   });
+}
+
+// api() with the page's token: a 401 (the session ended or the token was revoked elsewhere) calls
+// `ended`, and the error still goes to the caller.
+export function authorized(token, ended) {
+  return async (path, opts = {}) => {
+    try {
+      return await api(path, { ...opts, token: token() });
+    } catch (e) {
+      if (e.status === 401) ended();
+      throw e;
+    }
+  };
+}
+
+// Back to the sign-in view of a page whose `show(view)` switches views; its live connection
+// (state.live) ends with the session, and `message` says why.
+export function showSignIn(state, show, message = '') {
+  if (state.live) { state.live.close(); state.live = null; }
+  $('#who').textContent = '';
+  $('#login-error').textContent = message;
+  show('login');
+  $('#username').focus();
 }
 
 // A session kept across reloads; without localStorage (private mode) it lasts this tab only.

@@ -47,6 +47,20 @@ export function storeToken(kind, hall, token) {
   try { token ? localStorage.setItem(key, token) : localStorage.removeItem(key); } catch { /* ignore */ }
 }
 
+// A display page without its token asks for one (the #setup form), keeps it and starts with it.
+export function askToken(kind, hall, start) {
+  $('#setup').hidden = false;
+  $('#setup-form').onsubmit = (e) => {
+    e.preventDefault();
+    const value = $('#setup-token').value.trim();
+    if (!value) return;
+    storeToken(kind, hall, value);
+    $('#setup').hidden = true;
+    if (window.hallq.live) window.hallq.live.close();
+    start(value);
+  };
+}
+
 // The hall's clock: the server's time (it may run a demo clock) in the hall's UTC offset,
 // whatever the time zone and clock of the browser.
 export class HallClock {

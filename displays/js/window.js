@@ -5,7 +5,7 @@
 import { connectHall, mountLiveBanner } from './live.js';
 import { api } from './api.js';
 import { applyI18n, nameOf, register, t } from './i18n.js';
-import { $, HallClock, pageToken, params, storeToken } from './util.js';
+import { $, askToken as askDisplayToken, HallClock, pageToken, params } from './util.js';
 import { EVENT } from './events.js';
 
 register({
@@ -111,18 +111,7 @@ function start(token) {
   mountLiveBanner(live);
 }
 
-function askToken() {
-  $('#setup').hidden = false;
-  $('#setup-form').onsubmit = (e) => {
-    e.preventDefault();
-    const value = $('#setup-token').value.trim();
-    if (!value) return;
-    storeToken('display', hall, value);
-    $('#setup').hidden = true;
-    if (window.hallq.live) window.hallq.live.close();
-    start(value);
-  };
-}
+const askToken = () => askDisplayToken('display', hall, start);
 
 async function main() {
   applyI18n();
