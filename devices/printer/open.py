@@ -53,8 +53,8 @@ def _usb(parsed: DeviceUrl) -> Opened:
         raise DeviceUnavailable(f"printer {parsed.raw}: USB printing needs pyusb, which is not installed")
     device = escpos.Usb(vendor, product, timeout=parsed.param("timeout", int, 5000),
                         in_ep=parsed.param("in_ep", integer, 0x82), out_ep=parsed.param("out_ep", integer, 0x01))
-    return UsbLink(device, f"usb {vendor:04x}:{product:04x}",
-                   "the USB cable, the printer's power, pyusb and the udev permissions"), None
+    return UsbLink(device, f"usb {vendor:04x}:{product:04x}", "the USB cable, the printer's power, pyusb, "
+                   "libusb (scripts/system-deps.sh) and the udev permissions"), None
 
 
 def _file(parsed: DeviceUrl) -> Opened:

@@ -176,7 +176,7 @@ class Panel(BoxLayout):
                  orientation: str = "vertical", fixed_height: Optional[float] = None, kid: str = "", **kw):
         super().__init__(orientation=orientation, padding=px(pad), spacing=px(gap), size_hint_y=None, **kw)
         self.kid = kid
-        paint(self, color, px(radius), border)
+        self.background = paint(self, color, px(radius), border)
         if fixed_height is None:
             self.bind(minimum_height=self.setter("height"))
         else:
