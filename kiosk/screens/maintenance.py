@@ -8,6 +8,7 @@ import time
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from ..theme import ATTRACT_SUB, ATTRACT_WARN, DARK_MUTED
 from .base import HallName, KioskScreen
 from .widgets import BLUE_DARK, WHITE, Text, paint, px
 
@@ -26,7 +27,7 @@ class MaintenanceScreen(KioskScreen):
         box = BoxLayout(orientation="vertical", padding=(px(70), px(120)), spacing=px(40))
         paint(box, BLUE_DARK)
         name = app.catalog.name(app.lang) if app.catalog else app.cfg.hall
-        title = HallName(app, text=name, font_size=px(48), bold=True, color=(0.8, 0.86, 1, 1), halign="center",
+        title = HallName(app, text=name, font_size=px(48), bold=True, color=ATTRACT_SUB, halign="center",
                          valign="middle", size_hint_y=None, height=px(140))
         title.bind(size=lambda w, s: setattr(w, "text_size", s))
         box.add_widget(title)
@@ -42,9 +43,9 @@ class MaintenanceScreen(KioskScreen):
         box.add_widget(Text(app.t("maintenance"), size=96, bold=True, color=WHITE, halign="center", kid="maintenance_title"))
         box.add_widget(Text(app.t("maintenance_sub"), size=38, color=WHITE, halign="center", kid="maintenance_sub"))
         if app.kiosk.has_pending:
-            box.add_widget(Text(app.t("maintenance_pending"), size=34, color=(1, 0.85, 0.55, 1), halign="center",
+            box.add_widget(Text(app.t("maintenance_pending"), size=34, color=ATTRACT_WARN, halign="center",
                                 kid="maintenance_pending"))
-        self.status = Text("", size=30, color=(0.75, 0.8, 0.9, 1), halign="center", kid="maintenance_retry")
+        self.status = Text("", size=30, color=DARK_MUTED, halign="center", kid="maintenance_retry")
         box.add_widget(self.status)
         box.add_widget(Widget())
         self.tick()
