@@ -49,6 +49,18 @@ def test_large_text_speaks_titles_pressed_buttons_and_the_ticket(make_kiosk, hal
     assert all(lang == "zh" for lang, _ in voice.spoken)
 
 
+def test_the_kiosk_app_speaks_aloud_with_the_real_voice(make_kiosk, hall_server, tmp_path):
+    need(shutil.which("espeak-ng") is not None, "espeak-ng is not installed (scripts/system-deps.sh installs it)")
+    out = tmp_path / "voice"
+    d = make_kiosk(hall_server, speech_url=f"espeak-ng://{out}")  # each utterance a WAV file, not the sound card
+    start(d)
+    d.tap("elderly")  # says where the visitor is: the hall's name
+    first = out / "0001.wav"
+    d.wait(first.exists, 60, "the spoken hall name")  # renamed into place whole
+    with wave.open(str(first)) as w:
+        assert w.getnframes() / w.getframerate() > 1.0
+
+
 def test_touch_targets_in_large_text_are_at_least_15_mm(make_kiosk, hall_server):
     from kiosk.screens.widgets import unit
 
