@@ -6,14 +6,14 @@ missed or got an event twice (both must be 0). The clients run in their own proc
 
     python bench/fanout.py [--clients 1000] [--calls 100] [--interval 0.5] [--db sqlite|postgres]
 """
+
 from __future__ import annotations
 
 import argparse
 import asyncio
 import time
 
-from harness import (Database, Http, ProbeProcesses, Server, emit, fanout_figures, last_seq, percentiles,
-                     raise_fd_limit)
+from harness import Database, Http, ProbeProcesses, Server, emit, fanout_figures, last_seq, percentiles, raise_fd_limit
 
 
 async def prepare(server: Server, db: Database, tickets: int) -> int:
@@ -74,23 +74,25 @@ def main() -> None:
         last = asyncio.run(_last(server))
         results = probes.results()
         figures = fanout_figures(results, made, last)
-        emit({
-            "bench": "fanout",
-            "db": db.kind,
-            "clients": probes.connected,
-            "calls": len(made),
-            **{k: v for k, v in figures["latency"].items()},
-            "missed": figures["missed"],
-            "duplicated": figures["duplicated"],
-            "gaps": figures["gaps"],
-            "behind_at_end": figures["behind_at_end"],
-            "dropped": figures["dropped"],
-            "call_next_response": percentiles(answers),
-            "connect_all_s": round(connect_seconds, 1),
-            "server_cpu_ms_per_call": round(cpu * 1000 / (len(made) + 1), 1),
-            "clients_cpu_ms_per_call": figures["clients_cpu_ms_per_call"],
-            "server_rss_mb": rss,
-        })
+        emit(
+            {
+                "bench": "fanout",
+                "db": db.kind,
+                "clients": probes.connected,
+                "calls": len(made),
+                **{k: v for k, v in figures["latency"].items()},
+                "missed": figures["missed"],
+                "duplicated": figures["duplicated"],
+                "gaps": figures["gaps"],
+                "behind_at_end": figures["behind_at_end"],
+                "dropped": figures["dropped"],
+                "call_next_response": percentiles(answers),
+                "connect_all_s": round(connect_seconds, 1),
+                "server_cpu_ms_per_call": round(cpu * 1000 / (len(made) + 1), 1),
+                "clients_cpu_ms_per_call": figures["clients_cpu_ms_per_call"],
+                "server_rss_mb": rss,
+            }
+        )
     finally:
         server.stop()
         db.close()

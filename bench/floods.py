@@ -12,6 +12,7 @@ server's RSS and CPU; target: p99 < 200 ms under each flood.
 
     python bench/floods.py [--db sqlite|postgres] [--seconds 10] [--kiosks 4]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,17 +40,25 @@ async def kiosks(server: Server, token: str, n: int, seconds: float) -> dict:
             i += 1
             t = time.perf_counter()
             try:
-                status, body = await asyncio.wait_for(http.request(
-                    "POST", "/api/halls/demo/tickets", {"services": [rnd.choice(SERVICES)]},
-                    {"Authorization": f"Bearer {token}", "Idempotency-Key": f"flood-{k}-{i}-{time.time()}"}), 30)
-            except (OSError, asyncio.TimeoutError, ValueError, IndexError) as e:
+                status, body = await asyncio.wait_for(
+                    http.request(
+                        "POST",
+                        "/api/halls/demo/tickets",
+                        {"services": [rnd.choice(SERVICES)]},
+                        {"Authorization": f"Bearer {token}", "Idempotency-Key": f"flood-{k}-{i}-{time.time()}"},
+                    ),
+                    30,
+                )
+            except (TimeoutError, OSError, ValueError, IndexError) as e:
                 errors[type(e).__name__] = errors.get(type(e).__name__, 0) + 1
                 http.writer = None  # a new connection for the next one
                 continue
             if status == 201:
                 latencies.append(time.perf_counter() - t)
             else:
-                errors[f"{status} {(body or {}).get('code')}"] = errors.get(f"{status} {(body or {}).get('code')}", 0) + 1
+                errors[f"{status} {(body or {}).get('code')}"] = (
+                    errors.get(f"{status} {(body or {}).get('code')}", 0) + 1
+                )
             await asyncio.sleep(max(0.0, 0.1 - (time.perf_counter() - t)))
         http.close()
 
@@ -83,8 +92,10 @@ async def bodies(port: int, stop: asyncio.Event, count: dict) -> None:
             answer = None
             try:
                 reader, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.write(b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                             b"Content-Length: %d\r\n\r\n" % BODY)
+                writer.write(
+                    b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: %d\r\n\r\n" % BODY
+                )
                 answer = asyncio.create_task(reader.read(200))
                 for _ in range(BODY // len(piece)):
                     if answer.done() or stop.is_set():
@@ -93,7 +104,7 @@ async def bodies(port: int, stop: asyncio.Event, count: dict) -> None:
                     await asyncio.wait_for(writer.drain(), 10)
                 count[(await asyncio.wait_for(answer, 10))[9:12].decode() or "closed"] += 1
                 writer.close()
-            except (OSError, asyncio.TimeoutError):
+            except (TimeoutError, OSError):
                 count["reset"] += 1
                 await asyncio.sleep(0.05)
             finally:
@@ -111,8 +122,9 @@ async def sign_in(port: int, stop: asyncio.Event, count: dict) -> None:
         http = Http(port)
         while not stop.is_set():
             try:
-                status, _ = await http.request("POST", "/api/auth/login",
-                                               {"username": "manager1", "password": f"wrong-{i}-{random.random()}"})
+                status, _ = await http.request(
+                    "POST", "/api/auth/login", {"username": "manager1", "password": f"wrong-{i}-{random.random()}"}
+                )
                 count[str(status)] += 1
             except (OSError, ValueError, IndexError):
                 http.writer = None
@@ -168,8 +180,10 @@ async def run(server: Server, token: str, n: int, seconds: float) -> dict:
         out[name] = await phase(server, token, None if name == "quiet" else name, n, seconds)
         await asyncio.sleep(1)
     out["target_p99_ms"] = TARGET_P99_MS
-    out["met"] = all((out[k]["p99_ms"] or 1e9) < TARGET_P99_MS and not out[k]["errors"]
-                     for k in ("slow_connections", "bodies", "sign_in"))
+    out["met"] = all(
+        (out[k]["p99_ms"] or 1e9) < TARGET_P99_MS and not out[k]["errors"]
+        for k in ("slow_connections", "bodies", "sign_in")
+    )
     return out
 
 

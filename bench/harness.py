@@ -4,6 +4,7 @@ a lean keep-alive HTTP client, lean websocket probes, percentiles and the server
 The clients are deliberately small (raw HTTP/1.1 on asyncio streams, websocket probes on the
 `websockets` sans-I/O protocol without a task per connection): on a 2-core machine every
 microsecond the client spends is taken from the server being measured."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,8 +19,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -34,9 +35,16 @@ CLOCK = "2026-11-24T10:00:00+08:00"  # a Tuesday morning: every demo service is 
 PASSWORD = "bench-pass-1"
 PG_ADMIN = os.environ.get("HALLQ_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 # Windows 21-28 of the demo hall and what they serve.
-WINDOWS = {21: ["biz-setup", "biz-change"], 22: ["biz-setup", "biz-change"], 23: ["biz-change", "biz-cancel", "biz-setup"],
-           24: ["biz-cancel", "biz-change"], 25: ["food-license", "biz-setup"], 26: ["tax-general"],
-           27: ["tax-general"], 28: ["build-permit"]}
+WINDOWS = {
+    21: ["biz-setup", "biz-change"],
+    22: ["biz-setup", "biz-change"],
+    23: ["biz-change", "biz-cancel", "biz-setup"],
+    24: ["biz-cancel", "biz-change"],
+    25: ["food-license", "biz-setup"],
+    26: ["tax-general"],
+    27: ["tax-general"],
+    28: ["build-permit"],
+}
 SERVICES = ["biz-setup", "biz-change", "biz-cancel", "food-license", "tax-general", "build-permit"]
 
 
@@ -131,14 +139,36 @@ class Server:
     def __init__(self, db: Database, port: int | None = None, workers: int = 1, **settings):
         self.db = db
         self.port = port or free_port()
-        env = os.environ | {
-            "HALLQ_DATABASE_URL": db.url, "HALLQ_DATA_DIR": str(db.dir), "HALLQ_SECRET": "bench-secret",
-            "HALLQ_PUBLIC_URL": f"http://127.0.0.1:{self.port}", "HALLQ_LOG_LEVEL": "WARNING",
-        } | {f"HALLQ_{k.upper()}": str(v) for k, v in settings.items()}
+        env = (
+            os.environ
+            | {
+                "HALLQ_DATABASE_URL": db.url,
+                "HALLQ_DATA_DIR": str(db.dir),
+                "HALLQ_SECRET": "bench-secret",
+                "HALLQ_PUBLIC_URL": f"http://127.0.0.1:{self.port}",
+                "HALLQ_LOG_LEVEL": "WARNING",
+            }
+            | {f"HALLQ_{k.upper()}": str(v) for k, v in settings.items()}
+        )
         self.log = open(db.dir / f"server-{self.port}.log", "ab")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(self.port), "--clock", CLOCK,
-             "--workers", str(workers)], env=env, stdout=self.log, stderr=subprocess.STDOUT, cwd=ROOT)
+            [
+                sys.executable,
+                "-m",
+                "queue_server.cli",
+                "serve",
+                "--port",
+                str(self.port),
+                "--clock",
+                CLOCK,
+                "--workers",
+                str(workers),
+            ],
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+        )
         self._wait()
 
     def _wait(self, timeout: float = 60) -> None:
@@ -210,8 +240,9 @@ class Http:
             self.writer.close()
         self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
 
-    async def request(self, method: str, path: str, body: dict | None = None,
-                      headers: dict[str, str] | None = None) -> tuple[int, dict | list | None]:
+    async def request(
+        self, method: str, path: str, body: dict | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict | list | None]:
         if self.writer is None or time.monotonic() - self.used > 3:  # the server closes idle ones after 5 s
             await self._connect()
         data = json.dumps(body).encode() if body is not None else b""
@@ -260,7 +291,7 @@ class Probe(asyncio.Protocol):
     masked) are cut by hand, which takes a fraction of the CPU: a thousand probes share the
     machine with the server they measure."""
 
-    def __init__(self, uri: str, token: str, on_called: Callable[["Probe", str, float], None] | None = None):
+    def __init__(self, uri: str, token: str, on_called: Callable[[Probe, str, float], None] | None = None):
         self.proto = ClientProtocol(parse_uri(uri))
         self.request = self.proto.connect()
         self.request.headers["Authorization"] = f"Bearer {token}"
@@ -292,7 +323,7 @@ class Probe(asyncio.Protocol):
         end = self._buffer.find(b"\r\n\r\n")
         if end < 0:
             return
-        head, rest, self._buffer = self._buffer[:end + 4], self._buffer[end + 4:], b""
+        head, rest, self._buffer = self._buffer[: end + 4], self._buffer[end + 4 :], b""
         self.proto.receive_data(head)
         for ev in self.proto.events_received():
             if isinstance(ev, Response):
@@ -311,14 +342,14 @@ class Probe(asyncio.Protocol):
             if size == 126:
                 if i + 4 > n:
                     break
-                size, head = int.from_bytes(data[i + 2:i + 4], "big"), 4
+                size, head = int.from_bytes(data[i + 2 : i + 4], "big"), 4
             elif size == 127:
                 if i + 10 > n:
                     break
-                size, head = int.from_bytes(data[i + 2:i + 10], "big"), 10
+                size, head = int.from_bytes(data[i + 2 : i + 10], "big"), 10
             if i + head + size > n:
                 break
-            payload = data[i + head:i + head + size]
+            payload = data[i + head : i + head + size]
             i += head + size
             if opcode == 0x1:
                 self._message(payload, now)
@@ -332,7 +363,7 @@ class Probe(asyncio.Protocol):
     def _message(self, data: bytes, now: float) -> None:
         if not data.startswith(b'{"seq":'):
             return  # a snapshot or a heartbeat
-        seq = int(data[7:data.index(b",")])
+        seq = int(data[7 : data.index(b",")])
         if self.last_seq is not None:
             if seq <= self.last_seq:
                 self.duplicates += 1
@@ -399,9 +430,21 @@ def _probe_process(port: int, token: str, since: int, n: int, conn) -> None:
         cpu = time.process_time()
         await asyncio.get_running_loop().run_in_executor(None, conn.recv)  # "stop"
         cpu = time.process_time() - cpu
-        conn.send([{"port": port, "called": p.called, "last_seq": p.last_seq, "gaps": p.gaps,
-                    "duplicates": p.duplicates, "events": p.events, "dropped": p.closed.done(),
-                    "cpu": cpu / len(probes)} for p in probes])
+        conn.send(
+            [
+                {
+                    "port": port,
+                    "called": p.called,
+                    "last_seq": p.last_seq,
+                    "gaps": p.gaps,
+                    "duplicates": p.duplicates,
+                    "events": p.events,
+                    "dropped": p.closed.done(),
+                    "cpu": cpu / len(probes),
+                }
+                for p in probes
+            ]
+        )
         for p in probes:
             p.close()
 

@@ -5,6 +5,7 @@ the whole job, cut included. Prints one JSON line; the target is p95 under 500 m
 
     python bench/kiosk_tap.py [--taps 60] [--warmup 5] [--size 1080x1920]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,8 +20,20 @@ from pathlib import Path
 from harness import Database, Server, emit
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVICES = ["biz-setup", "biz-change", "biz-cancel", "food-license", "tax-general", "tax-property",
-            "property-transfer", "property-mortgage", "property-query", "gjj-loan", "plan-permit", "build-permit"]
+SERVICES = [
+    "biz-setup",
+    "biz-change",
+    "biz-cancel",
+    "food-license",
+    "tax-general",
+    "tax-property",
+    "property-transfer",
+    "property-mortgage",
+    "property-query",
+    "gjj-loan",
+    "plan-permit",
+    "build-permit",
+]
 
 
 def start_xvfb() -> tuple[subprocess.Popen, str]:
@@ -28,8 +41,11 @@ def start_xvfb() -> tuple[subprocess.Popen, str]:
         sys.exit("Xvfb is not installed (scripts/system-deps.sh installs it)")
     for n in range(200, 300):
         if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            proc = subprocess.Popen(["Xvfb", f":{n}", "-screen", "0", "1920x1920x24", "-nolisten", "tcp"],
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            proc = subprocess.Popen(
+                ["Xvfb", f":{n}", "-screen", "0", "1920x1920x24", "-nolisten", "tcp"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             deadline = time.monotonic() + 10
             while not Path(f"/tmp/.X11-unix/X{n}").exists():
                 if proc.poll() is not None or time.monotonic() > deadline:
@@ -54,8 +70,17 @@ def main() -> None:
 
     xvfb, display = start_xvfb()
     home = Path(tempfile.mkdtemp(prefix="hallq-kiosk-bench-"))
-    os.environ.update({"DISPLAY": display, "KIVY_NO_ARGS": "1", "KIVY_WINDOW": "sdl2", "KIVY_HOME": str(home),
-                       "KIVY_LOG_MODE": "PYTHON", "KIVY_NO_FILELOG": "1", "KIVY_NO_CONSOLELOG": "1"})
+    os.environ.update(
+        {
+            "DISPLAY": display,
+            "KIVY_NO_ARGS": "1",
+            "KIVY_WINDOW": "sdl2",
+            "KIVY_HOME": str(home),
+            "KIVY_LOG_MODE": "PYTHON",
+            "KIVY_NO_FILELOG": "1",
+            "KIVY_NO_CONSOLELOG": "1",
+        }
+    )
     db = Database("sqlite")
     server = Server(db)
     app = None
@@ -71,10 +96,19 @@ def main() -> None:
 
         from kiosk.app import KioskApp
 
-        config = KioskConfig(server_url=f"http://127.0.0.1:{server.port}", hall="demo", token=db.tokens["kiosk"],
-                             kiosk_id="kiosk-bench", admin_pin="2468", fullscreen=False, idle_seconds=3600,
-                             ticket_seconds=3600, printer_url="sim://", id_reader_url="sim://",
-                             cache_dir=home / "fonts")
+        config = KioskConfig(
+            server_url=f"http://127.0.0.1:{server.port}",
+            hall="demo",
+            token=db.tokens["kiosk"],
+            kiosk_id="kiosk-bench",
+            admin_pin="2468",
+            fullscreen=False,
+            idle_seconds=3600,
+            ticket_seconds=3600,
+            printer_url="sim://",
+            id_reader_url="sim://",
+            cache_dir=home / "fonts",
+        )
         app = KioskApp(config, find_cjk_font(cache_dir=home / "fonts"))
         EventLoop.ensure_window()
         app._run_prepare()
@@ -94,6 +128,7 @@ def main() -> None:
         def finish_job():  # the simulator's thread: the moment the cut arrives
             original()
             finished.append(time.monotonic())
+
         sim._finish_job = finish_job
 
         samples, not_printed = [], 0
@@ -116,14 +151,22 @@ def main() -> None:
             if i >= args.warmup:
                 samples.append(finished[before] - lifted)
 
-        emit({
-            "bench": "kiosk_tap", "taps": len(samples), "window": f"{width}x{height}",
-            "printer": "sim:// (ESC/POS 80mm on a pty)", "server": "hallq serve, SQLite, loopback",
-            "p50_ms": percentile(samples, 0.50), "p95_ms": percentile(samples, 0.95),
-            "p99_ms": percentile(samples, 0.99), "max_ms": round(max(samples) * 1000, 1),
-            "not_printed": not_printed, "target_p95_ms": 500,
-            "ok": percentile(samples, 0.95) < 500 and not_printed == 0,
-        })
+        emit(
+            {
+                "bench": "kiosk_tap",
+                "taps": len(samples),
+                "window": f"{width}x{height}",
+                "printer": "sim:// (ESC/POS 80mm on a pty)",
+                "server": "hallq serve, SQLite, loopback",
+                "p50_ms": percentile(samples, 0.50),
+                "p95_ms": percentile(samples, 0.95),
+                "p99_ms": percentile(samples, 0.99),
+                "max_ms": round(max(samples) * 1000, 1),
+                "not_printed": not_printed,
+                "target_p95_ms": 500,
+                "ok": percentile(samples, 0.95) < 500 and not_printed == 0,
+            }
+        )
     finally:
         if app is not None:
             app.shutdown()

@@ -7,6 +7,7 @@ JSON line: tickets/s and call-next/s, p50/p99 latency of each, errors, and the s
 
     python bench/load.py [--db sqlite|postgres] [--kiosks 8] [--windows 8] [--tickets 3000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,12 @@ async def run(db: Database, server: Server, kiosks: int, windows: int, tickets: 
             remaining -= 1
             t = time.perf_counter()
             # As the kiosk does: one Idempotency-Key per tap, so a retried request is the same ticket.
-            status, body = await http.request("POST", "/api/halls/demo/tickets", {"services": [rnd.choice(services)]},
-                                              kiosk_auth | {"Idempotency-Key": f"bench-{k}-{remaining}"})
+            status, body = await http.request(
+                "POST",
+                "/api/halls/demo/tickets",
+                {"services": [rnd.choice(services)]},
+                kiosk_auth | {"Idempotency-Key": f"bench-{k}-{remaining}"},
+            )
             if status == 201:
                 issue_lat.append(time.perf_counter() - t)
             else:
@@ -57,8 +62,9 @@ async def run(db: Database, server: Server, kiosks: int, windows: int, tickets: 
             status, body = await http.request("POST", f"/api/halls/demo/windows/{number}/call-next", {}, auth)
             if status == 200:
                 call_lat.append(time.perf_counter() - t)
-                status, body = await http.request("POST", f"/api/halls/demo/windows/{number}/finish",
-                                                  {"result": "done"}, auth)
+                status, body = await http.request(
+                    "POST", f"/api/halls/demo/windows/{number}/finish", {"result": "done"}, auth
+                )
                 if status != 200:
                     error(f"finish {status} {(body or {}).get('code')}")
             elif status == 409 and body.get("code") == "queue_empty":
@@ -104,8 +110,14 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     p.add_argument("--kiosks", type=int, default=8)
-    p.add_argument("--windows", type=int, default=8, choices=range(0, 9), metavar="0..8",
-                   help="windows calling meanwhile (0: issuing alone)")
+    p.add_argument(
+        "--windows",
+        type=int,
+        default=8,
+        choices=range(0, 9),
+        metavar="0..8",
+        help="windows calling meanwhile (0: issuing alone)",
+    )
     p.add_argument("--tickets", type=int, default=3000)
     args = p.parse_args()
     db = Database(args.db)

@@ -10,6 +10,7 @@
 
     python bench/multiproc.py [--clients 1000] [--calls 100] [--requests 10000] [--clicks 4]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,15 +19,28 @@ import random
 import time
 from collections import Counter
 
-from harness import (SERVICES, WINDOWS, Database, Http, ProbeProcesses, Server, emit, fanout_figures, last_seq,
-                     percentiles, raise_fd_limit)
+from harness import (
+    SERVICES,
+    WINDOWS,
+    Database,
+    Http,
+    ProbeProcesses,
+    Server,
+    emit,
+    fanout_figures,
+    last_seq,
+    percentiles,
+    raise_fd_limit,
+)
 
 
 async def issue(port: int, kiosk: dict, n: int, seed: int, services: list[str]) -> None:
     rnd = random.Random(seed)
     http = Http(port)
     for _ in range(n):
-        status, body = await http.request("POST", "/api/halls/demo/tickets", {"services": [rnd.choice(services)]}, kiosk)
+        status, body = await http.request(
+            "POST", "/api/halls/demo/tickets", {"services": [rnd.choice(services)]}, kiosk
+        )
         assert status == 201, body
     http.close()
 
@@ -79,8 +93,9 @@ async def races(db: Database, a: Server, b: Server, requests: int, clicks: int) 
             n = min(clicks, budget)
             budget -= n
             t = time.perf_counter()
-            results = await asyncio.gather(*(c.request("POST", f"/api/halls/demo/windows/{number}/call-next", {}, auth)
-                                             for c in conns[:n]))
+            results = await asyncio.gather(
+                *(c.request("POST", f"/api/halls/demo/windows/{number}/call-next", {}, auth) for c in conns[:n])
+            )
             took = time.perf_counter() - t
             ok = [body for status, body in results if status == 200]
             answers.update("ok" if s == 200 else f"{s} {(b or {}).get('code')}" for s, b in results)
@@ -89,7 +104,8 @@ async def races(db: Database, a: Server, b: Server, requests: int, clicks: int) 
                 called.append(body["ticket"]["number"])
                 call_lat.append(took)
                 status, fin = await random.choice(conns).request(
-                    "POST", f"/api/halls/demo/windows/{number}/finish", {"result": "done"}, auth)
+                    "POST", f"/api/halls/demo/windows/{number}/finish", {"result": "done"}, auth
+                )
                 assert status == 200, fin
             if not ok:
                 await asyncio.sleep(0.01)
@@ -156,8 +172,10 @@ def main() -> None:
 
         # 2. calling races with check clients on both processes
         async def fill() -> None:
-            await asyncio.gather(*(issue((a.port, b.port)[k % 2], kiosk, args.tickets // 4, k + 1, SERVICES)
-                                   for k in range(4)))
+            await asyncio.gather(
+                *(issue((a.port, b.port)[k % 2], kiosk, args.tickets // 4, k + 1, SERVICES) for k in range(4))
+            )
+
         asyncio.run(fill())
         since = asyncio.run(current(a))
         half = args.check_clients // 2
@@ -166,33 +184,36 @@ def main() -> None:
         time.sleep(1.0)
         last = asyncio.run(current(a))
         checked = checkers.results()
-        emit({
-            "bench": "multiproc",
-            "db": "postgres",
-            "processes": 2,
-            "clients": len(results),
-            "calls": len(made),
-            **fan["latency"],
-            "cross_process": fan["cross_process_latency"],
-            "missed": fan["missed"],
-            "duplicated": fan["duplicated"],
-            "gaps": fan["gaps"],
-            "dropped": fan["dropped"],
-            "call_next_response": percentiles(answers),
-            "race_requests": race["requests"],
-            "race_calls": race["calls"],
-            "duplicate_calls": db.called_twice() + race["called_twice_in_responses"],
-            "bursts_with_two_calls": race["bursts_with_two_calls"],
-            "race_call_next_per_s": race["call_next_per_s"],
-            "race_successful_call": race["successful_call"],
-            "race_answers": race["answers"],
-            "race_seconds": race["seconds"],
-            "check_clients": len(checked),
-            "check_missed_events": sum(r["gaps"] for r in checked) + sum(1 for r in checked if r["last_seq"] != last),
-            "check_duplicated": sum(r["duplicates"] for r in checked),
-            "check_dropped": sum(1 for r in checked if r["dropped"]),
-            "server_rss_mb": rss,
-        })
+        emit(
+            {
+                "bench": "multiproc",
+                "db": "postgres",
+                "processes": 2,
+                "clients": len(results),
+                "calls": len(made),
+                **fan["latency"],
+                "cross_process": fan["cross_process_latency"],
+                "missed": fan["missed"],
+                "duplicated": fan["duplicated"],
+                "gaps": fan["gaps"],
+                "dropped": fan["dropped"],
+                "call_next_response": percentiles(answers),
+                "race_requests": race["requests"],
+                "race_calls": race["calls"],
+                "duplicate_calls": db.called_twice() + race["called_twice_in_responses"],
+                "bursts_with_two_calls": race["bursts_with_two_calls"],
+                "race_call_next_per_s": race["call_next_per_s"],
+                "race_successful_call": race["successful_call"],
+                "race_answers": race["answers"],
+                "race_seconds": race["seconds"],
+                "check_clients": len(checked),
+                "check_missed_events": sum(r["gaps"] for r in checked)
+                + sum(1 for r in checked if r["last_seq"] != last),
+                "check_duplicated": sum(r["duplicates"] for r in checked),
+                "check_dropped": sum(1 for r in checked if r["dropped"]),
+                "server_rss_mb": rss,
+            }
+        )
     finally:
         a.stop()
         b.stop()

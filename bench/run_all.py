@@ -1,6 +1,7 @@
 """`make bench`: runs the load, fan-out, multi-process, flood and board-voice benchmarks one after the other and
 prints their JSON lines (one each). Arguments after `--` go to every benchmark unchanged, e.g.
 `python bench/run_all.py -- --help`. Exits non-zero if a benchmark failed."""
+
 from __future__ import annotations
 
 import json
@@ -35,7 +36,7 @@ def postgres_reachable() -> bool:
 
 
 def main() -> int:
-    extra = sys.argv[sys.argv.index("--") + 1:] if "--" in sys.argv else []
+    extra = sys.argv[sys.argv.index("--") + 1 :] if "--" in sys.argv else []
     failed = 0
     for name, args in BENCHES:
         if name == "multiproc" and not postgres_reachable():
@@ -48,8 +49,18 @@ def main() -> int:
             print(lines[-1], flush=True)
         else:
             failed += 1
-            print(json.dumps({"bench": name, "failed": r.returncode, "seconds": round(time.monotonic() - started, 1),
-                              "stderr": r.stderr[-2000:]}, ensure_ascii=False), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "bench": name,
+                        "failed": r.returncode,
+                        "seconds": round(time.monotonic() - started, 1),
+                        "stderr": r.stderr[-2000:],
+                    },
+                    ensure_ascii=False,
+                ),
+                flush=True,
+            )
     return 1 if failed else 0
 
 

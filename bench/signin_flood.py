@@ -4,6 +4,7 @@ known and an unknown user name. Prints one JSON line.
 Three phases of `--seconds` each on one SQLite server: issuing alone; issuing under the flood with the
 sign-in limits lifted (what checking passwords outside the store's write lock buys on its own); and
 under the flood with the default limits (the flood is answered 429 after a few guesses)."""
+
 from __future__ import annotations
 
 import argparse
@@ -37,7 +38,9 @@ async def flood(port: int, stop: asyncio.Event, answers: dict[int, int], clients
         http = Http(port)
         n = 0
         while not stop.is_set():
-            status, _ = await http.request("POST", "/api/auth/login", {"username": f"clerk{1 + i % 8}", "password": f"guess-{n}"})
+            status, _ = await http.request(
+                "POST", "/api/auth/login", {"username": f"clerk{1 + i % 8}", "password": f"guess-{n}"}
+            )
             answers[status] = answers.get(status, 0) + 1
             n += 1
         http.close()
@@ -54,8 +57,12 @@ async def phase(port: int, token: str, seconds: float, with_flood: bool) -> dict
     stop.set()
     await asyncio.gather(*tasks)
     v = sorted(took)
-    return {"issued": len(v), "issue_p90_ms": round(v[int(0.9 * len(v))] * 1000, 1), **{
-        f"issue_{k}": x for k, x in percentiles(v).items()}, "login_answers": {str(k): n for k, n in sorted(answers.items())}}
+    return {
+        "issued": len(v),
+        "issue_p90_ms": round(v[int(0.9 * len(v))] * 1000, 1),
+        **{f"issue_{k}": x for k, x in percentiles(v).items()},
+        "login_answers": {str(k): n for k, n in sorted(answers.items())},
+    }
 
 
 async def wrong_password_ms(port: int, rounds: int = 7) -> dict:
@@ -68,8 +75,10 @@ async def wrong_password_ms(port: int, rounds: int = 7) -> dict:
             assert status == 401
             into.append(time.perf_counter() - t0)
     http.close()
-    return {"wrong_password_known_ms": round(statistics.median(known) * 1000, 1),
-            "wrong_password_unknown_ms": round(statistics.median(unknown) * 1000, 1)}
+    return {
+        "wrong_password_known_ms": round(statistics.median(known) * 1000, 1),
+        "wrong_password_unknown_ms": round(statistics.median(unknown) * 1000, 1),
+    }
 
 
 def main() -> None:

@@ -28,6 +28,7 @@ issue (the server's own, `queue_server.domain.eta.Snapshot.wait`, from what the 
 then) against each ticket's real wait until its first call: per class the share of real waits
 inside the p10-p90 range shown, the bias (mean of estimate minus real) and the mean absolute error.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,7 @@ from queue_server.domain import policy  # noqa: E402
 from queue_server.domain.calendar import zone  # noqa: E402
 from queue_server.domain.hall import APPOINTMENT, NORMAL, Hall  # noqa: E402
 from queue_server.halls import DEMO, read_hall  # noqa: E402
-from queue_server.supervision.simulation import (  # noqa: E402
-    Citizen, Matter, Setup, WindowPlan, mmc_check, run)
+from queue_server.supervision.simulation import Citizen, Matter, Setup, WindowPlan, mmc_check, run  # noqa: E402
 
 DAY = date(2026, 11, 24)  # a Tuesday
 OPEN, CLOSE, LAST_ARRIVAL = dtime(9, 0), dtime(17, 30), dtime(17, 10)
@@ -105,16 +105,18 @@ def synthetic_day(hall: Hall, seed: int, load: float, day: date = DAY) -> Setup:
     classes = {c.code for c in hall.priority_classes}
     per_day = demand(hall, load)
     topics = [t.services for t in hall.topics]
+
     # Hourly rates: the service's profile scaled so that it gets its day's demand.
     def profile(department: str) -> dict[int, float]:
         if department in ENTERPRISE_DEPARTMENTS:
             return PROFILES["enterprise"]
         return PROFILES.get(department, PROFILES["default"])
+
     citizens: list[Citizen] = []
     closing = (_at(day, CLOSE, hall.timezone) - start).total_seconds()
 
     def lognormal(mean_s: float) -> float:
-        sigma2 = math.log(1 + SERVICE_CV ** 2)
+        sigma2 = math.log(1 + SERVICE_CV**2)
         return rng.lognormvariate(math.log(mean_s) - sigma2 / 2, math.sqrt(sigma2))
 
     def matter(code: str) -> Matter:
@@ -146,15 +148,23 @@ def synthetic_day(hall: Hall, seed: int, load: float, day: date = DAY) -> Setup:
                     if c in classes and r < acc:
                         klass = c
                         break
-                if klass == NORMAL and svc.department in ENTERPRISE_DEPARTMENTS and "agent" in classes \
-                        and rng.random() < AGENT_SHARE:
+                if (
+                    klass == NORMAL
+                    and svc.department in ENTERPRISE_DEPARTMENTS
+                    and "agent" in classes
+                    and rng.random() < AGENT_SHARE
+                ):
                     klass = "agent"
                 arrival, slot = t, None
                 rules = hall.appointments
                 slot_min = rules.slot_minutes * 60
                 slot_start = math.ceil(t / slot_min) * slot_min  # the next slot of the hall clock
-                if klass == NORMAL and svc.appointments and slot_start + slot_min <= closing \
-                        and rng.random() < APPOINTMENT_SHARE:
+                if (
+                    klass == NORMAL
+                    and svc.appointments
+                    and slot_start + slot_min <= closing
+                    and rng.random() < APPOINTMENT_SHARE
+                ):
                     arrival = max(0.0, slot_start - rng.uniform(0, rules.early_minutes * 60))
                     slot = (slot_start - rules.early_minutes * 60, slot_start + slot_min + rules.late_minutes * 60)
                     klass = APPOINTMENT
@@ -169,8 +179,14 @@ def synthetic_day(hall: Hall, seed: int, load: float, day: date = DAY) -> Setup:
     for i, c in enumerate(citizens, start=1):
         c.id = i
     averages = {s.code: s.avg_service_minutes * 60 for s in hall.services}
-    return Setup(start, policy.rules_for(hall), averages, window_plans(hall, day, start), citizens,
-                 break_s=hall.alerts.break_minutes * 60)
+    return Setup(
+        start,
+        policy.rules_for(hall),
+        averages,
+        window_plans(hall, day, start),
+        citizens,
+        break_s=hall.alerts.break_minutes * 60,
+    )
 
 
 def pool(results: list[dict]) -> dict:
@@ -189,20 +205,33 @@ def pool(results: list[dict]) -> dict:
             c["sum"] += (f["mean_s"] or 0) * f["n"]
             c["p90"].append(f["p90_s"] or 0)
             c["max_s"] = max(c["max_s"], f["max_s"] or 0)
-    out["classes"] = {k: {"n": c["n"], "mean_s": round(c["sum"] / c["n"], 1) if c["n"] else None,
-                          "p90_s": round(sum(c["p90"]) / len(c["p90"]), 1), "max_s": c["max_s"]}
-                      for k, c in classes.items()}
+    out["classes"] = {
+        k: {
+            "n": c["n"],
+            "mean_s": round(c["sum"] / c["n"], 1) if c["n"] else None,
+            "p90_s": round(sum(c["p90"]) / len(c["p90"]), 1),
+            "max_s": c["max_s"],
+        }
+        for k, c in classes.items()
+    }
     n = sum(r["eta"]["n"] for r in results)
-    out["eta"] = {"n": n, "mae_s": round(sum(r["eta"]["mae_s"] * r["eta"]["n"] for r in results) / n, 1),
-                  "p90_abs_s": round(sum(r["eta"]["p90_abs_s"] for r in results) / len(results), 1),
-                  "bias_s": round(sum(r["eta"]["bias_s"] * r["eta"]["n"] for r in results) / n, 1),
-                  "coverage": round(sum(r["eta"]["coverage"] * r["eta"]["n"] for r in results) / n, 4),
-                  "no_estimate": sum(r["eta"]["no_estimate"] for r in results),
-                  "classes": _pool_eta_classes([r["eta"]["classes"] for r in results])}
-    out["all"] = {"n": sum(r["all"]["n"] for r in results),
-                  "mean_s": round(sum(r["all"]["mean_s"] * r["all"]["n"] for r in results) / sum(r["all"]["n"] for r in results), 1),
-                  "p90_s": round(sum(r["all"]["p90_s"] for r in results) / len(results), 1),
-                  "max_s": max(r["all"]["max_s"] for r in results)}
+    out["eta"] = {
+        "n": n,
+        "mae_s": round(sum(r["eta"]["mae_s"] * r["eta"]["n"] for r in results) / n, 1),
+        "p90_abs_s": round(sum(r["eta"]["p90_abs_s"] for r in results) / len(results), 1),
+        "bias_s": round(sum(r["eta"]["bias_s"] * r["eta"]["n"] for r in results) / n, 1),
+        "coverage": round(sum(r["eta"]["coverage"] * r["eta"]["n"] for r in results) / n, 4),
+        "no_estimate": sum(r["eta"]["no_estimate"] for r in results),
+        "classes": _pool_eta_classes([r["eta"]["classes"] for r in results]),
+    }
+    out["all"] = {
+        "n": sum(r["all"]["n"] for r in results),
+        "mean_s": round(
+            sum(r["all"]["mean_s"] * r["all"]["n"] for r in results) / sum(r["all"]["n"] for r in results), 1
+        ),
+        "p90_s": round(sum(r["all"]["p90_s"] for r in results) / len(results), 1),
+        "max_s": max(r["all"]["max_s"] for r in results),
+    }
     return out
 
 
@@ -215,8 +244,11 @@ def _pool_eta_classes(days: list[dict]) -> dict:
             c["n"] += f["n"]
             for key in ("mae_s", "bias_s", "coverage"):
                 c[key] += f[key] * f["n"]
-    return {k: {"n": c["n"]} | {key: round(c[key] / c["n"], 4 if key == "coverage" else 1)
-                                for key in ("mae_s", "bias_s", "coverage")} for k, c in sorted(out.items())}
+    return {
+        k: {"n": c["n"]}
+        | {key: round(c[key] / c["n"], 4 if key == "coverage" else 1) for key in ("mae_s", "bias_s", "coverage")}
+        for k, c in sorted(out.items())
+    }
 
 
 def compare(hall: Hall, seed: int, load: float, days: int) -> dict:
@@ -232,37 +264,57 @@ def compare(hall: Hall, seed: int, load: float, days: int) -> dict:
             summary.pop("window_utilisation")
             per[discipline].append(summary)
     return {
-        "bench": "sim.day", "hall": hall.id, "day": DAY.isoformat(), "seed": seed, "days": days, "load": load,
-        "tickets": tickets, "windows": len(hall.windows),
-        "policy": pool(per["policy"]), "fifo": pool(per["fifo"]),
+        "bench": "sim.day",
+        "hall": hall.id,
+        "day": DAY.isoformat(),
+        "seed": seed,
+        "days": days,
+        "load": load,
+        "tickets": tickets,
+        "windows": len(hall.windows),
+        "policy": pool(per["policy"]),
+        "fifo": pool(per["fifo"]),
         "seconds": round(time.perf_counter() - t0, 2),
     }
 
 
 def markdown(fig: dict, hall: Hall) -> str:
-    names = {NORMAL: "普通 normal", APPOINTMENT: "预约 appointment"} | {c.code: f"{c.name} {c.code}" for c in hall.priority_classes}
+    names = {NORMAL: "普通 normal", APPOINTMENT: "预约 appointment"} | {
+        c.code: f"{c.name} {c.code}" for c in hall.priority_classes
+    }
     order = [NORMAL, APPOINTMENT] + [c.code for c in hall.priority_classes]
     m = lambda s: "—" if s is None else f"{s / 60:.1f}"  # noqa: E731
-    lines = ["| class (minutes) | calls | policy mean | policy p90 | policy max | FIFO mean | FIFO p90 | FIFO max |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "| class (minutes) | calls | policy mean | policy p90 | policy max | FIFO mean | FIFO p90 | FIFO max |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for k in order + ["all"]:
         p = fig["policy"]["all"] if k == "all" else fig["policy"]["classes"].get(k)
         f = fig["fifo"]["all"] if k == "all" else fig["fifo"]["classes"].get(k)
         if not p:
             continue
         label = "all" if k == "all" else names.get(k, k)
-        lines.append(f"| {label} | {p['n']} | {m(p['mean_s'])} | {m(p['p90_s'])} | {m(p['max_s'])} | "
-                     f"{m(f['mean_s'])} | {m(f['p90_s'])} | {m(f['max_s'])} |")
+        lines.append(
+            f"| {label} | {p['n']} | {m(p['mean_s'])} | {m(p['p90_s'])} | {m(p['max_s'])} | "
+            f"{m(f['mean_s'])} | {m(f['p90_s'])} | {m(f['max_s'])} |"
+        )
     lines.append("")
     lines.append("| ETA at issue vs wait until first call | policy | FIFO |")
     lines.append("| --- | ---: | ---: |")
-    for key, label in (("mae_s", "mean absolute error, minutes"), ("p90_abs_s", "p90 absolute error, minutes"),
-                       ("bias_s", "bias (estimate − real), minutes")):
+    for key, label in (
+        ("mae_s", "mean absolute error, minutes"),
+        ("p90_abs_s", "p90 absolute error, minutes"),
+        ("bias_s", "bias (estimate − real), minutes"),
+    ):
         lines.append(f"| {label} | {m(fig['policy']['eta'][key])} | {m(fig['fifo']['eta'][key])} |")
     pct = lambda x: "—" if x is None else f"{x * 100:.0f}%"  # noqa: E731
-    lines.append(f"| real wait inside the p10–p90 range shown | {pct(fig['policy']['eta']['coverage'])} | "
-                 f"{pct(fig['fifo']['eta']['coverage'])} |")
-    lines.append(f"| window utilisation | {fig['policy']['utilisation'] * 100:.1f}% | {fig['fifo']['utilisation'] * 100:.1f}% |")
+    lines.append(
+        f"| real wait inside the p10–p90 range shown | {pct(fig['policy']['eta']['coverage'])} | "
+        f"{pct(fig['fifo']['eta']['coverage'])} |"
+    )
+    lines.append(
+        f"| window utilisation | {fig['policy']['utilisation'] * 100:.1f}% | {fig['fifo']['utilisation'] * 100:.1f}% |"
+    )
     lines.append("")
     lines.append("| ETA per class (policy) | tickets | inside p10–p90 | bias, minutes | mean absolute error, minutes |")
     lines.append("| --- | ---: | ---: | ---: | ---: |")
@@ -270,7 +322,9 @@ def markdown(fig: dict, hall: Hall) -> str:
     for k in order:
         if k in per:
             e = per[k]
-            lines.append(f"| {names.get(k, k)} | {e['n']} | {pct(e['coverage'])} | {m(e['bias_s'])} | {m(e['mae_s'])} |")
+            lines.append(
+                f"| {names.get(k, k)} | {e['n']} | {pct(e['coverage'])} | {m(e['bias_s'])} | {m(e['mae_s'])} |"
+            )
     return "\n".join(lines)
 
 

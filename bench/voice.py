@@ -4,6 +4,7 @@ them. Prints the delay from each call to the start of its announcement (median a
 were voiced, superseded or not voiced in time, and the length of one announcement (full and brief).
 
 Targets: every call voiced within 60 s of being made; one announcement at most 5 s."""
+
 from __future__ import annotations
 
 import argparse
@@ -15,7 +16,6 @@ import wave
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-
 from harness import PASSWORD, Database, Server, emit
 
 CHROMIUM = "/usr/bin/chromium"
@@ -54,8 +54,11 @@ async def call_all(url: str, windows: list[tuple[int, str, str]], kiosk: str) ->
         for _, _, service in windows:
             for _ in range(2):
                 serial += 1  # services that need the ID card: a different person each time
-                r = await c.post("/api/halls/demo/tickets", json={"services": [service], "id_card": id_card(serial)},
-                                 headers={"Authorization": f"Bearer {kiosk}"})
+                r = await c.post(
+                    "/api/halls/demo/tickets",
+                    json={"services": [service], "id_card": id_card(serial)},
+                    headers={"Authorization": f"Bearer {kiosk}"},
+                )
                 r.raise_for_status()
         r = await c.post("/api/auth/login", json={"username": "manager1", "password": PASSWORD})
         heads: dict = {"manager": {"Authorization": f"Bearer {r.json()['token']}"}}
@@ -69,8 +72,12 @@ async def call_all(url: str, windows: list[tuple[int, str, str]], kiosk: str) ->
         r = await c.post(f"/api/halls/demo/windows/{first}/call-next", headers=heads[first])
         r.raise_for_status()
         events = (await c.get("/api/halls/demo/events", params={"limit": 5000}, headers=heads["manager"])).json()
-        (await c.get([e for e in events["events"] if e["type"] == "ticket.called"][-1]["data"]["audio_url"])).raise_for_status()
-        (await c.post(f"/api/halls/demo/windows/{first}/finish", json={"result": "done"}, headers=heads[first])).raise_for_status()
+        (
+            await c.get([e for e in events["events"] if e["type"] == "ticket.called"][-1]["data"]["audio_url"])
+        ).raise_for_status()
+        (
+            await c.post(f"/api/halls/demo/windows/{first}/finish", json={"result": "done"}, headers=heads[first])
+        ).raise_for_status()
         await asyncio.sleep(8)  # the board says it before the rush
 
         async def one(number: int) -> tuple[int, str, float]:
@@ -99,8 +106,10 @@ def main() -> None:
         windows = prepare(db)
         url = f"http://127.0.0.1:{server.port}"
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required"])
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM,
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required"],
+            )
             page = browser.new_page(viewport={"width": 1920, "height": 1080})
             page.goto(f"{url}/board.html?hall=demo&autoplay=1#token={db.tokens['display']}")
             # Arrow functions: the page's CSP has no 'unsafe-eval', which a bare expression would need.
@@ -114,14 +123,23 @@ def main() -> None:
             spread = max(at for _, at in calls.values()) - min(at for _, at in calls.values())
             page.wait_for_function(
                 f"() => window.hallq.announcer.log.filter(e => e.end !== null).length >= {len(calls) + 1} "
-                "&& window.hallq.announcer.pending === 0", timeout=args.timeout * 1000, polling=500)
+                "&& window.hallq.announcer.pending === 0",
+                timeout=args.timeout * 1000,
+                polling=500,
+            )
             log = page.evaluate("window.hallq.announcer.log")
             unvoiced_marked = page.evaluate("window.hallq.state.calls.filter(c => c.unvoiced).length")
             browser.close()
-        events = httpx.get(f"{url}/api/halls/demo/events", params={"limit": 5000},
-                           headers={"Authorization": "Bearer " + httpx.post(
-                               f"{url}/api/auth/login", json={"username": "manager1", "password": PASSWORD}).json()["token"]}
-                           ).json()["events"]
+        events = httpx.get(
+            f"{url}/api/halls/demo/events",
+            params={"limit": 5000},
+            headers={
+                "Authorization": "Bearer "
+                + httpx.post(f"{url}/api/auth/login", json={"username": "manager1", "password": PASSWORD}).json()[
+                    "token"
+                ]
+            },
+        ).json()["events"]
         first = next(e for e in events if e["type"] == "ticket.called" and e["data"]["number"] in calls)
         full = wav_seconds(httpx.get(url + first["data"]["audio_url"]).content)
         brief = wav_seconds(httpx.get(url + first["data"]["audio_url"], params={"form": "brief"}).content)
@@ -134,23 +152,25 @@ def main() -> None:
     delays = [e["at"] / 1000 - calls[e["number"]][1] for e in voiced]
     lengths_full = [(e["end"] - e["start"]) / 1000 for e in voiced if not e["brief"]]
     lengths_brief = [(e["end"] - e["start"]) / 1000 for e in voiced if e["brief"]]
-    emit({
-        "bench": "voice",
-        "windows": len(calls),
-        "calls_spread_s": round(spread, 2),
-        "voiced": len(voiced),
-        "voiced_by_server": sum(e["mode"] == "server" for e in voiced),
-        "superseded": sum(e["mode"] == "superseded" for e in log),
-        "not_voiced_in_time": sum(e["mode"] == "late" for e in log),
-        "flagged_unvoiced_on_board": unvoiced_marked,
-        "delay_to_start_median_s": round(statistics.median(delays), 1) if delays else None,
-        "delay_to_start_max_s": round(max(delays), 1) if delays else None,
-        "announcement_full_s": round(full, 2),  # the chime and the call, as the hall's voice.repeat says
-        "announcement_brief_s": round(brief, 2),  # when calls pile up: number and window, played 1.35x
-        "board_full_s_median": round(statistics.median(lengths_full), 2) if lengths_full else None,
-        "board_brief_s_median": round(statistics.median(lengths_brief), 2) if lengths_brief else None,
-        "target": {"every_call_within_s": 60, "announcement_max_s": 5},
-    })
+    emit(
+        {
+            "bench": "voice",
+            "windows": len(calls),
+            "calls_spread_s": round(spread, 2),
+            "voiced": len(voiced),
+            "voiced_by_server": sum(e["mode"] == "server" for e in voiced),
+            "superseded": sum(e["mode"] == "superseded" for e in log),
+            "not_voiced_in_time": sum(e["mode"] == "late" for e in log),
+            "flagged_unvoiced_on_board": unvoiced_marked,
+            "delay_to_start_median_s": round(statistics.median(delays), 1) if delays else None,
+            "delay_to_start_max_s": round(max(delays), 1) if delays else None,
+            "announcement_full_s": round(full, 2),  # the chime and the call, as the hall's voice.repeat says
+            "announcement_brief_s": round(brief, 2),  # when calls pile up: number and window, played 1.35x
+            "board_full_s_median": round(statistics.median(lengths_full), 2) if lengths_full else None,
+            "board_brief_s_median": round(statistics.median(lengths_brief), 2) if lengths_brief else None,
+            "target": {"every_call_within_s": 60, "announcement_max_s": 5},
+        }
+    )
 
 
 if __name__ == "__main__":

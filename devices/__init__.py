@@ -10,6 +10,7 @@ so the kiosk runs without hardware; the simulator is then at `device.simulator`.
 Each family opens its own URLs beside its code (printer/open.py, idcard/open.py, rs485/open.py).
 The names this package offers are listed once, in __init__.pyi, and loaded on first use: a program
 that needs only the errors or the voice does not pay for python-escpos's printer capabilities (~0.2 s)."""
+
 import lazy_loader
 
 __getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

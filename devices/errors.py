@@ -1,5 +1,6 @@
 """One exception hierarchy for every device adapter, so the kiosk can catch `DeviceError` and show
 what went wrong without knowing which library raised it."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

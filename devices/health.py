@@ -1,12 +1,13 @@
 """State-change reporting shared by all adapters: the kiosk shows the change, the server records it
 as a `device.state` event."""
+
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable, Optional
+from datetime import UTC, datetime
 
 log = logging.getLogger(__name__)
 
@@ -16,7 +17,7 @@ class DeviceStateChange:
     device: str
     state: str
     detail: str = ""
-    at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
 
 StateListener = Callable[[DeviceStateChange], None]
@@ -25,10 +26,10 @@ StateListener = Callable[[DeviceStateChange], None]
 class Health:
     """Remembers a device's last state and calls the listener only when it changes."""
 
-    def __init__(self, device: str, listener: Optional[StateListener] = None):
+    def __init__(self, device: str, listener: StateListener | None = None):
         self.device = device
         self.listener = listener
-        self.state: Optional[str] = None
+        self.state: str | None = None
         self.detail = ""
         self._lock = threading.Lock()
 

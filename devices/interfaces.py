@@ -1,9 +1,10 @@
 """What the kiosk and the window software need from each kind of device. Another vendor's reader,
 pad or screen is one new module implementing one of these."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional, Protocol
+from typing import Protocol
 
 from devices.idcard.record import IdCard
 
@@ -25,13 +26,13 @@ class PadEvent:
 
     address: int
     kind: str  # "rating", "call", "recall", "pause", "evaluate"
-    rating: Optional[int] = None
+    rating: int | None = None
 
 
 class RatingPad(Protocol):
     address: int
 
-    def poll(self) -> Optional[PadEvent]:
+    def poll(self) -> PadEvent | None:
         """The next key pressed since the last poll, or None."""
 
     def ask(self) -> None:

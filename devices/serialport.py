@@ -1,11 +1,12 @@
 """A pyserial port (any `serial_for_url` URL: a device path, socket://, loop://, rfc2217://) that
 opens lazily, reopens after the cable comes back, and turns OS errors into DeviceUnavailable
 naming the device and what to check."""
+
 from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Optional
+from typing import Any
 
 import serial
 
@@ -30,7 +31,7 @@ class SerialPort:
         self.hint = hint
         self.settings = settings
         self.lock = threading.RLock()  # one exchange at a time when several devices share a bus
-        self._port: Optional[serial.SerialBase] = None
+        self._port: serial.SerialBase | None = None
 
     def _unavailable(self, exc: BaseException) -> DeviceUnavailable:
         return DeviceUnavailable(f"{self.label} at {self.url}: {exc}; check {self.hint}")

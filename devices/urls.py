@@ -1,8 +1,10 @@
 """Device URLs: one configuration string per device, e.g. `escpos+serial:///dev/ttyUSB0?baudrate=9600`."""
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Callable, Mapping, TypeVar
+from typing import TypeVar
 from urllib.parse import parse_qsl, urlsplit
 
 from devices.errors import BadDeviceUrl
@@ -65,10 +67,12 @@ def integer(text: str) -> int:
 
 def one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
     """A URL parameter that must be one of `choices` (a simulator's state or fault)."""
+
     def convert(text: str) -> str:
         if text not in choices:
             raise ValueError(text)
         return text
+
     return convert
 
 

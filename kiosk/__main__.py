@@ -1,4 +1,5 @@
 """python -m kiosk --config FILE"""
+
 import argparse
 import sys
 

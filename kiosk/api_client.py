@@ -1,6 +1,7 @@
 """The kiosk's side of the server's HTTP contract (httpx, blocking: the screens call it from worker
 threads). Two kinds of failure: `ServerUnavailable` (no answer, or a 5xx: worth retrying, and the
 kiosk shows "系统维护中" if it lasts) and `ApiError` (the server said no, with a reason to show)."""
+
 from __future__ import annotations
 
 import logging
@@ -8,8 +9,9 @@ import random
 import re
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
@@ -39,14 +41,17 @@ class ApiError(Exception):
 
 
 class ApiClient:
-    def __init__(self, base_url: str, hall: str, token: str, timeout: float = 5.0,
-                 transport: Optional[httpx.BaseTransport] = None):
+    def __init__(
+        self, base_url: str, hall: str, token: str, timeout: float = 5.0, transport: httpx.BaseTransport | None = None
+    ):
         self.base_url = base_url.rstrip("/")
         self.hall = hall
         self.token = token
         self.http = httpx.Client(
-            base_url=self.base_url, timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
-            transport=transport, headers={"User-Agent": "hallq-kiosk"},
+            base_url=self.base_url,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 2.0)),
+            transport=transport,
+            headers={"User-Agent": "hallq-kiosk"},
         )
 
     def close(self) -> None:
@@ -78,21 +83,32 @@ class ApiClient:
 
     def appointments_of(self, id_number: str) -> list[dict]:
         """Today's bookings made with this ID number (a POST: the number stays out of addresses)."""
-        return self._call("POST", f"/api/halls/{self.hall}/appointments/by-id-card", auth=True,
-                          json={"id_number": id_number})
+        return self._call(
+            "POST", f"/api/halls/{self.hall}/appointments/by-id-card", auth=True, json={"id_number": id_number}
+        )
 
     # -- writes -----------------------------------------------------------------------------
     def issue(self, body: dict, idempotency_key: str) -> dict:
-        return self._call("POST", f"/api/halls/{self.hall}/tickets", json=body, auth=True,
-                          headers={"Idempotency-Key": idempotency_key})
+        return self._call(
+            "POST",
+            f"/api/halls/{self.hall}/tickets",
+            json=body,
+            auth=True,
+            headers={"Idempotency-Key": idempotency_key},
+        )
 
     def report_device(self, device: str, kind: str, state: str, detail: str = "") -> dict:
-        return self._call("POST", f"/api/halls/{self.hall}/devices/state", auth=True,
-                          json={"device": device, "kind": kind, "state": state, "detail": detail[:200]})
+        return self._call(
+            "POST",
+            f"/api/halls/{self.hall}/devices/state",
+            auth=True,
+            json={"device": device, "kind": kind, "state": state, "detail": detail[:200]},
+        )
 
     # ---------------------------------------------------------------------------------------
-    def _call(self, method: str, path: str, *, json: Any = None, auth: bool = False,
-              headers: Optional[dict] = None) -> Any:
+    def _call(
+        self, method: str, path: str, *, json: Any = None, auth: bool = False, headers: dict | None = None
+    ) -> Any:
         headers = dict(headers or {})
         if auth:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -105,10 +121,16 @@ class ApiClient:
         if response.status_code >= 400:
             try:
                 err = response.json()
-                raise ApiError(response.status_code, str(err["code"]), str(err["message"]), str(err.get("message_en", "")))
+                raise ApiError(
+                    response.status_code, str(err["code"]), str(err["message"]), str(err.get("message_en", ""))
+                )
             except (ValueError, KeyError, TypeError):
-                raise ApiError(response.status_code, "http_error", f"服务器拒绝了请求（{response.status_code}）",
-                               f"the server refused the request ({response.status_code})") from None
+                raise ApiError(
+                    response.status_code,
+                    "http_error",
+                    f"服务器拒绝了请求（{response.status_code}）",
+                    f"the server refused the request ({response.status_code})",
+                ) from None
         try:
             return response.json()
         except ValueError:
@@ -119,13 +141,19 @@ class Backoff:
     """Delays between retries: doubling from `low` up to `high`, with ±20% jitter so that a hall
     of kiosks does not hammer a server that has just come back all at the same instant."""
 
-    def __init__(self, low: float, high: float, factor: float = 2.0, jitter: float = 0.2,
-                 rng: Callable[[], float] = random.random):
+    def __init__(
+        self,
+        low: float,
+        high: float,
+        factor: float = 2.0,
+        jitter: float = 0.2,
+        rng: Callable[[], float] = random.random,
+    ):
         self.low, self.high, self.factor, self.jitter, self.rng = low, high, factor, jitter, rng
         self.attempts = 0
 
     def next(self) -> float:
-        base = min(self.high, self.low * self.factor ** self.attempts)
+        base = min(self.high, self.low * self.factor**self.attempts)
         self.attempts += 1
         return max(0.0, base * (1 + self.jitter * (2 * self.rng() - 1)))
 
@@ -139,9 +167,9 @@ class IssueRequest:
     (network retries, or finishing it after an outage) the server issues one ticket."""
 
     services: list[str]
-    priority: Optional[str] = None
-    appointment: Optional[str] = None
-    id_number: Optional[str] = None
+    priority: str | None = None
+    appointment: str | None = None
+    id_number: str | None = None
     name: str = ""
     language: str = "zh"  # the visitor's: their printed ticket is in it (the server is not told)
     key: str = field(default_factory=lambda: "kiosk-" + uuid.uuid4().hex)
@@ -158,9 +186,14 @@ class IssueRequest:
         return body
 
 
-def issue_with_retry(client: ApiClient, request: IssueRequest, patience: float, backoff: Backoff,
-                     sleep: Callable[[float], None] = time.sleep,
-                     clock: Callable[[], float] = time.monotonic) -> dict:
+def issue_with_retry(
+    client: ApiClient,
+    request: IssueRequest,
+    patience: float,
+    backoff: Backoff,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> dict:
     """POST the ticket, retrying with the same key while the server is unavailable, for up to
     `patience` seconds; then ServerUnavailable. An ApiError (a refusal) is raised at once."""
     deadline = clock() + patience
@@ -176,7 +209,7 @@ def issue_with_retry(client: ApiClient, request: IssueRequest, patience: float, 
             sleep(delay)
 
 
-def token_from_scan(text: str) -> Optional[str]:
+def token_from_scan(text: str) -> str | None:
     """The ticket token from what a scanner typed: the status URL printed as the ticket's QR code
     (…/t/<token>) or a bare token."""
     text = text.strip()

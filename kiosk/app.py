@@ -1,12 +1,13 @@
 """The Kivy application: one window, a screen manager, and the glue between the screens and the
 window-less `Kiosk` (server, devices, issuing). Import it only after `launch.configure_kivy`."""
+
 from __future__ import annotations
 
 import logging
 import math
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, Optional
 
 from kivy.app import App
 from kivy.clock import Clock, ClockEvent
@@ -42,7 +43,7 @@ NO_RETURN = ("attract", "maintenance", "admin", "ticket", "card")
 class Root(FloatLayout):
     """Records every touch as activity (for the idle timeout) before passing it on."""
 
-    def __init__(self, app: "KioskApp", **kw):
+    def __init__(self, app: KioskApp, **kw):
         super().__init__(**kw)
         self.app = app
         paint(self, BG)
@@ -59,7 +60,7 @@ class KioskApp(App, Listener):
     title = "hallq kiosk"
     use_kivy_settings = False
 
-    def __init__(self, config: KioskConfig, fonts: FontFiles, kiosk: Optional[Kiosk] = None, **kw):
+    def __init__(self, config: KioskConfig, fonts: FontFiles, kiosk: Kiosk | None = None, **kw):
         super().__init__(**kw)
         self.cfg = config
         self.fonts = fonts
@@ -77,8 +78,8 @@ class KioskApp(App, Listener):
         self.exit_allowed = False
         self.printer_state = "unknown"
         self.reader_state = "unknown"
-        self.overlay: Optional[Overlay] = None
-        self.idle_warning: Optional[IdleWarning] = None
+        self.overlay: Overlay | None = None
+        self.idle_warning: IdleWarning | None = None
         self.issuing = False
         self.history: list[tuple[str, dict]] = []
         self._events: list[ClockEvent] = []
@@ -96,8 +97,12 @@ class KioskApp(App, Listener):
         return self.root_widget
 
     def on_start(self):
-        Window.bind(on_request_close=self._refuse_close, on_keyboard=self._on_keyboard,
-                    on_textinput=self._on_textinput, size=self._on_resize)
+        Window.bind(
+            on_request_close=self._refuse_close,
+            on_keyboard=self._on_keyboard,
+            on_textinput=self._on_textinput,
+            size=self._on_resize,
+        )
         if self.cfg.fullscreen:
             Window.fullscreen = "auto"
         self._events = [Clock.schedule_interval(self._tick, 1.0)]
@@ -114,8 +119,12 @@ class KioskApp(App, Listener):
         for ev in self._events:
             ev.cancel()
         self._events = []
-        Window.unbind(on_request_close=self._refuse_close, on_keyboard=self._on_keyboard,
-                      on_textinput=self._on_textinput, size=self._on_resize)
+        Window.unbind(
+            on_request_close=self._refuse_close,
+            on_keyboard=self._on_keyboard,
+            on_textinput=self._on_textinput,
+            size=self._on_resize,
+        )
         self.pool.shutdown(wait=True, cancel_futures=True)  # a request under way finishes (or gives up) first
         self.kiosk.stop()
         self.speaker.close()
@@ -166,9 +175,10 @@ class KioskApp(App, Listener):
     def _on_ui_thread(self, fn: Callable[[], None]) -> None:
         Clock.schedule_once(lambda dt: fn(), 0)
 
-    def work(self, fn: Callable, *args, done: Optional[Callable] = None, fail: Optional[Callable] = None) -> None:
+    def work(self, fn: Callable, *args, done: Callable | None = None, fail: Callable | None = None) -> None:
         """Run a blocking call (server, printer) off the UI thread; `done(result)` or
         `fail(exc)` run back on the UI thread."""
+
         def run():
             try:
                 result = fn(*args)
@@ -179,11 +189,12 @@ class KioskApp(App, Listener):
                 self._on_ui_thread(lambda: fail(error) if fail else None)
                 return
             self._on_ui_thread(lambda: done(result) if done else None)
+
         self.pool.submit(run)
 
     # -- navigation and state -----------------------------------------------------------------
     @property
-    def catalog(self) -> Optional[Catalog]:
+    def catalog(self) -> Catalog | None:
         return self.kiosk.catalog
 
     @property

@@ -1,9 +1,9 @@
 """What the hall offers, as the kiosk shows it: departments, life-event topics, services with their
 availability and waits, priority rules. Built from the server's answers; no window needed."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from .i18n import pick, t
 from .search import ServiceIndex, has_cjk, spellings
@@ -33,8 +33,8 @@ class Availability:
 class Catalog:
     def __init__(self, hall: dict, services: list[dict]):
         self.hall = hall
-        self._index: Optional[ServiceIndex] = None
-        self._index_key: Optional[tuple] = None
+        self._index: ServiceIndex | None = None
+        self._index_key: tuple | None = None
         self.update_services(services)
 
     # -- services ---------------------------------------------------------------------------
@@ -67,7 +67,7 @@ class Catalog:
     def search(self, query: str) -> list[str]:
         return self.index.search(query)
 
-    def search_example(self) -> Optional[tuple[str, str]]:
+    def search_example(self) -> tuple[str, str] | None:
         """(pinyin initials, the word they find) for the search hint, from this hall's own
         keywords: the first short keyword whose initials really find its matter first."""
         index = self.index
@@ -75,7 +75,7 @@ class Catalog:
             self._example_of, self._example = index, self._find_example()
         return self._example
 
-    def _find_example(self) -> Optional[tuple[str, str]]:
+    def _find_example(self) -> tuple[str, str] | None:
         for code in self.order:
             for word in self.services[code].get("keywords", []):
                 if not 2 <= len(word) <= 4 or not all(has_cjk(ch) for ch in word):
@@ -105,7 +105,7 @@ class Catalog:
         """Life events whose services all exist in this hall."""
         return [tp for tp in self.hall.get("topics", []) if all(c in self.services for c in tp.get("services", []))]
 
-    def priority_class(self, code: str) -> Optional[dict]:
+    def priority_class(self, code: str) -> dict | None:
         return next((c for c in self.hall.get("priority_classes", []) if c["code"] == code), None)
 
     def class_name(self, code: str, lang: str) -> str:
@@ -119,10 +119,11 @@ class Catalog:
         """Priority classes a citizen may claim at the kiosk (the others need a floor guide)."""
         return [c for c in self.hall.get("priority_classes", []) if c.get("self_service")]
 
-    def age_class(self, age: int) -> Optional[dict]:
+    def age_class(self, age: int) -> dict | None:
         """The class an ID card's age earns, as the server will apply it (the biggest boost wins)."""
-        eligible = [c for c in self.hall.get("priority_classes", [])
-                    if c.get("min_age") is not None and age >= c["min_age"]]
+        eligible = [
+            c for c in self.hall.get("priority_classes", []) if c.get("min_age") is not None and age >= c["min_age"]
+        ]
         return max(eligible, key=lambda c: c.get("boost_minutes", 0)) if eligible else None
 
     def windows_for(self, code: str) -> list[dict]:

@@ -10,13 +10,14 @@
 
 Any field can also come from the environment as HALLQ_KIOSK_<FIELD> (e.g. HALLQ_KIOSK_TOKEN), which
 wins over the file, so secrets need not be written into it."""
+
 from __future__ import annotations
 
 import os
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -53,9 +54,9 @@ class KioskConfig(BaseModel):
     # Window
     fullscreen: bool = True
     window_size: tuple[int, int] = (1080, 1920)  # when not full screen (development)
-    font: Optional[Path] = None  # a CJK font file; default: what fontconfig finds for zh-cn
-    font_bold: Optional[Path] = None
-    cache_dir: Optional[Path] = None  # where an extracted font face is kept; default ~/.cache/hallq-kiosk
+    font: Path | None = None  # a CJK font file; default: what fontconfig finds for zh-cn
+    font_bold: Path | None = None
+    cache_dir: Path | None = None  # where an extracted font face is kept; default ~/.cache/hallq-kiosk
     # Server and devices: timing
     request_timeout: Annotated[float, Field(gt=0)] = 5.0
     # The service list (waiting, ETA) follows the hall's event stream; this refresh is for the ETAs'
@@ -93,7 +94,7 @@ class KioskConfig(BaseModel):
         return v
 
 
-def load_config(path: Path | str, env: Optional[Mapping[str, str]] = None) -> KioskConfig:
+def load_config(path: Path | str, env: Mapping[str, str] | None = None) -> KioskConfig:
     path = Path(path)
     environ = os.environ if env is None else env
     try:

@@ -2,31 +2,50 @@
 hall's catalogue kept fresh, issuing with one Idempotency-Key per tap and printing, the devices and
 their states, card reads. The Kivy screens call these methods from worker threads and hear back
 through `Listener` callbacks, which `notify` runs on the UI thread."""
+
 from __future__ import annotations
 
 import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
-from typing import Callable, Optional
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from devices import CardError, IdCard
 
-from .api_client import (ApiClient, ApiError, Backoff, IssueRequest, ServerUnavailable, is_ticket_number,
-                         issue_with_retry, token_from_scan)
+from .api_client import (
+    ApiClient,
+    ApiError,
+    Backoff,
+    IssueRequest,
+    ServerUnavailable,
+    is_ticket_number,
+    issue_with_retry,
+    token_from_scan,
+)
 from .catalog import Catalog
 from .config import KioskConfig
-from .devices import KioskDevices, PrintResult, ReadFailed, StateReporter, card_error_key, checklist_for_printer, ticket_for_printer
+from .devices import (
+    KioskDevices,
+    PrintResult,
+    ReadFailed,
+    StateReporter,
+    card_error_key,
+    checklist_for_printer,
+    ticket_for_printer,
+)
 from .session import Identity
 from .stream import HallStream
 
 log = logging.getLogger(__name__)
 
-TICKET_NOTICE = {"zh": "号码当日有效，请留意叫号屏和语音提示",
-                 "en": "Valid today. Watch the board and listen for your number. 号码当日有效"}
+TICKET_NOTICE = {
+    "zh": "号码当日有效，请留意叫号屏和语音提示",
+    "en": "Valid today. Watch the board and listen for your number. 号码当日有效",
+}
 STREAM_REFRESH_GAP = 0.5  # seconds between two service refreshes the event stream asks for
 
 
@@ -49,7 +68,7 @@ class Listener:
     """What the screens hear. Every method runs on the UI thread (through `notify`)."""
 
     def on_online(self, online: bool) -> None: ...
-    def on_refused(self, refusal: "ApiError | None") -> None: ...
+    def on_refused(self, refusal: ApiError | None) -> None: ...
     def on_retry(self, attempt: int, delay: float) -> None: ...
     def on_catalog(self) -> None: ...
     def on_card(self, identity: Identity) -> None: ...
@@ -62,40 +81,52 @@ class Listener:
 
 
 class Kiosk:
-    def __init__(self, config: KioskConfig, *, client: Optional[ApiClient] = None,
-                 devices: Optional[KioskDevices] = None, notify: Callable[[Callable[[], None]], None] = lambda fn: fn(),
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        config: KioskConfig,
+        *,
+        client: ApiClient | None = None,
+        devices: KioskDevices | None = None,
+        notify: Callable[[Callable[[], None]], None] = lambda fn: fn(),
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.config = config
         self.client = client or ApiClient(config.server_url, config.hall, config.token, config.request_timeout)
         self.notify = notify
         self.clock = clock
         self.listener: Listener = Listener()
-        self.catalog: Optional[Catalog] = None
-        self.online: Optional[bool] = None
+        self.catalog: Catalog | None = None
+        self.online: bool | None = None
         # Why the server will not serve this kiosk (a wrong or revoked token, another hall's), if it will not.
-        self.refusal: Optional[ApiError] = None
+        self.refusal: ApiError | None = None
         self.retry_attempt = 0
-        self.reporter = StateReporter(self.client.report_device, settle=1.0,
-                                      retry=Backoff(config.retry_min_seconds, config.retry_max_seconds))
-        self.devices = devices or KioskDevices(config.printer_url, config.id_reader_url, config.kiosk_id,
-                                               on_state=self._device_state, today=self.today)
+        self.reporter = StateReporter(
+            self.client.report_device, settle=1.0, retry=Backoff(config.retry_min_seconds, config.retry_max_seconds)
+        )
+        self.devices = devices or KioskDevices(
+            config.printer_url, config.id_reader_url, config.kiosk_id, on_state=self._device_state, today=self.today
+        )
         self.tz = ZoneInfo("Asia/Shanghai")
         self._offset = timedelta(0)  # the server's clock minus ours (the hall clock may be set)
-        self._pending: Optional[IssueRequest] = None
+        self._pending: IssueRequest | None = None
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
-        self.stream = HallStream(config.server_url, config.hall, config.token, self._on_stream_event,
-                                 config.request_timeout)
+        self.stream = HallStream(
+            config.server_url, config.hall, config.token, self._on_stream_event, config.request_timeout
+        )
         self._reload_hall = False  # a hall.notice: the next refresh reloads the hall as well
         self._token_checked = -float("inf")
 
     # -- life -------------------------------------------------------------------------------
-    def start(self) -> "Kiosk":
+    def start(self) -> Kiosk:
         self.reporter.start()
-        for target, name in ((self._monitor, "kiosk-server-monitor"), (self._device_loop, "kiosk-devices"),
-                             (self._follow_stream, "kiosk-stream")):
+        for target, name in (
+            (self._monitor, "kiosk-server-monitor"),
+            (self._device_loop, "kiosk-devices"),
+            (self._follow_stream, "kiosk-stream"),
+        ):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -114,7 +145,7 @@ class Kiosk:
     # -- time -------------------------------------------------------------------------------
     def now(self) -> datetime:
         """The hall's local time by the server's clock."""
-        return (datetime.now(timezone.utc) + self._offset).astimezone(self.tz)
+        return (datetime.now(UTC) + self._offset).astimezone(self.tz)
 
     def today(self) -> date:
         return self.now().date()
@@ -147,8 +178,14 @@ class Kiosk:
             raise
         self._token_checked = self.clock()
         if who.get("kind") != "kiosk" or who.get("hall") != self.config.hall:
-            self._refuse(ApiError(403, "not_this_kiosk", f"令牌不属于大厅 {self.config.hall} 的取号机",
-                                  f"the token is not a kiosk token of hall {self.config.hall}"))
+            self._refuse(
+                ApiError(
+                    403,
+                    "not_this_kiosk",
+                    f"令牌不属于大厅 {self.config.hall} 的取号机",
+                    f"the token is not a kiosk token of hall {self.config.hall}",
+                )
+            )
         if self.refusal is not None:
             self.refusal = None
             self.notify(lambda: self.listener.on_refused(None))
@@ -172,7 +209,7 @@ class Kiosk:
         services = self.client.services()
         if hall.get("now"):
             server_now = datetime.fromisoformat(hall["now"])
-            self._offset = server_now - datetime.now(timezone.utc)
+            self._offset = server_now - datetime.now(UTC)
         try:
             self.tz = ZoneInfo(hall.get("timezone") or "Asia/Shanghai")
         except Exception:  # noqa: BLE001 - an unknown zone name: keep the default
@@ -275,8 +312,7 @@ class Kiosk:
 
     # -- devices ----------------------------------------------------------------------------
     def _device_loop(self) -> None:
-        self.devices.watch_cards(self._card_read, self._card_failed,
-                                 lambda: self.notify(self.listener.on_card_lifted))
+        self.devices.watch_cards(self._card_read, self._card_failed, lambda: self.notify(self.listener.on_card_lifted))
         next_open = next_poll = self.clock()
         while not self._stop.wait(0.5):
             now = self.clock()
@@ -328,13 +364,12 @@ class Kiosk:
         with self._lock:
             return self._pending is not None
 
-    def issue(self, request: IssueRequest, on_issued: Optional[Callable[[dict], None]] = None) -> IssueOutcome:
+    def issue(self, request: IssueRequest, on_issued: Callable[[dict], None] | None = None) -> IssueOutcome:
         """Issue (retrying with the request's key) and print. Raises ApiError for a refusal and
         ServerUnavailable when the server stayed away; the request is then kept and finished when
         the server is back (within pending_issue_seconds)."""
         try:
-            ticket = issue_with_retry(self.client, request, self.config.issue_retry_seconds,
-                                      Backoff(0.25, 2.0))
+            ticket = issue_with_retry(self.client, request, self.config.issue_retry_seconds, Backoff(0.25, 2.0))
         except ServerUnavailable as exc:
             with self._lock:
                 self._pending = request
@@ -348,8 +383,9 @@ class Kiosk:
         self.refresh_soon()
         hall_name = self.catalog.name(language) if self.catalog else ""
         area = self.catalog.waiting_place(ticket, language) if self.catalog else ""
-        return self.devices.print_ticket(ticket_for_printer(ticket, hall_name, self.tz, TICKET_NOTICE[language],
-                                                            area, language))
+        return self.devices.print_ticket(
+            ticket_for_printer(ticket, hall_name, self.tz, TICKET_NOTICE[language], area, language)
+        )
 
     def _resume_pending(self) -> None:
         with self._lock:

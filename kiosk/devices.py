@@ -2,18 +2,32 @@
 about them. A device that fails never stops the kiosk: a printer that cannot print means an
 on-screen QR ticket, a reader that cannot read means a ticket without a card where allowed, and
 either way staff see the device's state as a `device.state` event."""
+
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from typing import Callable, Optional
 
 from devices import (
-    CardError, CardExpired, CardNotYetValid, CardRemoved, Checklist, DeviceError, DeviceStateChange,
-    DeviceTimeout, DeviceUnavailable, IdCard, InvalidCard, NoCard, PrinterNotReady, Ticket, open_id_reader,
+    CardError,
+    CardExpired,
+    CardNotYetValid,
+    CardRemoved,
+    Checklist,
+    DeviceError,
+    DeviceStateChange,
+    DeviceTimeout,
+    DeviceUnavailable,
+    IdCard,
+    InvalidCard,
+    NoCard,
+    PrinterNotReady,
+    Ticket,
+    open_id_reader,
     open_printer,
 )
 from devices.idcard.watch import CardWatcher
@@ -78,8 +92,9 @@ class _ReaderForWatcher:
         self.reader.close()
 
 
-def ticket_for_printer(ticket: dict, hall_name: str, tz: tzinfo, notice: str = "", area: str = "",
-                       language: str = "zh") -> Ticket:
+def ticket_for_printer(
+    ticket: dict, hall_name: str, tz: tzinfo, notice: str = "", area: str = "", language: str = "zh"
+) -> Ticket:
     """The printed ticket in the visitor's language; in English each matter keeps its Chinese name
     beside it, for the clerk."""
     issued = datetime.fromisoformat(ticket["issued_at"])
@@ -124,8 +139,13 @@ class StateReporter:
     flickering between ok and error for one poll is not news), the latest state only, and keeps
     trying while the server is unreachable."""
 
-    def __init__(self, send: Callable[[str, str, str, str], object], settle: float = 1.0,
-                 retry: Optional[Backoff] = None, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        send: Callable[[str, str, str, str], object],
+        settle: float = 1.0,
+        retry: Backoff | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         self.send = send
         self.settle = settle
         self.retry = retry or Backoff(1.0, 30.0)
@@ -134,7 +154,7 @@ class StateReporter:
         self._sent: dict[str, str] = {}
         self._cond = threading.Condition()
         self._stop = False
-        self._thread: Optional[threading.Thread] = None
+        self._thread: threading.Thread | None = None
 
     def report(self, device: str, kind: str, state: str, detail: str = "") -> None:
         with self._cond:
@@ -143,11 +163,11 @@ class StateReporter:
             self._latest[device] = (kind, state, detail, since)
             self._cond.notify()
 
-    def sent(self, device: str) -> Optional[str]:
+    def sent(self, device: str) -> str | None:
         with self._cond:
             return self._sent.get(device)
 
-    def start(self) -> "StateReporter":
+    def start(self) -> StateReporter:
         self._thread = threading.Thread(target=self._run, name="device-state-reporter", daemon=True)
         self._thread.start()
         return self
@@ -159,7 +179,7 @@ class StateReporter:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def _due(self) -> tuple[list[tuple[str, str, str, str]], Optional[float]]:
+    def _due(self) -> tuple[list[tuple[str, str, str, str]], float | None]:
         now = self.clock()
         due, wait = [], None
         for device, (kind, state, detail, since) in self._latest.items():
@@ -205,9 +225,16 @@ class KioskDevices:
     """Opens the printer and the reader (and opens them again later if they were missing), prints,
     and watches for cards. `on_state(device, kind, state, detail)` hears every state change."""
 
-    def __init__(self, printer_url: str, reader_url: str, kiosk_id: str,
-                 on_state: Callable[[str, str, str, str], None], today: Callable[[], date] = date.today,
-                 printer_opener=open_printer, reader_opener=open_id_reader):
+    def __init__(
+        self,
+        printer_url: str,
+        reader_url: str,
+        kiosk_id: str,
+        on_state: Callable[[str, str, str, str], None],
+        today: Callable[[], date] = date.today,
+        printer_opener=open_printer,
+        reader_opener=open_id_reader,
+    ):
         self.printer_url, self.reader_url = printer_url, reader_url
         self.printer_name, self.reader_name = f"{kiosk_id}.printer", f"{kiosk_id}.idcard"
         self.on_state = on_state
@@ -215,10 +242,10 @@ class KioskDevices:
         self._open_printer, self._open_reader = printer_opener, reader_opener
         self.printer = None
         self.reader = None
-        self.watcher: Optional[CardWatcher] = None
+        self.watcher: CardWatcher | None = None
         self.printer_state = "unknown"
         self.reader_state = "unknown"
-        self._card_callbacks: Optional[tuple[Callable, Callable, Callable]] = None
+        self._card_callbacks: tuple[Callable, Callable, Callable] | None = None
         self._lock = threading.Lock()
 
     # -- opening ----------------------------------------------------------------------------
@@ -227,30 +254,34 @@ class KioskDevices:
         with self._lock:
             if self.printer is None and self.printer_url:
                 try:
-                    self.printer = self._open_printer(self.printer_url, name=self.printer_name,
-                                                      on_state=self._printer_changed)
+                    self.printer = self._open_printer(
+                        self.printer_url, name=self.printer_name, on_state=self._printer_changed
+                    )
                 except Exception as exc:  # noqa: BLE001 - any failure is a state staff see, never a dead thread
                     self._log_unexplained(exc)
                     self._printer_changed(DeviceStateChange(self.printer_name, "unreachable", str(exc)))
             if self.reader is None and self.reader_url:
                 try:
-                    self.reader = self._open_reader(self.reader_url, name=self.reader_name,
-                                                    on_state=self._reader_changed, today=self.today)
+                    self.reader = self._open_reader(
+                        self.reader_url, name=self.reader_name, on_state=self._reader_changed, today=self.today
+                    )
                 except Exception as exc:  # noqa: BLE001 - as for the printer
                     self._log_unexplained(exc)
                     self._reader_changed(DeviceStateChange(self.reader_name, "unreachable", str(exc)))
             if self.reader is not None and self.watcher is None and self._card_callbacks is not None:
                 on_card, on_error, on_lift = self._card_callbacks
-                self.watcher = CardWatcher(_ReaderForWatcher(self.reader), on_card, on_error, interval=0.25,
-                                           on_lift=on_lift).start()
+                self.watcher = CardWatcher(
+                    _ReaderForWatcher(self.reader), on_card, on_error, interval=0.25, on_lift=on_lift
+                ).start()
 
     @staticmethod
     def _log_unexplained(exc: Exception) -> None:
         if not isinstance(exc, DeviceError):  # a driver's own failure, not one it explained
             log.error("a device failed unexpectedly", exc_info=exc)
 
-    def watch_cards(self, on_card: Callable[[IdCard], None], on_error: Callable[[CardError], None],
-                    on_lift: Callable[[], None]) -> None:
+    def watch_cards(
+        self, on_card: Callable[[IdCard], None], on_error: Callable[[CardError], None], on_lift: Callable[[], None]
+    ) -> None:
         self._card_callbacks = (on_card, on_error, on_lift)
         self.open_missing()
 

@@ -4,6 +4,7 @@ Kivy's text renderer opens the first face of a font collection (.ttc). In fonts-
 collection that is the Japanese face, which draws many shared characters (户, 骨, 直, 说 …) the
 Japanese way; fontconfig names the Simplified Chinese face by its index, so that face is copied out
 of the collection into a standalone font file once and cached."""
+
 from __future__ import annotations
 
 import os
@@ -13,7 +14,6 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 FONT_PACKAGE = "fonts-noto-cjk"
 PATTERN = "sans-serif:lang=zh-cn"
@@ -35,8 +35,12 @@ def default_cache_dir() -> Path:
     return Path(base) / "hallq-kiosk"
 
 
-def find_cjk_font(configured: Optional[Path] = None, configured_bold: Optional[Path] = None,
-                  cache_dir: Optional[Path] = None, fc_match: Optional[str] = None) -> FontFiles:
+def find_cjk_font(
+    configured: Path | None = None,
+    configured_bold: Path | None = None,
+    cache_dir: Path | None = None,
+    fc_match: str | None = None,
+) -> FontFiles:
     cache_dir = cache_dir or default_cache_dir()
     if configured is not None:
         regular = _checked(Path(configured), "font")
@@ -47,13 +51,13 @@ def find_cjk_font(configured: Optional[Path] = None, configured_bold: Optional[P
         raise FontMissing(
             "no CJK font: fontconfig's fc-match is not installed, so none can be looked up. Install "
             f"fontconfig and {FONT_PACKAGE} (apt-get install fontconfig {FONT_PACKAGE}), or set "
-            "`font = \"/path/to/font.ttf\"` in the kiosk configuration"
+            '`font = "/path/to/font.ttf"` in the kiosk configuration'
         )
     found = _match(fc_match, PATTERN)
     if found is None:
         raise FontMissing(
             f"no font for Chinese text (fc-match '{PATTERN}' found none). Install {FONT_PACKAGE} "
-            f"(apt-get install {FONT_PACKAGE}), or set `font = \"/path/to/font.ttf\"` in the kiosk configuration"
+            f'(apt-get install {FONT_PACKAGE}), or set `font = "/path/to/font.ttf"` in the kiosk configuration'
         )
     found_bold = _match(fc_match, PATTERN + ":weight=bold") or found
     return FontFiles(_single_face(*found, cache_dir), _single_face(*found_bold, cache_dir))
@@ -61,18 +65,25 @@ def find_cjk_font(configured: Optional[Path] = None, configured_bold: Optional[P
 
 def _checked(path: Path, field: str) -> Path:
     if not path.is_file():
-        raise FontMissing(f"{field} = {str(path)!r} in the kiosk configuration does not exist; "
-                          f"point it at a CJK font file, or remove it to use {FONT_PACKAGE} through fontconfig")
+        raise FontMissing(
+            f"{field} = {str(path)!r} in the kiosk configuration does not exist; "
+            f"point it at a CJK font file, or remove it to use {FONT_PACKAGE} through fontconfig"
+        )
     with path.open("rb") as fh:
         if fh.read(4) not in SFNT_MAGICS:
             raise FontMissing(f"{field} = {str(path)!r} is not a TrueType/OpenType font file")
     return path
 
 
-def _match(fc_match: str, pattern: str) -> Optional[tuple[Path, int]]:
+def _match(fc_match: str, pattern: str) -> tuple[Path, int] | None:
     try:
-        out = subprocess.run([fc_match, "--format=%{file}\n%{index}\n%{lang}\n", pattern],
-                             capture_output=True, text=True, timeout=10, check=True).stdout
+        out = subprocess.run(
+            [fc_match, "--format=%{file}\n%{index}\n%{lang}\n", pattern],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
     lines = out.split("\n")
@@ -120,7 +131,7 @@ def extract_face(collection: bytes, index: int) -> bytes:
     directory, body = [], []
     for tag, checksum, table_offset, length in records:
         directory.append(struct.pack(">4sIII", tag, checksum, offset, length))
-        chunk = collection[table_offset:table_offset + length]
+        chunk = collection[table_offset : table_offset + length]
         chunk += b"\x00" * (-len(chunk) % 4)
         body.append(chunk)
         offset += len(chunk)
@@ -136,8 +147,10 @@ def face_family(font: bytes) -> str:
             continue
         _, count, strings = struct.unpack_from(">HHH", font, offset)
         for j in range(count):
-            platform, encoding, _, name_id, length, str_offset = struct.unpack_from(">HHHHHH", font, offset + 6 + 12 * j)
+            platform, encoding, _, name_id, length, str_offset = struct.unpack_from(
+                ">HHHHHH", font, offset + 6 + 12 * j
+            )
             if name_id == 1 and platform == 3 and encoding in (1, 10):
-                raw = font[offset + strings + str_offset:offset + strings + str_offset + length]
+                raw = font[offset + strings + str_offset : offset + strings + str_offset + length]
                 return raw.decode("utf-16-be")
     return ""

@@ -2,6 +2,7 @@
 
 Kivy reads the command line and creates its window when first imported, so the configuration and
 the font are checked, and Kivy configured, before anything of Kivy is imported."""
+
 from __future__ import annotations
 
 import logging
@@ -10,7 +11,6 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Optional
 
 from .config import ConfigError, KioskConfig, dump_config, load_config
 from .fonts import FontFiles, FontMissing, find_cjk_font
@@ -71,17 +71,29 @@ def main(config_path: Path | str) -> int:
 DEMO_PIN = "2468"
 
 
-def spawn_for_demo(server_url: str, hall: str, token: str, data_dir: Path,
-                   size: tuple[int, int] = (720, 1280)) -> Optional[subprocess.Popen]:
+def spawn_for_demo(
+    server_url: str, hall: str, token: str, data_dir: Path, size: tuple[int, int] = (720, 1280)
+) -> subprocess.Popen | None:
     """For `hallq demo`: a windowed kiosk with simulated devices beside the server, when there is a
     screen to show it on (None otherwise). Its configuration is written to data_dir/kiosk-demo.toml."""
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         return None
     path = Path(data_dir) / "kiosk-demo.toml"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dump_config({
-        "server_url": server_url, "hall": hall, "token": token, "kiosk_id": "kiosk-demo",
-        "printer_url": "sim://", "id_reader_url": "sim://", "admin_pin": DEMO_PIN,
-        "fullscreen": False, "window_size": list(size),
-    }), encoding="utf-8")
+    path.write_text(
+        dump_config(
+            {
+                "server_url": server_url,
+                "hall": hall,
+                "token": token,
+                "kiosk_id": "kiosk-demo",
+                "printer_url": "sim://",
+                "id_reader_url": "sim://",
+                "admin_pin": DEMO_PIN,
+                "fullscreen": False,
+                "window_size": list(size),
+            }
+        ),
+        encoding="utf-8",
+    )
     return subprocess.Popen([sys.executable, "-m", "kiosk", "--config", str(path)])

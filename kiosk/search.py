@@ -1,11 +1,12 @@
 """Finding a matter by what people type on the kiosk's letter keypad or say in their own words:
 Chinese text ("营业执照"), pinyin initials ("bdc" for 不动产), full pinyin ("budongchan") or
 English words. Pure: built from the server's service list, no window needed."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from pypinyin import Style, lazy_pinyin
 
@@ -53,8 +54,12 @@ class ServiceIndex:
         for s in services:
             texts = [s["name"], *s.get("keywords", []), dept_names.get(s.get("department", ""), "")]
             texts = [x for x in texts if x]
-            entry = _Entry(code=s["code"], name=s["name"], texts=texts,
-                           english=_NOT_WORD.sub(" ", s.get("name_en", "").lower()).strip())
+            entry = _Entry(
+                code=s["code"],
+                name=s["name"],
+                texts=texts,
+                english=_NOT_WORD.sub(" ", s.get("name_en", "").lower()).strip(),
+            )
             for text in texts:
                 ini, full = spellings(text)
                 entry.initials.append(ini)

@@ -1,11 +1,11 @@
 """One visitor at the kiosk: the matters chosen (the "one whole thing" basket), the ID card read,
 a claimed priority. Cleared when the visitor leaves (ticket taken, idle timeout), so nothing
 personal outlives them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional
 
 from .catalog import Catalog
 from .i18n import mask_name
@@ -20,7 +20,7 @@ class BasketFull(Exception):
 class Basket:
     """Ordered service codes: the order is the order the windows will serve them in."""
 
-    def __init__(self, codes: Optional[list[str]] = None):
+    def __init__(self, codes: list[str] | None = None):
         self.codes: list[str] = []
         for code in codes or []:
             self.add(code)
@@ -91,8 +91,8 @@ class Identity:
 @dataclass
 class Session:
     basket: Basket = field(default_factory=Basket)
-    identity: Optional[Identity] = None
-    priority: Optional[str] = None  # a self-service priority class claimed on the confirm screen
+    identity: Identity | None = None
+    priority: str | None = None  # a self-service priority class claimed on the confirm screen
     guide_mode: bool = False  # browsing guides rather than taking a ticket
 
     def reset(self) -> None:

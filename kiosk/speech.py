@@ -10,6 +10,7 @@ change:
 
 Speaking never blocks the screen: utterances queue in one background thread, and a new screen's
 words drop what an older screen had still to say."""
+
 from __future__ import annotations
 
 import logging
@@ -70,8 +71,9 @@ class VoiceSpeaker:
         self.out_dir = out_dir
         self.player = shutil.which(player) if out_dir is None else None
         if out_dir is None and self.player is None:
-            log.error("%s is not installed: the kiosk cannot speak (scripts/system-deps.sh installs alsa-utils)",
-                      player)
+            log.error(
+                "%s is not installed: the kiosk cannot speak (scripts/system-deps.sh installs alsa-utils)", player
+            )
         self._queue: queue.Queue[tuple[str, str] | None] = queue.Queue()
         self._current: subprocess.Popen | None = None
         self._count = 0
@@ -98,8 +100,9 @@ class VoiceSpeaker:
         self._thread.join(timeout=5)
 
     def _play(self, wav: bytes) -> None:
-        self._current = subprocess.Popen([str(self.player), "-q", "-"], stdin=subprocess.PIPE,
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._current = subprocess.Popen(
+            [str(self.player), "-q", "-"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             self._current.communicate(wav, timeout=60)
         except BrokenPipeError:

@@ -3,12 +3,13 @@
 hears why, so the kiosk can tell a server that has gone from a stream that merely dropped.
 
 The device token goes in the Authorization header, never in the URL (URLs end up in logs)."""
+
 from __future__ import annotations
 
 import json
 import logging
 import threading
-from typing import Callable
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
@@ -29,8 +30,9 @@ class StreamLost(Exception):
 
 
 class HallStream:
-    def __init__(self, server_url: str, hall: str, token: str, on_event: Callable[[dict], None],
-                 open_timeout: float = 5.0):
+    def __init__(
+        self, server_url: str, hall: str, token: str, on_event: Callable[[dict], None], open_timeout: float = 5.0
+    ):
         self.url = server_url.replace("http", "ws", 1) + f"/ws/halls/{hall}"
         self.token = token
         self.on_event = on_event
@@ -44,9 +46,14 @@ class HallStream:
         """Connect and deliver events until the connection ends; returns why it ended."""
         query = f"?{urlencode({'since': self.since})}" if self.since is not None else ""
         try:
-            with connect(self.url + query, open_timeout=self.open_timeout,
-                         additional_headers={"Authorization": f"Bearer {self.token}"},
-                         ping_interval=PING_SECONDS, ping_timeout=PING_TIMEOUT, close_timeout=1) as ws:
+            with connect(
+                self.url + query,
+                open_timeout=self.open_timeout,
+                additional_headers={"Authorization": f"Bearer {self.token}"},
+                ping_interval=PING_SECONDS,
+                ping_timeout=PING_TIMEOUT,
+                close_timeout=1,
+            ) as ws:
                 with self._lock:
                     if self._closed:
                         return StreamLost("closed")

@@ -1,6 +1,7 @@
 """The kiosk's colours (RGBA, 0-1), without Kivy, so their contrast can be checked on their own.
 Every text colour meets WCAG 2's 4.5:1 on the backgrounds it is drawn on (tests/kiosk/test_contrast.py):
 a kiosk is read standing, in a bright hall, often by older eyes."""
+
 from __future__ import annotations
 
 # A calm government-service palette: blue for actions, red for the number, green for done.

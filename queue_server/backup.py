@@ -8,6 +8,7 @@ per-person caps and bookings by ID card stop working after a restore.
 
 PostgreSQL is backed up with its own tools (`pg_dump`); see the README.
 """
+
 from __future__ import annotations
 
 import io
@@ -18,7 +19,7 @@ import sqlite3
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
@@ -50,8 +51,9 @@ def _summary(conn: sqlite3.Connection) -> Summary:
 
 def sqlite_path(database_url: str) -> Path:
     if not database_url.startswith("sqlite:///") or database_url == "sqlite:///:memory:":
-        raise BackupError("hallq backup copies the embedded SQLite database; for PostgreSQL use pg_dump "
-                          "(see the README, \"Backups\")")
+        raise BackupError(
+            'hallq backup copies the embedded SQLite database; for PostgreSQL use pg_dump (see the README, "Backups")'
+        )
     return Path(database_url.removeprefix("sqlite:///"))
 
 
@@ -71,8 +73,12 @@ def backup(database_url: str, key_file: Path | None, out: Path) -> Summary:
         finally:
             dst.close()
             src.close()
-        manifest = {"made_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "database": DB_NAME,
-                    "secret_key": KEY_NAME if key_file else None, **summary.as_dict()}
+        manifest = {
+            "made_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "database": DB_NAME,
+            "secret_key": KEY_NAME if key_file else None,
+            **summary.as_dict(),
+        }
         out.parent.mkdir(parents=True, exist_ok=True)
         partial = out.with_name(out.name + ".partial")
         # The archive holds password hashes, ID-number hashes and the key to them: owner only.

@@ -1,6 +1,7 @@
 """Starting the server: uvicorn on a socket bound here, in one process or as several workers.
 
 The connection guards it runs with (file limit, connection bound, header timeout) are in serving.py."""
+
 from __future__ import annotations
 
 import os
@@ -32,11 +33,15 @@ def run(host: str, port: int, clock: Clock, workers: int = 1) -> bool:
     settings.secret_key()  # raises MissingSecret where there is none to share
     keep_private(settings.data_dir, settings.resolved_database_url())
     options = dict(
-        host=host, port=port, log_level=settings.log_level.lower(), **uvicorn_options(),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        **uvicorn_options(),
         log_config=None,  # uvicorn's lines go through our one setup, which cuts credentials out of them
         # Each event is serialised once for every client; per-client compression would undo that.
         ws_per_message_deflate=False,
-        ws_ping_interval=settings.ws_ping_seconds, ws_ping_timeout=settings.ws_ping_seconds,
+        ws_ping_interval=settings.ws_ping_seconds,
+        ws_ping_timeout=settings.ws_ping_seconds,
     )
     if workers == 1:
         from .api.app import create_app

@@ -11,6 +11,7 @@ resumes from the last seq it received, so its caller sees every event once, in o
 
 `StreamThread` runs either one in a background thread and calls back with each message, for
 code that is not asyncio (the Kivy kiosk)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,7 +19,7 @@ import json
 import logging
 import random
 import threading
-from typing import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
 from urllib.parse import urlencode
 
 from websockets.asyncio.client import ClientConnection, connect
@@ -49,8 +50,9 @@ def ws_url(base_url: str) -> str:
 class _Stream:
     """Reconnection with exponential back-off and jitter; subclasses say what a message means."""
 
-    def __init__(self, backoff: tuple[float, float] = (0.1, 5.0), open_timeout: float = 10.0,
-                 ping_interval: float | None = 20.0):
+    def __init__(
+        self, backoff: tuple[float, float] = (0.1, 5.0), open_timeout: float = 10.0, ping_interval: float | None = 20.0
+    ):
         self.backoff = backoff
         self.open_timeout = open_timeout
         self.ping_interval = ping_interval
@@ -90,8 +92,14 @@ class _Stream:
         delay = self.backoff[0]
         while not self._closed:
             try:
-                async with connect(self.url(), additional_headers=self.headers(), open_timeout=self.open_timeout, ping_interval=self.ping_interval,
-                                   compression=None, max_size=2**24) as ws:
+                async with connect(
+                    self.url(),
+                    additional_headers=self.headers(),
+                    open_timeout=self.open_timeout,
+                    ping_interval=self.ping_interval,
+                    compression=None,
+                    max_size=2**24,
+                ) as ws:
                     self._ws = ws
                     self.connects += 1
                     self.connected.set()
@@ -103,7 +111,7 @@ class _Stream:
                     code, reason = ws.close_code, ws.close_reason or ""
             except ConnectionClosed as e:
                 code, reason = (e.rcvd.code, e.rcvd.reason) if e.rcvd else (1006, "")
-            except (OSError, asyncio.TimeoutError, InvalidHandshake) as e:
+            except (TimeoutError, OSError, InvalidHandshake) as e:
                 if isinstance(e, InvalidStatus) and e.response.status_code in (403, 404):
                     raise StreamRefused(e.response.status_code, "refused at the handshake") from e
                 code, reason = 1006, str(e)
@@ -126,8 +134,16 @@ class HallStream(_Stream):
     `last_seq` is where the stream resumes. `duplicates` counts events the server sent twice
     (the client drops them; it should stay 0)."""
 
-    def __init__(self, base_url: str, hall: str, *, token: str, since: int | None = None,
-                 topics: list[str] | tuple[str, ...] | None = None, **kw):
+    def __init__(
+        self,
+        base_url: str,
+        hall: str,
+        *,
+        token: str,
+        since: int | None = None,
+        topics: list[str] | tuple[str, ...] | None = None,
+        **kw,
+    ):
         super().__init__(**kw)
         self.base_url = base_url
         self.hall = hall
@@ -195,8 +211,12 @@ class StreamThread:
     """Runs a stream in a daemon thread with its own event loop; `on_message` is called from that
     thread with each message, `on_error` with the exception that ended the stream (if any)."""
 
-    def __init__(self, make_stream: Callable[[], _Stream], on_message: Callable[[dict], None],
-                 on_error: Callable[[BaseException], None] | None = None):
+    def __init__(
+        self,
+        make_stream: Callable[[], _Stream],
+        on_message: Callable[[dict], None],
+        on_error: Callable[[BaseException], None] | None = None,
+    ):
         self._make = make_stream
         self._on_message = on_message
         self._on_error = on_error
@@ -205,7 +225,7 @@ class StreamThread:
         self._thread = threading.Thread(target=self._run, name="hallq-stream", daemon=True)
         self.stream: _Stream | None = None
 
-    def start(self) -> "StreamThread":
+    def start(self) -> StreamThread:
         self._thread.start()
         return self
 

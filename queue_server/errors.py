@@ -1,4 +1,5 @@
 """The one error shape of the API: `{code, message, message_en}` with a 4xx status."""
+
 from __future__ import annotations
 
 from .domain.errors import DomainError

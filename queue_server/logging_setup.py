@@ -2,6 +2,7 @@
 written: credentials are cut out of it (a token in an address's query, an Authorization header, a
 websocket's bearer subprotocol, a ticket's token in /t/…, /api/tickets/…, /ws/tickets/…), so no
 access-log line or message holds one, whoever wrote it (uvicorn's access log, its websocket lines)."""
+
 from __future__ import annotations
 
 import logging
@@ -14,8 +15,10 @@ from zoneinfo import ZoneInfo
 REDACTED = "[redacted]"
 _CREDENTIALS = [
     (re.compile(r"([?&;](?:token|access_token|auth|password)=)[^&\s\"']+", re.I), r"\1" + REDACTED),
-    (re.compile(r"(\b(?:authorization|bearer)\b[\"']?\s*[:=]?\s*[\"']?(?:bearer\s+)?)[A-Za-z0-9._~+/=-]{8,}", re.I),
-     r"\1" + REDACTED),
+    (
+        re.compile(r"(\b(?:authorization|bearer)\b[\"']?\s*[:=]?\s*[\"']?(?:bearer\s+)?)[A-Za-z0-9._~+/=-]{8,}", re.I),
+        r"\1" + REDACTED,
+    ),
     (re.compile(r"(\bbearer\.)[A-Za-z0-9_-]+", re.I), r"\1" + REDACTED),
     (re.compile(r"(/(?:t|api/tickets|ws/tickets)/)[A-Za-z0-9_-]{8,64}"), r"\1" + REDACTED),
 ]
@@ -47,8 +50,13 @@ class HallTime(logging.Formatter):
         return datetime.fromtimestamp(record.created, self.zone).isoformat(timespec="milliseconds")
 
 
-def setup_logging(level: str = "INFO", file: Path | None = None, max_bytes: int = 10 * 2**20, backups: int = 10,
-                  tz: str = "Asia/Shanghai") -> None:
+def setup_logging(
+    level: str = "INFO",
+    file: Path | None = None,
+    max_bytes: int = 10 * 2**20,
+    backups: int = 10,
+    tz: str = "Asia/Shanghai",
+) -> None:
     """Lines to stderr, or to `file` rotated at `max_bytes` with `backups` old files kept (a service
     manager's journal needs no file; a hall without one asks for it: HALLQ_LOG_FILE)."""
     handler: logging.Handler
@@ -67,5 +75,6 @@ def setup_logging(level: str = "INFO", file: Path | None = None, max_bytes: int 
 
 
 def setup_from(settings) -> None:
-    setup_logging(settings.log_level, settings.log_file, settings.log_max_bytes, settings.log_backups,
-                  settings.log_timezone)
+    setup_logging(
+        settings.log_level, settings.log_file, settings.log_max_bytes, settings.log_backups, settings.log_timezone
+    )

@@ -5,6 +5,7 @@ the process runs out of file descriptors, after which nobody (kiosk, clerk, the 
 one. So: the file limit is raised to what the system allows, open connections are bounded below it,
 and a connection that has not sent its request headers within `header_timeout_seconds` is closed.
 """
+
 from __future__ import annotations
 
 import asyncio

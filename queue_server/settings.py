@@ -1,4 +1,5 @@
 """All configuration in one typed place, read from HALLQ_* environment variables."""
+
 from __future__ import annotations
 
 import os
@@ -96,7 +97,8 @@ class Settings(BaseSettings):
 MISSING_SECRET = (
     "On PostgreSQL every server process must hash ID numbers with the same key, or one person's card "
     "counts as a different person on each process (and the per-person limits break). Set HALLQ_SECRET, or "
-    "HALLQ_SECRET_FILE to a key file every process reads (e.g. one made with `openssl rand -hex 32`).")
+    "HALLQ_SECRET_FILE to a key file every process reads (e.g. one made with `openssl rand -hex 32`)."
+)
 
 
 class MissingSecret(RuntimeError):

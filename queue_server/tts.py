@@ -6,6 +6,7 @@ data/voice (capped at `HALLQ_VOICE_CACHE_BYTES`), at the first announcement afte
 or two; the cached clips are read back later). An announcement is then a join of clips: instant,
 the same each time, and nothing per call touches the disk. Assembled announcements are kept in
 memory up to `HALLQ_VOICE_MEMORY_BYTES`, so a hall's twenty boards asking for one call cost one join."""
+
 from __future__ import annotations
 
 import threading
@@ -51,10 +52,13 @@ class HallVoice:
             if pack is None:
                 try:
                     pack = VoicePack.build(
-                        announcement.WORDS, self.engine(speed), cache_dir=self.settings.data_dir / "voice",
+                        announcement.WORDS,
+                        self.engine(speed),
+                        cache_dir=self.settings.data_dir / "voice",
                         recorded_dir=self.settings.resolved_voice_clips_dir(),
                         speeds={ch: LETTER_SPEED for ch in announcement.LETTERS},
-                        cap_bytes=self.settings.voice_cache_bytes)
+                        cap_bytes=self.settings.voice_cache_bytes,
+                    )
                 except (VoiceUnavailable, BadClip) as e:
                     raise VoiceError(str(e)) from e
                 self._packs[speed] = pack

@@ -1,5 +1,6 @@
 """Shared test fixtures. `need()` is how a test says it needs a system part: it skips with the
 reason on a developer machine and fails under CI=true, where every part must be present."""
+
 from __future__ import annotations
 
 import os
@@ -70,8 +71,9 @@ def server_factory(tmp_path):
     """Prepares a database (demo hall, clerks, device tokens) and starts servers on it."""
     started: list[live.LiveServer] = []
 
-    def make(db_url: str, clock: str | None = live.CLOCK, prepare: bool = True, settings: dict | None = None,
-             **options):
+    def make(
+        db_url: str, clock: str | None = live.CLOCK, prepare: bool = True, settings: dict | None = None, **options
+    ):
         tokens = live.prepare(db_url) if prepare else {}
         srv = live.LiveServer(db_url=db_url, data_dir=tmp_path, clock=clock, settings=settings or {}, **options).start()
         srv.tokens = tokens

@@ -1,6 +1,7 @@
 """`hallq backup` while kiosks issue tickets, `hallq restore` into a new directory: every ticket and
 event committed before the backup is in it, and the ID-hash key came along (a restored server
 still knows today's ID cards). Real server, real SQLite files, the CLI as an operator runs it."""
+
 from __future__ import annotations
 
 import io
@@ -23,8 +24,9 @@ from tests.support import live
 
 
 def cli(env: dict, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "queue_server.cli", *args], env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "queue_server.cli", *args], env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def id_card(serial: int) -> dict:
@@ -55,8 +57,9 @@ def test_backup_under_load_and_restore_into_a_new_directory(tmp_path):
 
     try:
         with httpx.Client(base_url=srv.url, timeout=10) as c:
-            card = c.post("/api/halls/demo/tickets", json={"services": ["biz-setup"], "id_card": id_card(7)},
-                          headers=kiosk)
+            card = c.post(
+                "/api/halls/demo/tickets", json={"services": ["biz-setup"], "id_card": id_card(7)}, headers=kiosk
+            )
             assert card.status_code == 201, card.text
         workers = [threading.Thread(target=issue_forever) for _ in range(3)]
         for w in workers:
@@ -100,16 +103,20 @@ def test_backup_under_load_and_restore_into_a_new_directory(tmp_path):
     try:
         with httpx.Client(base_url=srv2.url, timeout=10) as c:
             assert c.get(f"/api/tickets/{issued[0]['token']}").status_code == 200
-            twice = c.post("/api/halls/demo/tickets", json={"services": ["biz-setup"], "id_card": id_card(7)},
-                           headers=kiosk)
+            twice = c.post(
+                "/api/halls/demo/tickets", json={"services": ["biz-setup"], "id_card": id_card(7)}, headers=kiosk
+            )
             assert twice.status_code == 409, twice.text
     finally:
         srv2.stop()
 
 
 def test_backup_of_a_postgresql_database_points_to_pg_dump(tmp_path):
-    env = os.environ | {"HALLQ_DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/none", "HALLQ_SECRET": "x",
-                        "HALLQ_DATA_DIR": str(tmp_path)}
+    env = os.environ | {
+        "HALLQ_DATABASE_URL": "postgresql://postgres@127.0.0.1:5432/none",
+        "HALLQ_SECRET": "x",
+        "HALLQ_DATA_DIR": str(tmp_path),
+    }
     r = cli(env, "backup", str(tmp_path / "x.tar.gz"))
     assert r.returncode == 2 and "pg_dump" in r.stderr
 

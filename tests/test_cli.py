@@ -1,5 +1,6 @@
 """The `hallq` command, run as a citizen of the shell would: load-hall, user add, device-token,
 export-day, and `demo` serving the demo hall with its URLs and logins."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,9 @@ from tests.support.live import LiveServer, free_port
 def hallq(tmp_path, *args, **kw):
     env = os.environ | {"HALLQ_DATA_DIR": str(tmp_path / "data"), "HALLQ_SECRET": "cli-test"}
     env.pop("HALLQ_DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "queue_server.cli", *args], env=env, capture_output=True,
-                          text=True, timeout=120, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "queue_server.cli", *args], env=env, capture_output=True, text=True, timeout=120, **kw
+    )
 
 
 def test_load_hall_is_idempotent_and_tokens_print_alone(tmp_path):
@@ -44,8 +46,13 @@ def test_demo_serves_the_demo_hall(tmp_path):
     env = os.environ | {"HALLQ_DATA_DIR": str(tmp_path / "data"), "HALLQ_LOG_LEVEL": "WARNING"}
     env.pop("HALLQ_DATABASE_URL", None)
     env.pop("DISPLAY", None)  # the server is under test here; the kiosk has tests of its own
-    proc = subprocess.Popen([sys.executable, "-m", "queue_server.cli", "demo", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "queue_server.cli", "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         lines = []
         deadline = time.monotonic() + 60
@@ -64,10 +71,15 @@ def test_demo_serves_the_demo_hall(tmp_path):
         # Whatever the hour, the demo runs in opening hours (it moves its clock when closed).
         assert any(s["open"] for s in services)
         kiosk = next(line.split()[-1] for line in lines if "kiosk token" in line)
-        r = httpx.post(f"http://127.0.0.1:{port}/api/halls/demo/tickets", json={"services": ["biz-setup"]},
-                       headers={"Authorization": f"Bearer {kiosk}"})
+        r = httpx.post(
+            f"http://127.0.0.1:{port}/api/halls/demo/tickets",
+            json={"services": ["biz-setup"]},
+            headers={"Authorization": f"Bearer {kiosk}"},
+        )
         assert r.status_code == 201
-        login = httpx.post(f"http://127.0.0.1:{port}/api/auth/login", json={"username": "clerk1", "password": "demo1234"})
+        login = httpx.post(
+            f"http://127.0.0.1:{port}/api/auth/login", json={"username": "clerk1", "password": "demo1234"}
+        )
         assert login.status_code == 200
     finally:
         proc.terminate()
@@ -81,13 +93,30 @@ def test_demo_serves_the_demo_hall(tmp_path):
 def test_a_lost_kiosk_token_and_a_departed_clerk_are_shut_out(tmp_path):
     assert hallq(tmp_path, "load-hall", "queue_server/halls/demo.yaml").returncode == 0
     token = hallq(tmp_path, "device-token", "--hall", "demo", "--kind", "kiosk").stdout.strip()
-    assert hallq(tmp_path, "user", "add", "wang", "--role", "clerk", "--password", "secret-1", "--hall", "demo",
-                 "--display-name", "王芳").returncode == 0
+    assert (
+        hallq(
+            tmp_path,
+            "user",
+            "add",
+            "wang",
+            "--role",
+            "clerk",
+            "--password",
+            "secret-1",
+            "--hall",
+            "demo",
+            "--display-name",
+            "王芳",
+        ).returncode
+        == 0
+    )
     srv = LiveServer(db_url=f"sqlite:///{tmp_path / 'data' / 'hallq.db'}", data_dir=tmp_path / "data").start()
     try:
         kiosk = {"Authorization": f"Bearer {token}"}
-        assert httpx.post(f"{srv.url}/api/halls/demo/tickets", json={"services": ["biz-setup"]},
-                          headers=kiosk).status_code == 201
+        assert (
+            httpx.post(f"{srv.url}/api/halls/demo/tickets", json={"services": ["biz-setup"]}, headers=kiosk).status_code
+            == 201
+        )
         session = srv.login("wang", "secret-1")
 
         listed = hallq(tmp_path, "tokens", "--hall", "demo").stdout.splitlines()

@@ -1,6 +1,7 @@
 """The demo hall file (`queue_server/halls/demo.yaml`): it loads through the `Hall` model and holds a
 realistic district hall — departments, services with full guides, parallel-acceptance windows on two
 floors, extended hours, priority classes and life-event topics."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -51,7 +52,17 @@ def test_two_named_floors(hall: Hall):
 def test_departments(hall: Hall):
     assert len(hall.departments) >= 8
     names = " ".join(d.name for d in hall.departments)
-    for part in ("市场监督管理", "不动产登记", "税务", "社会保障", "医疗保障", "住房公积金", "公安", "工程建设", "代办"):
+    for part in (
+        "市场监督管理",
+        "不动产登记",
+        "税务",
+        "社会保障",
+        "医疗保障",
+        "住房公积金",
+        "公安",
+        "工程建设",
+        "代办",
+    ):
         assert part in names, part
     assert all(d.name_en for d in hall.departments)
     # every department offers at least one service

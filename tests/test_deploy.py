@@ -1,6 +1,7 @@
 """The deployment files in deploy/: the systemd units pass `systemd-analyze verify`, and the TLS
 proxy example, run by a real nginx on loopback in front of a live server, carries HTTPS and a
 websocket through (the address on tickets then says https)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -25,8 +26,9 @@ DEPLOY = ROOT / "deploy"
 HALLQ = Path(sys.executable).parent / "hallq"
 
 
-@pytest.mark.parametrize("unit,user", [("hallq.service", False), ("hallq-kiosk.service", True),
-                                       ("hallq-board.service", True)])
+@pytest.mark.parametrize(
+    "unit,user", [("hallq.service", False), ("hallq-kiosk.service", True), ("hallq-board.service", True)]
+)
 def test_the_systemd_units_verify(unit, user, tmp_path):
     need(shutil.which("systemd-analyze") is not None, "systemd-analyze is not installed (package systemd)")
     text = (DEPLOY / unit).read_text().replace("/opt/hallq/.venv/bin/hallq", str(HALLQ))
@@ -34,15 +36,35 @@ def test_the_systemd_units_verify(unit, user, tmp_path):
     runtime = tmp_path / "run"
     runtime.mkdir(mode=0o700)
     args = ["systemd-analyze", *(["--user"] if user else []), "verify", str(tmp_path / unit)]
-    r = subprocess.run(args, capture_output=True, text=True, timeout=60,
-                       env=os.environ | {"XDG_RUNTIME_DIR": str(runtime)})
+    r = subprocess.run(
+        args, capture_output=True, text=True, timeout=60, env=os.environ | {"XDG_RUNTIME_DIR": str(runtime)}
+    )
     assert r.returncode == 0 and "Unknown" not in r.stderr, r.stderr
 
 
 def _certificate(tmp_path: Path) -> tuple[Path, Path]:
     crt, key = tmp_path / "hallq.crt", tmp_path / "hallq.key"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
-                    "-keyout", str(key), "-out", str(crt)], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(crt),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return crt, key
 
 
@@ -58,11 +80,14 @@ def test_the_tls_proxy_example_carries_https_and_websockets(tmp_path, sqlite_url
     srv.start()
     crt, key = _certificate(tmp_path)
     site = (DEPLOY / "nginx-hallq.conf").read_text()
-    site = (site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{srv.port};")
-                .replace("listen 443 ssl;", f"listen 127.0.0.1:{tls_port} ssl;")
-                .replace("listen 80;", f"listen 127.0.0.1:{http_port};")
-                .replace("/etc/hallq/tls/hallq.crt", str(crt)).replace("/etc/hallq/tls/hallq.key", str(key))
-                .replace("/var/log/nginx/hallq.access.log", str(tmp_path / "access.log")))
+    site = (
+        site.replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{srv.port};")
+        .replace("listen 443 ssl;", f"listen 127.0.0.1:{tls_port} ssl;")
+        .replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+        .replace("/etc/hallq/tls/hallq.crt", str(crt))
+        .replace("/etc/hallq/tls/hallq.key", str(key))
+        .replace("/var/log/nginx/hallq.access.log", str(tmp_path / "access.log"))
+    )
     (tmp_path / "site.conf").write_text(site)
     (tmp_path / "nginx.conf").write_text(f"""
 pid {tmp_path}/nginx.pid;
@@ -75,8 +100,11 @@ http {{
     include {tmp_path}/site.conf;
 }}
 """)
-    nginx = subprocess.Popen(["nginx", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    nginx = subprocess.Popen(
+        ["nginx", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         with httpx.Client(base_url=public, verify=False, timeout=10) as c:
             deadline = time.monotonic() + 30
@@ -89,8 +117,11 @@ http {{
                     if time.monotonic() > deadline:
                         raise
                 time.sleep(0.2)
-            ticket = c.post("/api/halls/demo/tickets", json={"services": ["tax-general"]},
-                            headers={"Authorization": f"Bearer {tokens['kiosk']}"}).json()
+            ticket = c.post(
+                "/api/halls/demo/tickets",
+                json={"services": ["tax-general"]},
+                headers={"Authorization": f"Bearer {tokens['kiosk']}"},
+            ).json()
             assert ticket["status_url"].startswith(public + "/t/")
             plain = httpx.get(f"http://127.0.0.1:{http_port}/healthz", timeout=10)
             assert plain.status_code == 301 and plain.headers["location"].startswith("https://")
@@ -98,7 +129,9 @@ http {{
         async def follow() -> dict:
             context = ssl.create_default_context(cafile=str(crt))
             context.check_hostname = False
-            async with websockets.connect(f"wss://127.0.0.1:{tls_port}/ws/tickets/{ticket['token']}", ssl=context) as ws:
+            async with websockets.connect(
+                f"wss://127.0.0.1:{tls_port}/ws/tickets/{ticket['token']}", ssl=context
+            ) as ws:
                 return json.loads(await asyncio.wait_for(ws.recv(), 30))
 
         first = asyncio.run(follow())

@@ -1,5 +1,6 @@
 """Log lines as an operator reads them: to a rotating file when asked, with the hall's local time,
 one line per request, no credential in any of them (a live server, its real log file)."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,12 @@ def test_a_log_file_with_local_times_and_no_credentials(tmp_path, sqlite_url):
     tokens = live.prepare(sqlite_url)
     srv = live.LiveServer(db_url=sqlite_url, data_dir=tmp_path)
     log = tmp_path / "logs" / "hallq.log"
-    env = srv.env() | {"HALLQ_LOG_FILE": str(log), "HALLQ_LOG_LEVEL": "INFO", "HALLQ_LOG_MAX_BYTES": "4000",
-                       "HALLQ_LOG_BACKUPS": "3"}
+    env = srv.env() | {
+        "HALLQ_LOG_FILE": str(log),
+        "HALLQ_LOG_LEVEL": "INFO",
+        "HALLQ_LOG_MAX_BYTES": "4000",
+        "HALLQ_LOG_BACKUPS": "3",
+    }
     srv.env = lambda: env  # type: ignore[method-assign]
     srv.start()
     try:
@@ -57,4 +62,6 @@ def test_a_clerk_changes_their_own_password_and_other_sessions_end(sqlite_url, s
         assert ended == 401
         assert c.post("/api/auth/login", json={"username": "clerk1", "password": "new-pass-99"}).status_code == 200
         device = {"Authorization": f"Bearer {srv.tokens['kiosk']}"}
-        assert c.post("/api/auth/password", json={"current": "a", "new": "new-pass-99"}, headers=device).status_code == 401
+        assert (
+            c.post("/api/auth/password", json={"current": "a", "new": "new-pass-99"}, headers=device).status_code == 401
+        )

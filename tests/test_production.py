@@ -1,6 +1,7 @@
 """The README's production section, run as written (its lines in order, in a fresh directory), ends
 with a kiosk's ticket called at a window; and the CLI's refusals are messages, not tracebacks or a
 new empty database."""
+
 from __future__ import annotations
 
 import os
@@ -35,10 +36,14 @@ def test_the_readme_production_section_reaches_a_call(tmp_path):
     kiosk_token = ""
     try:
         for line in readme_production_lines():
-            line = (line.replace("/var/lib/hallq", str(data)).replace(".venv/bin/hallq", HALLQ)
-                        .replace("queue_server/halls/", str(ROOT / "queue_server" / "halls") + "/")
-                        .replace("192.168.1.10:8000", f"127.0.0.1:{port}").replace("0.0.0.0", "127.0.0.1")
-                        .replace("--port 8000", f"--port {port}"))
+            line = (
+                line.replace("/var/lib/hallq", str(data))
+                .replace(".venv/bin/hallq", HALLQ)
+                .replace("queue_server/halls/", str(ROOT / "queue_server" / "halls") + "/")
+                .replace("192.168.1.10:8000", f"127.0.0.1:{port}")
+                .replace("0.0.0.0", "127.0.0.1")
+                .replace("--port 8000", f"--port {port}")
+            )
             words = shlex.split(line)
             assignments = {}
             while words and re.fullmatch(r"[A-Z_]+=.*", words[0]):
@@ -54,10 +59,13 @@ def test_the_readme_production_section_reaches_a_call(tmp_path):
                 # At a working day's 10:00: the hall's opening hours must not make the test depend on
                 # the hour it runs at.
                 words += ["--clock", CLOCK]
-                server = subprocess.Popen(words, env=env | assignments, cwd=tmp_path, stdout=subprocess.PIPE,
-                                          stderr=subprocess.STDOUT)
+                server = subprocess.Popen(
+                    words, env=env | assignments, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+                )
                 continue
-            done = subprocess.run(words, env=env | assignments, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+            done = subprocess.run(
+                words, env=env | assignments, cwd=tmp_path, capture_output=True, text=True, timeout=120
+            )
             assert done.returncode == 0, f"{line}\n{done.stdout}\n{done.stderr}"
             if words[1:2] == ["device-token"]:
                 kiosk_token = done.stdout.strip()
@@ -73,8 +81,11 @@ def test_the_readme_production_section_reaches_a_call(tmp_path):
                 assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.2)
         with httpx.Client(base_url=base, timeout=10) as c:
-            ticket = c.post("/api/halls/county/tickets", json={"services": ["pension"]},
-                            headers={"Authorization": f"Bearer {kiosk_token}"})
+            ticket = c.post(
+                "/api/halls/county/tickets",
+                json={"services": ["pension"]},
+                headers={"Authorization": f"Bearer {kiosk_token}"},
+            )
             assert ticket.status_code == 201, ticket.text
             assert ticket.json()["status_url"].startswith(base + "/t/")
             signed = c.post("/api/auth/login", json={"username": "wang", "password": "first-pass-1"}).json()

@@ -1,5 +1,6 @@
 """A trial run before go-live, then `hallq clear-day`: the first citizen gets 001, the day's
 figures start from nothing, the trial's tickets are gone, and the event log keeps the trial."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,14 @@ from tests.support.live import CLOCK
 
 
 def clear_day(srv, *args: str, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "queue_server.cli", "clear-day", "--clock", CLOCK, *args],
-                          env=srv.env(), capture_output=True, text=True, timeout=120, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "queue_server.cli", "clear-day", "--clock", CLOCK, *args],
+        env=srv.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **kw,
+    )
 
 
 def test_a_trial_run_is_cleared_before_go_live(sqlite_url, server_factory):
@@ -21,8 +28,10 @@ def test_a_trial_run_is_cleared_before_go_live(sqlite_url, server_factory):
     kiosk = {"Authorization": f"Bearer {srv.tokens['kiosk']}"}
     clerk, manager = srv.login("clerk1"), srv.login("manager1")
     with httpx.Client(base_url=srv.url, timeout=10) as c:
-        trial = [c.post("/api/halls/demo/tickets", json={"services": ["tax-general"]}, headers=kiosk).json()
-                 for _ in range(3)]
+        trial = [
+            c.post("/api/halls/demo/tickets", json={"services": ["tax-general"]}, headers=kiosk).json()
+            for _ in range(3)
+        ]
         c.post("/api/halls/demo/windows/26/open", headers=clerk).raise_for_status()
         c.post("/api/halls/demo/windows/26/call-next", headers=clerk).raise_for_status()
         c.post("/api/halls/demo/windows/26/finish", json={"result": "done"}, headers=clerk).raise_for_status()
@@ -67,7 +76,12 @@ def test_clear_day_names_the_hall_it_clears(sqlite_url, server_factory):
     wrong = clear_day(srv, "--hall", "nowhere", "--yes")
     assert wrong.returncode == 2 and "no such hall 'nowhere'" in wrong.stderr
     env = srv.env() | {"HALLQ_DATA_DIR": str(srv.data_dir / "elsewhere"), "HALLQ_DATABASE_URL": ""}
-    empty = subprocess.run([sys.executable, "-m", "queue_server.cli", "clear-day", "--yes"], env=env,
-                           capture_output=True, text=True, timeout=120)
+    empty = subprocess.run(
+        [sys.executable, "-m", "queue_server.cli", "clear-day", "--yes"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert empty.returncode != 0 and "no database" in empty.stderr
     assert os.path.exists(srv.db_url.removeprefix("sqlite:///"))

@@ -1,6 +1,7 @@
 """The built wheel installs whole: installed in a fresh venv, far from the checkout, it holds every file
 of its packages (pages, hall files, migrations, simulator data), serves the pages and opens the
 simulated ID-card reader."""
+
 from __future__ import annotations
 
 import json
@@ -55,8 +56,21 @@ def setuptools_version() -> tuple[int, ...]:
 def checkout_files() -> list[str]:
     """The working tree's files that git does not ignore (what a commit of it would ship)."""
     need(shutil.which("git") is not None, "git (the wheel is built from the checkout's files)")
-    listed = run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", *PACKAGES,
-                  "pyproject.toml", "README.md"], cwd=ROOT).stdout
+    listed = run(
+        [
+            "git",
+            "ls-files",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+            "-z",
+            "--",
+            *PACKAGES,
+            "pyproject.toml",
+            "README.md",
+        ],
+        cwd=ROOT,
+    ).stdout
     return [name for name in listed.split("\0") if name and (ROOT / name).is_file()]
 
 
@@ -71,7 +85,9 @@ def test_the_wheel_carries_every_file_and_runs_from_a_fresh_venv(tmp_path):
     dist = tmp_path / "dist"
     # The venv's own setuptools (the dev extra): no download at test time.
     assert setuptools_version() >= (70, 1), "setuptools>=70.1 (the dev extra) is not installed: run `make venv`"
-    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", dist, src], cwd=tmp_path)
+    run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "-w", dist, src], cwd=tmp_path
+    )
     (wheel,) = dist.glob("hallq-*.whl")
     inside = set(zipfile.ZipFile(wheel).namelist())
     missing = [name for name in files if name.startswith(tuple(p + "/" for p in PACKAGES)) and name not in inside]
@@ -102,8 +118,13 @@ def test_the_wheel_carries_every_file_and_runs_from_a_fresh_venv(tmp_path):
     run([hallq, "init", "--password", "admin-pass-1"], cwd=away, env=env)
     run([hallq, "load-hall", Path(probe["halls"]) / "demo.yaml"], cwd=away, env=env)
     port = free_port()
-    server = subprocess.Popen([hallq, "serve", "--port", str(port), "--clock", CLOCK], cwd=away, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [hallq, "serve", "--port", str(port), "--clock", CLOCK],
+        cwd=away,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -117,9 +138,17 @@ def test_the_wheel_carries_every_file_and_runs_from_a_fresh_venv(tmp_path):
                 time.sleep(0.2)
         with httpx.Client(base_url=base, timeout=10) as c:
             assert c.get("/api/halls").json() == ["demo"]  # the migrations and the hall files were there
-            pages = {"/board.html": "board.js", "/index.html": "<html", "/dashboard.html": "dashboard.js",
-                     "/js/board.js": "import", "/css/base.css": "{", "/dashboard/charts.js": "export",
-                     "/docs": "init.js", "/docs/init.js": "SwaggerUI", "/favicon.svg": "<svg"}
+            pages = {
+                "/board.html": "board.js",
+                "/index.html": "<html",
+                "/dashboard.html": "dashboard.js",
+                "/js/board.js": "import",
+                "/css/base.css": "{",
+                "/dashboard/charts.js": "export",
+                "/docs": "init.js",
+                "/docs/init.js": "SwaggerUI",
+                "/favicon.svg": "<svg",
+            }
             for path, text in pages.items():
                 r = c.get(path)
                 assert r.status_code == 200 and text in r.text, (path, r.status_code, r.text[:200])

@@ -1,5 +1,6 @@
 """Citizen identification numbers (GB 11643-1999): 6-digit region, 8-digit birth date, 3-digit
 sequence (odd for men), and an ISO 7064 MOD 11-2 check character."""
+
 from __future__ import annotations
 
 import re

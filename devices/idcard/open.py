@@ -1,9 +1,10 @@
 """open_id_reader: an ID-card reader from its URL (a SAM module on a serial line or socket, a
 keyboard-wedge reader, or the simulator)."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Callable
 
 from devices.errors import BadDeviceUrl, DeviceUnavailable
 from devices.health import StateListener
@@ -16,7 +17,10 @@ SCHEMES = ("sam+serial", "sam+socket", "sam+rfc2217", "sam+loop", "wedge", "sim"
 
 
 def open_id_reader(
-    url: str, *, name: str = "idcard", on_state: StateListener | None = None,
+    url: str,
+    *,
+    name: str = "idcard",
+    on_state: StateListener | None = None,
     today: Callable[[], date] = date.today,
 ) -> SamReader | WedgeReader:
     """sam+serial:///dev/ttyUSB1?baudrate=115200, sam+socket://host:port, wedge://, or
@@ -37,10 +41,15 @@ def open_id_reader(
         port_url = simulator.start_pty().path
     else:
         port_url = pyserial_url(parsed, "ID-card reader")
-    port = SerialPort(port_url, "ID-card reader", "the reader's cable, power and port settings (115200 baud)",
-                      baudrate=parsed.param("baudrate", int, 115200))
-    reader = SamReader(port, name, on_state, parsed.param("timeout", float, 1.0),
-                       parsed.param("read_timeout", float, 3.0), today)
+    port = SerialPort(
+        port_url,
+        "ID-card reader",
+        "the reader's cable, power and port settings (115200 baud)",
+        baudrate=parsed.param("baudrate", int, 115200),
+    )
+    reader = SamReader(
+        port, name, on_state, parsed.param("timeout", float, 1.0), parsed.param("read_timeout", float, 3.0), today
+    )
     reader.simulator = simulator
     try:
         port.open()

@@ -3,10 +3,10 @@
 Command:  AA AA AA 96 69 | LEN (2, big endian) | CMD PARA | DATA | CHK
 Response: AA AA AA 96 69 | LEN (2, big endian) | SW1 SW2 SW3 | DATA | CHK
 LEN counts the bytes after it, CHK included; CHK is the XOR of LEN through DATA."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from devices.errors import ChecksumError, FrameLengthError, UnknownStatus
 
@@ -118,7 +118,7 @@ class FrameSplitter:
             return HEADER - len(self.buffer)
         return max(1, HEADER + self._length() - len(self.buffer))
 
-    def next_frame(self) -> Optional[bytes]:
+    def next_frame(self) -> bytes | None:
         """The next complete frame, or None. Raises FrameLengthError for an impossible length
         (and drops that header so the stream can resynchronise)."""
         self._sync()
@@ -126,11 +126,11 @@ class FrameSplitter:
             return None
         length = self._length()
         if not 1 <= length <= MAX_LENGTH:
-            self.buffer = self.buffer[len(PREAMBLE):]
+            self.buffer = self.buffer[len(PREAMBLE) :]
             raise FrameLengthError(f"length field {length} is out of range")
         if len(self.buffer) < HEADER + length:
             return None
-        frame, self.buffer = self.buffer[:HEADER + length], self.buffer[HEADER + length:]
+        frame, self.buffer = self.buffer[: HEADER + length], self.buffer[HEADER + length :]
         return frame
 
     def _length(self) -> int:
@@ -141,6 +141,6 @@ class FrameSplitter:
         if start < 0:
             # Keep a tail that may be the beginning of a preamble split across reads.
             keep = next((k for k in range(len(PREAMBLE) - 1, 0, -1) if self.buffer.endswith(PREAMBLE[:k])), 0)
-            self.buffer = self.buffer[len(self.buffer) - keep:] if keep else b""
+            self.buffer = self.buffer[len(self.buffer) - keep :] if keep else b""
         elif start:
             self.buffer = self.buffer[start:]

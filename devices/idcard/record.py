@@ -1,31 +1,101 @@
 """The typed record of a resident ID card, its 256-byte text block (GA 467: UCS-2LE, fixed
 fields padded with spaces) and the checks a kiosk applies before trusting it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional
 
 from devices.errors import (
-    BadBirthDate, BadIdNumber, CardExpired, CardNotYetValid, ProtocolError,
+    BadBirthDate,
+    BadIdNumber,
+    CardExpired,
+    CardNotYetValid,
+    ProtocolError,
 )
 from devices.idcard import gb11643
 
 # Field widths in bytes, in card order; the 36 bytes after the last field are reserved.
-FIELDS = (("name", 30), ("sex", 2), ("nation", 4), ("birth", 16), ("address", 70),
-          ("id_number", 36), ("issuer", 30), ("valid_from", 16), ("valid_to", 16))
+FIELDS = (
+    ("name", 30),
+    ("sex", 2),
+    ("nation", 4),
+    ("birth", 16),
+    ("address", 70),
+    ("id_number", 36),
+    ("issuer", 30),
+    ("valid_from", 16),
+    ("valid_to", 16),
+)
 TEXT_LENGTH = 256
 PHOTO_LENGTH = 1024
 LONG_TERM = "长期"
 
 SEXES = {"0": "未知", "1": "男", "2": "女", "9": "未说明"}
 # GB 3304 nationality codes as the card stores them.
-NATIONS = dict(enumerate((
-    "汉", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家",
-    "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇",
-    "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米",
-    "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙",
-    "鄂伦春", "赫哲", "门巴", "珞巴", "基诺"), start=1)) | {97: "其他", 98: "外国血统中国籍人士"}
+NATIONS = dict(
+    enumerate(
+        (
+            "汉",
+            "蒙古",
+            "回",
+            "藏",
+            "维吾尔",
+            "苗",
+            "彝",
+            "壮",
+            "布依",
+            "朝鲜",
+            "满",
+            "侗",
+            "瑶",
+            "白",
+            "土家",
+            "哈尼",
+            "哈萨克",
+            "傣",
+            "黎",
+            "傈僳",
+            "佤",
+            "畲",
+            "高山",
+            "拉祜",
+            "水",
+            "东乡",
+            "纳西",
+            "景颇",
+            "柯尔克孜",
+            "土",
+            "达斡尔",
+            "仫佬",
+            "羌",
+            "布朗",
+            "撒拉",
+            "毛南",
+            "仡佬",
+            "锡伯",
+            "阿昌",
+            "普米",
+            "塔吉克",
+            "怒",
+            "乌孜别克",
+            "俄罗斯",
+            "鄂温克",
+            "德昂",
+            "保安",
+            "裕固",
+            "京",
+            "塔塔尔",
+            "独龙",
+            "鄂伦春",
+            "赫哲",
+            "门巴",
+            "珞巴",
+            "基诺",
+        ),
+        start=1,
+    )
+) | {97: "其他", 98: "外国血统中国籍人士"}
 _NATION_CODES = {name: code for code, name in NATIONS.items()}
 _SEX_CODES = {name: code for code, name in SEXES.items()}
 
@@ -35,17 +105,17 @@ class IdCard:
     id_number: str
     birth: date
     sex: str
-    name: Optional[str] = None
-    nation: Optional[str] = None
-    address: Optional[str] = None
-    issuer: Optional[str] = None
-    valid_from: Optional[date] = None
-    valid_to: Optional[date] = None  # None on a read card means 长期 (no end)
+    name: str | None = None
+    nation: str | None = None
+    address: str | None = None
+    issuer: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None  # None on a read card means 长期 (no end)
     photo: bytes = field(default=b"", repr=False)  # WLT-compressed: decoding needs the licensed vendor library
     source: str = "sam"
 
     @classmethod
-    def from_number(cls, number: str, source: str) -> "IdCard":
+    def from_number(cls, number: str, source: str) -> IdCard:
         """What a bare number tells (keyboard-wedge readers send nothing else)."""
         try:
             birth = gb11643.birth_date(number)
@@ -100,7 +170,7 @@ def parse_text(text: bytes, photo: bytes = b"") -> IdCard:
         raise ProtocolError(f"card text is {len(text)} bytes, expected {TEXT_LENGTH}")
     fields, offset = {}, 0
     for name, width in FIELDS:
-        fields[name] = text[offset:offset + width].decode("utf-16-le", errors="replace").strip(" \x00")
+        fields[name] = text[offset : offset + width].decode("utf-16-le", errors="replace").strip(" \x00")
         offset += width
     for name in ("birth", "valid_from", "valid_to"):
         if name == "valid_to" and fields[name] == LONG_TERM:
@@ -126,10 +196,13 @@ def parse_text(text: bytes, photo: bytes = b"") -> IdCard:
 def encode_text(card: IdCard) -> bytes:
     """The text block a card carries; the inverse of `parse_text` (the simulator serves it)."""
     values = {
-        "name": card.name or "", "sex": _SEX_CODES.get(card.sex, "0"),
+        "name": card.name or "",
+        "sex": _SEX_CODES.get(card.sex, "0"),
         "nation": f"{_NATION_CODES.get(card.nation or '', 97):02d}",
-        "birth": card.birth.strftime("%Y%m%d"), "address": card.address or "",
-        "id_number": card.id_number, "issuer": card.issuer or "",
+        "birth": card.birth.strftime("%Y%m%d"),
+        "address": card.address or "",
+        "id_number": card.id_number,
+        "issuer": card.issuer or "",
         "valid_from": card.valid_from.strftime("%Y%m%d") if card.valid_from else "",
         "valid_to": card.valid_to.strftime("%Y%m%d") if card.valid_to else LONG_TERM,
     }

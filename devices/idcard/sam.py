@@ -1,12 +1,20 @@
 """Resident ID-card reader speaking the SAM protocol over a serial port or a TCP bridge."""
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Callable, Optional
+from typing import TYPE_CHECKING
 
 from devices.errors import (
-    CardRemoved, DeviceTimeout, DeviceUnavailable, FrameLengthError, NoCard, ProtocolError, ReaderStatusError,
+    CardRemoved,
+    DeviceTimeout,
+    DeviceUnavailable,
+    FrameLengthError,
+    NoCard,
+    ProtocolError,
+    ReaderStatusError,
 )
 from devices.health import Health, StateListener
 from devices.idcard import protocol
@@ -25,7 +33,7 @@ class SamReader:
         self,
         port: SerialPort,
         name: str = "idcard",
-        on_state: Optional[StateListener] = None,
+        on_state: StateListener | None = None,
         timeout: float = 1.0,
         read_timeout: float = 3.0,
         today: Callable[[], date] = date.today,
@@ -78,10 +86,12 @@ class SamReader:
                 f"card data announces {text_length}+{photo_length} bytes and carries {len(data) - 4}; "
                 f"expected {TEXT_LENGTH}+{PHOTO_LENGTH}"
             )
-        return parse_text(data[4:4 + text_length], data[4 + text_length:])
+        return parse_text(data[4 : 4 + text_length], data[4 + text_length :])
 
     def _refused(self, what: str, response: Response) -> ReaderStatusError:
-        return ReaderStatusError(f"{what}: reader status 0x{response.status:02x} ({response.status_text})", response.status)
+        return ReaderStatusError(
+            f"{what}: reader status 0x{response.status:02x} ({response.status_text})", response.status
+        )
 
     def _exchange(self, command: tuple[int, int], what: str, timeout: float) -> Response:
         try:
@@ -110,6 +120,5 @@ class SamReader:
         if splitter.buffer:
             raise FrameLengthError(f"{what}: short frame, {len(splitter.buffer)} bytes and then silence")
         raise DeviceTimeout(
-            f"ID-card reader {self.port.url} did not answer {what} within {timeout}s; "
-            f"check {self.port.hint}"
+            f"ID-card reader {self.port.url} did not answer {what} within {timeout}s; check {self.port.hint}"
         )

@@ -1,10 +1,11 @@
 """Polls an ID reader in the background and reports each card once per placement: a card left
 on the reader is not reported again, a card lifted and placed again is."""
+
 from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from devices.errors import CardError, CardRemoved, DeviceError
 from devices.idcard.record import IdCard
@@ -18,10 +19,10 @@ class CardWatcher:
         self,
         reader: IdReader,
         on_card: Callable[[IdCard], None],
-        on_error: Optional[Callable[[CardError], None]] = None,
+        on_error: Callable[[CardError], None] | None = None,
         interval: float = 0.3,
         misses_to_lift: int = 2,
-        on_lift: Optional[Callable[[], None]] = None,
+        on_lift: Callable[[], None] | None = None,
     ):
         self.reader = reader
         self.on_card = on_card
@@ -33,7 +34,7 @@ class CardWatcher:
         self._placed = False
         self._misses = 0
         self._stop = threading.Event()
-        self._thread: Optional[threading.Thread] = None
+        self._thread: threading.Thread | None = None
 
     def poll_once(self) -> None:
         try:
@@ -66,7 +67,7 @@ class CardWatcher:
             return
         self.on_card(card)
 
-    def start(self) -> "CardWatcher":
+    def start(self) -> CardWatcher:
         self._stop.clear()
         self._thread = threading.Thread(target=self._run, name="card-watcher", daemon=True)
         self._thread.start()

@@ -1,11 +1,12 @@
 """Keyboard-wedge ID readers: they type the 18-character number and Enter into whatever has the
 focus. The kiosk forwards its key presses to `feed`; keys typed slower than a machine types
 (a person at the on-screen keyboard) are not taken for a card."""
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
-from typing import Callable, Optional
 
 from devices.errors import NoCard
 from devices.health import Health, StateListener
@@ -18,7 +19,7 @@ class WedgeReader:
     def __init__(
         self,
         name: str = "idcard",
-        on_state: Optional[StateListener] = None,
+        on_state: StateListener | None = None,
         max_gap: float = 0.1,
         clock: Callable[[], float] = time.monotonic,
         today: Callable[[], date] = date.today,
@@ -29,7 +30,7 @@ class WedgeReader:
         self.today = today
         self._typed = ""
         self._last_key = float("-inf")
-        self._pending: Optional[str] = None
+        self._pending: str | None = None
         self.health.report("ok", "keyboard wedge: no status channel")
 
     def feed(self, keys: str) -> None:
@@ -43,7 +44,7 @@ class WedgeReader:
                     self._pending = self._typed
                 self._typed = ""
             elif key.isdigit() and key.isascii() or key in "Xx":
-                self._typed = (self._typed + key.upper())[-NUMBER_LENGTH - 1:]
+                self._typed = (self._typed + key.upper())[-NUMBER_LENGTH - 1 :]
             else:
                 self._typed = ""
 

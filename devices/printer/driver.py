@@ -1,8 +1,9 @@
 """The ticket printer as the kiosk sees it: print a ticket or a checklist, read the status."""
+
 from __future__ import annotations
 
 import threading
-from typing import Any, Optional
+from typing import Any
 
 from devices.errors import DeviceUnavailable, PrinterNotReady, PrintFailed
 from devices.health import Health, StateListener
@@ -19,7 +20,7 @@ class Printer:
         link: Link,
         profile: PrinterProfile,
         name: str = "printer",
-        on_state: Optional[StateListener] = None,
+        on_state: StateListener | None = None,
         status_timeout: float = 0.5,
     ):
         self.link = link

@@ -4,11 +4,12 @@ GB18030, and turns full-width punctuation such as ：（） into "?".
 
 In Kanji mode (FS &) a Chinese printer reads every byte >= 0x81 as the lead byte of a two-byte GBK
 character and prints it one full cell wide (two half-width columns); ASCII stays single-width."""
+
 from __future__ import annotations
 
 import codecs
 
-KANJI_ON = b"\x1c\x26"   # FS &
+KANJI_ON = b"\x1c\x26"  # FS &
 KANJI_OFF = b"\x1c\x2e"  # FS .
 
 # 〓 (GBK A1FE) is the mark Chinese typesetting uses for a missing glyph: the reader sees that a

@@ -1,10 +1,10 @@
 """Byte pipes to a printer. python-escpos's printer classes open and write (serial, TCP, USB, file,
 dummy); they cannot read one byte within a deadline, which the status queries need, so each
 two-way link adds that for its transport."""
+
 from __future__ import annotations
 
 import socket
-from typing import Optional
 
 from escpos.escpos import Escpos
 from escpos.exceptions import Error as EscposError
@@ -56,7 +56,7 @@ class Link:
             self.close()
             raise self._unavailable(exc) from exc
 
-    def ask(self, request: bytes, timeout: float) -> Optional[int]:
+    def ask(self, request: bytes, timeout: float) -> int | None:
         """Send a real-time request and return the first byte of the answer, or None on silence."""
         self.open()
         try:
@@ -76,7 +76,7 @@ class Link:
     def _discard_input(self) -> None:
         raise NotImplementedError
 
-    def _read_byte(self, timeout: float) -> Optional[int]:
+    def _read_byte(self, timeout: float) -> int | None:
         raise NotImplementedError
 
 
@@ -104,7 +104,7 @@ class SerialLink(Link):
     def _discard_input(self) -> None:
         self.printer.device.reset_input_buffer()
 
-    def _read_byte(self, timeout: float) -> Optional[int]:
+    def _read_byte(self, timeout: float) -> int | None:
         self.printer.device.timeout = timeout
         data = self.printer.device.read(1)
         return data[0] if data else None
@@ -122,12 +122,12 @@ class TcpLink(Link):
         finally:
             sock.setblocking(True)
 
-    def _read_byte(self, timeout: float) -> Optional[int]:
+    def _read_byte(self, timeout: float) -> int | None:
         sock: socket.socket = self.printer.device
         sock.settimeout(timeout)
         try:
             data = sock.recv(1)
-        except socket.timeout:
+        except TimeoutError:
             return None
         finally:
             sock.settimeout(self.printer.timeout)
@@ -141,7 +141,7 @@ class UsbLink(Link):
         while self._read_byte(0.01) is not None:
             pass
 
-    def _read_byte(self, timeout: float) -> Optional[int]:
+    def _read_byte(self, timeout: float) -> int | None:
         import usb.core  # only present when pyusb is installed, which opening already checked
 
         try:

@@ -1,8 +1,10 @@
 """open_printer: a printer from its URL, one small opener per transport (python-escpos has a class
 for each; the simulator is imported only when a sim:// URL asks for it)."""
+
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from devices.errors import BadDeviceUrl, DeviceUnavailable
 from devices.health import StateListener
@@ -21,17 +23,24 @@ def _sim(parsed: DeviceUrl) -> Opened:
 
     simulator = PrinterSim(state=parsed.param("state", one_of(STATES), "ok"))
     path = simulator.start_pty().path
-    return SerialLink(escpos.Serial(devfile=path, baudrate=9600, timeout=1), parsed.raw, "the simulator", 5.0), simulator
+    return SerialLink(
+        escpos.Serial(devfile=path, baudrate=9600, timeout=1), parsed.raw, "the simulator", 5.0
+    ), simulator
 
 
 def _serial(parsed: DeviceUrl) -> Opened:
     from escpos import printer as escpos
 
     path = parsed.require_path("printer")
-    device = escpos.Serial(devfile=path, baudrate=parsed.param("baudrate", int, 9600),
-                           timeout=parsed.param("timeout", float, 1.0))
-    return SerialLink(device, path, "that the port exists, the cable, the printer's power and baud rate",
-                      parsed.param("write_timeout", float, 10.0)), None
+    device = escpos.Serial(
+        devfile=path, baudrate=parsed.param("baudrate", int, 9600), timeout=parsed.param("timeout", float, 1.0)
+    )
+    return SerialLink(
+        device,
+        path,
+        "that the port exists, the cable, the printer's power and baud rate",
+        parsed.param("write_timeout", float, 10.0),
+    ), None
 
 
 def _tcp(parsed: DeviceUrl) -> Opened:
@@ -48,13 +57,23 @@ def _usb(parsed: DeviceUrl) -> Opened:
     try:
         vendor, product = (int(part, 0) for part in parsed.netloc.split(":"))
     except ValueError:
-        raise BadDeviceUrl(f"printer URL {parsed.raw!r}: expected escpos+usb://0xVVVV:0xPPPP (vendor:product)") from None
+        raise BadDeviceUrl(
+            f"printer URL {parsed.raw!r}: expected escpos+usb://0xVVVV:0xPPPP (vendor:product)"
+        ) from None
     if not escpos.Usb.is_usable():
         raise DeviceUnavailable(f"printer {parsed.raw}: USB printing needs pyusb, which is not installed")
-    device = escpos.Usb(vendor, product, timeout=parsed.param("timeout", int, 5000),
-                        in_ep=parsed.param("in_ep", integer, 0x82), out_ep=parsed.param("out_ep", integer, 0x01))
-    return UsbLink(device, f"usb {vendor:04x}:{product:04x}", "the USB cable, the printer's power, pyusb, "
-                   "libusb (scripts/system-deps.sh) and the udev permissions"), None
+    device = escpos.Usb(
+        vendor,
+        product,
+        timeout=parsed.param("timeout", int, 5000),
+        in_ep=parsed.param("in_ep", integer, 0x82),
+        out_ep=parsed.param("out_ep", integer, 0x01),
+    )
+    return UsbLink(
+        device,
+        f"usb {vendor:04x}:{product:04x}",
+        "the USB cable, the printer's power, pyusb, libusb (scripts/system-deps.sh) and the udev permissions",
+    ), None
 
 
 def _file(parsed: DeviceUrl) -> Opened:
@@ -71,7 +90,12 @@ def _dummy(parsed: DeviceUrl) -> Opened:
 
 
 TRANSPORTS: dict[str, Callable[[DeviceUrl], Opened]] = {
-    "usb": _usb, "serial": _serial, "tcp": _tcp, "file": _file, "dummy": _dummy, "sim": _sim,
+    "usb": _usb,
+    "serial": _serial,
+    "tcp": _tcp,
+    "file": _file,
+    "dummy": _dummy,
+    "sim": _sim,
 }
 SCHEMES = tuple(f"escpos+{name}" for name in TRANSPORTS if name != "sim") + ("sim",)
 

@@ -1,5 +1,6 @@
 """Paper widths the halls use. Columns are half-width (12-dot font A) columns: a Chinese
 character takes two."""
+
 from __future__ import annotations
 
 import copy

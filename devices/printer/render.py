@@ -1,5 +1,6 @@
 """Ticket and checklist layout as ESC/POS bytes. Pure: the same input gives the same bytes, so the
 output can be checked without a printer."""
+
 from __future__ import annotations
 
 import qrcode
@@ -59,12 +60,34 @@ class _Job:
 
 
 LABELS = {
-    "zh": {"title": "排队号", "ahead_line": "您前面还有 {n} 人等候", "matters": "办理事项：", "ahead": "前面等候",
-           "people": "{n} 人", "eta": "预计等候", "eta_unknown": "正在计算", "eta_minutes": "约 {n} 分钟",
-           "issued": "取号时间", "place": "办理地点", "scan": "扫码查看排队进度", "colon": "："},
-    "en": {"title": "Queue number", "ahead_line": "{n} people ahead of you", "matters": "Matters:", "ahead": "Ahead",
-           "people": "{n}", "eta": "Wait", "eta_unknown": "being estimated", "eta_minutes": "about {n} min",
-           "issued": "Issued", "place": "Wait at", "scan": "Scan for your place in the queue", "colon": ": "},
+    "zh": {
+        "title": "排队号",
+        "ahead_line": "您前面还有 {n} 人等候",
+        "matters": "办理事项：",
+        "ahead": "前面等候",
+        "people": "{n} 人",
+        "eta": "预计等候",
+        "eta_unknown": "正在计算",
+        "eta_minutes": "约 {n} 分钟",
+        "issued": "取号时间",
+        "place": "办理地点",
+        "scan": "扫码查看排队进度",
+        "colon": "：",
+    },
+    "en": {
+        "title": "Queue number",
+        "ahead_line": "{n} people ahead of you",
+        "matters": "Matters:",
+        "ahead": "Ahead",
+        "people": "{n}",
+        "eta": "Wait",
+        "eta_unknown": "being estimated",
+        "eta_minutes": "about {n} min",
+        "issued": "Issued",
+        "place": "Wait at",
+        "scan": "Scan for your place in the queue",
+        "colon": ": ",
+    },
 }
 
 

@@ -1,11 +1,12 @@
 """Real-time printer status from DLE EOT 1, 2 and 4, decoded by hand: python-escpos's
 `paper_status()` reads 16 bytes (so it waits out the whole timeout on every query even when the
 printer answered) and reports "plenty of paper" when the printer says nothing at all."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Mapping
 
 DLE_EOT = b"\x10\x04"
 QUERIES = (1, 2, 4)  # printer status, offline cause, roll-paper sensor

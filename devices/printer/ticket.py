@@ -1,9 +1,10 @@
 """What the kiosk asks the printer to print, filled from the server's JSON."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional, Sequence
 
 
 @dataclass(frozen=True)
@@ -12,7 +13,7 @@ class Ticket:
     number: str
     matters: Sequence[str]
     ahead: int
-    eta_minutes: Optional[int]
+    eta_minutes: int | None
     issued_at: datetime
     area: str
     status_url: str

@@ -3,6 +3,7 @@
 Chinese may break between any two characters; Latin words, numbers and URLs break only at spaces
 unless a single word is wider than the line. Closing punctuation never starts a line and opening
 punctuation never ends one (the usual Chinese line-breaking rule, 避头尾)."""
+
 from __future__ import annotations
 
 from devices.printer.gbk import char_width, text_width

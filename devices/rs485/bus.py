@@ -1,10 +1,11 @@
 """One RS-485 bus shared by the pads and screens wired to it: one exchange at a time, and one
 open port however many devices use it."""
+
 from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from devices.errors import DeviceError, DeviceTimeout, DeviceUnavailable, ProtocolError
 from devices.health import Health, StateListener
@@ -71,7 +72,7 @@ class BusDevice:
 
     kind = "device"
 
-    def __init__(self, bus: Bus, address: int, name: Optional[str] = None, on_state: Optional[StateListener] = None):
+    def __init__(self, bus: Bus, address: int, name: str | None = None, on_state: StateListener | None = None):
         if not 0 <= address <= 0xFF:
             raise ValueError(f"bus address {address} is not a byte")
         self.bus = bus

@@ -5,10 +5,10 @@
 FF wakes the receivers; L (sent twice, as a guard) counts ADDR, CMD and DATA; CS is the sum of
 ADDR, CMD and DATA mod 256. The host polls; a device answers only frames carrying its address, so
 several devices share one pair of wires."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
 
 from devices.errors import ChecksumError, FrameLengthError, ProtocolError
 
@@ -57,7 +57,7 @@ class FrameReader:
     def __init__(self) -> None:
         self.buffer = b""
         self.dropped = 0
-        self.last_error: Optional[ProtocolError] = None
+        self.last_error: ProtocolError | None = None
 
     def feed(self, data: bytes) -> None:
         self.buffer += data
@@ -68,7 +68,7 @@ class FrameReader:
             return 3
         return max(1, self.buffer[start + 1] + 6 - (len(self.buffer) - start))
 
-    def next_frame(self) -> Optional[Frame]:
+    def next_frame(self) -> Frame | None:
         while True:
             start = self.buffer.find(START)
             if start < 0:
@@ -83,7 +83,7 @@ class FrameReader:
                 continue
             if len(self.buffer) < length + 6:
                 return None
-            raw = self.buffer[:length + 6]
+            raw = self.buffer[: length + 6]
             try:
                 frame = decode(raw)
             except ProtocolError as exc:
@@ -93,5 +93,5 @@ class FrameReader:
                 self.last_error = exc
                 self.buffer = self.buffer[1:]
                 continue
-            self.buffer = self.buffer[length + 6:]
+            self.buffer = self.buffer[length + 6 :]
             return frame

@@ -2,9 +2,8 @@
 CMD 0x03 beeps, CMD 0x04 shows text in GBK (letters, digits and Chinese, as Chinese LED
 controllers take it); the screen acknowledges with the command | 0x80. Old screens know only
 0x02, so `show` sends digits with it and anything else as text."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from devices.health import StateListener
 from devices.rs485.bus import Bus, BusDevice
@@ -25,7 +24,7 @@ def text_bytes(text: str) -> bytes:
     try:
         data = text.encode("gbk")
     except UnicodeEncodeError as exc:
-        raise ValueError(f"{text!r}: {text[exc.start:exc.end]!r} has no GBK code") from None
+        raise ValueError(f"{text!r}: {text[exc.start : exc.end]!r} has no GBK code") from None
     if len(data) > MAX_DATA:
         raise ValueError(f"{text!r}: at most {MAX_DATA} GBK bytes in one frame")
     return data
@@ -34,8 +33,15 @@ def text_bytes(text: str) -> bytes:
 class Rs485Led(BusDevice):
     kind = "led"
 
-    def __init__(self, bus: Bus, address: int, width: int = 4, name: Optional[str] = None,
-                 on_state: Optional[StateListener] = None, text: bool = True):
+    def __init__(
+        self,
+        bus: Bus,
+        address: int,
+        width: int = 4,
+        name: str | None = None,
+        on_state: StateListener | None = None,
+        text: bool = True,
+    ):
         super().__init__(bus, address, name, on_state)
         self.width = width
         self.text = text  # False: a digits-only screen (CMD 0x02 alone)

@@ -1,5 +1,6 @@
 """open_pad and open_led: a window's rating pad and LED screen from their URLs. Devices on one
 RS-485 line share its port (bus.attach)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -31,8 +32,9 @@ def open_led(url: str, *, name: str | None = None, on_state: StateListener | Non
     that shows digits only (no GBK text frame)."""
     parsed = parse_url(url, "LED screen", SCHEMES)
     bus, address, simulator = _open_bus(parsed, "led")
-    led = Rs485Led(bus, address, parsed.param("digits", int, 4), name, on_state,
-                   text=parsed.param("text", integer, 1) != 0)
+    led = Rs485Led(
+        bus, address, parsed.param("digits", int, 4), name, on_state, text=parsed.param("text", integer, 1) != 0
+    )
     led.simulator = simulator
     return led
 

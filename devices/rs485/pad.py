@@ -2,9 +2,8 @@
 key was pressed, or one byte: a rating 1..4 or a clerk key (呼叫器: call next, recall, pause,
 evaluate). CMD 0x12 asks the citizen to rate (the pad lights its keys and says 请评价; data: none),
 CMD 0x13 ends the request unanswered; the pad acknowledges both with the command | 0x80."""
-from __future__ import annotations
 
-from typing import Optional
+from __future__ import annotations
 
 from devices.errors import UnknownStatus
 from devices.interfaces import PadEvent
@@ -18,7 +17,7 @@ KEY_CODES = {kind: code for code, kind in KEYS.items()}
 class Rs485Pad(BusDevice):
     kind = "pad"
 
-    def poll(self) -> Optional[PadEvent]:
+    def poll(self) -> PadEvent | None:
         reply = self._exchange(POLL, b"", REPORT)
         if not reply.data:
             return None

@@ -7,6 +7,7 @@
     sim.state = "paper_out"
     endpoint.stop()
 """
+
 from devices.sim.endpoint import PtyEndpoint, Simulator, TcpEndpoint
 from devices.sim.idcard import IdCardSim, load_cards
 from devices.sim.paper import Paper, read_paper
@@ -14,6 +15,15 @@ from devices.sim.printer import PrinterSim
 from devices.sim.rs485 import BusSim, LedSim, PadSim
 
 __all__ = [
-    "BusSim", "IdCardSim", "LedSim", "PadSim", "Paper", "PrinterSim", "PtyEndpoint", "Simulator",
-    "TcpEndpoint", "load_cards", "read_paper",
+    "BusSim",
+    "IdCardSim",
+    "LedSim",
+    "PadSim",
+    "Paper",
+    "PrinterSim",
+    "PtyEndpoint",
+    "Simulator",
+    "TcpEndpoint",
+    "load_cards",
+    "read_paper",
 ]

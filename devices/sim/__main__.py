@@ -7,6 +7,7 @@
 
 It prints the port to use (a pty path or host:port), then serves until interrupted. Typing
 `state paper_out`, `place 2`, `lift` or `fault silent` on stdin changes the printer or reader."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,8 +23,9 @@ from devices.sim.rs485 import BusSim, LedSim
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m devices.sim", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m devices.sim", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("device", choices=("printer", "idcard", "pad", "led"))
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--pty", action="store_true", help="serve on a new pseudo-terminal")

@@ -1,5 +1,6 @@
 """Where a simulator listens: a pseudo-terminal (the driver opens its path like a serial port) or a
 TCP port. A simulator turns received bytes into reply bytes; an endpoint moves them in a thread."""
+
 from __future__ import annotations
 
 import os
@@ -7,7 +8,6 @@ import select
 import socket
 import threading
 import tty
-from typing import Optional
 
 
 class Simulator:
@@ -21,12 +21,12 @@ class Simulator:
         """Consume bytes from the host; return the bytes to send back."""
         raise NotImplementedError
 
-    def start_pty(self) -> "PtyEndpoint":
+    def start_pty(self) -> PtyEndpoint:
         endpoint = PtyEndpoint(self)
         self.endpoints.append(endpoint)
         return endpoint
 
-    def start_tcp(self, port: int = 0, host: str = "127.0.0.1") -> "TcpEndpoint":
+    def start_tcp(self, port: int = 0, host: str = "127.0.0.1") -> TcpEndpoint:
         endpoint = TcpEndpoint(self, host, port)
         self.endpoints.append(endpoint)
         return endpoint
@@ -118,7 +118,7 @@ class TcpEndpoint(Endpoint):
         return f"{scheme}://{self.host}:{self.port}"
 
     def _run(self) -> None:
-        client: Optional[socket.socket] = None
+        client: socket.socket | None = None
         try:
             while True:
                 watched: list[int | socket.socket] = [self._stop_r, client or self._listener]

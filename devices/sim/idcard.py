@@ -1,11 +1,11 @@
 """A SAM ID-card reader: answers find, select and read with the frames of a real module, serves
 cards from a YAML file, and can misbehave the ways real readers do."""
+
 from __future__ import annotations
 
 import hashlib
 from datetime import date
 from pathlib import Path
-from typing import Optional, Union
 
 import yaml
 
@@ -20,7 +20,7 @@ CARDS_FILE = Path(__file__).with_name("cards.yaml")
 FAULTS = ("silent", "bad_checksum", "short_frame", "unknown_status", "lift_mid_read")
 
 
-def _date(value: Union[date, str]) -> date:
+def _date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
@@ -28,41 +28,43 @@ def load_cards(path: Path = CARDS_FILE) -> list[IdCard]:
     cards = []
     for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
         number = str(entry["id_number"])
-        cards.append(IdCard(
-            id_number=number,
-            birth=_date(entry["birth"]),
-            sex=entry["sex"],
-            name=entry["name"],
-            nation=entry["nation"],
-            address=entry["address"],
-            issuer=entry["issuer"],
-            valid_from=_date(entry["valid_from"]),
-            valid_to=None if entry["valid_to"] == LONG_TERM else _date(entry["valid_to"]),
-            # The real photo is WLT-compressed and encrypted; stand-in bytes of the right size.
-            photo=(hashlib.sha256(number.encode()).digest() * 32)[:PHOTO_LENGTH],
-        ))
+        cards.append(
+            IdCard(
+                id_number=number,
+                birth=_date(entry["birth"]),
+                sex=entry["sex"],
+                name=entry["name"],
+                nation=entry["nation"],
+                address=entry["address"],
+                issuer=entry["issuer"],
+                valid_from=_date(entry["valid_from"]),
+                valid_to=None if entry["valid_to"] == LONG_TERM else _date(entry["valid_to"]),
+                # The real photo is WLT-compressed and encrypted; stand-in bytes of the right size.
+                photo=(hashlib.sha256(number.encode()).digest() * 32)[:PHOTO_LENGTH],
+            )
+        )
     return cards
 
 
 class IdCardSim(Simulator):
-    def __init__(self, cards: Optional[list[IdCard]] = None, fault: Optional[str] = None):
+    def __init__(self, cards: list[IdCard] | None = None, fault: str | None = None):
         super().__init__()
         self.cards = cards if cards is not None else load_cards()
-        self.card: Optional[IdCard] = None
+        self.card: IdCard | None = None
         self.fault = fault
         self._splitter = protocol.FrameSplitter()
 
     @property
-    def fault(self) -> Optional[str]:
+    def fault(self) -> str | None:
         return self._fault
 
     @fault.setter
-    def fault(self, value: Optional[str]) -> None:
+    def fault(self, value: str | None) -> None:
         if value is not None and value not in FAULTS:
             raise ValueError(f"fault {value!r}; use one of {', '.join(FAULTS)}")
         self._fault = value
 
-    def place(self, card: Union[IdCard, str, int]) -> IdCard:
+    def place(self, card: IdCard | str | int) -> IdCard:
         """Put a card on the reader: a record, an index into `cards` (also as text, "0"), or an
         ID number or name from `cards`."""
         if isinstance(card, str) and card.isdigit() and len(card) < 18:
@@ -122,11 +124,15 @@ class IdCardSim(Simulator):
             return protocol.encode_response(0x41)
         if self.fault == "unknown_status":
             return protocol.encode_response(0x77)
-        payload = (TEXT_LENGTH.to_bytes(2, "big") + PHOTO_LENGTH.to_bytes(2, "big")
-                   + encode_text(self.card) + self.card.photo.ljust(PHOTO_LENGTH, b"\x00"))
+        payload = (
+            TEXT_LENGTH.to_bytes(2, "big")
+            + PHOTO_LENGTH.to_bytes(2, "big")
+            + encode_text(self.card)
+            + self.card.photo.ljust(PHOTO_LENGTH, b"\x00")
+        )
         response = protocol.encode_response(0x90, payload)
         if self.fault == "bad_checksum":
             return response[:-1] + bytes([response[-1] ^ 0xFF])
         if self.fault == "short_frame":
-            return response[:len(response) // 2]
+            return response[: len(response) // 2]
         return response

@@ -2,10 +2,10 @@
 QR codes stored with GS ( k, raster images from GS v 0, and cuts. The printer simulator uses it
 to answer real-time queries at command boundaries and to record jobs; tests use it to read a
 rendered ticket back without trusting the renderer."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
 
 from PIL import Image
 
@@ -13,13 +13,41 @@ ESC, FS, GS, DLE = 0x1B, 0x1C, 0x1D, 0x10
 
 # Fixed-length commands: total length including the prefix and command byte.
 _FIXED = {
-    (ESC, ord("@")): 2, (ESC, ord("!")): 3, (ESC, ord("E")): 3, (ESC, ord("-")): 3, (ESC, ord("a")): 3,
-    (ESC, ord("d")): 3, (ESC, ord("t")): 3, (ESC, ord("M")): 3, (ESC, ord("G")): 3, (ESC, ord("2")): 2,
-    (ESC, ord("3")): 3, (ESC, ord("R")): 3, (ESC, ord("J")): 3, (ESC, ord("V")): 3, (ESC, ord("{")): 3,
-    (ESC, ord("p")): 5, (FS, ord("&")): 2, (FS, ord(".")): 2, (FS, ord("!")): 3, (FS, ord("C")): 3,
-    (FS, ord("W")): 3, (FS, ord("S")): 4, (GS, ord("!")): 3, (GS, ord("B")): 3, (GS, ord("H")): 3,
-    (GS, ord("h")): 3, (GS, ord("w")): 3, (GS, ord("f")): 3, (GS, ord("r")): 3, (GS, ord("a")): 3,
-    (GS, ord("I")): 3, (GS, ord("L")): 4, (GS, ord("W")): 4, (DLE, 0x04): 3, (DLE, 0x14): 5,
+    (ESC, ord("@")): 2,
+    (ESC, ord("!")): 3,
+    (ESC, ord("E")): 3,
+    (ESC, ord("-")): 3,
+    (ESC, ord("a")): 3,
+    (ESC, ord("d")): 3,
+    (ESC, ord("t")): 3,
+    (ESC, ord("M")): 3,
+    (ESC, ord("G")): 3,
+    (ESC, ord("2")): 2,
+    (ESC, ord("3")): 3,
+    (ESC, ord("R")): 3,
+    (ESC, ord("J")): 3,
+    (ESC, ord("V")): 3,
+    (ESC, ord("{")): 3,
+    (ESC, ord("p")): 5,
+    (FS, ord("&")): 2,
+    (FS, ord(".")): 2,
+    (FS, ord("!")): 3,
+    (FS, ord("C")): 3,
+    (FS, ord("W")): 3,
+    (FS, ord("S")): 4,
+    (GS, ord("!")): 3,
+    (GS, ord("B")): 3,
+    (GS, ord("H")): 3,
+    (GS, ord("h")): 3,
+    (GS, ord("w")): 3,
+    (GS, ord("f")): 3,
+    (GS, ord("r")): 3,
+    (GS, ord("a")): 3,
+    (GS, ord("I")): 3,
+    (GS, ord("L")): 4,
+    (GS, ord("W")): 4,
+    (DLE, 0x04): 3,
+    (DLE, 0x14): 5,
 }
 
 
@@ -29,11 +57,11 @@ class Token:
     raw: bytes
 
 
-def next_token(buf: bytes, pos: int) -> Optional[tuple[Token, int]]:
+def next_token(buf: bytes, pos: int) -> tuple[Token, int] | None:
     """The token starting at `pos` and the position after it, or None if `buf` ends inside it."""
     first = buf[pos]
     if first == 0x0A:
-        return Token("lf", buf[pos:pos + 1]), pos + 1
+        return Token("lf", buf[pos : pos + 1]), pos + 1
     if first not in (ESC, FS, GS, DLE):
         end = pos
         while end < len(buf) and buf[end] not in (ESC, FS, GS, DLE, 0x0A):
@@ -46,13 +74,15 @@ def next_token(buf: bytes, pos: int) -> Optional[tuple[Token, int]]:
     if length is None or pos + length > len(buf):
         return None
     kind = "realtime" if first == DLE else "command"
-    return Token(kind, buf[pos:pos + length]), pos + length
+    return Token(kind, buf[pos : pos + length]), pos + length
 
 
-def _variable_length(buf: bytes, pos: int) -> Optional[int]:
+def _variable_length(buf: bytes, pos: int) -> int | None:
     first, second = buf[pos], buf[pos + 1]
+
     def have(n: int) -> bool:
         return pos + n <= len(buf)
+
     if first == GS and second == ord("V"):
         if not have(3):
             return None
@@ -93,10 +123,12 @@ def read_paper(data: bytes) -> Paper:
     paper = Paper()
     kanji = False
     line = b""
+
     def flush_line() -> None:
         nonlocal line
         paper.lines.append(line.decode("gbk" if kanji else "latin-1", errors="replace"))
         line = b""
+
     pos = 0
     while pos < len(data):
         found = next_token(data, pos)

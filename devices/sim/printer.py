@@ -1,9 +1,9 @@
 """An ESC/POS printer on a pty or TCP port: answers DLE EOT as its state says, records every job."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
 
 from devices.printer.status import PrinterState, encode
 from devices.sim.endpoint import Simulator
@@ -23,14 +23,14 @@ class Job:
 
 
 class PrinterSim(Simulator):
-    def __init__(self, state: str = "ok", jobs_dir: Optional[Path] = None):
+    def __init__(self, state: str = "ok", jobs_dir: Path | None = None):
         super().__init__()
         self.state = state
         self.jobs: list[Job] = []
         self.jobs_dir = jobs_dir
         # The state the printer falls into once the next job is cut, e.g. "paper_out" for a roll
         # that runs out on that ticket.
-        self.state_after_next_job: Optional[str] = None
+        self.state_after_next_job: str | None = None
         self._buffer = b""
         self._job = b""
 

@@ -1,8 +1,8 @@
 """Rating pads and LED screens sharing one simulated RS-485 bus."""
+
 from __future__ import annotations
 
 from collections import deque
-from typing import Optional
 
 from devices.rs485.frame import Frame, FrameReader, encode
 from devices.rs485.led import ACK, BEEP, BLANK, SHOW, TEXT
@@ -26,7 +26,7 @@ class PadSim:
         """A clerk key: "call", "recall", "pause" or "evaluate"."""
         self.pending.append(KEY_CODES[key])
 
-    def answer(self, frame: Frame) -> Optional[Frame]:
+    def answer(self, frame: Frame) -> Frame | None:
         if frame.command in (ASK, CANCEL) and not frame.data:
             self.asking = frame.command == ASK
             self.asks += frame.command == ASK
@@ -50,7 +50,7 @@ class LedSim:
         self.silent = False
         self.speaks_text = text  # False: an old digits-only screen, which ignores CMD 0x04
 
-    def answer(self, frame: Frame) -> Optional[Frame]:
+    def answer(self, frame: Frame) -> Frame | None:
         if frame.command == SHOW and all(b <= 9 or b == BLANK for b in frame.data):
             self._shown("".join(" " if b == BLANK else str(b) for b in frame.data))
         elif frame.command == TEXT and self.speaks_text:

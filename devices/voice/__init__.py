@@ -9,6 +9,7 @@ recordings where it has them) and assembles sentences from them, instantly and i
     wav = pack.assemble(["chime", "qing", "_pause", "hao"], silences={"_pause": 0.12}).wav()
     engine.phonemes("请")                                 # the phoneme trace of what it says
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,5 +28,19 @@ def open_engine(command: str = "espeak-ng", *, piper_model: Path | None = None, 
     return EspeakEngine(command, speed=speed)
 
 
-__all__ = ["BadClip", "Engine", "EspeakEngine", "PiperEngine", "Pcm", "RATE", "SOUNDS", "VoicePack",
-           "VoiceUnavailable", "chime", "choose_voice", "join", "mandarin_voices", "open_engine"]
+__all__ = [
+    "BadClip",
+    "Engine",
+    "EspeakEngine",
+    "PiperEngine",
+    "Pcm",
+    "RATE",
+    "SOUNDS",
+    "VoicePack",
+    "VoiceUnavailable",
+    "chime",
+    "choose_voice",
+    "join",
+    "mandarin_voices",
+    "open_engine",
+]

@@ -1,4 +1,5 @@
 """What can go wrong with the voice."""
+
 from __future__ import annotations
 
 

@@ -3,6 +3,7 @@
 Its Mandarin voice is chosen from what the installed espeak-ng offers: the one that reads Latin
 letters as pinyin (`cmn-latn-pinyin` on 1.51), never plain `cmn` there, which reads many characters
 through English rules (请 as "king three")."""
+
 from __future__ import annotations
 
 import shutil
@@ -18,8 +19,9 @@ TIMEOUT = 15.0
 
 def _run(args: list[str], text: str | None = None) -> bytes:
     try:
-        done = subprocess.run(args, input=text.encode() if text is not None else None, capture_output=True,
-                              timeout=TIMEOUT, check=False)
+        done = subprocess.run(
+            args, input=text.encode() if text is not None else None, capture_output=True, timeout=TIMEOUT, check=False
+        )
     except (OSError, subprocess.TimeoutExpired) as e:
         raise VoiceUnavailable(f"{args[0]} failed: {e}") from e
     if done.returncode != 0:
@@ -55,8 +57,7 @@ def choose_voice(voices: list[tuple[str, str]]) -> str:
 class EspeakEngine:
     """Speaks text with espeak-ng. `voice=None` picks the Mandarin voice the installed version offers."""
 
-    def __init__(self, command: str = "espeak-ng", voice: str | None = None, speed: float = 1.0,
-                 amplitude: int = 160):
+    def __init__(self, command: str = "espeak-ng", voice: str | None = None, speed: float = 1.0, amplitude: int = 160):
         self.command = command
         self._voice = voice
         self.wpm = max(80, min(450, round(NORMAL_WPM * speed)))
@@ -90,8 +91,10 @@ class EspeakEngine:
 
     def synthesize(self, text: str, speed: float = 1.0) -> Pcm:
         wpm = max(80, min(450, round(self.wpm * speed)))
-        raw = _run([self.exe, "-v", self.voice, "-s", str(wpm), "-a", str(self.amplitude), "-b", "1",
-                    "--stdin", "--stdout"], text)
+        raw = _run(
+            [self.exe, "-v", self.voice, "-s", str(wpm), "-a", str(self.amplitude), "-b", "1", "--stdin", "--stdout"],
+            text,
+        )
         return Pcm.from_wav(raw)
 
     def phonemes(self, text: str) -> str:

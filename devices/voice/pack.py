@@ -8,6 +8,7 @@ A recorded clip is `<recorded_dir>/<name>.wav` (16-bit PCM WAV, mono or stereo, 
 96 kHz); it replaces the engine's clip of that name. Engine clips are cached under
 `<cache_dir>/<engine key digest>/`, so the engine runs once per word and machine; a cache that
 cannot be written (a full disk) only costs making them again after a restart."""
+
 from __future__ import annotations
 
 import hashlib
@@ -52,9 +53,16 @@ class VoicePack:
         self.texts = texts  # name -> what the engine was asked to say (words only)
 
     @classmethod
-    def build(cls, words: Mapping[str, str], engine: Engine | None, *, cache_dir: Path | None = None,
-              recorded_dir: Path | None = None, speeds: Mapping[str, float] | None = None,
-              cap_bytes: int | None = None) -> VoicePack:
+    def build(
+        cls,
+        words: Mapping[str, str],
+        engine: Engine | None,
+        *,
+        cache_dir: Path | None = None,
+        recorded_dir: Path | None = None,
+        speeds: Mapping[str, float] | None = None,
+        cap_bytes: int | None = None,
+    ) -> VoicePack:
         """Every word's clip, plus the sounds (the chime). Raises VoiceUnavailable when a word has
         neither a recording nor an engine to say it, BadClip for an unusable recording."""
         speeds = speeds or {}

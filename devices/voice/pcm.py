@@ -1,4 +1,5 @@
 """Mono 16-bit PCM: read and write WAV, trim an engine's padding, join clips, change level and rate."""
+
 from __future__ import annotations
 
 import array
@@ -50,13 +51,13 @@ class Pcm:
             raise BadClip("not a WAV file (RIFF/WAVE)")
         pos, fmt = 12, None
         while pos + 8 <= len(data):
-            cid, size = data[pos:pos + 4], int.from_bytes(data[pos + 4:pos + 8], "little")
+            cid, size = data[pos : pos + 4], int.from_bytes(data[pos + 4 : pos + 8], "little")
             if cid == b"fmt ":
-                fmt = data[pos + 8:pos + 24]
+                fmt = data[pos + 8 : pos + 24]
             elif cid == b"data":
                 if fmt is None:
                     raise BadClip("WAV data before its format")
-                body = data[pos + 8:] if size >= 0x7FFFFFF0 else data[pos + 8:pos + 8 + size]
+                body = data[pos + 8 :] if size >= 0x7FFFFFF0 else data[pos + 8 : pos + 8 + size]
                 return cls._decode(fmt, body)
             pos += 8 + size + (size & 1)
         raise BadClip("WAV file without audio data")
@@ -66,8 +67,10 @@ class Pcm:
         tag, channels = int.from_bytes(fmt[0:2], "little"), int.from_bytes(fmt[2:4], "little")
         rate, bits = int.from_bytes(fmt[4:8], "little"), int.from_bytes(fmt[14:16], "little")
         if tag not in (1, 0xFFFE) or bits != 16 or channels not in (1, 2) or not 8000 <= rate <= 96000:
-            raise BadClip(f"WAV must be 16-bit PCM, mono or stereo, 8-96 kHz (got format {tag}, {bits} bits, "
-                          f"{channels} channels, {rate} Hz)")
+            raise BadClip(
+                f"WAV must be 16-bit PCM, mono or stereo, 8-96 kHz (got format {tag}, {bits} bits, "
+                f"{channels} channels, {rate} Hz)"
+            )
         s = _samples(body)
         if channels == 2:
             s = array.array("h", ((a + b) // 2 for a, b in zip(s[0::2], s[1::2])))
@@ -103,7 +106,7 @@ class Pcm:
             return Pcm(array.array("h"), self.rate)
         last = next(i for i in range(len(s) - 1, -1, -1) if abs(s[i]) > SILENCE_LEVEL)
         m = int(margin * self.rate)
-        return Pcm(s[max(0, first - m): last + 1 + m], self.rate)
+        return Pcm(s[max(0, first - m) : last + 1 + m], self.rate)
 
     def gained(self, factor: float) -> Pcm:
         if factor == 1:
@@ -134,6 +137,13 @@ def chime(rate: int = RATE) -> Pcm:
         for i in range(min(int(length * rate), total - start)):
             t = i / rate
             env = min(1.0, t / 0.01) * math.exp(-5 * t)
-            buf[start + i] += (math.sin(2 * math.pi * f * t) + 0.35 * math.sin(4 * math.pi * f * t)
-                               + 0.12 * math.sin(6 * math.pi * f * t)) * env * 9000
+            buf[start + i] += (
+                (
+                    math.sin(2 * math.pi * f * t)
+                    + 0.35 * math.sin(4 * math.pi * f * t)
+                    + 0.12 * math.sin(6 * math.pi * f * t)
+                )
+                * env
+                * 9000
+            )
     return Pcm(array.array("h", (max(-32767, min(32767, int(v))) for v in buf)), rate)

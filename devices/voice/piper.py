@@ -1,6 +1,7 @@
 """Piper, the optional neural engine (`pip install 'hallq[voice]'`), with a voice model the hall
 provides (an `.onnx` file and its `.onnx.json`, e.g. a zh_CN voice). Nothing is fetched: without the
 package or the model the engine is unavailable and the server keeps espeak-ng."""
+
 from __future__ import annotations
 
 import hashlib

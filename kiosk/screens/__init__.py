@@ -1,4 +1,5 @@
 """The kiosk's screens: thin Kivy views over the app's state."""
+
 from .admin import AdminScreen
 from .appointment import AppointmentScreen
 from .attract import AttractScreen
@@ -12,7 +13,19 @@ from .services import ServicesScreen
 from .status import StatusScreen
 from .ticket import TicketScreen
 
-SCREENS = (MaintenanceScreen, AttractScreen, HomeScreen, ServicesScreen, SearchScreen, ConfirmScreen, CardScreen,
-           TicketScreen, GuideScreen, StatusScreen, AppointmentScreen, AdminScreen)
+SCREENS = (
+    MaintenanceScreen,
+    AttractScreen,
+    HomeScreen,
+    ServicesScreen,
+    SearchScreen,
+    ConfirmScreen,
+    CardScreen,
+    TicketScreen,
+    GuideScreen,
+    StatusScreen,
+    AppointmentScreen,
+    AdminScreen,
+)
 
 __all__ = ["SCREENS"]

@@ -1,5 +1,6 @@
 """Behind the admin PIN (five taps on the hall's name): device and server state, a test print, and
 the only way to quit the kiosk program."""
+
 from __future__ import annotations
 
 import time
@@ -42,7 +43,9 @@ class AdminScreen(KioskScreen):
                 box.add_widget(message_panel(self.error, color=RED_LIGHT, text_color=RED, kid="admin_error"))
             box.add_widget(Keypad(("123", "456", "789", " 0 "), self.key, key_height=120, kid="pinpad"))
             row = Row(height=120)
-            row.add_widget(Tile(app.t("cancel"), self.leave, kind="secondary", size=34, height=None, kid="admin_cancel"))
+            row.add_widget(
+                Tile(app.t("cancel"), self.leave, kind="secondary", size=34, height=None, kid="admin_cancel")
+            )
             row.add_widget(Tile(app.t("ok"), self.submit, kind="primary", size=34, height=None, kid="admin_ok"))
             box.add_widget(row)
             box.add_widget(Column(grow=False))
@@ -64,8 +67,16 @@ class AdminScreen(KioskScreen):
         box.add_widget(panel)
         if self.note:
             box.add_widget(message_panel(self.note, kid="admin_note"))
-        box.add_widget(Tile(app.t("admin_test_print"), self.test_print, kind="secondary", size=34, height=120,
-                            kid="admin_test_print"))
+        box.add_widget(
+            Tile(
+                app.t("admin_test_print"),
+                self.test_print,
+                kind="secondary",
+                size=34,
+                height=120,
+                kid="admin_test_print",
+            )
+        )
         box.add_widget(Tile(app.t("admin_close"), self.leave, kind="primary", size=34, height=120, kid="admin_close"))
         box.add_widget(Tile(app.t("admin_exit"), app.quit, kind="danger", size=34, height=120, kid="admin_exit"))
         return scroll
@@ -92,8 +103,12 @@ class AdminScreen(KioskScreen):
         def done(result):
             self.note = f"printer: {result.state} {result.detail}"
             self.render()
-        page = Checklist(title="打印测试页 / test page", items=["中文 GBK 打印正常", "ABC 0123456789"],
-                         hall_name=self.app.catalog.name("zh") if self.app.catalog else "")
+
+        page = Checklist(
+            title="打印测试页 / test page",
+            items=["中文 GBK 打印正常", "ABC 0123456789"],
+            hall_name=self.app.catalog.name("zh") if self.app.catalog else "",
+        )
         self.app.work(self.app.kiosk.devices.print_checklist, page, done=done)
 
     def leave(self) -> None:

@@ -1,6 +1,7 @@
 """Appointment check-in: the 12-character booking code on a keypad of the characters codes use, or
 the ID card the booking was made with; the booking shown, then a ticket for its service with the
 appointment's priority."""
+
 from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
@@ -93,15 +94,33 @@ class AppointmentScreen(KioskScreen):
         if self.choices:
             body.add_widget(Text(app.t("appt_choose", n=len(self.choices)), size=30, color=BLUE_DARK))
             for b in self.choices:
-                body.add_widget(Tile(f"{self.service_name(b)}  {b['slot']}", lambda b=b: self.choose(b),
-                                     kind="light", size=32, kid=f"appt_choice:{b['code']}"))
+                body.add_widget(
+                    Tile(
+                        f"{self.service_name(b)}  {b['slot']}",
+                        lambda b=b: self.choose(b),
+                        kind="light",
+                        size=32,
+                        kid=f"appt_choice:{b['code']}",
+                    )
+                )
         if self.booking is not None:
             b = self.booking
             panel = Panel(color=GREEN_LIGHT, pad=26, kid="appt_booking")
             name = self.service_name(b)
-            panel.add_widget(Text(app.t("appt_details", service=name, day=b["day"], slot=b["slot"],
-                                        start=_hm(b["check_in_from"]), end=_hm(b["check_in_until"])),
-                                  size=32, kid="appt_details"))
+            panel.add_widget(
+                Text(
+                    app.t(
+                        "appt_details",
+                        service=name,
+                        day=b["day"],
+                        slot=b["slot"],
+                        start=_hm(b["check_in_from"]),
+                        end=_hm(b["check_in_until"]),
+                    ),
+                    size=32,
+                    kid="appt_details",
+                )
+            )
             box_ok = b.get("state") == "booked"
             if not box_ok:
                 key = "appt_state_used" if b.get("state") == "checked_in" else "appt_state_cancelled"
@@ -109,14 +128,25 @@ class AppointmentScreen(KioskScreen):
             body.add_widget(panel)
         pad = Keypad(KEYS, self.key, key_height=88)
         controls = Row(height=92, gap=10)
-        controls.add_widget(Tile("← " + app.t("delete"), self.on_backspace, kind="light", size=30, height=None,
-                                 kid="key:back"))
+        controls.add_widget(
+            Tile("← " + app.t("delete"), self.on_backspace, kind="light", size=30, height=None, kid="key:back")
+        )
         if self.booking is not None and self.booking.get("state") == "booked":
-            controls.add_widget(Tile(app.t("appt_check_in"), self.check_in, kind="primary", size=34, height=None,
-                                     kid="appt_check_in"))
+            controls.add_widget(
+                Tile(app.t("appt_check_in"), self.check_in, kind="primary", size=34, height=None, kid="appt_check_in")
+            )
         else:
-            controls.add_widget(Tile(app.t("appt_find"), self.on_enter_key, kind="primary", size=34, height=None,
-                                     kid="appt_find", enabled=len(self.code) == CODE_LENGTH))
+            controls.add_widget(
+                Tile(
+                    app.t("appt_find"),
+                    self.on_enter_key,
+                    kind="primary",
+                    size=34,
+                    height=None,
+                    kid="appt_find",
+                    enabled=len(self.code) == CODE_LENGTH,
+                )
+            )
         box.add_widget(with_keypad(scroll, pad, controls, app.portrait))
         return box
 
@@ -159,12 +189,16 @@ class AppointmentScreen(KioskScreen):
         if b is None:  # its button is shown only with a booking
             return
         ident = self.app.session.identity
-        request = IssueRequest(services=[b["service"]], appointment=b["code"],
-                               id_number=ident.id_number if ident else None, name=ident.name if ident else "",
-                               language=self.app.lang)
+        request = IssueRequest(
+            services=[b["service"]],
+            appointment=b["code"],
+            id_number=ident.id_number if ident else None,
+            name=ident.name if ident else "",
+            language=self.app.lang,
+        )
         self.app.issue(request, on_refused=self._failed)
 
 
 def _hm(text: str) -> str:
-    """"2026-11-24T10:15:00+08:00" -> "10:15"."""
+    """ "2026-11-24T10:15:00+08:00" -> "10:15"."""
     return text[11:16] if len(text) >= 16 and text[10] == "T" else text

@@ -1,6 +1,7 @@
 """What every screen shares: the header (hall, clock, large text, language, home), the "one whole
 thing" basket bar, and rendering from the app's state (a language or text-size switch, or a
 rotated screen, simply renders the screen again)."""
+
 from __future__ import annotations
 
 import time
@@ -16,15 +17,37 @@ from kivy.uix.widget import Widget
 
 from ..i18n import pick, wait_text
 from ..theme import ORANGE_TEXT
-from .widgets import (BG, BLUE, BLUE_DARK, GREY_TEXT, MUTED, ORANGE, ORANGE_LIGHT, WHITE, Column, Panel, Row,
-                      Text, Tile, paint, px)
+from .widgets import (
+    BG,
+    BLUE,
+    BLUE_DARK,
+    GREY_TEXT,
+    MUTED,
+    ORANGE,
+    ORANGE_LIGHT,
+    WHITE,
+    Column,
+    Panel,
+    Row,
+    Text,
+    Tile,
+    paint,
+    px,
+)
 
 ADMIN_TAPS = 5
 ADMIN_TAP_SECONDS = 4.0
 LARGE_TYPE_AGE = 60  # a card this old is offered large type (长辈模式)
 STILL_SECONDS = 2.0
 # The widgets whose text is a screen's title, for the voice.
-SPOKEN_TITLES = ("title", "card_prompt", "card_error", "card_name", "maintenance_title", "maintenance_sub")  # a redraw the visitor did not ask for waits this long after the last touch
+SPOKEN_TITLES = (
+    "title",
+    "card_prompt",
+    "card_error",
+    "card_name",
+    "maintenance_title",
+    "maintenance_sub",
+)  # a redraw the visitor did not ask for waits this long after the last touch
 
 
 class HallName(ButtonBehavior, Label):
@@ -57,17 +80,37 @@ class Header(BoxLayout):
         name = app.catalog.name(app.lang) if app.catalog else app.cfg.hall
         self.clock = Label(text="", font_size=px(30), color=WHITE, size_hint_x=None, width=px(110))
         self.clock.kid = "clock"
-        buttons = [Tile(app.t("elderly_off") if app.scale > 1 else app.t("elderly_on"), app.toggle_elderly,
-                        kind="header", size=26, height=None, width=190, kid="elderly"),
-                   Tile(app.t("language"), app.toggle_lang, kind="header", size=26, height=None, width=160,
-                        kid="language")]
+        buttons = [
+            Tile(
+                app.t("elderly_off") if app.scale > 1 else app.t("elderly_on"),
+                app.toggle_elderly,
+                kind="header",
+                size=26,
+                height=None,
+                width=190,
+                kid="elderly",
+            ),
+            Tile(app.t("language"), app.toggle_lang, kind="header", size=26, height=None, width=160, kid="language"),
+        ]
         if home:
-            buttons.append(Tile(app.t("home"), app.go_home, kind="header", size=26, height=None, width=130,
-                                kid="home"))
-        beside = Window.width - sum(w.width for w in [self.clock, *buttons]) - px(2 * self.PAD[0]) \
+            buttons.append(Tile(app.t("home"), app.go_home, kind="header", size=26, height=None, width=130, kid="home"))
+        beside = (
+            Window.width
+            - sum(w.width for w in [self.clock, *buttons])
+            - px(2 * self.PAD[0])
             - px(self.GAP) * (len(buttons) + 1)
-        hall = HallName(app, text=name, font_size=px(self.NAME_SIZE), bold=True, color=WHITE, halign="left",
-                        valign="middle", shorten=True, shorten_from="right")
+        )
+        hall = HallName(
+            app,
+            text=name,
+            font_size=px(self.NAME_SIZE),
+            bold=True,
+            color=WHITE,
+            halign="left",
+            valign="middle",
+            shorten=True,
+            shorten_from="right",
+        )
         hall.bind(size=lambda w, s: setattr(w, "text_size", s))
         if self.width_of(name) <= beside:
             self.add_widget(self.row(hall, self.clock, *buttons))
@@ -78,8 +121,13 @@ class Header(BoxLayout):
         self.tick(app)
 
     def row(self, *widgets: Widget) -> BoxLayout:
-        row = BoxLayout(orientation="horizontal", size_hint_y=None, height=px(self.ROW),
-                        padding=(px(self.PAD[0]), px(self.PAD[1])), spacing=px(self.GAP))
+        row = BoxLayout(
+            orientation="horizontal",
+            size_hint_y=None,
+            height=px(self.ROW),
+            padding=(px(self.PAD[0]), px(self.PAD[1])),
+            spacing=px(self.GAP),
+        )
         for w in widgets:
             row.add_widget(w)
         return row
@@ -175,10 +223,28 @@ class KioskScreen(Screen):
         bar.add_widget(label)
         age = ident.age(app.kiosk.today())
         if age >= LARGE_TYPE_AGE and app.scale == 1.0:  # offered in one tap, never imposed
-            bar.add_widget(Tile(app.t("large_for_you"), app.toggle_elderly, kind="primary", size=26, height=None,
-                                width=190 if app.lang == "en" else 130, kid="identity_large"))
-        bar.add_widget(Tile(app.t("clear_identity"), self.clear_identity, kind="secondary", size=26, height=None,
-                            width=150, kid="clear_identity"))
+            bar.add_widget(
+                Tile(
+                    app.t("large_for_you"),
+                    app.toggle_elderly,
+                    kind="primary",
+                    size=26,
+                    height=None,
+                    width=190 if app.lang == "en" else 130,
+                    kid="identity_large",
+                )
+            )
+        bar.add_widget(
+            Tile(
+                app.t("clear_identity"),
+                self.clear_identity,
+                kind="secondary",
+                size=26,
+                height=None,
+                width=150,
+                kid="clear_identity",
+            )
+        )
         return bar
 
     def clear_identity(self) -> None:
@@ -190,13 +256,40 @@ class KioskScreen(Screen):
         bar = Row(height=130, padding=(px(24), px(16)))
         paint(bar, BLUE_DARK)
         names = "、".join(pick(app.catalog.service(c), app.lang) for c in app.session.basket)
-        bar.add_widget(Text(app.t("basket_bar", n=len(app.session.basket)) + "\n" + names, size=26, color=WHITE,
-                            height=98, shorten=True, max_lines=2, kid="basket_summary"))
+        bar.add_widget(
+            Text(
+                app.t("basket_bar", n=len(app.session.basket)) + "\n" + names,
+                size=26,
+                color=WHITE,
+                height=98,
+                shorten=True,
+                max_lines=2,
+                kid="basket_summary",
+            )
+        )
         bar.children[0].abridged = True  # a summary: the whole list is on the confirm screen
-        bar.add_widget(Tile(app.t("clear_basket"), self.clear_basket, kind="header", size=28, height=None,
-                            width=130, kid="basket_clear"))
-        bar.add_widget(Tile(app.t("basket_go"), lambda: app.go("confirm"), kind="warn", size=32, height=None,
-                            width=340 if app.lang == "en" else 260, kid="basket_go"))
+        bar.add_widget(
+            Tile(
+                app.t("clear_basket"),
+                self.clear_basket,
+                kind="header",
+                size=28,
+                height=None,
+                width=130,
+                kid="basket_clear",
+            )
+        )
+        bar.add_widget(
+            Tile(
+                app.t("basket_go"),
+                lambda: app.go("confirm"),
+                kind="warn",
+                size=32,
+                height=None,
+                width=340 if app.lang == "en" else 260,
+                kid="basket_go",
+            )
+        )
         return bar
 
     def clear_basket(self) -> None:
@@ -207,15 +300,25 @@ class KioskScreen(Screen):
         """A back button and the screen's title (which may wrap to two lines)."""
         row = Row(height=100, padding=(px(24), px(12)))
         if back is not None:
-            row.add_widget(Tile("← " + self.app.t("back"), back, kind="secondary", size=28, height=76, width=170,
-                                kid="back", pos_hint={"center_y": 0.5}))
+            row.add_widget(
+                Tile(
+                    "← " + self.app.t("back"),
+                    back,
+                    kind="secondary",
+                    size=28,
+                    height=76,
+                    width=170,
+                    kid="back",
+                    pos_hint={"center_y": 0.5},
+                )
+            )
         title = Text(text, size=40 if len(text) < 24 else 34, bold=True, kid=kid, pos_hint={"center_y": 0.5})
         title.bind(height=lambda w, h: setattr(row, "height", max(px(100), h + px(24))))
         row.add_widget(title)
         return row
 
     def service_meta(self, code: str) -> tuple[str, tuple]:
-        """"等候 3 人 · 约 12 分钟 · 二楼F区" or the reason it is closed; and its colour."""
+        """ "等候 3 人 · 约 12 分钟 · 二楼F区" or the reason it is closed; and its colour."""
         app = self.app
         s = app.catalog.service(code)
         avail = app.catalog.availability(code)
@@ -253,8 +356,9 @@ def with_keypad(content: Widget, pad: Widget, controls: Widget, portrait: bool) 
     return box
 
 
-def message_panel(text: str, color=ORANGE_LIGHT, text_color=None, kid: str = "message", halign: str = "left",
-                  size: float = 30) -> Panel:
+def message_panel(
+    text: str, color=ORANGE_LIGHT, text_color=None, kid: str = "message", halign: str = "left", size: float = 30
+) -> Panel:
     box = Panel(color=color, pad=22)
     box.add_widget(Text(text, size=size, color=text_color or ORANGE_TEXT, kid=kid, halign=halign))
     return box

@@ -1,5 +1,6 @@
 """Reading the ID card: where to put it, what was read (masked name, age priority), and when a
 read fails what to do about it, with a way to go on without a card where the matters allow it."""
+
 from __future__ import annotations
 
 from kivy.clock import Clock
@@ -12,8 +13,7 @@ from devices import CardError
 from ..devices import card_error_key
 from ..i18n import pick
 from .base import KioskScreen, message_panel
-from .widgets import (BLUE, BLUE_DARK, BLUE_LIGHT, GREEN, GREEN_LIGHT, RED, RED_LIGHT, Panel, Row, Scroll, Text,
-                      Tile, px)
+from .widgets import BLUE, BLUE_DARK, BLUE_LIGHT, GREEN, GREEN_LIGHT, RED, RED_LIGHT, Panel, Row, Scroll, Text, Tile, px
 
 CONTINUE_AFTER = 1.5  # seconds the read card is shown before going on
 
@@ -42,12 +42,28 @@ class CardPicture(Widget):
             Color(1, 1, 1, 0.9)
             RoundedRectangle(pos=(x + w * 0.07, self.y + px(110) + h * 0.2), size=(w * 0.25, h * 0.45), radius=[px(8)])
             for i in range(3):
-                Line(points=[x + w * 0.4, self.y + px(110) + h * (0.6 - i * 0.15),
-                             x + w * 0.9, self.y + px(110) + h * (0.6 - i * 0.15)], width=px(4))
+                Line(
+                    points=[
+                        x + w * 0.4,
+                        self.y + px(110) + h * (0.6 - i * 0.15),
+                        x + w * 0.9,
+                        self.y + px(110) + h * (0.6 - i * 0.15),
+                    ],
+                    width=px(4),
+                )
             Color(*BLUE_DARK)
             Line(points=[self.center_x, self.y + px(100), self.center_x, self.y + px(78)], width=px(5))
-            Line(points=[self.center_x - px(16), self.y + px(92), self.center_x, self.y + px(76),
-                         self.center_x + px(16), self.y + px(92)], width=px(5))
+            Line(
+                points=[
+                    self.center_x - px(16),
+                    self.y + px(92),
+                    self.center_x,
+                    self.y + px(76),
+                    self.center_x + px(16),
+                    self.y + px(92),
+                ],
+                width=px(5),
+            )
 
 
 class CardScreen(KioskScreen):
@@ -86,38 +102,79 @@ class CardScreen(KioskScreen):
         if getattr(self, "identity", None) is not None:
             ident = self.identity
             panel = Panel(color=GREEN_LIGHT, pad=30, kid="card_ok")
-            panel.add_widget(Text(app.t("card_ok") + "：" + ident.masked, size=40, bold=True, color=GREEN,
-                                  halign="center", kid="card_name"))
+            panel.add_widget(
+                Text(
+                    app.t("card_ok") + "：" + ident.masked,
+                    size=40,
+                    bold=True,
+                    color=GREEN,
+                    halign="center",
+                    kid="card_name",
+                )
+            )
             age = ident.age(app.kiosk.today())
             klass = app.catalog.age_class(age)
             if klass:
-                panel.add_widget(Text(app.t("age_priority", age=age, klass=pick(klass, app.lang)), size=32,
-                                      color=BLUE_DARK, halign="center", kid="card_priority"))
+                panel.add_widget(
+                    Text(
+                        app.t("age_priority", age=age, klass=pick(klass, app.lang)),
+                        size=32,
+                        color=BLUE_DARK,
+                        halign="center",
+                        kid="card_priority",
+                    )
+                )
             body.add_widget(panel)
-            body.add_widget(Tile(app.t("card_continue"), self._continue, kind="primary", size=40, height=130,
-                                 kid="card_continue"))
+            body.add_widget(
+                Tile(app.t("card_continue"), self._continue, kind="primary", size=40, height=130, kid="card_continue")
+            )
         elif getattr(self, "error", None):
             body.add_widget(message_panel(app.t(self.error), color=RED_LIGHT, text_color=RED, kid="card_error"))
             row = Row(height=130, gap=22)
             if self.error not in ("card_expired", "card_not_valid", "reader_down"):
-                row.add_widget(Tile(app.t("card_retry"), self.retry, kind="primary", size=36, height=None,
-                                    kid="card_retry"))
+                row.add_widget(
+                    Tile(app.t("card_retry"), self.retry, kind="primary", size=36, height=None, kid="card_retry")
+                )
             if self.without_card_allowed():
-                row.add_widget(Tile(app.t("no_card_ticket"), self.without_card, kind="secondary", size=36,
-                                    height=None, kid="card_without"))
+                row.add_widget(
+                    Tile(
+                        app.t("no_card_ticket"),
+                        self.without_card,
+                        kind="secondary",
+                        size=36,
+                        height=None,
+                        kid="card_without",
+                    )
+                )
             body.add_widget(row)
             if self.without_card_allowed():
                 body.add_widget(Text(app.t("card_or_without"), size=28, color=BLUE_DARK, halign="center"))
         else:
             body.add_widget(Text(app.t("card_place"), size=44, bold=True, halign="center", kid="card_prompt"))
             if self.without_card_allowed():
-                body.add_widget(Tile(app.t("no_card_ticket"), self.without_card, kind="secondary", size=32,
-                                     height=110, kid="card_without"))
+                body.add_widget(
+                    Tile(
+                        app.t("no_card_ticket"),
+                        self.without_card,
+                        kind="secondary",
+                        size=32,
+                        height=110,
+                        kid="card_without",
+                    )
+                )
         if getattr(self, "identity", None) is None and not self.without_card_allowed():
             # A matter that needs the card, and no card: where to go, and what else the hall takes.
             body.add_widget(message_panel(app.t("no_card_help"), kid="no_card_help", size=28))
-            body.add_widget(Tile(app.t("appt_by_code"), lambda: app.go("appointment"), kind="secondary", size=32,
-                                 height=110, kid="card_appointment"))
+            body.add_widget(
+                Tile(
+                    app.t("appt_by_code"),
+                    lambda: app.go("appointment"),
+                    kind="secondary",
+                    size=32,
+                    height=110,
+                    kid="card_appointment",
+                )
+            )
         box.add_widget(scroll)
         return box
 

@@ -1,6 +1,7 @@
 """Confirmation: the matters in the order they will be served, the ID card (or why one is
 needed), a priority the visitor may claim, and one big "确认取号". A refusal from the server
 (per-person cap, closed, today's tickets gone) is shown here with its reason."""
+
 from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
@@ -40,8 +41,17 @@ class ConfirmScreen(KioskScreen):
             col.bind(minimum_height=col.setter("height"))
             row.add_widget(col)
             if not self.params.get("single") and len(codes) > 1:
-                row.add_widget(Tile(app.t("remove"), lambda code=code: self.remove(code), kind="secondary", size=26,
-                                    height=80, width=170 if app.lang == "en" else 130, kid=f"item:{code}:remove"))
+                row.add_widget(
+                    Tile(
+                        app.t("remove"),
+                        lambda code=code: self.remove(code),
+                        kind="secondary",
+                        size=26,
+                        height=80,
+                        width=170 if app.lang == "en" else 130,
+                        kid=f"item:{code}:remove",
+                    )
+                )
             col.bind(height=lambda w, h, row=row: setattr(row, "height", max(h, px(80))))
             items.add_widget(row)
         body.add_widget(items)
@@ -53,30 +63,60 @@ class ConfirmScreen(KioskScreen):
             age = ident.age(app.kiosk.today())
             klass = cat.age_class(age)
             if klass:
-                card.add_widget(Text(app.t("age_priority", age=age, klass=pick(klass, app.lang)), size=28,
-                                     color=BLUE_DARK, kid="identity_priority"))
+                card.add_widget(
+                    Text(
+                        app.t("age_priority", age=age, klass=pick(klass, app.lang)),
+                        size=28,
+                        color=BLUE_DARK,
+                        kid="identity_priority",
+                    )
+                )
         else:
             row = Row(height=90)
             row.add_widget(Text(app.t("no_card_yet"), size=30, color=GREY_TEXT, height=80))
-            row.add_widget(Tile(app.t("swipe_card"), self.swipe, kind="secondary", size=30, height=None, width=260,
-                                kid="confirm_swipe"))
+            row.add_widget(
+                Tile(
+                    app.t("swipe_card"),
+                    self.swipe,
+                    kind="secondary",
+                    size=30,
+                    height=None,
+                    width=260,
+                    kid="confirm_swipe",
+                )
+            )
             card.add_widget(row)
         body.add_widget(card)
 
         for code in [c for c in codes if not cat.availability(c).takeable]:
-            body.add_widget(message_panel(f"{pick(cat.service(code), app.lang)}：{cat.availability(code).text(app.lang)}",
-                                          kid=f"blocked:{code}"))
+            body.add_widget(
+                message_panel(
+                    f"{pick(cat.service(code), app.lang)}：{cat.availability(code).text(app.lang)}",
+                    kid=f"blocked:{code}",
+                )
+            )
         if ident is None:
             for code in [c for c in codes if cat.service(c).get("id_card_required")]:
-                body.add_widget(message_panel(app.t("needs_card_msg", name=pick(cat.service(code), app.lang)),
-                                              kid=f"needs_card:{code}"))
+                body.add_widget(
+                    message_panel(
+                        app.t("needs_card_msg", name=pick(cat.service(code), app.lang)), kid=f"needs_card:{code}"
+                    )
+                )
 
         for cls in cat.self_service_classes:
             chosen = session.priority == cls["code"]
-            body.add_widget(Tile(("✓ " if chosen else "") + app.t("priority_option", name=pick(cls, app.lang)),
-                                 lambda code=cls["code"]: self.claim(code), kind="ok" if chosen else "secondary",
-                                 size=30, height=None, min_height=96, kid=f"priority:{cls['code']}",
-                                 bold=chosen))
+            body.add_widget(
+                Tile(
+                    ("✓ " if chosen else "") + app.t("priority_option", name=pick(cls, app.lang)),
+                    lambda code=cls["code"]: self.claim(code),
+                    kind="ok" if chosen else "secondary",
+                    size=30,
+                    height=None,
+                    min_height=96,
+                    kid=f"priority:{cls['code']}",
+                    bold=chosen,
+                )
+            )
 
         error = self.params.get("error")
         if error:
@@ -117,8 +157,11 @@ class ConfirmScreen(KioskScreen):
         app, session = self.app, self.app.session
         ident = session.identity
         request = IssueRequest(
-            services=self.codes(), priority=session.priority,
-            id_number=ident.id_number if ident else None, name=ident.name if ident else "", language=app.lang,
+            services=self.codes(),
+            priority=session.priority,
+            id_number=ident.id_number if ident else None,
+            name=ident.name if ident else "",
+            language=app.lang,
         )
         app.issue(request, on_refused=self.refused)
 

@@ -1,5 +1,6 @@
 """A service guide (办事指南): the five public things — legal basis, procedure, conditions, time
 limit, fees — the materials checklist, and the windows and floor; the checklist can be printed."""
+
 from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
@@ -65,8 +66,11 @@ class GuideScreen(KioskScreen):
         else:
             if self.print_result is not None:
                 if self.print_result.printed:
-                    body.add_widget(message_panel(app.t("checklist_printed"), color=GREEN_LIGHT, text_color=GREEN,
-                                                  kid="print_state"))
+                    body.add_widget(
+                        message_panel(
+                            app.t("checklist_printed"), color=GREEN_LIGHT, text_color=GREEN, kid="print_state"
+                        )
+                    )
                 else:
                     body.add_widget(message_panel(app.t("checklist_failed"), kid="print_state"))
             if g.get("summary"):
@@ -79,8 +83,9 @@ class GuideScreen(KioskScreen):
                     body.add_widget(self.block("g_conditions", g["conditions"]))
                 if g.get("steps"):
                     body.add_widget(self.block("g_steps", g["steps"], kid="guide_steps"))
-                body.add_widget(self.block("g_time_limit", [self.time_limit(g)], numbered=False,
-                                           kid="guide_time_limit"))
+                body.add_widget(
+                    self.block("g_time_limit", [self.time_limit(g)], numbered=False, kid="guide_time_limit")
+                )
                 body.add_widget(self.block("g_fees", [g.get("fees") or "—"], numbered=False, kid="guide_fees"))
                 if g.get("basis"):
                     body.add_widget(self.block("g_basis", g["basis"], numbered=False, kid="guide_basis"))
@@ -93,14 +98,31 @@ class GuideScreen(KioskScreen):
 
         bar = FootBar()
         avail = app.catalog.availability(code)
-        bar.add(app.t("print_checklist"), self.print_checklist, kind="secondary", size=32, kid="guide_print",
-                enabled=g is not None and bool(g.get("materials")))
+        bar.add(
+            app.t("print_checklist"),
+            self.print_checklist,
+            kind="secondary",
+            size=32,
+            kid="guide_print",
+            enabled=g is not None and bool(g.get("materials")),
+        )
         in_basket = code in app.session.basket
-        bar.add(app.t("in_basket") if in_basket else app.t("add_basket"), self.add, kind="light", size=32,
-                kid="guide_add", enabled=avail.takeable or in_basket)
-        bar.add(app.t("take_ticket") if avail.takeable else avail.text(app.lang),
-                lambda: app.go("confirm", single=code), kind="primary", size=34, kid="guide_take",
-                enabled=avail.takeable)
+        bar.add(
+            app.t("in_basket") if in_basket else app.t("add_basket"),
+            self.add,
+            kind="light",
+            size=32,
+            kid="guide_add",
+            enabled=avail.takeable or in_basket,
+        )
+        bar.add(
+            app.t("take_ticket") if avail.takeable else avail.text(app.lang),
+            lambda: app.go("confirm", single=code),
+            kind="primary",
+            size=34,
+            kid="guide_take",
+            enabled=avail.takeable,
+        )
         box.add_widget(bar)
         return box
 
@@ -122,8 +144,14 @@ class GuideScreen(KioskScreen):
         panel.add_widget(section(app.t("g_materials")))
         for i, m in enumerate(g.get("materials", []), start=1):
             kind = app.t("original") if m.get("original") else app.t("copy")
-            panel.add_widget(Text(f"{i}. {m['name']}（{kind} {app.t('copies', n=m.get('copies', 1))}）", size=30,
-                                  bold=True, kid=f"material:{i}"))
+            panel.add_widget(
+                Text(
+                    f"{i}. {m['name']}（{kind} {app.t('copies', n=m.get('copies', 1))}）",
+                    size=30,
+                    bold=True,
+                    kid=f"material:{i}",
+                )
+            )
             if m.get("note"):
                 panel.add_widget(Text("    " + m["note"], size=26, color=MUTED))
         return panel

@@ -1,12 +1,12 @@
 """Home: the four things people come for, a search box, life events ("one whole thing") and
 departments, in big tiles."""
+
 from __future__ import annotations
 
-from ..i18n import pick
-from .base import KioskScreen, section
-from .base import message_panel
 from kivy.core.window import Window
 
+from ..i18n import pick
+from .base import KioskScreen, message_panel, section
 from .widgets import Grid, Scroll, Tile, fitted, unit
 
 
@@ -25,19 +25,67 @@ class HomeScreen(KioskScreen):
         cols = 2 if app.portrait else 4
         tile_width = ((Window.width / unit()) / app.scale - 56 - 18 * (cols - 1)) / cols
         actions = Grid(cols=cols, gap=22)
-        actions.add_widget(Tile(app.t("card_ticket"), self.card_ticket, kind="primary", size=40,
-                                sub=app.t("card_ticket_sub"), min_height=190, kid="action:card", radius=22))
-        actions.add_widget(Tile(app.t("appointment"), lambda: app.go("appointment"), kind="ok", size=40,
-                                sub=app.t("appointment_sub"), min_height=190, kid="action:appointment", radius=22))
-        actions.add_widget(Tile(app.t("status"), lambda: app.go("status"), kind="warn", size=40,
-                                sub=app.t("status_sub"), min_height=190, kid="action:status", radius=22))
-        actions.add_widget(Tile(app.t("guides"), self.guides, kind="secondary", size=40,
-                                sub=app.t("guides_sub"), min_height=190, kid="action:guides", radius=22))
+        actions.add_widget(
+            Tile(
+                app.t("card_ticket"),
+                self.card_ticket,
+                kind="primary",
+                size=40,
+                sub=app.t("card_ticket_sub"),
+                min_height=190,
+                kid="action:card",
+                radius=22,
+            )
+        )
+        actions.add_widget(
+            Tile(
+                app.t("appointment"),
+                lambda: app.go("appointment"),
+                kind="ok",
+                size=40,
+                sub=app.t("appointment_sub"),
+                min_height=190,
+                kid="action:appointment",
+                radius=22,
+            )
+        )
+        actions.add_widget(
+            Tile(
+                app.t("status"),
+                lambda: app.go("status"),
+                kind="warn",
+                size=40,
+                sub=app.t("status_sub"),
+                min_height=190,
+                kid="action:status",
+                radius=22,
+            )
+        )
+        actions.add_widget(
+            Tile(
+                app.t("guides"),
+                self.guides,
+                kind="secondary",
+                size=40,
+                sub=app.t("guides_sub"),
+                min_height=190,
+                kid="action:guides",
+                radius=22,
+            )
+        )
         body.add_widget(actions)
         example = cat.search_example()
         hint = app.t("search_hint_example", initials=example[0], word=example[1]) if example else app.t("search_hint")
-        search = Tile(hint, lambda: app.go("search"), kind="secondary", size=30, min_height=100,
-                      kid="search_box", bold=False, radius=30)
+        search = Tile(
+            hint,
+            lambda: app.go("search"),
+            kind="secondary",
+            size=30,
+            min_height=100,
+            kid="search_box",
+            bold=False,
+            radius=30,
+        )
         body.add_widget(search)
 
         if cat.topics:  # a hall without life events shows no empty heading
@@ -46,8 +94,17 @@ class HomeScreen(KioskScreen):
             for i, topic in enumerate(cat.topics):
                 sub = app.t("n_services", n=len(topic["services"]))
                 name = pick(topic, app.lang)
-                topics.add_widget(Tile(name, lambda topic=topic: self.topic(topic), kind="light",
-                                       size=fitted(name, 32, tile_width), sub=sub, min_height=140, kid=f"topic:{i}"))
+                topics.add_widget(
+                    Tile(
+                        name,
+                        lambda topic=topic: self.topic(topic),
+                        kind="light",
+                        size=fitted(name, 32, tile_width),
+                        sub=sub,
+                        min_height=140,
+                        kid=f"topic:{i}",
+                    )
+                )
             body.add_widget(topics)
 
         body.add_widget(section(app.t("departments")))
@@ -57,10 +114,17 @@ class HomeScreen(KioskScreen):
             if not n:
                 continue
             name = pick(dept, app.lang)
-            depts.add_widget(Tile(name, lambda code=dept["code"]: self.department(code),
-                                  kind="secondary", size=fitted(name, 30, tile_width), sub=app.t("n_services", n=n),
-                                  min_height=140,
-                                  kid=f"dept:{dept['code']}"))
+            depts.add_widget(
+                Tile(
+                    name,
+                    lambda code=dept["code"]: self.department(code),
+                    kind="secondary",
+                    size=fitted(name, 30, tile_width),
+                    sub=app.t("n_services", n=n),
+                    min_height=140,
+                    kid=f"dept:{dept['code']}",
+                )
+            )
         body.add_widget(depts)
         return scroll
 

@@ -1,5 +1,6 @@
 """Search by name, pinyin initials ("bdc" -> 不动产) or full pinyin, typed on a letter keypad;
 results appear as you type."""
+
 from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
@@ -26,8 +27,9 @@ class SearchScreen(KioskScreen):
         box.add_widget(self.title_row(app.t("search"), back=app.back))
         field = Panel(orientation="horizontal", fixed_height=110, pad=18, border=BLUE, radius=24)
         shown = self.query + "|" if self.query else app.t("search_hint")
-        self.field = Text(shown, size=38 if self.query else 28, color=TEXT if self.query else MUTED, height=74,
-                          kid="search_query")
+        self.field = Text(
+            shown, size=38 if self.query else 28, color=TEXT if self.query else MUTED, height=74, kid="search_query"
+        )
         field.add_widget(self.field)
         outer = BoxLayout(orientation="vertical", size_hint_y=None, height=px(130), padding=(px(24), px(10)))
         outer.add_widget(field)
@@ -39,8 +41,9 @@ class SearchScreen(KioskScreen):
         pad = Keypad(LETTERS, self.key, key_height=88)
         controls = Row(height=88, gap=10)
         controls.add_widget(Tile(app.t("clear"), self.clear, kind="light", size=30, height=None, kid="key:clear"))
-        controls.add_widget(Tile("← " + app.t("delete"), self.on_backspace, kind="light", size=30, height=None,
-                                 kid="key:back"))
+        controls.add_widget(
+            Tile("← " + app.t("delete"), self.on_backspace, kind="light", size=30, height=None, kid="key:back")
+        )
         box.add_widget(with_keypad(content, pad, controls, app.portrait))
         return box
 

@@ -1,16 +1,17 @@
 """A list of services (a department's, a life event's, search results, or all for the guides) with
 waiting counts and estimated waits; closed ones greyed with their hours or "今日号已取完"."""
+
 from __future__ import annotations
 
 from ..i18n import pick
 from ..session import MAX_MATTERS, BasketFull
-from .base import KioskScreen, message_panel
 from ..theme import GREYED
+from .base import KioskScreen, message_panel
 from .widgets import GREEN, GREEN_LIGHT, GREY_TEXT, RED, TEXT, WHITE, Panel, Row, Scroll, Text, Tile
 
 
 class ServiceRow(Panel):
-    def __init__(self, screen: "ServicesScreen", code: str):
+    def __init__(self, screen: ServicesScreen, code: str):
         app = screen.app
         super().__init__(pad=24, gap=10, kid=f"svc:{code}")
         self.screen, self.code = screen, code
@@ -24,14 +25,29 @@ class ServiceRow(Panel):
             self.card_note = Text(app.t("needs_card"), size=26, kid=f"svc:{code}:card")
             self.add_widget(self.card_note)
         buttons = Row(height=92, gap=14)
-        buttons.add_widget(Tile(app.t("guide_short"), lambda: app.go("guide", code=code), kind="secondary",
-                                size=30, height=None, kid=f"svc:{code}:guide"))
+        buttons.add_widget(
+            Tile(
+                app.t("guide_short"),
+                lambda: app.go("guide", code=code),
+                kind="secondary",
+                size=30,
+                height=None,
+                kid=f"svc:{code}:guide",
+            )
+        )
         in_basket = code in app.session.basket
-        self.add_button = Tile(app.t("in_basket") if in_basket else app.t("add_basket"), self.toggle,
-                               kind="ok" if in_basket else "light", size=30, height=None, kid=f"svc:{code}:add")
+        self.add_button = Tile(
+            app.t("in_basket") if in_basket else app.t("add_basket"),
+            self.toggle,
+            kind="ok" if in_basket else "light",
+            size=30,
+            height=None,
+            kid=f"svc:{code}:add",
+        )
         buttons.add_widget(self.add_button)
-        self.take_button = Tile(app.t("take_ticket"), self.take, kind="primary", size=32, height=None,
-                                kid=f"svc:{code}:take")
+        self.take_button = Tile(
+            app.t("take_ticket"), self.take, kind="primary", size=32, height=None, kid=f"svc:{code}:take"
+        )
         buttons.add_widget(self.take_button)
         self.add_widget(buttons)
         self.update()
@@ -103,8 +119,9 @@ class ServicesScreen(KioskScreen):
         if mode == "mine" and self.bookings:
             self.scroll.body.add_widget(self.bookings_panel())
         if not codes:
-            self.scroll.body.add_widget(message_panel(app.t("no_results", q=self.params.get("query", "")),
-                                                      kid="no_results"))
+            self.scroll.body.add_widget(
+                message_panel(app.t("no_results", q=self.params.get("query", "")), kid="no_results")
+            )
         self.rows = {}
         for code in codes:
             row = ServiceRow(self, code)
@@ -135,13 +152,26 @@ class ServicesScreen(KioskScreen):
 
     def bookings_panel(self):
         app = self.app
-        names = "、".join(pick(app.catalog.service(b["service"]), app.lang) if b.get("service") in app.catalog.services
-                         else b.get("service", "") for b in self.bookings)
+        names = "、".join(
+            pick(app.catalog.service(b["service"]), app.lang)
+            if b.get("service") in app.catalog.services
+            else b.get("service", "")
+            for b in self.bookings
+        )
         panel = Panel(color=GREEN_LIGHT, pad=22, gap=14, kid="bookings")
-        panel.add_widget(Text(app.t("your_bookings", n=len(self.bookings), names=names), size=30, color=GREEN,
-                              kid="bookings_text"))
-        panel.add_widget(Tile(app.t("check_in_booking"), lambda: app.go("appointment"), kind="ok", size=32,
-                              height=100, kid="bookings_check_in"))
+        panel.add_widget(
+            Text(app.t("your_bookings", n=len(self.bookings), names=names), size=30, color=GREEN, kid="bookings_text")
+        )
+        panel.add_widget(
+            Tile(
+                app.t("check_in_booking"),
+                lambda: app.go("appointment"),
+                kind="ok",
+                size=32,
+                height=100,
+                kid="bookings_check_in",
+            )
+        )
         return panel
 
     def refresh(self):

@@ -1,5 +1,6 @@
 """Queue status: scan the QR code on a ticket (the scanner types its status URL) or type today's
 number, and see the place in the queue and the estimated wait."""
+
 from __future__ import annotations
 
 from kivy.uix.boxlayout import BoxLayout
@@ -32,8 +33,13 @@ class StatusScreen(KioskScreen):
         body.add_widget(Text(app.t("status_hint"), size=32, color=BLUE_DARK, kid="status_hint"))
         field = Panel(orientation="horizontal", fixed_height=110, pad=18, border=BLUE, radius=24)
         shown = self.entry if len(self.entry) <= 40 else "…" + self.entry[-38:]
-        self.entry_label = Text(shown + "|" if self.entry else app.t("status_input"), size=36 if self.entry else 30,
-                                color=TEXT if self.entry else MUTED, height=74, kid="status_entry")
+        self.entry_label = Text(
+            shown + "|" if self.entry else app.t("status_input"),
+            size=36 if self.entry else 30,
+            color=TEXT if self.entry else MUTED,
+            height=74,
+            kid="status_entry",
+        )
         field.add_widget(self.entry_label)
         body.add_widget(field)
         if self.error:
@@ -43,10 +49,20 @@ class StatusScreen(KioskScreen):
         pad = Keypad(KEYS, self.key, key_height=84)
         controls = Row(height=88, gap=10)
         controls.add_widget(Tile(app.t("clear"), self.clear, kind="light", size=30, height=None, kid="key:clear"))
-        controls.add_widget(Tile("← " + app.t("delete"), self.on_backspace, kind="light", size=30, height=None,
-                                 kid="key:back"))
-        controls.add_widget(Tile(app.t("lookup"), self.on_enter_key, kind="primary", size=32, height=None,
-                                 kid="status_lookup", enabled=bool(self.entry)))
+        controls.add_widget(
+            Tile("← " + app.t("delete"), self.on_backspace, kind="light", size=30, height=None, kid="key:back")
+        )
+        controls.add_widget(
+            Tile(
+                app.t("lookup"),
+                self.on_enter_key,
+                kind="primary",
+                size=32,
+                height=None,
+                kid="status_lookup",
+                enabled=bool(self.entry),
+            )
+        )
         box.add_widget(with_keypad(scroll, pad, controls, app.portrait))
         return box
 
@@ -54,14 +70,33 @@ class StatusScreen(KioskScreen):
         app = self.app
         panel = Panel(pad=28, gap=12, kid="status_result")
         panel.add_widget(Text(tk["number"], size=120, bold=True, color=RED, halign="center", kid="status_number"))
-        panel.add_widget(Text(app.t("state", s=tk.get("state_name", tk.get("state", ""))), size=34, bold=True,
-                              halign="center", kid="status_state"))
+        panel.add_widget(
+            Text(
+                app.t("state", s=tk.get("state_name", tk.get("state", ""))),
+                size=34,
+                bold=True,
+                halign="center",
+                kid="status_state",
+            )
+        )
         if tk.get("window"):
-            panel.add_widget(Text(app.t("called_to", w=tk["window"]), size=40, bold=True, color=BLUE_DARK,
-                                  halign="center", kid="status_window"))
+            panel.add_widget(
+                Text(
+                    app.t("called_to", w=tk["window"]),
+                    size=40,
+                    bold=True,
+                    color=BLUE_DARK,
+                    halign="center",
+                    kid="status_window",
+                )
+            )
         if tk.get("position") is not None:
             ahead = tk["position"]
-            line = app.t("ahead", n=ahead) + " · " + app.t("eta_wait", eta=wait_text(tk.get("eta_seconds"), ahead, app.lang))
+            line = (
+                app.t("ahead", n=ahead)
+                + " · "
+                + app.t("eta_wait", eta=wait_text(tk.get("eta_seconds"), ahead, app.lang))
+            )
             panel.add_widget(Text(line, size=34, halign="center", kid="status_wait"))
         for i, m in enumerate(tk.get("matters", []), start=1):
             panel.add_widget(Text(f"{i}. {pick(m, app.lang)}", size=28, color=MUTED))

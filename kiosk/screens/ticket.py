@@ -1,6 +1,7 @@
 """The ticket: number, people ahead, estimated wait, where to go, and the QR code of the ticket's
 status page. When the printer could not print, the QR code is the ticket: the screen says so and
 stays longer, so it can be photographed. Returns home by itself."""
+
 from __future__ import annotations
 
 import math
@@ -11,8 +12,7 @@ from kivy.uix.boxlayout import BoxLayout
 
 from ..i18n import pick, wait_text
 from .base import KioskScreen, message_panel
-from .widgets import (BLUE_DARK, GREEN, GREEN_LIGHT, MUTED, ORANGE_LIGHT, RED, Panel, QrCode, Row, Scroll, Text,
-                      Tile, px)
+from .widgets import BLUE_DARK, GREEN, GREEN_LIGHT, MUTED, ORANGE_LIGHT, RED, Panel, QrCode, Row, Scroll, Text, Tile, px
 
 
 class TicketScreen(KioskScreen):
@@ -41,17 +41,36 @@ class TicketScreen(KioskScreen):
         info, side = info_scroll.body, side_scroll.body
 
         info.add_widget(Text(app.t("your_number"), size=40, halign="center", color=MUTED))
-        info.add_widget(Text(ticket["number"], size=210 * unscaled, bold=True, color=RED, halign="center",
-                             kid="ticket_number"))
+        info.add_widget(
+            Text(ticket["number"], size=210 * unscaled, bold=True, color=RED, halign="center", kid="ticket_number")
+        )
         if ticket.get("klass") and ticket["klass"] != "normal":
-            info.add_widget(Text(app.t("klass", name=app.catalog.class_name(ticket["klass"], app.lang)), size=34,
-                                 bold=True, color=BLUE_DARK, halign="center", kid="ticket_klass"))
+            info.add_widget(
+                Text(
+                    app.t("klass", name=app.catalog.class_name(ticket["klass"], app.lang)),
+                    size=34,
+                    bold=True,
+                    color=BLUE_DARK,
+                    halign="center",
+                    kid="ticket_klass",
+                )
+            )
         ahead = ticket.get("position") or 0
-        line = app.t("ahead", n=ahead) + " · " + app.t("eta_wait", eta=wait_text(ticket.get("eta_seconds"), ahead, app.lang))
+        line = (
+            app.t("ahead", n=ahead)
+            + " · "
+            + app.t("eta_wait", eta=wait_text(ticket.get("eta_seconds"), ahead, app.lang))
+        )
         info.add_widget(Text(line, size=38, bold=True, halign="center", kid="ticket_wait"))
         place = app.catalog.waiting_place(ticket, app.lang)
-        info.add_widget(Text(app.t("go_to", area=place) if place else app.t("go_to_board"), size=34, halign="center",
-                             kid="ticket_area"))
+        info.add_widget(
+            Text(
+                app.t("go_to", area=place) if place else app.t("go_to_board"),
+                size=34,
+                halign="center",
+                kid="ticket_area",
+            )
+        )
         matters = ticket.get("matters", [])
         panel = Panel(pad=24, gap=8, kid="ticket_matters")
         for i, m in enumerate(matters, start=1):
@@ -63,14 +82,21 @@ class TicketScreen(KioskScreen):
 
         printed = self.printed
         if printed is None:
-            side.add_widget(message_panel(app.t("printing"), color=GREEN_LIGHT, text_color=GREEN, kid="print_state",
-                                          halign="center", size=34))
+            side.add_widget(
+                message_panel(
+                    app.t("printing"), color=GREEN_LIGHT, text_color=GREEN, kid="print_state", halign="center", size=34
+                )
+            )
         elif printed.printed:
-            side.add_widget(message_panel(app.t("printed"), color=GREEN_LIGHT, text_color=GREEN, kid="print_state",
-                                          halign="center", size=34))
+            side.add_widget(
+                message_panel(
+                    app.t("printed"), color=GREEN_LIGHT, text_color=GREEN, kid="print_state", halign="center", size=34
+                )
+            )
         else:
-            side.add_widget(message_panel(app.t("not_printed"), color=ORANGE_LIGHT, kid="print_state", halign="center",
-                                          size=34))
+            side.add_widget(
+                message_panel(app.t("not_printed"), color=ORANGE_LIGHT, kid="print_state", halign="center", size=34)
+            )
         big = printed is not None and not printed.printed  # the QR code is the ticket now
         qr_side = ((460 if big else 340) if app.portrait else (520 if big else 420)) * unscaled
         anchor = AnchorLayout(size_hint_y=None, height=px(qr_side) + px(10))
@@ -80,8 +106,9 @@ class TicketScreen(KioskScreen):
         row = Row(height=120, gap=24)
         self.countdown = Text("", size=28, color=MUTED, height=100, halign="right", kid="countdown")
         row.add_widget(self.countdown)
-        row.add_widget(Tile(app.t("done"), self.finish, kind="primary", size=40, height=None, width=300,
-                            kid="ticket_done"))
+        row.add_widget(
+            Tile(app.t("done"), self.finish, kind="primary", size=40, height=None, width=300, kid="ticket_done")
+        )
         side.add_widget(row)
 
         if app.portrait:  # one column: the side's widgets follow the number's
@@ -99,8 +126,7 @@ class TicketScreen(KioskScreen):
     def spoken(self) -> str:
         """The ticket read aloud: the number (character by character), the people ahead, the place."""
         app, ticket = self.app, self.params["ticket"]
-        parts = [app.t("your_number") + " " + " ".join(ticket["number"]),
-                 app.t("ahead", n=ticket.get("position") or 0)]
+        parts = [app.t("your_number") + " " + " ".join(ticket["number"]), app.t("ahead", n=ticket.get("position") or 0)]
         place = app.catalog.waiting_place(ticket, app.lang)
         parts.append(app.t("go_to", area=place) if place else app.t("go_to_board"))
         return "。".join(parts) if app.lang == "zh" else ". ".join(parts)

@@ -2,11 +2,12 @@
 scrolling list, a letter keypad and a QR code. Sizes are given at normal scale and multiplied by
 the app's scale (elderly mode enlarges everything); every interactive widget carries a `kid` so
 tests (and the admin's diagnostics) can find it."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import Callable, Iterable, Optional, Sequence
 
 import qrcode
 from kivy.app import App
@@ -18,8 +19,24 @@ from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
-from ..theme import (BG, BLUE, BLUE_DARK, BLUE_LIGHT, GREEN, GREEN_LIGHT, GREY, GREY_TEXT, MUTED, ORANGE,  # noqa: F401
-                     ORANGE_LIGHT, RED, RED_LIGHT, TEXT, TILE_KINDS, WHITE)
+from ..theme import (  # noqa: F401
+    BG,
+    BLUE,
+    BLUE_DARK,
+    BLUE_LIGHT,
+    GREEN,
+    GREEN_LIGHT,
+    GREY,
+    GREY_TEXT,
+    MUTED,
+    ORANGE,
+    ORANGE_LIGHT,
+    RED,
+    RED_LIGHT,
+    TEXT,
+    TILE_KINDS,
+    WHITE,
+)
 
 
 def app_scale() -> float:
@@ -46,7 +63,7 @@ def darker(color: Sequence[float], by: float = 0.12) -> tuple:
     return (max(0, color[0] - by), max(0, color[1] - by), max(0, color[2] - by), color[3])
 
 
-def paint(widget: Widget, color: Sequence[float], radius: float = 0, border: Optional[Sequence[float]] = None):
+def paint(widget: Widget, color: Sequence[float], radius: float = 0, border: Sequence[float] | None = None):
     """A background (rounded if radius) that follows the widget; returns its Color instruction."""
     with widget.canvas.before:
         c = Color(*color)
@@ -54,6 +71,7 @@ def paint(widget: Widget, color: Sequence[float], radius: float = 0, border: Opt
         if border:
             Color(*border)
             line = Line(width=1.4)
+
     def follow(*_):
         shape.pos, shape.size = widget.pos, widget.size
         if border:
@@ -61,6 +79,7 @@ def paint(widget: Widget, color: Sequence[float], radius: float = 0, border: Opt
                 line.rounded_rectangle = (widget.x, widget.y, widget.width, widget.height, radius)
             else:
                 line.rectangle = (widget.x, widget.y, widget.width, widget.height)
+
     widget.bind(pos=follow, size=follow)
     follow()
     return c
@@ -80,10 +99,28 @@ def cjk_wrap(text: str) -> str:
 class Text(Label):
     """Text that wraps to its width and takes the height it needs (unless given a height)."""
 
-    def __init__(self, text: str = "", size: float = 30, color=TEXT, bold: bool = False, halign: str = "left",
-                 valign: str = "middle", height: Optional[float] = None, kid: str = "", **kw):
-        super().__init__(text=cjk_wrap(text), font_size=px(size), color=color, bold=bold, halign=halign,
-                         valign=valign, size_hint_y=None, **kw)
+    def __init__(
+        self,
+        text: str = "",
+        size: float = 30,
+        color=TEXT,
+        bold: bool = False,
+        halign: str = "left",
+        valign: str = "middle",
+        height: float | None = None,
+        kid: str = "",
+        **kw,
+    ):
+        super().__init__(
+            text=cjk_wrap(text),
+            font_size=px(size),
+            color=color,
+            bold=bold,
+            halign=halign,
+            valign=valign,
+            size_hint_y=None,
+            **kw,
+        )
         self.kid = kid
         self._fixed = height
         if height is not None:
@@ -111,18 +148,39 @@ class Tile(ButtonBehavior, Label):
     KINDS = TILE_KINDS
     PAD_X, PAD_Y = 16, 10
 
-    def __init__(self, text: str, on_press: Optional[Callable[[], None]] = None, kind: str = "primary",
-                 size: float = 32, sub: str = "", height: Optional[float] = 96, width: Optional[float] = None,
-                 min_height: Optional[float] = None, kid: str = "", radius: float = 16, enabled: bool = True,
-                 bold: bool = True, pad_x: float = PAD_X, **kw):
+    def __init__(
+        self,
+        text: str,
+        on_press: Callable[[], None] | None = None,
+        kind: str = "primary",
+        size: float = 32,
+        sub: str = "",
+        height: float | None = 96,
+        width: float | None = None,
+        min_height: float | None = None,
+        kid: str = "",
+        radius: float = 16,
+        enabled: bool = True,
+        bold: bool = True,
+        pad_x: float = PAD_X,
+        **kw,
+    ):
         self.kind = kind
         bg, fg = self.KINDS[kind]
         self.bg = bg
         label = f"[b]{_esc(text)}[/b]" if bold else _esc(text)
         if sub:
             label += f"\n[size={int(px(size * 0.68))}]{_esc(sub)}[/size]"
-        super().__init__(text=label, markup=True, font_size=px(size), color=fg, halign="center", valign="middle",
-                         padding=(px(pad_x), px(self.PAD_Y)), **kw)
+        super().__init__(
+            text=label,
+            markup=True,
+            font_size=px(size),
+            color=fg,
+            halign="center",
+            valign="middle",
+            padding=(px(pad_x), px(self.PAD_Y)),
+            **kw,
+        )
         self.kid = kid
         self.plain = text
         self.auto = min_height is not None
@@ -172,8 +230,18 @@ def _esc(text: str) -> str:
 class Panel(BoxLayout):
     """A white rounded card holding a column (or row) of widgets; grows with its content."""
 
-    def __init__(self, color=WHITE, radius: float = 18, pad: float = 24, gap: float = 12, border=None,
-                 orientation: str = "vertical", fixed_height: Optional[float] = None, kid: str = "", **kw):
+    def __init__(
+        self,
+        color=WHITE,
+        radius: float = 18,
+        pad: float = 24,
+        gap: float = 12,
+        border=None,
+        orientation: str = "vertical",
+        fixed_height: float | None = None,
+        kid: str = "",
+        **kw,
+    ):
         super().__init__(orientation=orientation, padding=px(pad), spacing=px(gap), size_hint_y=None, **kw)
         self.kid = kid
         self.background = paint(self, color, px(radius), border)
@@ -196,7 +264,7 @@ class Column(BoxLayout):
 
 
 class Row(BoxLayout):
-    def __init__(self, height: Optional[float] = None, gap: float = 16, **kw):
+    def __init__(self, height: float | None = None, gap: float = 16, **kw):
         super().__init__(orientation="horizontal", spacing=px(gap), **kw)
         if height is not None:
             self.size_hint_y = None
@@ -246,7 +314,7 @@ class Grid(GridLayout):
     def do_layout(self, *args):
         kids = list(reversed(self.children))
         for i in range(0, len(kids), self.cols):
-            row = kids[i:i + self.cols]
+            row = kids[i : i + self.cols]
             height = max(getattr(k, "natural", k.height) for k in row)
             for k in row:
                 if k.height != height:
@@ -258,15 +326,21 @@ class Scroll(ScrollView):
     """A vertical list; `body` is the column to add rows to."""
 
     def __init__(self, gap: float = 16, pad=24, **kw):
-        super().__init__(do_scroll_x=False, bar_width=px(10), bar_color=(0.3, 0.4, 0.6, 0.7),
-                         bar_inactive_color=(0.3, 0.4, 0.6, 0.25), scroll_type=["bars", "content"],
-                         effect_cls="ScrollEffect", **kw)
+        super().__init__(
+            do_scroll_x=False,
+            bar_width=px(10),
+            bar_color=(0.3, 0.4, 0.6, 0.7),
+            bar_inactive_color=(0.3, 0.4, 0.6, 0.25),
+            scroll_type=["bars", "content"],
+            effect_cls="ScrollEffect",
+            **kw,
+        )
         self.body = Column(gap=gap, pad=pad)
         self.add_widget(self.body)
 
 
 class Spacer(Widget):
-    def __init__(self, height: Optional[float] = None, **kw):
+    def __init__(self, height: float | None = None, **kw):
         super().__init__(**kw)
         if height is not None:
             self.size_hint_y = None
@@ -304,20 +378,32 @@ class QrCode(Widget):
 class Keypad(GridLayout):
     """On-screen character keys in rows (a space leaves a gap); `on_key` gets the character."""
 
-    def __init__(self, rows: Iterable[str], on_key: Callable[[str], None], key_height: float = 92,
-                 kid: str = "keypad", **kw):
+    def __init__(
+        self, rows: Iterable[str], on_key: Callable[[str], None], key_height: float = 92, kid: str = "keypad", **kw
+    ):
         rows = list(rows)
         cols = max(len(r) for r in rows)
-        super().__init__(cols=cols, spacing=px(10), size_hint_y=None, row_force_default=True,
-                         row_default_height=px(key_height), **kw)
+        super().__init__(
+            cols=cols, spacing=px(10), size_hint_y=None, row_force_default=True, row_default_height=px(key_height), **kw
+        )
         self.kid = kid
         for row in rows:
             for ch in row.ljust(cols):
                 if ch == " ":
                     self.add_widget(Widget())
                     continue
-                self.add_widget(Tile(ch, partial(on_key, ch), kind="secondary", size=34, height=None,
-                                     kid=f"key:{ch}", radius=12, pad_x=2))
+                self.add_widget(
+                    Tile(
+                        ch,
+                        partial(on_key, ch),
+                        kind="secondary",
+                        size=34,
+                        height=None,
+                        kid=f"key:{ch}",
+                        radius=12,
+                        pad_x=2,
+                    )
+                )
         self.height = len(rows) * px(key_height) + (len(rows) - 1) * px(10)
 
 
@@ -336,7 +422,7 @@ class Overlay(ButtonBehavior, BoxLayout):
 
 
 class IdleWarning(BoxLayout):
-    """"还在吗？" before the idle reset: a countdown and a button to go on (any touch goes on: the
+    """ "还在吗？" before the idle reset: a countdown and a button to go on (any touch goes on: the
     app's root swallows it, so nothing under the warning is pressed by mistake)."""
 
     modal = True  # what is under it cannot be touched while it is shown
@@ -361,7 +447,7 @@ class Toast:
     COLORS = {"info": BLUE_DARK, "ok": GREEN, "error": RED, "warn": ORANGE}
 
     def __init__(self) -> None:
-        self.widget: Optional[Widget] = None
+        self.widget: Widget | None = None
         self._event = None
 
     def show(self, root: Widget, text: str, kind: str, seconds: float) -> None:
@@ -369,8 +455,14 @@ class Toast:
 
         self.hide()
         # Near the top, below the header: never over the buttons at the bottom.
-        box = Panel(color=self.COLORS.get(kind, BLUE_DARK), pad=28, radius=20,
-                    size_hint_x=0.86, pos_hint={"center_x": 0.5, "top": 0.9}, kid="toast")
+        box = Panel(
+            color=self.COLORS.get(kind, BLUE_DARK),
+            pad=28,
+            radius=20,
+            size_hint_x=0.86,
+            pos_hint={"center_x": 0.5, "top": 0.9},
+            kid="toast",
+        )
         box.add_widget(Text(text, size=32, color=WHITE, halign="center", kid="toast_text"))
         root.add_widget(box)
         self.widget = box

@@ -6,12 +6,13 @@ power comes back blank), so once it answers again it is given its current text a
 more. When the port itself goes (the adapter unplugged), the devices on the wires keep what they
 show, so only what changed meanwhile is sent when it is back: what a device acknowledged is not
 sent again."""
+
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from devices import DeviceError, DeviceUnavailable, PadEvent, Rs485Led, Rs485Pad
 
@@ -70,7 +71,7 @@ class BusWorker:
         self._wake.set()
 
     # -- the bus thread -------------------------------------------------------------------------
-    def start(self) -> "BusWorker":
+    def start(self) -> BusWorker:
         self._thread.start()
         return self
 
@@ -140,4 +141,3 @@ class BusWorker:
                     keys.want_ask = False
             self.on_key(keys.window, keys.role, event)
         return None
-

@@ -2,6 +2,7 @@
 happened: `on_event(state, msg)` for the hall's stream, `on_key(state, window, key, score)` for a
 pad. Both return the new state and the commands to carry out; nothing here does I/O, so the rules
 are tested without a bus or a server."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -127,8 +128,9 @@ def on_event(state: State, msg: dict) -> tuple[State, list[Command]]:
     if kind is RatingSubmitted:
         # Rated (by this pad, or on the citizen's phone): the pad asks no more for that matter.
         rated = (data.get("number"), data.get("matter"))
-        new = replace(w, asking=None if w.asking == rated else w.asking,
-                      last_done=None if w.last_done == rated else w.last_done)
+        new = replace(
+            w, asking=None if w.asking == rated else w.asking, last_done=None if w.last_done == rated else w.last_done
+        )
         return state | {w.number: new}, [StopAsking(w.number)] if w.asking == rated else []
     if kind in (TicketNoShow, TicketTransferred, TicketExpired):
         return _with(state, replace(w, ticket=None), [], w)
@@ -172,4 +174,3 @@ def on_key(state: State, number: int, key: str, score: int | None = None) -> tup
         if w.state == "paused":
             return state, [Press(number, "open")]
     return state, []
-

@@ -4,6 +4,7 @@ pads' ratings and call keys, and reports the devices' states.
 One process serves any number of windows, each with its own window device token; devices on one
 serial port share one bus thread. The stream resumes with `since=` after a server restart, and the
 screens and pads are brought to the current state, never given again what they acknowledged."""
+
 from __future__ import annotations
 
 import asyncio
@@ -62,8 +63,11 @@ class Agent:
 
     def _open(self, opener, url: str, window: int, role: str):
         kind = "led" if role == "led" else "pad"
-        device = opener(url, name=f"window{window}.{role}",
-                        on_state=lambda change: self._threadsafe(self._report, window, kind, change))
+        device = opener(
+            url,
+            name=f"window{window}.{role}",
+            on_state=lambda change: self._threadsafe(self._report, window, kind, change),
+        )
         self._devices.append(device)
         return device
 
@@ -90,8 +94,12 @@ class Agent:
                 for worker in self._pad_workers(c.window):
                     worker.ask(c.window, isinstance(c, logic.Ask))
             elif isinstance(c, logic.Rate):
-                self._post(c.window, f"windows/{c.window}/rating",
-                           {"number": c.number, "matter": c.matter, "score": c.score}, None)
+                self._post(
+                    c.window,
+                    f"windows/{c.window}/rating",
+                    {"number": c.number, "matter": c.matter, "score": c.score},
+                    None,
+                )
             elif isinstance(c, logic.Press):
                 self._post(c.window, f"windows/{c.window}/caller/{c.action}", {}, PRESS_SECONDS)
 
@@ -102,8 +110,12 @@ class Agent:
         self._apply(commands)
 
     def _report(self, window: int, kind: str, change: DeviceStateChange) -> None:
-        self._post(window, "devices/state",
-                   {"device": change.device, "kind": kind, "state": change.state, "detail": change.detail[:200]}, None)
+        self._post(
+            window,
+            "devices/state",
+            {"device": change.device, "kind": kind, "state": change.state, "detail": change.detail[:200]},
+            None,
+        )
 
     # -- HTTP ---------------------------------------------------------------------------------
     def _post(self, window: int, path: str, body: dict, give_up_after: float | None) -> None:

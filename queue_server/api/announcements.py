@@ -1,6 +1,7 @@
 """The hall board's voice: `GET /api/halls/{hall}/announcements/{seq}.wav` (the `audio_url` of a
 `ticket.called` or `ticket.recalled` event). Public like the board itself: it speaks only calls the
 hall made, from the voice pack (see queue_server/tts.py), so no request adds anything to the disk."""
+
 from __future__ import annotations
 
 import hashlib
@@ -16,8 +17,9 @@ from .deps import StoreDep
 from .errors import error_response
 from .schemas import Error, HallId
 
-router = APIRouter(prefix="/api/halls/{hall}", responses={404: {"model": Error}, 422: {"model": Error},
-                                                          503: {"model": Error}})
+router = APIRouter(
+    prefix="/api/halls/{hall}", responses={404: {"model": Error}, 422: {"model": Error}, 503: {"model": Error}}
+)
 
 WAV_RESPONSE = {200: {"content": {"audio/wav": {}}, "description": "mono 16-bit PCM WAV"}}
 
@@ -28,8 +30,13 @@ class Form(StrEnum):
 
 
 @router.get("/announcements/{seq}.wav", response_class=Response, responses=WAV_RESPONSE)
-async def announcement(hall: HallId, seq: Annotated[int, Path(ge=1, le=2**31 - 1)], request: Request,
-                       store: StoreDep, form: Form = Form.full):
+async def announcement(
+    hall: HallId,
+    seq: Annotated[int, Path(ge=1, le=2**31 - 1)],
+    request: Request,
+    store: StoreDep,
+    form: Form = Form.full,
+):
     """The spoken announcement of the call that is event `seq` of the hall (Mandarin). The bound on
     `seq` is the events.seq column's, a 32-bit integer."""
     call = await run_in_threadpool(call_of, store, hall, seq)

@@ -1,4 +1,5 @@
 """The FastAPI application: routers, error shape, migrations on start, the day-boundary sweep."""
+
 from __future__ import annotations
 
 import asyncio
@@ -13,9 +14,9 @@ from ..clock import Clock
 from ..settings import Settings
 from ..store.db import make_engine
 from ..store.store import Store
+from ..supervision.engine import AlertEngine
 from ..tts import HallVoice
 from ..usecases.followup import expire_past_days
-from ..supervision.engine import AlertEngine
 from . import announcements, auth, board, docs, errors, kiosk, pages, public, staff, stream, supervision
 from .guards import BodyLimit, SecurityHeaders, WebsocketQuota
 from .schemas import Error
@@ -28,8 +29,11 @@ ANY_ROUTE: dict[int | str, dict[str, Any]] = {
     400: {"model": Error, "description": "a body that cannot be parsed"},
     408: {"model": Error, "description": "the body did not arrive in time (body_too_slow)"},
     413: {"model": Error, "description": "the body is over the limit (body_too_large)"},
-    503: {"model": Error, "description": "the database is unavailable (storage_unavailable) or its disk is full "
-                                         "(storage_full): try again"},
+    503: {
+        "model": Error,
+        "description": "the database is unavailable (storage_unavailable) or its disk is full "
+        "(storage_full): try again",
+    },
 }
 
 
@@ -67,8 +71,14 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
             await stream.stop(app)
             store.engine.dispose()
 
-    app = FastAPI(title="hallq", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  description="Queue-calling system for government service halls (政务服务中心排队叫号).")
+    app = FastAPI(
+        title="hallq",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        description="Queue-calling system for government service halls (政务服务中心排队叫号).",
+    )
     app.state.store = store
     app.state.settings = settings
     app.state.voice = HallVoice(settings)

@@ -3,6 +3,7 @@
 Wrong passwords are limited per account and per client address (api/ratelimit.py): a limit run
 out answers 429 before any password is checked, and the moment one runs out a `signin.locked`
 event puts an alert on the dashboard."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -33,8 +34,13 @@ async def login(body: LoginIn, request: Request, store: StoreDep, settings: Sett
     except Unauthorized:
         for name, key in checks:
             if limits.newly_locked(name, key):
-                await run_in_threadpool(accounts.report_lockout, store, body.username if name == "login_account" else None,
-                                        address, limits.rule(name).every)
+                await run_in_threadpool(
+                    accounts.report_lockout,
+                    store,
+                    body.username if name == "login_account" else None,
+                    address,
+                    limits.rule(name).every,
+                )
         raise
     limits.clear("login_account", checks[0][1])
     limits.give_back("login_address", address)
@@ -42,20 +48,32 @@ async def login(body: LoginIn, request: Request, store: StoreDep, settings: Sett
 
 
 @router.post("/logout", status_code=204)
-def logout(store: StoreDep, who: Annotated[Principal, Depends(current)],
-           token: Annotated[str | None, Depends(bearer)]) -> None:
+def logout(
+    store: StoreDep, who: Annotated[Principal, Depends(current)], token: Annotated[str | None, Depends(bearer)]
+) -> None:
     accounts.logout(store, token or "")
 
 
 @router.get("/me")
 def me(who: Annotated[Principal, Depends(current)]) -> dict:
-    return {"kind": who.kind, "hall": who.hall, "username": who.username, "role": who.role, "name": who.name,
-            "staff_no": who.staff_no}
+    return {
+        "kind": who.kind,
+        "hall": who.hall,
+        "username": who.username,
+        "role": who.role,
+        "name": who.name,
+        "staff_no": who.staff_no,
+    }
 
 
 @router.post("/password", status_code=204, responses={429: {"model": Error}})
-async def change_password(body: PasswordIn, request: Request, store: StoreDep,
-                          who: Annotated[Principal, Depends(current)], token: Annotated[str | None, Depends(bearer)]) -> None:
+async def change_password(
+    body: PasswordIn,
+    request: Request,
+    store: StoreDep,
+    who: Annotated[Principal, Depends(current)],
+    token: Annotated[str | None, Depends(bearer)],
+) -> None:
     """A signed-in clerk, guide or manager changes their own password; their other sessions end.
     A wrong current password counts as a wrong sign-in (the same limits)."""
     limits, address = limiter(request), client_address(request)

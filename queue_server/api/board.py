@@ -1,4 +1,5 @@
 """Displays and managers: the board snapshot, the day's figures, the event log and the live notice."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -9,8 +10,10 @@ from ..usecases import notice, queries
 from .deps import Manager, StoreDep, Watcher, on_writer
 from .schemas import Day, Error, HallId, NoticeIn, NoticeOut, Seq
 
-router = APIRouter(prefix="/api/halls/{hall}", responses={401: {"model": Error}, 403: {"model": Error},
-                                                          404: {"model": Error}, 422: {"model": Error}})
+router = APIRouter(
+    prefix="/api/halls/{hall}",
+    responses={401: {"model": Error}, 403: {"model": Error}, 404: {"model": Error}, 422: {"model": Error}},
+)
 
 
 @router.get("/board")
@@ -25,8 +28,9 @@ def stats(hall: HallId, who: Watcher, store: StoreDep, day: Day | None = None) -
 
 
 @router.get("/events")
-def events(hall: HallId, who: Manager, store: StoreDep, since: Seq = 0,
-           limit: Annotated[int, Query(ge=1, le=5000)] = 1000) -> dict:
+def events(
+    hall: HallId, who: Manager, store: StoreDep, since: Seq = 0, limit: Annotated[int, Query(ge=1, le=5000)] = 1000
+) -> dict:
     """The audit trail: every change with its actor, in seq order."""
     return queries.events(store, hall, since, limit)
 

@@ -3,11 +3,13 @@
 They are `async def` because FastAPI runs every plain `def` dependency on a worker thread, and
 these do no blocking work (a token's database lookup, on a cache miss, goes to a thread itself):
 a thread hop per dependency was a large share of an issuing request's cost."""
+
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from functools import partial
-from typing import Annotated, Callable, TypeVar
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool

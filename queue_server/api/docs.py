@@ -1,5 +1,6 @@
 """The API reference at /docs, with Swagger UI served by the server itself: a hall network is
 offline, and the page runs no inline script (the Content-Security-Policy forbids it)."""
+
 from __future__ import annotations
 
 from pathlib import Path

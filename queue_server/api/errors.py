@@ -1,4 +1,5 @@
 """Every error leaves the API as `{code, message, message_en}`."""
+
 from __future__ import annotations
 
 import asyncio
@@ -30,9 +31,13 @@ def _allowed(request: Request) -> str:
     table = getattr(request.app.state, "allowed_methods", None)
     if table is None:
         table = request.app.state.allowed_methods = [
-            (path.count("{"), re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"),
-             {m.upper() for m in item if m in HTTP_METHODS})
-            for path, item in request.app.openapi()["paths"].items()]
+            (
+                path.count("{"),
+                re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"),
+                {m.upper() for m in item if m in HTTP_METHODS},
+            )
+            for path, item in request.app.openapi()["paths"].items()
+        ]
     matching = [(params, m) for params, pattern, m in table if pattern.match(request.url.path)]
     # A literal address (appointments/by-id-card) is not also the one with a parameter (appointments/{code}).
     fewest = min((params for params, _ in matching), default=0)
@@ -55,12 +60,18 @@ def install(app: FastAPI) -> None:
     async def _invalid(request: Request, exc: RequestValidationError):
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(x) for x in first.get("loc", ()))
-        return error_response(422, "invalid_request", f"请求内容有误：{where}", f"invalid request: {where}: {first.get('msg', '')}")
+        return error_response(
+            422, "invalid_request", f"请求内容有误：{where}", f"invalid request: {where}: {first.get('msg', '')}"
+        )
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException):
-        names = {404: ("not_found", "没有这个地址"), 405: ("method_not_allowed", "不支持此请求方法"),
-                 408: ("body_too_slow", "请求内容接收超时"), 413: ("body_too_large", "请求内容过大")}
+        names = {
+            404: ("not_found", "没有这个地址"),
+            405: ("method_not_allowed", "不支持此请求方法"),
+            408: ("body_too_slow", "请求内容接收超时"),
+            413: ("body_too_large", "请求内容过大"),
+        }
         code, zh = names.get(exc.status_code, ("http_error", "请求无法处理"))
         response = error_response(exc.status_code, code, zh, str(exc.detail))
         response.headers.update(exc.headers or {})

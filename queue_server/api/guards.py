@@ -1,6 +1,7 @@
 """ASGI middleware every HTTP request passes: the bound on request bodies and the security headers.
 
 Both sit in front of the routers, so no route can forget them and none needs its own."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,9 +13,11 @@ from .errors import error_response
 
 # The pages load nothing from elsewhere and run no inline code; the ticket audio is played from a
 # blob: URL; nothing may frame the console or the dashboard (clickjacking).
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-       "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 SECURITY_HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -56,8 +59,12 @@ class BodyTooSlow(HTTPException):
 
 
 def _too_large(limit: int):
-    response = error_response(413, "body_too_large", f"请求内容过大（上限 {limit // 1024} KB）",
-                              f"request body too large (at most {limit // 1024} KB)")
+    response = error_response(
+        413,
+        "body_too_large",
+        f"请求内容过大（上限 {limit // 1024} KB）",
+        f"request body too large (at most {limit // 1024} KB)",
+    )
     response.headers["Connection"] = "close"  # the rest of the body is not worth reading
     return response
 

@@ -1,4 +1,5 @@
 """What kiosks, guides and citizens' booking pages use: services, guides, tickets, appointments."""
+
 from __future__ import annotations
 
 from typing import Annotated
@@ -8,8 +9,22 @@ from fastapi import APIRouter, Header, HTTPException, Request, Response
 from ..usecases import appointments, devices, issuing, queries
 from .deps import Device, InHall, Issuer, SettingsDep, StoreDep, on_writer
 from .ratelimit import client_address, limiter
-from .schemas import (AppointmentCode, AppointmentIn, AppointmentOut, Day, DeviceStateIn, Error, HallId, IdCardIn,
-                      IssueIn, NumberPath, ServiceOut, ServicePath, TicketBoardStatusOut, TicketOut)
+from .schemas import (
+    AppointmentCode,
+    AppointmentIn,
+    AppointmentOut,
+    Day,
+    DeviceStateIn,
+    Error,
+    HallId,
+    IdCardIn,
+    IssueIn,
+    NumberPath,
+    ServiceOut,
+    ServicePath,
+    TicketBoardStatusOut,
+    TicketOut,
+)
 
 router = APIRouter(prefix="/api/halls/{hall}", responses={404: {"model": Error}, 422: {"model": Error}})
 
@@ -34,11 +49,26 @@ def service_guide(hall: HallId, code: ServicePath, store: StoreDep) -> dict:
     return queries.guide(store, hall, code)
 
 
-@router.post("/tickets", status_code=201, response_model=TicketOut,
-             responses={200: {"model": TicketOut, "description": "the ticket this Idempotency-Key issued before"},
-                        401: {"model": Error}, 403: {"model": Error}, 409: {"model": Error}})
-async def issue_ticket(hall: HallId, body: IssueIn, who: Issuer, store: StoreDep, settings: SettingsDep, response: Response,
-                 idempotency_key: Annotated[str | None, Header(max_length=128, pattern=r"^[\x21-\x7e]+$")] = None):
+@router.post(
+    "/tickets",
+    status_code=201,
+    response_model=TicketOut,
+    responses={
+        200: {"model": TicketOut, "description": "the ticket this Idempotency-Key issued before"},
+        401: {"model": Error},
+        403: {"model": Error},
+        409: {"model": Error},
+    },
+)
+async def issue_ticket(
+    hall: HallId,
+    body: IssueIn,
+    who: Issuer,
+    store: StoreDep,
+    settings: SettingsDep,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=128, pattern=r"^[\x21-\x7e]+$")] = None,
+):
     req = issuing.IssueRequest(
         services=body.services,
         priority=body.priority,
@@ -51,8 +81,11 @@ async def issue_ticket(hall: HallId, body: IssueIn, who: Issuer, store: StoreDep
     return with_status_url(view, settings.public_url)
 
 
-@router.get("/tickets/{number}/status", response_model=TicketBoardStatusOut,
-            responses={401: {"model": Error}, 403: {"model": Error}})
+@router.get(
+    "/tickets/{number}/status",
+    response_model=TicketBoardStatusOut,
+    responses={401: {"model": Error}, 403: {"model": Error}},
+)
 def ticket_status_by_number(hall: HallId, number: NumberPath, who: InHall, store: StoreDep):
     """Today's ticket by its number, as the hall board could show it (for a number typed at a kiosk).
     The full ticket, with its token, stays staff-only (GET /tickets/{number})."""
@@ -64,8 +97,12 @@ def appointment_slots(hall: HallId, code: ServicePath, day: Day, store: StoreDep
     return appointments.slots(store, hall, code, day)
 
 
-@router.post("/appointments", status_code=201, response_model=AppointmentOut,
-             responses={409: {"model": Error}, 429: {"model": Error}})
+@router.post(
+    "/appointments",
+    status_code=201,
+    response_model=AppointmentOut,
+    responses={409: {"model": Error}, 429: {"model": Error}},
+)
 def book_appointment(hall: HallId, body: AppointmentIn, store: StoreDep, settings: SettingsDep, request: Request):
     """A booking for a person (an ID number or a phone number), limited per person and per address."""
     secret = settings.secret_key()
@@ -74,8 +111,11 @@ def book_appointment(hall: HallId, body: AppointmentIn, store: StoreDep, setting
     return appointments.book(store, hall, body.service, body.day, body.slot, body.id_number, secret, body.phone)
 
 
-@router.post("/appointments/by-id-card", response_model=list[AppointmentOut],
-             responses={401: {"model": Error}, 403: {"model": Error}})
+@router.post(
+    "/appointments/by-id-card",
+    response_model=list[AppointmentOut],
+    responses={401: {"model": Error}, 403: {"model": Error}},
+)
 def appointments_by_id_card(hall: HallId, body: IdCardIn, who: Issuer, store: StoreDep, settings: SettingsDep):
     """Today's bookings of the person whose ID card the kiosk (or guide) read: check-in without the
     code. A POST, so the ID number never appears in an address or an access log."""
@@ -95,8 +135,11 @@ def get_appointment(hall: HallId, code: AppointmentCode, store: StoreDep, reques
     return appointments.lookup(store, hall, code)
 
 
-@router.post("/appointments/{code}/cancel", response_model=AppointmentOut,
-             responses={409: {"model": Error}, 429: {"model": Error}})
+@router.post(
+    "/appointments/{code}/cancel",
+    response_model=AppointmentOut,
+    responses={409: {"model": Error}, 429: {"model": Error}},
+)
 def cancel_appointment(hall: HallId, code: AppointmentCode, store: StoreDep, request: Request):
     limiter(request).require(("booking_lookup_address", client_address(request)))
     return appointments.cancel(store, hall, code)

@@ -1,6 +1,7 @@
 """The files under displays/, and the pages that are not plain files there: the citizen's ticket page
 at the `status_url` printed on tickets (`/t/{token}`), and QR codes rendered on the server (no
 external assets)."""
+
 from __future__ import annotations
 
 import io
@@ -9,10 +10,11 @@ from functools import lru_cache
 from pathlib import Path as FilePath
 from typing import Annotated
 
-import displays
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse, Response
 from fastapi.staticfiles import StaticFiles
+
+import displays
 
 from .errors import error_response
 
@@ -58,8 +60,13 @@ def _qr(data: str) -> bytes:
     import qrcode
     import qrcode.image.svg
 
-    img = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathFillImage, box_size=10, border=2,
-                      error_correction=qrcode.constants.ERROR_CORRECT_M)
+    img = qrcode.make(
+        data,
+        image_factory=qrcode.image.svg.SvgPathFillImage,
+        box_size=10,
+        border=2,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+    )
     out = io.BytesIO()
     img.save(out)
     return out.getvalue()

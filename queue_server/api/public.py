@@ -1,4 +1,5 @@
 """A citizen's own ticket, reached by the unguessable token on its QR code: no sign-in."""
+
 from __future__ import annotations
 
 from fastapi import APIRouter
@@ -8,8 +9,9 @@ from .deps import SettingsDep, StoreDep
 from .kiosk import with_status_url
 from .schemas import Error, RatingIn, TicketOut, TicketStatusOut, Token
 
-router = APIRouter(prefix="/api/tickets/{token}", responses={404: {"model": Error}, 409: {"model": Error},
-                                                             422: {"model": Error}})
+router = APIRouter(
+    prefix="/api/tickets/{token}", responses={404: {"model": Error}, 409: {"model": Error}, 422: {"model": Error}}
+)
 
 
 @router.get("", response_model=TicketStatusOut)

@@ -4,6 +4,7 @@ address, an account, a person's ID hash or phone hash).
 The buckets live in each server process's memory, on purpose: counting in the database would write
 on every refused guess, the very load on the one SQLite writer a flood must not cause. With N
 processes a client gets at most N times a limit, which leaves guessing just as hopeless."""
+
 from __future__ import annotations
 
 import math

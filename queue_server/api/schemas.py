@@ -1,4 +1,5 @@
 """Request and response bodies of the HTTP contract (they make /openapi.json)."""
+
 from __future__ import annotations
 
 import re
@@ -84,7 +85,9 @@ class StaffTicketOut(BaseModel):
     state: str
     state_name: str
     position: int | None
-    eta_seconds: int | None = Field(description="estimated seconds until the call (the mean); null when no window serves it")
+    eta_seconds: int | None = Field(
+        description="estimated seconds until the call (the mean); null when no window serves it"
+    )
     eta_low_seconds: int | None = Field(description="the estimate's range: its 10th percentile, seconds")
     eta_high_seconds: int | None = Field(description="the estimate's range: its 90th percentile, seconds")
     window: int | None
@@ -113,7 +116,9 @@ class ServiceOut(BaseModel):
     open: bool
     hours_today: str
     waiting: int
-    eta_seconds: int | None = Field(description="estimated seconds until a new ticket's call (the mean); null when no window serves it")
+    eta_seconds: int | None = Field(
+        description="estimated seconds until a new ticket's call (the mean); null when no window serves it"
+    )
     eta_low_seconds: int | None = Field(description="the estimate's range: its 10th percentile, seconds")
     eta_high_seconds: int | None = Field(description="the estimate's range: its 90th percentile, seconds")
     windows_open: int
@@ -143,7 +148,9 @@ class TicketBoardStatusOut(BaseModel):
     state: str
     state_name: str
     position: int | None
-    eta_seconds: int | None = Field(description="estimated seconds until the call (the mean); null when no window serves it")
+    eta_seconds: int | None = Field(
+        description="estimated seconds until the call (the mean); null when no window serves it"
+    )
     eta_low_seconds: int | None = Field(description="the estimate's range: its 10th percentile, seconds")
     eta_high_seconds: int | None = Field(description="the estimate's range: its 90th percentile, seconds")
     window: int | None

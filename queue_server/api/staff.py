@@ -1,17 +1,26 @@
 """The window clerk's actions, and the guide's help with tickets."""
+
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Path
 
-from ..usecases import followup, queries, windows
 from ..errors import Forbidden
+from ..usecases import followup, queries, windows
 from .deps import Clerk, RatingDevice, Staff, StoreDep, WindowDevice, on_writer
 from .schemas import ActionIn, CallerKey, Error, HallId, NumberPath, StaffTicketOut, WindowAction, WindowRatingIn
 
-router = APIRouter(prefix="/api/halls/{hall}", responses={
-    401: {"model": Error}, 403: {"model": Error}, 404: {"model": Error}, 409: {"model": Error}, 422: {"model": Error}})
+router = APIRouter(
+    prefix="/api/halls/{hall}",
+    responses={
+        401: {"model": Error},
+        403: {"model": Error},
+        404: {"model": Error},
+        409: {"model": Error},
+        422: {"model": Error},
+    },
+)
 
 WindowNo = Annotated[int, Path(ge=1, le=9999)]
 
@@ -31,8 +40,14 @@ def rate_at_window(hall: HallId, window: WindowNo, body: WindowRatingIn, who: Ra
 
 
 @router.post("/windows/{window}/caller/{key}")
-async def caller_key(hall: HallId, window: WindowNo, key: CallerKey, who: WindowDevice, store: StoreDep,
-                     body: Annotated[ActionIn | None, Body()] = None) -> dict:
+async def caller_key(
+    hall: HallId,
+    window: WindowNo,
+    key: CallerKey,
+    who: WindowDevice,
+    store: StoreDep,
+    body: Annotated[ActionIn | None, Body()] = None,
+) -> dict:
     """A window device's call key (呼叫器: call-next, recall, pause {reason}, open after a pause), for
     the clerk signed in at its own window; the event's actor is that clerk `via` the device."""
     fields = body.model_dump(exclude_none=True, include={"reason"}) if body else {}
@@ -40,8 +55,14 @@ async def caller_key(hall: HallId, window: WindowNo, key: CallerKey, who: Window
 
 
 @router.post("/windows/{window}/{action}")
-async def window_action(hall: HallId, window: WindowNo, action: WindowAction, who: Clerk, store: StoreDep,
-                  body: Annotated[ActionIn | None, Body()] = None) -> dict:
+async def window_action(
+    hall: HallId,
+    window: WindowNo,
+    action: WindowAction,
+    who: Clerk,
+    store: StoreDep,
+    body: Annotated[ActionIn | None, Body()] = None,
+) -> dict:
     """open, pause {reason}, close, call-next, call {number}, recall, start,
     finish {result: done|unresolved, reason}, no-show, transfer {service}."""
     fields = body.model_dump(exclude_none=True) if body else {}

@@ -4,6 +4,7 @@ A lost connection (PostgreSQL restarted, the session terminated) is retried once
 the request is safe to repeat: a read, or a change sent with an `Idempotency-Key` (a repeat returns
 what the first attempt committed, if it did). Otherwise, and on a full disk, the answer is 503 with a
 code the kiosk knows to retry (`storage_unavailable`, `storage_full`): never a 500 and a traceback."""
+
 from __future__ import annotations
 
 import logging
@@ -44,26 +45,37 @@ class StorageFaults:
 
         for attempt in (1, 2):
             try:
-                return await self.app(scope, recording_receive if attempt == 1 else _replay(body, receive),
-                                      watching_send)
+                return await self.app(
+                    scope, recording_receive if attempt == 1 else _replay(body, receive), watching_send
+                )
             except Exception as exc:
                 if started:
                     raise
                 if is_disk_full(exc):
                     self.store.health.full(exc)
                     return await error_response(
-                        503, "storage_full", "存储空间已满，暂时无法办理，请稍候或联系管理员",
-                        "the server's storage is full: try again later")(scope, receive, send)
+                        503,
+                        "storage_full",
+                        "存储空间已满，暂时无法办理，请稍候或联系管理员",
+                        "the server's storage is full: try again later",
+                    )(scope, receive, send)
                 if not is_connection_lost(exc):
                     raise
                 if attempt == 1 and _repeatable(scope):
                     log.warning("database connection lost during %s %s: trying again", scope["method"], scope["path"])
                     continue
-                log.warning("database connection lost during %s %s: answered 503 (%s)",
-                            scope["method"], scope["path"], str(exc).splitlines()[0])
+                log.warning(
+                    "database connection lost during %s %s: answered 503 (%s)",
+                    scope["method"],
+                    scope["path"],
+                    str(exc).splitlines()[0],
+                )
                 return await error_response(
-                    503, "storage_unavailable", "数据库暂时无法访问，请稍后重试",
-                    "the database is unavailable for a moment: try again")(scope, receive, send)
+                    503,
+                    "storage_unavailable",
+                    "数据库暂时无法访问，请稍后重试",
+                    "the database is unavailable for a moment: try again",
+                )(scope, receive, send)
 
 
 def _replay(messages: list[Message], receive: Receive) -> Receive:

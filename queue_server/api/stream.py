@@ -21,6 +21,7 @@
     `{type: "ticket", seq, ticket}` on connect and whenever the ticket's state, position, ETA or
     window changed. No sign-in: the ticket's token is the secret, as for GET /api/tickets/{token}.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -64,9 +65,15 @@ async def start(app: FastAPI) -> None:
     store: Store = app.state.store
     settings: Settings = app.state.settings
     events = EventLog(store)
-    hub = Hub(events, partial(queries.board, events.store), buffer=settings.ws_client_buffer,
-              snapshot_after=settings.snapshot_after, ring=settings.ws_replay_cache,
-              heartbeat=settings.ws_heartbeat_seconds, poll=settings.event_poll_seconds)
+    hub = Hub(
+        events,
+        partial(queries.board, events.store),
+        buffer=settings.ws_client_buffer,
+        snapshot_after=settings.snapshot_after,
+        ring=settings.ws_replay_cache,
+        heartbeat=settings.ws_heartbeat_seconds,
+        poll=settings.event_poll_seconds,
+    )
     await hub.start(None if is_sqlite(store.engine) else listener(libpq_url(store.engine.url)))
     if hasattr(store.sink, "subscribe"):  # the LocalBus; another sink must feed hub.publish itself
         store.sink.subscribe(hub.publish)
@@ -126,7 +133,7 @@ def handshake_token(ws: WebSocket) -> str:
         return value.strip()
     for offered in ws.scope.get("subprotocols") or ():
         if offered.startswith(BEARER_PROTOCOL):
-            return offered[len(BEARER_PROTOCOL):]
+            return offered[len(BEARER_PROTOCOL) :]
     return ""
 
 
@@ -170,7 +177,13 @@ async def hall_stream(ws: WebSocket, hall: str) -> None:
     token = handshake_token(ws)
     who = await run_in_threadpool(principal, store, token) if 0 < len(token) <= 128 else None
     if who is None:
-        return await _refuse(ws, 4401, "unauthorized", "需要设备或用户令牌", "a device or user token is required (Authorization: Bearer, or the bearer.<token> subprotocol)")
+        return await _refuse(
+            ws,
+            4401,
+            "unauthorized",
+            "需要设备或用户令牌",
+            "a device or user token is required (Authorization: Bearer, or the bearer.<token> subprotocol)",
+        )
     if not who.is_user and who.kind not in STREAM_DEVICES:
         return await _refuse(ws, 4403, "forbidden", "无权接收此大厅的事件", "not allowed for this account")
     if not who.may_act_in(hall):
@@ -187,7 +200,7 @@ async def hall_stream(ws: WebSocket, hall: str) -> None:
     if sub.sub.reason == "slow":
         try:  # the transport may be full: do not wait for long, the keepalive closes it anyway
             await asyncio.wait_for(ws.close(CLOSE_SLOW, "too slow: reconnect with since"), 2)
-        except (asyncio.TimeoutError, WebSocketDisconnect, RuntimeError, OSError):
+        except (TimeoutError, WebSocketDisconnect, RuntimeError, OSError):
             pass
 
 
@@ -215,8 +228,9 @@ async def ticket_stream(ws: WebSocket, token: str) -> None:
     try:
         follower = await watch.follow(hall, ticket_id, settings.ws_followers_per_ticket)
     except TooManyFollowers:
-        return await _refuse(ws, CLOSE_BUSY, "too_many_followers", "关注此票的设备过多",
-                             "too many devices follow this ticket")
+        return await _refuse(
+            ws, CLOSE_BUSY, "too_many_followers", "关注此票的设备过多", "too many devices follow this ticket"
+        )
     except DomainError as e:
         return await _refuse(ws, 4404, e.code, e.message, e.message_en)
 
@@ -224,7 +238,7 @@ async def ticket_stream(ws: WebSocket, token: str) -> None:
         while True:
             try:
                 await asyncio.wait_for(follower.changed.wait(), settings.ws_heartbeat_seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 await ws.send_text(dumps({"type": "ping", "seq": follower.seq}))
                 continue
             follower.changed.clear()

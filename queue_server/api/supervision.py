@@ -1,6 +1,7 @@
 """Electronic supervision for managers: the live dashboard's figures, alerts and their
 acknowledgement, and reports for a day, week or month (JSON, CSV, XLSX). The alert engine
 behind them is started with the app (app.py)."""
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -11,13 +12,13 @@ from fastapi import APIRouter, Body, FastAPI, Path, Request, Response
 from ..supervision import export, live
 from ..supervision.source import Tracker, report_for
 from .deps import Manager, StoreDep
-from .schemas import Body as BodyModel
-from .schemas import Day, Error, HallId, Text
+from .schemas import Body as BodyModel, Day, Error, HallId, Text
 
-
-router = APIRouter(prefix="/api/halls/{hall}", tags=["supervision"],
-                   responses={401: {"model": Error}, 403: {"model": Error}, 404: {"model": Error},
-                              422: {"model": Error}})
+router = APIRouter(
+    prefix="/api/halls/{hall}",
+    tags=["supervision"],
+    responses={401: {"model": Error}, 403: {"model": Error}, 404: {"model": Error}, 422: {"model": Error}},
+)
 
 
 def tracker_of(app: FastAPI) -> Tracker:
@@ -61,15 +62,22 @@ def supervision_live(hall: HallId, who: Manager, store: StoreDep, request: Reque
 
 
 @router.get("/alerts")
-def alerts(hall: HallId, who: Manager, store: StoreDep, request: Request, day: Day | None = None,
-           only: AlertsShown = AlertsShown.all) -> dict:
+def alerts(
+    hall: HallId,
+    who: Manager,
+    store: StoreDep,
+    request: Request,
+    day: Day | None = None,
+    only: AlertsShown = AlertsShown.all,
+) -> dict:
     """A business day's alerts (default today), newest first."""
     return live.alert_list(store, tracker_of(request.app), hall, day, only.value)
 
 
 @router.post("/alerts/{alert}/ack", responses={404: {"model": Error}})
-def acknowledge(hall: HallId, alert: AlertId, who: Manager, store: StoreDep,
-                body: Annotated[AckIn | None, Body()] = None) -> dict:
+def acknowledge(
+    hall: HallId, alert: AlertId, who: Manager, store: StoreDep, body: Annotated[AckIn | None, Body()] = None
+) -> dict:
     """Acknowledge an alert (an `alert.acknowledged` event); doing it again changes nothing."""
     return live.acknowledge(store, hall, alert, who, body.note if body else None)
 
@@ -81,8 +89,9 @@ MEDIA = {
 
 
 @router.get("/reports/{period}", responses={200: {"content": {"text/csv": {}, MEDIA[Format.xlsx]: {}}}})
-def report(hall: HallId, period: Period, who: Manager, store: StoreDep, day: Day | None = None,
-           format: Format = Format.json):
+def report(
+    hall: HallId, period: Period, who: Manager, store: StoreDep, day: Day | None = None, format: Format = Format.json
+):
     """日清周结月通报: the day, week (Monday to Sunday) or month holding `day` (default today), per
     service, window, clerk, priority class and hour, recomputed from the event log."""
     data = report_for(store, hall, period.value, day)

@@ -1,4 +1,5 @@
 """The `hallq` command: the application in base.py, its commands by what they are for."""
+
 from __future__ import annotations
 
 from . import demo, devices, reports, setup, staff  # noqa: F401 - each module adds its commands to `app`

@@ -1,12 +1,13 @@
 """The `hallq` application and what its commands share: the store of the configured database, the
 hall a command is about, and refusals as messages with exit status 2."""
+
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator
 
 import typer
 
@@ -48,8 +49,10 @@ def _store(clock: Clock | None = None, create: bool = False) -> Store:
     settings = get_settings()
     path = settings.sqlite_file()
     if not create and path is not None and not path.exists():
-        raise _refuse(f"hallq: no database at {path} (HALLQ_DATA_DIR={settings.data_dir}, run from {Path.cwd()}).\n"
-                      "Set HALLQ_DATA_DIR to the hall's data directory, or set one up with `hallq init`.")
+        raise _refuse(
+            f"hallq: no database at {path} (HALLQ_DATA_DIR={settings.data_dir}, run from {Path.cwd()}).\n"
+            "Set HALLQ_DATA_DIR to the hall's data directory, or set one up with `hallq init`."
+        )
     keep_private(settings.data_dir, settings.resolved_database_url())
     store = Store(make_engine(settings.resolved_database_url()), clock)
     store.migrate()
@@ -63,10 +66,15 @@ def _hall_id(store: Store, given: str | None) -> str:
     if given is None and len(ids) == 1:
         return ids[0]
     if given is None:
-        raise _refuse(f"give --hall: {where} holds {', '.join(ids)}" if ids else
-                      f"{where} holds no hall yet: load one with `hallq load-hall FILE`")
+        raise _refuse(
+            f"give --hall: {where} holds {', '.join(ids)}"
+            if ids
+            else f"{where} holds no hall yet: load one with `hallq load-hall FILE`"
+        )
     if given not in ids:
-        raise _refuse(f"no such hall {given!r} in {where}" + (f" (it holds {', '.join(ids)})" if ids else " (it holds none)"))
+        raise _refuse(
+            f"no such hall {given!r} in {where}" + (f" (it holds {', '.join(ids)})" if ids else " (it holds none)")
+        )
     return given
 
 

@@ -1,4 +1,5 @@
 """`hallq demo`: the demo hall with well-known accounts and device tokens, on a database of its own."""
+
 from __future__ import annotations
 
 import json
@@ -53,9 +54,12 @@ def _demo_setup(store: Store, data_dir: Path) -> dict[str, str]:
     (kept in the data directory, 0600) are used again while they are valid."""
     others = [h for h in store.hall_ids() if h != "demo"]
     if others:
-        typer.echo(f"hallq demo: this database holds other halls ({', '.join(others)}); the demo, with its "
-                   "well-known passwords, runs only on a database of its own. Point HALLQ_DATABASE_URL or "
-                   "HALLQ_DATA_DIR elsewhere.", err=True)
+        typer.echo(
+            f"hallq demo: this database holds other halls ({', '.join(others)}); the demo, with its "
+            "well-known passwords, runs only on a database of its own. Point HALLQ_DATABASE_URL or "
+            "HALLQ_DATA_DIR elsewhere.",
+            err=True,
+        )
         raise typer.Exit(2)
     halls.load_hall(store, read_hall(DEMO))
     for username, role, name, staff_no in DEMO_USERS:
@@ -105,8 +109,11 @@ def demo(host: str = "127.0.0.1", port: int = 8000) -> None:
     if started:
         lines.append(f"  the hall is closed now: its clock starts at {started} and runs on")
     kiosk = _demo_kiosk(base, tokens["kiosk"], settings.data_dir)
-    lines.append("  kiosk             started beside the server, with simulated printer and ID reader" if kiosk else
-                 "  kiosk             no screen here; on one: hallq kiosk --config kiosk/example.toml")
+    lines.append(
+        "  kiosk             started beside the server, with simulated printer and ID reader"
+        if kiosk
+        else "  kiosk             no screen here; on one: hallq kiosk --config kiosk/example.toml"
+    )
     typer.echo("\n".join(lines) + "\n")
     try:
         _serve(host, port, clock)

@@ -1,8 +1,9 @@
 """The programs that run beside the server: the window agent and the kiosk."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,11 +16,20 @@ from .base import _refuse, app
 def window_agent(
     window: Annotated[list[int], typer.Option(help="the window (repeat for several windows on one agent)")],
     led: Annotated[list[str], typer.Option(help="each window's LED screen, e.g. rs485+serial:///dev/ttyUSB0?addr=2")],
-    pad: Annotated[Optional[list[str]], typer.Option(help="each window's rating pad, e.g. rs485+serial:///dev/ttyUSB0?addr=1")] = None,
-    caller: Annotated[Optional[list[str]], typer.Option(help="a separate caller (呼叫器) per window, if any; '-' for none")] = None,
-    token: Annotated[Optional[list[str]], typer.Option(
-        envvar="HALLQ_WINDOW_TOKEN", help="each window's device token (hallq device-token --kind window --window N); "
-        "HALLQ_WINDOW_TOKEN holds them space-separated")] = None,
+    pad: Annotated[
+        list[str] | None, typer.Option(help="each window's rating pad, e.g. rs485+serial:///dev/ttyUSB0?addr=1")
+    ] = None,
+    caller: Annotated[
+        list[str] | None, typer.Option(help="a separate caller (呼叫器) per window, if any; '-' for none")
+    ] = None,
+    token: Annotated[
+        list[str] | None,
+        typer.Option(
+            envvar="HALLQ_WINDOW_TOKEN",
+            help="each window's device token (hallq device-token --kind window --window N); "
+            "HALLQ_WINDOW_TOKEN holds them space-separated",
+        ),
+    ] = None,
     hall: Annotated[str, typer.Option(help="the hall")] = "demo",
     server: Annotated[str, typer.Option(help="the queue server")] = "http://127.0.0.1:8000",
 ) -> None:
@@ -34,13 +44,23 @@ def window_agent(
 
     tokens = [part for t in token or [] for part in t.split()]
     pads, callers = pad or [], caller or []
-    if len(led) != len(window) or len(tokens) != len(window) or len(pads) not in (0, len(window)) \
-            or len(callers) not in (0, len(window)):
-        raise _refuse(f"hallq window-agent: {len(window)} windows need as many --led and tokens "
-                      f"(given {len(led)} and {len(tokens)}), and as many --pad and --caller if any")
+    if (
+        len(led) != len(window)
+        or len(tokens) != len(window)
+        or len(pads) not in (0, len(window))
+        or len(callers) not in (0, len(window))
+    ):
+        raise _refuse(
+            f"hallq window-agent: {len(window)} windows need as many --led and tokens "
+            f"(given {len(led)} and {len(tokens)}), and as many --pad and --caller if any"
+        )
     setup_from(get_settings())
-    windows = [WindowDevices(n, tokens[i], led[i], pads[i] if pads else None,
-                             callers[i] if callers and callers[i] != "-" else None) for i, n in enumerate(window)]
+    windows = [
+        WindowDevices(
+            n, tokens[i], led[i], pads[i] if pads else None, callers[i] if callers and callers[i] != "-" else None
+        )
+        for i, n in enumerate(window)
+    ]
     try:
         asyncio.run(Agent(server, hall, windows).run())
     except DeviceError as e:
@@ -50,7 +70,9 @@ def window_agent(
 
 
 @app.command()
-def kiosk(config: Annotated[Path, typer.Option("--config", help="the kiosk's TOML file (see kiosk/example.toml)")]) -> None:
+def kiosk(
+    config: Annotated[Path, typer.Option("--config", help="the kiosk's TOML file (see kiosk/example.toml)")],
+) -> None:
     """Run the self-service kiosk (Kivy, full screen) with the settings in FILE."""
     from kiosk.launch import main as run_kiosk
 

@@ -1,11 +1,12 @@
 """Figures from the command line: a day's events, reports, and what-if simulations."""
+
 from __future__ import annotations
 
 import json
 import sys
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,8 +16,8 @@ from .base import _day_option, _hall_id, _refusals, _store, app
 
 @app.command("export-day")
 def export_day(
-    hall: Annotated[Optional[str], typer.Option(help="default: the database's only hall")] = None,
-    day: Annotated[Optional[str], typer.Option(help="YYYY-MM-DD; default today")] = None,
+    hall: Annotated[str | None, typer.Option(help="default: the database's only hall")] = None,
+    day: Annotated[str | None, typer.Option(help="YYYY-MM-DD; default today")] = None,
 ) -> None:
     """Write a business day's events (the audit trail) to stdout as JSON lines."""
     wanted = _day_option("--day", day)
@@ -31,7 +32,7 @@ def export_day(
                 sys.stdout.write(json.dumps(ev.to_dict(), ensure_ascii=False) + "\n")
 
 
-def _report_period(day: Optional[str], week: Optional[str], month: Optional[str]) -> tuple[str, Optional[date]]:
+def _report_period(day: str | None, week: str | None, month: str | None) -> tuple[str, date | None]:
     given = [(k, v) for k, v in (("day", day), ("week", week), ("month", month)) if v]
     if len(given) > 1:
         raise typer.BadParameter("give one of --day, --week, --month")
@@ -41,17 +42,19 @@ def _report_period(day: Optional[str], week: Optional[str], month: Optional[str]
     try:
         return period, date.fromisoformat(text + "-01" if period == "month" and len(text) == 7 else text)
     except ValueError:
-        raise typer.BadParameter(f"--{period} {text!r}: use YYYY-MM-DD" + (" or YYYY-MM" if period == "month" else "")) from None
+        raise typer.BadParameter(
+            f"--{period} {text!r}: use YYYY-MM-DD" + (" or YYYY-MM" if period == "month" else "")
+        ) from None
 
 
 @app.command()
 def report(
-    hall: Annotated[Optional[str], typer.Option(help="default: the database's only hall")] = None,
-    day: Annotated[Optional[str], typer.Option(help="a day, YYYY-MM-DD (日报)")] = None,
-    week: Annotated[Optional[str], typer.Option(help="any day of the week, Monday to Sunday (周报)")] = None,
-    month: Annotated[Optional[str], typer.Option(help="the month, YYYY-MM (月报)")] = None,
+    hall: Annotated[str | None, typer.Option(help="default: the database's only hall")] = None,
+    day: Annotated[str | None, typer.Option(help="a day, YYYY-MM-DD (日报)")] = None,
+    week: Annotated[str | None, typer.Option(help="any day of the week, Monday to Sunday (周报)")] = None,
+    month: Annotated[str | None, typer.Option(help="the month, YYYY-MM (月报)")] = None,
     format: Annotated[str, typer.Option(help="text, json, csv or xlsx")] = "text",
-    out: Annotated[Optional[Path], typer.Option(help="write to this file instead of stdout (xlsx needs one)")] = None,
+    out: Annotated[Path | None, typer.Option(help="write to this file instead of stdout (xlsx needs one)")] = None,
 ) -> None:
     """日清周结月通报: per service, window, clerk, class and hour, recomputed from the event log
     (default: today)."""
@@ -83,10 +86,15 @@ def report(
 
 @app.command()
 def simulate(
-    windows: Annotated[str, typer.Option(help="windows for the what-if: a number (12), a change (+2, -1) "
-                                              "or window numbers with commas (21,22,26 — one window: 26,)")],
-    hall: Annotated[Optional[str], typer.Option(help="default: the database's only hall")] = None,
-    day: Annotated[Optional[str], typer.Option(help="the day whose log is replayed, YYYY-MM-DD; default today")] = None,
+    windows: Annotated[
+        str,
+        typer.Option(
+            help="windows for the what-if: a number (12), a change (+2, -1) "
+            "or window numbers with commas (21,22,26 — one window: 26,)"
+        ),
+    ],
+    hall: Annotated[str | None, typer.Option(help="default: the database's only hall")] = None,
+    day: Annotated[str | None, typer.Option(help="the day whose log is replayed, YYYY-MM-DD; default today")] = None,
     seed: int = 1,
 ) -> None:
     """What if: replay a day's arrivals and service times (from its event log) with a different set of

@@ -1,8 +1,9 @@
 """Setting a hall server up and keeping it: init, load-hall, migrate, serve, clear-day, backup, restore."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,8 +16,15 @@ from .base import _clock, _hall_id, _public_url_follows, _refusals, _refuse, _se
 
 @app.command()
 def init(
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
-                                          help="the administrator's password (asked for when not given)")],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="the administrator's password (asked for when not given)",
+        ),
+    ],
     admin: Annotated[str, typer.Option(help="the first administrator's sign-in name")] = "admin",
     display_name: Annotated[str, typer.Option()] = "管理员",
 ) -> None:
@@ -27,8 +35,10 @@ def init(
         settings.secret_key()  # made now (or its absence refused on PostgreSQL), so the first backup holds it
         store = _store(create=True)
         if accounts.users(store):
-            raise _refuse(f"hallq init: {settings.database_label()} is set up already (it has accounts); "
-                          "add more with `hallq user add`")
+            raise _refuse(
+                f"hallq init: {settings.database_label()} is set up already (it has accounts); "
+                "add more with `hallq user add`"
+            )
         accounts.add_user(store, admin, password, "admin", None, display_name, "")
     typer.echo(f"""hallq is set up in {settings.database_label()}, administrator {admin!r}. Next:
   hallq load-hall YOUR-HALL.yaml           (docs/hall-file.md; queue_server/halls/example.yaml to start from)
@@ -47,8 +57,10 @@ def load_hall(file: Path) -> None:
         raise typer.Exit(2) from None
     with _refusals():
         changed = halls.load_hall(_store(create=True), hall)
-    typer.echo(f"hall {hall.id}: {'loaded' if changed else 'unchanged'} "
-               f"({len(hall.services)} services, {len(hall.windows)} windows) in {get_settings().database_label()}")
+    typer.echo(
+        f"hall {hall.id}: {'loaded' if changed else 'unchanged'} "
+        f"({len(hall.services)} services, {len(hall.windows)} windows) in {get_settings().database_label()}"
+    )
 
 
 @app.command()
@@ -62,32 +74,40 @@ def migrate() -> None:
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
-    clock: Annotated[Optional[str], typer.Option(help="start the hall clock at this moment, e.g. 2026-11-24T10:00:00+08:00")] = None,
-    workers: Annotated[int, typer.Option(min=1, envvar="HALLQ_WORKERS",
-                                         help="server processes sharing the port (PostgreSQL only)")] = 1,
+    clock: Annotated[
+        str | None, typer.Option(help="start the hall clock at this moment, e.g. 2026-11-24T10:00:00+08:00")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, envvar="HALLQ_WORKERS", help="server processes sharing the port (PostgreSQL only)")
+    ] = 1,
 ) -> None:
     """Run the queue server."""
     _public_url_follows(host, port)
     settings = get_settings()
     setup_from(settings)
     if workers > 1 and settings.resolved_database_url().startswith("sqlite"):
-        typer.echo(f"hallq serve --workers {workers}: on SQLite the server runs as one process. "
-                   "Several processes need PostgreSQL: set HALLQ_DATABASE_URL=postgresql://… "
-                   "(they share its event sequence and see each other's events).", err=True)
+        typer.echo(
+            f"hallq serve --workers {workers}: on SQLite the server runs as one process. "
+            "Several processes need PostgreSQL: set HALLQ_DATABASE_URL=postgresql://… "
+            "(they share its event sequence and see each other's events).",
+            err=True,
+        )
         raise typer.Exit(2)
     with _refusals():
         settings.secret_key()
     if not _store(create=True).hall_ids():
-        typer.echo(f"hallq serve: {settings.database_label()} holds no hall yet; load one with `hallq load-hall FILE`",
-                   err=True)
+        typer.echo(
+            f"hallq serve: {settings.database_label()} holds no hall yet; load one with `hallq load-hall FILE`",
+            err=True,
+        )
     _serve(host, port, _clock(clock), workers)
 
 
 @app.command("clear-day")
 def clear_day(
-    hall: Annotated[Optional[str], typer.Option(help="the hall (needed when the database holds several)")] = None,
+    hall: Annotated[str | None, typer.Option(help="the hall (needed when the database holds several)")] = None,
     yes: Annotated[bool, typer.Option("--yes", help="do not ask")] = False,
-    clock: Annotated[Optional[str], typer.Option(hidden=True, help="the moment `serve --clock` runs the hall at")] = None,
+    clock: Annotated[str | None, typer.Option(hidden=True, help="the moment `serve --clock` runs the hall at")] = None,
 ) -> None:
     """After a trial run, before go-live: remove today's tickets so that the first citizen gets 001 and
     today's reports start from nothing. The windows are closed (clerks sign in again); the event log
@@ -96,8 +116,10 @@ def clear_day(
         store = _store(_clock(clock))
         hall_id = _hall_id(store, hall)
         counts = trial.today_counts(store, hall_id)
-        typer.echo(f"{hall_id}: today's {counts['tickets']} tickets go, and {counts['windows']} windows signed in "
-                   "are closed. Anyone holding one of these tickets loses their place.")
+        typer.echo(
+            f"{hall_id}: today's {counts['tickets']} tickets go, and {counts['windows']} windows signed in "
+            "are closed. Anyone holding one of these tickets loses their place."
+        )
         if not yes and not typer.confirm("Clear today?"):
             raise typer.Exit(1)
         gone = trial.clear_today(store, hall_id)
@@ -105,7 +127,9 @@ def clear_day(
 
 
 @app.command("backup")
-def backup_cmd(out: Annotated[Path, typer.Argument(help="the archive to write, e.g. /backup/hallq-2026-11-24.tar.gz")]) -> None:
+def backup_cmd(
+    out: Annotated[Path, typer.Argument(help="the archive to write, e.g. /backup/hallq-2026-11-24.tar.gz")],
+) -> None:
     """A consistent copy of the SQLite database and the ID-hash key, safe while the server runs."""
     from .. import backup
 
@@ -134,5 +158,7 @@ def restore_cmd(
     except backup.BackupError as e:
         typer.echo(f"hallq restore: {e}", err=True)
         raise typer.Exit(2) from None
-    typer.echo(f"{data_dir}: {summary.tickets} tickets, {summary.events} events, halls {summary.halls}; "
-               f"serve it with HALLQ_DATA_DIR={data_dir.resolve()}")
+    typer.echo(
+        f"{data_dir}: {summary.tickets} tickets, {summary.events} events, halls {summary.halls}; "
+        f"serve it with HALLQ_DATA_DIR={data_dir.resolve()}"
+    )

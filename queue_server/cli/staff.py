@@ -1,8 +1,9 @@
 """Staff accounts and device tokens."""
+
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,10 +16,12 @@ from .base import _hall_id, _refusals, _store, app, user_app
 def user_add(
     name: str,
     password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
-    role: Annotated[Optional[str], typer.Option(help="admin, manager, clerk or guide (needed for a new user)")] = None,
-    hall: Annotated[Optional[str], typer.Option(help="the hall the account belongs to (all but an admin have one)")] = None,
-    display_name: Annotated[Optional[str], typer.Option()] = None,
-    staff_no: Annotated[Optional[str], typer.Option()] = None,
+    role: Annotated[str | None, typer.Option(help="admin, manager, clerk or guide (needed for a new user)")] = None,
+    hall: Annotated[
+        str | None, typer.Option(help="the hall the account belongs to (all but an admin have one)")
+    ] = None,
+    display_name: Annotated[str | None, typer.Option()] = None,
+    staff_no: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Create a staff account, or change what is given of one (a new password ends its sessions)."""
     with _refusals():
@@ -30,8 +33,10 @@ def user_add(
 def user_list() -> None:
     """The staff accounts: name, role, hall, display name, staff number, and whether disabled."""
     for u in accounts.users(_store()):
-        typer.echo(f"{u['username']:<16} {u['role']:<8} {u['hall'] or '(all halls)':<12} {u['display_name']:<10} "
-                   f"{u['staff_no']:<8}{'' if u['active'] else ' disabled'}")
+        typer.echo(
+            f"{u['username']:<16} {u['role']:<8} {u['hall'] or '(all halls)':<12} {u['display_name']:<10} "
+            f"{u['staff_no']:<8}{'' if u['active'] else ' disabled'}"
+        )
 
 
 @user_app.command("rename")
@@ -52,7 +57,7 @@ def user_disable(name: str) -> None:
 
 
 @app.command("tokens")
-def list_tokens(hall: Annotated[Optional[str], typer.Option(help="only this hall's")] = None) -> None:
+def list_tokens(hall: Annotated[str | None, typer.Option(help="only this hall's")] = None) -> None:
     """List device tokens and open sessions by id (the tokens themselves are not stored)."""
     store = _store()
     zones = {}
@@ -61,12 +66,16 @@ def list_tokens(hall: Annotated[Optional[str], typer.Option(help="only this hall
             zones[h] = r.hall.timezone
 
     def local(moment: str, hall: str | None) -> str:
-        return local_time(datetime.fromisoformat(moment), zones.get(hall or "", "Asia/Shanghai")).strftime("%Y-%m-%d %H:%M")
+        return local_time(datetime.fromisoformat(moment), zones.get(hall or "", "Asia/Shanghai")).strftime(
+            "%Y-%m-%d %H:%M"
+        )
 
     for tok in accounts.tokens(store, hall):
         who = tok["user"] or tok["label"] or tok["kind"] + (f" {tok['window']}号窗口" if tok["window"] else "")
-        typer.echo(f"{tok['id']}  {tok['kind']:<8} {tok['hall'] or '-':<10} {who:<16} {local(tok['created_at'], tok['hall'])}"
-                   + (f"  until {local(tok['expires_at'], tok['hall'])}" if tok["expires_at"] else ""))
+        typer.echo(
+            f"{tok['id']}  {tok['kind']:<8} {tok['hall'] or '-':<10} {who:<16} {local(tok['created_at'], tok['hall'])}"
+            + (f"  until {local(tok['expires_at'], tok['hall'])}" if tok["expires_at"] else "")
+        )
 
 
 @app.command("revoke-token")
@@ -81,11 +90,12 @@ def revoke_token(token: Annotated[str, typer.Argument(help="the token, or its id
 
 
 @app.command("device-token")
-def device_token(kind: Annotated[str, typer.Option(help="kiosk, display, guide, rating or window (a window agent)")],
-                 hall: Annotated[Optional[str], typer.Option(help="default: the database's only hall")] = None,
-                 window: Annotated[Optional[int], typer.Option(help="a rating or window device's window")] = None,
-                 label: Annotated[str, typer.Option(help="which device holds it, e.g. 1号自助机 (shown by `tokens`)")] = "",
-                 ) -> None:
+def device_token(
+    kind: Annotated[str, typer.Option(help="kiosk, display, guide, rating or window (a window agent)")],
+    hall: Annotated[str | None, typer.Option(help="default: the database's only hall")] = None,
+    window: Annotated[int | None, typer.Option(help="a rating or window device's window")] = None,
+    label: Annotated[str, typer.Option(help="which device holds it, e.g. 1号自助机 (shown by `tokens`)")] = "",
+) -> None:
     """Print a new device token (alone on stdout) for a kiosk, display, guide tablet, a window's rating device or window agent."""
     with _refusals():
         store = _store()

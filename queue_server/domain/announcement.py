@@ -6,6 +6,7 @@ in which order: A012 to window 26 is 请 · A · 零 一 二 · 号 · 到 · �
 The ticket's letter is spelled and followed by a pause, its digits are read one by one (012 is never
 "twelve"), and the window is read as a number (二十六号窗口).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,16 +20,20 @@ GAP = "_gap"  # between the repeats of one announcement
 
 CHIME = "chime"
 # Clip name -> what the default pack says (the clip file is `<name>.wav`).
-WORDS: dict[str, str] = {
-    "qing": "请",
-    "hao": "号",
-    "dao": "到",
-    "hao-chuangkou": "号窗口",
-    "zaici-hujiao": "再次呼叫",
-    "shi": "十",
-    "bai": "百",
-    "qian": "千",
-} | {str(d): DIGITS[d] for d in range(10)} | {ch: ch for ch in LETTERS}
+WORDS: dict[str, str] = (
+    {
+        "qing": "请",
+        "hao": "号",
+        "dao": "到",
+        "hao-chuangkou": "号窗口",
+        "zaici-hujiao": "再次呼叫",
+        "shi": "十",
+        "bai": "百",
+        "qian": "千",
+    }
+    | {str(d): DIGITS[d] for d in range(10)}
+    | {ch: ch for ch in LETTERS}
+)
 CLIPS: tuple[str, ...] = (CHIME, *WORDS)  # every clip a pack has; the chime is a sound, not a word
 
 MAX_WINDOW = 9999
@@ -120,10 +125,17 @@ class Form:
         return call_words(self.number, self.window, recall=self.recall, brief=self.brief)
 
 
-def forms(prefix_windows: dict[str, list[int]], sample_digits: tuple[str, ...] = ("012", "345", "678", "900")) -> list[Form]:
+def forms(
+    prefix_windows: dict[str, list[int]], sample_digits: tuple[str, ...] = ("012", "345", "678", "900")
+) -> list[Form]:
     """Every announcement form of a hall: each prefix at each window serving it, with numbers that
     between them use every digit, first call and recall, full and brief."""
-    return [Form(prefix + digits, window, recall, brief)
-            for prefix, windows in sorted(prefix_windows.items()) for window in sorted(set(windows))
-            for digits in sample_digits for recall in (False, True) for brief in (False, True)
-            if not (brief and recall)]
+    return [
+        Form(prefix + digits, window, recall, brief)
+        for prefix, windows in sorted(prefix_windows.items())
+        for window in sorted(set(windows))
+        for digits in sample_digits
+        for recall in (False, True)
+        for brief in (False, True)
+        if not (brief and recall)
+    ]

@@ -1,5 +1,6 @@
 """The business day: a 24-hour hall's day does not end at midnight but at a boundary hour
 (e.g. 03:00), so a ticket taken at 23:50 and one at 00:10 belong to the same queue."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta

@@ -1,5 +1,6 @@
 """Domain errors carry a machine-readable code and a message in Chinese and English, so every
 layer above can pass them to people unchanged."""
+
 from __future__ import annotations
 
 

@@ -17,6 +17,7 @@ window whether a call is this service's), the residual's, the overtakers' count,
 mean's own error; the range shown is the 10th to 90th percentile of the gamma with that mean and
 variance.
 """
+
 from __future__ import annotations
 
 import math
@@ -37,7 +38,7 @@ class CallTime:
     var: float
 
     @classmethod
-    def prior(cls, mean: float) -> "CallTime":
+    def prior(cls, mean: float) -> CallTime:
         """Before any sample: the configured mean with the spread of an exponential time (cv 1)."""
         return cls(mean, mean * mean)
 
@@ -94,8 +95,11 @@ def overtaking(klass: str, joined: Mapping[str, int], span_s: float, boosts: Map
     """Who overtakes a new ticket of `klass`, from the service's queue joins of the last `span_s`
     seconds by class: each class whose boost exceeds this one's, for as long as its lead lasts."""
     mine = boosts.get(klass, 0.0)
-    return [Overtaking(n / span_s, boosts.get(code, 0.0) - mine, span_s)
-            for code, n in sorted(joined.items()) if n > 0 and boosts.get(code, 0.0) > mine]
+    return [
+        Overtaking(n / span_s, boosts.get(code, 0.0) - mine, span_s)
+        for code, n in sorted(joined.items())
+        if n > 0 and boosts.get(code, 0.0) > mine
+    ]
 
 
 def first_call(cv2: float, windows: int) -> float:
@@ -125,7 +129,7 @@ def _supply(window: OpenWindow, service: str, waiting: Mapping[str, int], times:
     shares = {c: window.weights[c] / total for c in queued}
     per_call = sum(p * times[c].mean for c, p in shares.items())
     second = sum(p * (times[c].var + times[c].mean ** 2) for c, p in shares.items())
-    cv2 = second / per_call ** 2 - 1
+    cv2 = second / per_call**2 - 1
     p = shares[service]
     return _Supply(max(window.back_in, 0.0), p / per_call, (p * p * cv2 + p * (1 - p)) / per_call)
 
@@ -172,8 +176,12 @@ def estimate_wait(
     # the overtakers' (their count and their calls); then the moving mean's own error, about alpha / (2 - alpha) of one
     # call's variance, on the whole wait.
     after_first = (need - residual) / need
-    calls_var = sum(s.noise * (mean - s.back) for s in active) * after_first + residual * residual \
-        + jumped(mean) * t.cv2 + jumped_var(mean)
+    calls_var = (
+        sum(s.noise * (mean - s.back) for s in active) * after_first
+        + residual * residual
+        + jumped(mean) * t.cv2
+        + jumped_var(mean)
+    )
     var = calls_var / (rate * rate) + mean * mean * t.cv2 * EWMA_ALPHA / (2 - EWMA_ALPHA)
     return _range(mean, var)
 

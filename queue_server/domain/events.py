@@ -5,6 +5,7 @@ the alert engine fold. Each type is a frozen dataclass here whose fields are its
 the wire, keys in field order) and whose docstring says when it happens; `EVENTS` maps the type
 names to the classes. `Recorded` is an event as the log holds it: seq, time, actor and the payload
 as stored, which older logs may hold with fewer fields than the class has today."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
@@ -358,8 +359,14 @@ class Recorded:
     def from_dict(cls, d: dict[str, Any], hall: str | None = None) -> Recorded:
         """The inverse of `to_dict`, also for the lines `export-day` writes and the /events API."""
         ts = d["ts"]
-        return cls(hall if hall is not None else d.get("hall", ""), int(d.get("seq", 0)), d["type"],
-                   datetime.fromisoformat(ts) if isinstance(ts, str) else ts, d.get("actor") or {}, d.get("data") or {})
+        return cls(
+            hall if hall is not None else d.get("hall", ""),
+            int(d.get("seq", 0)),
+            d["type"],
+            datetime.fromisoformat(ts) if isinstance(ts, str) else ts,
+            d.get("actor") or {},
+            d.get("data") or {},
+        )
 
 
 def table() -> str:

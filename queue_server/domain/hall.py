@@ -3,6 +3,7 @@
 The configuration is data, validated once when a hall file is loaded; everything else reads it.
 Pydantic is used for validation only: nothing here does I/O.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -153,7 +154,9 @@ class VoiceRules(_Model):
 
     repeat: int = Field(2, ge=1, le=3)  # the call said this many times after the chime
     speed: float = Field(1.0, ge=0.5, le=2.0)  # the engine's pace, 1.0 its normal (espeak-ng: 175 words a minute)
-    volume: float = Field(1.0, gt=0, le=3.0)  # gain on the voice pack's level (clipped, never distorted past full scale)
+    volume: float = Field(
+        1.0, gt=0, le=3.0
+    )  # gain on the voice pack's level (clipped, never distorted past full scale)
     pause_ms: int = Field(100, ge=0, le=1000)  # silence after the letter and between the parts of a call
     gap_ms: int = Field(400, ge=0, le=3000)  # silence between the repeats
     max_delay_seconds: float = Field(60, gt=0)  # a board does not voice a call later than this (it marks it unvoiced)
@@ -206,16 +209,17 @@ class Hall(_Named):
         try:
             zone(self.timezone)
         except (ValueError, KeyError):
-            problem(f"时区 {self.timezone!r} 无效，应如 Asia/Shanghai",
-                           f"unknown timezone {self.timezone!r}; use an IANA name like Asia/Shanghai")
+            problem(
+                f"时区 {self.timezone!r} 无效，应如 Asia/Shanghai",
+                f"unknown timezone {self.timezone!r}; use an IANA name like Asia/Shanghai",
+            )
         unique([s.code for s in self.services], "服务代码", "service code")
         unique([s.prefix for s in self.services], "号票字头", "ticket prefix")
         unique([w.number for w in self.windows], "窗口号", "window number")
         unique([d.code for d in self.departments], "部门代码", "department code")
         unique([c.code for c in self.priority_classes], "优先类别", "priority class")
         if {NORMAL, APPOINTMENT} & {c.code for c in self.priority_classes}:
-            problem("normal 和 appointment 是内置类别，不能再定义",
-                           "'normal' and 'appointment' are built-in classes")
+            problem("normal 和 appointment 是内置类别，不能再定义", "'normal' and 'appointment' are built-in classes")
         deps = {d.code for d in self.departments}
         codes = {s.code for s in self.services}
         floors = {f.number for f in self.floors}
@@ -227,14 +231,21 @@ class Hall(_Named):
             if s.schedule not in self.schedules:
                 problem(f"{where[0]}的时间表 {s.schedule!r} 不存在", f"{where[1]}: unknown schedule {s.schedule!r}")
             if s.floor not in floors:
-                problem(f"{where[0]}所在楼层 {s.floor} 不在 floors 中", f"{where[1]}: unknown floor {s.floor} (not in floors)")
+                problem(
+                    f"{where[0]}所在楼层 {s.floor} 不在 floors 中",
+                    f"{where[1]}: unknown floor {s.floor} (not in floors)",
+                )
             if s.code not in served:
-                problem(f"{where[0]}没有窗口办理（取了号没人叫）",
-                               f"{where[1]}: no window serves it, so nobody could call its tickets")
+                problem(
+                    f"{where[0]}没有窗口办理（取了号没人叫）",
+                    f"{where[1]}: no window serves it, so nobody could call its tickets",
+                )
         for w in self.windows:
             if w.floor not in floors:
-                problem(f"{w.number} 号窗口所在楼层 {w.floor} 不在 floors 中",
-                               f"window {w.number}: floor {w.floor} is not in floors")
+                problem(
+                    f"{w.number} 号窗口所在楼层 {w.floor} 不在 floors 中",
+                    f"window {w.number}: floor {w.floor} is not in floors",
+                )
             for code in w.services:
                 if code not in codes:
                     problem(f"{w.number} 号窗口的服务 {code!r} 不存在", f"window {w.number}: unknown service {code!r}")
@@ -244,8 +255,10 @@ class Hall(_Named):
                     problem(f"主题「{t.name}」的服务 {code!r} 不存在", f"topic {t.name}: unknown service {code!r}")
         for code in self.alerts.service_minutes:
             if code not in codes:
-                problem(f"alerts.service_minutes 的服务 {code!r} 不存在",
-                               f"alerts.service_minutes: unknown service {code!r}")
+                problem(
+                    f"alerts.service_minutes 的服务 {code!r} 不存在",
+                    f"alerts.service_minutes: unknown service {code!r}",
+                )
         if problems:
             raise ValueError("\n".join(f"{zh}\n{en}" for zh, en in problems))
         return self

@@ -1,4 +1,5 @@
 """Resident ID numbers (GB 11643): the check digit and the birth date they carry."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Ticket numbers: the service's prefix letter and a per-service, per-business-day sequence."""
+
 from __future__ import annotations
 
 import re

@@ -7,6 +7,7 @@ day's hours, and an eve (除夕, say) may close early. The same calendar decides
 day" is for promised time limits (承诺件) and follow-up deadlines, which count national working
 days, not the hall's opening days: a hall open on Saturdays does not make Saturday a working day.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,7 +40,7 @@ def parse_interval(text: str) -> Interval:
 
 def _intervals(spans: Any) -> list[Interval]:
     if not isinstance(spans, list):
-        raise ValueError(f"opening hours must be a list like [\"09:00-12:00\"], not {spans!r}")
+        raise ValueError(f'opening hours must be a list like ["09:00-12:00"], not {spans!r}')
     # Dicts are what the stored (JSON) form of a loaded hall holds.
     return [Interval.model_validate(s) if isinstance(s, Interval | dict) else parse_interval(str(s)) for s in spans]
 

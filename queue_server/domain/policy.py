@@ -9,6 +9,7 @@ until it wins. On top of that:
   which bounds how long a normal ticket can be overtaken however many priority tickets arrive;
 - ties fall to issue order, so the same queue always gives the same answer.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

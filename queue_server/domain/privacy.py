@@ -1,4 +1,5 @@
 """Personal data kept minimal: names masked, ID numbers reduced to a keyed hash."""
+
 from __future__ import annotations
 
 import hashlib

@@ -3,6 +3,7 @@
 A bucket holds up to `burst` tokens and gains one every `every` seconds; an attempt takes one.
 An empty bucket refuses and says when the next token comes: that is the back-off, and a bucket
 kept empty by a guesser is the lockout. Pure: the caller gives the time."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -14,6 +14,7 @@ next matter, joining that service's queue at the front without a new number.
 Matters keep their own outcome (done, unresolved, transferred, no_show, ...), which is what reports,
 ratings and the audit trail are about.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -63,7 +64,7 @@ class Matter:
         return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()}
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Matter":
+    def from_dict(cls, d: dict[str, Any]) -> Matter:
         d = dict(d)
         for k in ("called_at", "started_at", "finished_at", "queued_at"):
             if d.get(k):
@@ -79,7 +80,7 @@ def _refuse(code: str, zh: str, en: str) -> DomainError:
 @dataclass
 class Ticket:
     number: str
-    day: "object"  # datetime.date; typed loosely to keep dataclass defaults simple
+    day: object  # datetime.date; typed loosely to keep dataclass defaults simple
     matters: list[Matter]
     klass: str
     issued_at: datetime

@@ -6,10 +6,12 @@ screens) the hub builds the frame once and, when the server is uvicorn's websock
 protocol and the connection takes it at once, writes it to the connection's transport itself.
 Whenever that is not possible (another server, a full socket, a closing connection) the caller
 falls back to the ordinary ASGI send, which keeps order and flow control."""
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 

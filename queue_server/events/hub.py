@@ -9,6 +9,7 @@ arrives early waits until the gap is filled, so subscribers always get seq n+1 r
 Each event is serialised once and the same text is offered to every subscriber (see
 subscriber.py: written at once, or queued in the client's bounded queue; a client that falls
 too far behind is dropped). Everything here runs on the event loop, without locks."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,7 +18,7 @@ import json
 import logging
 import os
 from collections import deque
-from typing import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 
 from ..domain.events import Recorded
 from .fastsend import text_frame
@@ -60,9 +61,18 @@ class Channel:
 
 
 class Hub:
-    def __init__(self, log: EventLog, snapshot: Callable[[str], dict], *, buffer: int = 1000,
-                 snapshot_after: int = 500, ring: int = 2000, heartbeat: float = 15.0, poll: float = 1.0,
-                 gap_grace: float = 0.01):
+    def __init__(
+        self,
+        log: EventLog,
+        snapshot: Callable[[str], dict],
+        *,
+        buffer: int = 1000,
+        snapshot_after: int = 500,
+        ring: int = 2000,
+        heartbeat: float = 15.0,
+        poll: float = 1.0,
+        gap_grace: float = 0.01,
+    ):
         self.log = log
         self.snapshot = snapshot
         self.buffer = buffer
@@ -77,7 +87,7 @@ class Hub:
         self._tasks: list[asyncio.Task] = []
 
     # -- lifecycle --------------------------------------------------------------------------
-    async def start(self, listener: Callable[["Hub"], Awaitable[None]] | None = None) -> None:
+    async def start(self, listener: Callable[[Hub], Awaitable[None]] | None = None) -> None:
         self._loop = asyncio.get_running_loop()
         self._tasks = [asyncio.create_task(self._heartbeats()), asyncio.create_task(self._polls())]
         if listener is not None:
@@ -242,8 +252,9 @@ class Hub:
         else:
             backlog, replay_from = [], since
         ch.subs.add(sub)
-        return Subscription(ch, sub, snapshot, backlog, replay_from,
-                            lambda cursor: self.log.after(hall, cursor, PAGE), PAGE, dumps)
+        return Subscription(
+            ch, sub, snapshot, backlog, replay_from, lambda cursor: self.log.after(hall, cursor, PAGE), PAGE, dumps
+        )
 
     async def _snapshot(self, ch: Channel) -> tuple[int, str]:
         """The board as a snapshot message, shared by the clients that ask for it at once and
@@ -261,7 +272,11 @@ class Hub:
 
     def status(self, hall: str) -> dict:
         ch = self.channels.get(hall)
-        return {"hall": hall, "clients": len(ch.subs) if ch else 0,
-                "written_directly": sum(1 for s in ch.subs if s.raw is not None) if ch else 0,
-                "last_seq": ch.last if ch else None,
-                "dropped": self.dropped, "pid": os.getpid()}
+        return {
+            "hall": hall,
+            "clients": len(ch.subs) if ch else 0,
+            "written_directly": sum(1 for s in ch.subs if s.raw is not None) if ch else 0,
+            "last_seq": ch.last if ch else None,
+            "dropped": self.dropped,
+            "pid": os.getpid(),
+        }

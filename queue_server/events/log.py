@@ -3,11 +3,13 @@
 Catching up, replaying, snapshots and ticket views run on their own engine (a small pool) and
 their own threads: under load the request threadpool and its connection pool are busy, and a
 display must not wait behind kiosks to learn about a call."""
+
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from ..domain.events import Recorded
 from ..store.db import make_engine

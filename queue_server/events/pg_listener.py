@@ -3,6 +3,7 @@
 A notification is only a hint: the hub reads the stored log, so a lost one is healed by the next
 notification or the periodic poll. After every (re)connection the hub re-reads every hall,
 since notifications sent while this process was not listening are gone."""
+
 from __future__ import annotations
 
 import asyncio

@@ -5,6 +5,7 @@ notification never announces an event that is not in the log. It carries the hal
 seq, the writer's pid and, when they fit in a notification, the events themselves, which saves
 the other processes a read on the hot path. The stored log stays the one source of truth: a
 listener that sees a gap (or gets a notification without events) reads the log."""
+
 from __future__ import annotations
 
 import json
@@ -36,7 +37,9 @@ def payload(hall: str, seq: int, events: list[Recorded]) -> str:
 
 
 def notify(conn: Connection, hall: str, seq: int, events: list[Recorded]) -> None:
-    conn.execute(text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload(hall, seq, events)})
+    conn.execute(
+        text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload(hall, seq, events)}
+    )
 
 
 def parse(raw: str) -> Notice | None:

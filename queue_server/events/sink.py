@@ -1,8 +1,10 @@
 """Where committed events go after a transaction: the live fan-out subscribes here."""
+
 from __future__ import annotations
 
 import logging
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from ..domain.events import Recorded
 

@@ -6,12 +6,14 @@ keeps a call reaching thousands of screens fast. While the client is still repla
 its socket is full, events wait in the client's own bounded queue, in order, and a task
 flushes them; a client whose queue overflows is dropped (it reconnects with `since`), so one
 slow client never holds up the others."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections import deque
-from typing import Any, Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 from .fastsend import RawWrite
 
@@ -46,8 +48,7 @@ async def _finish(coro: Coroutine, blocked: Any) -> None:
 
 
 class Subscriber:
-    __slots__ = ("queue", "maxsize", "topics", "cursor", "send", "raw", "flusher", "busy", "ended", "reason",
-                 "_wants")
+    __slots__ = ("queue", "maxsize", "topics", "cursor", "send", "raw", "flusher", "busy", "ended", "reason", "_wants")
 
     def __init__(self, maxsize: int, topics: tuple[str, ...] | None, cursor: int):
         self.queue: deque[tuple[int, str]] = deque()
@@ -137,9 +138,17 @@ class Subscription:
     """A subscriber with what it must be sent before going live: a snapshot if needed, the
     events it missed (from memory, or read from the log)."""
 
-    def __init__(self, channel: Any, sub: Subscriber, snapshot: str | None, backlog: list[tuple[int, str]],
-                 replay_from: int | None, read_log: Callable[[int], Awaitable[list]], page: int,
-                 dumps: Callable[[dict], str]):
+    def __init__(
+        self,
+        channel: Any,
+        sub: Subscriber,
+        snapshot: str | None,
+        backlog: list[tuple[int, str]],
+        replay_from: int | None,
+        read_log: Callable[[int], Awaitable[list]],
+        page: int,
+        dumps: Callable[[dict], str],
+    ):
         self.channel = channel
         self.sub = sub
         self.snapshot = snapshot

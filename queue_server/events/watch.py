@@ -3,11 +3,12 @@ touches its service or the ticket itself.
 
 Per hall, the recomputations are coalesced: while one read runs, further events only mark
 tickets dirty, and the next read covers them all, however many phones follow the hall."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from ..domain.events import QueueStats, Recorded, WindowState
 from .hub import Hub

@@ -1,5 +1,6 @@
 """Hall configuration files. `demo.yaml` is the demo hall; `calendar-cn-*.yaml` are the national
 holiday calendars a hall file may list under `calendar.files`."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,8 +28,10 @@ def _yaml(path: Path):
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Notepad on a Chinese Windows saves GBK: say so rather than show a decoding traceback.
-        raise HallFileError(f"{path} 不是 UTF-8 编码（可能是 GBK），请用 UTF-8 另存后再加载\n"
-                            f"{path} is not UTF-8 (GBK?); save it as UTF-8 and load it again") from None
+        raise HallFileError(
+            f"{path} 不是 UTF-8 编码（可能是 GBK），请用 UTF-8 另存后再加载\n"
+            f"{path} is not UTF-8 (GBK?); save it as UTF-8 and load it again"
+        ) from None
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as e:

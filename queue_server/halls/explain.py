@@ -1,5 +1,6 @@
 """A hall file's validation errors as its author can act on them: where (服务 #3「养老保险」, not
 `services.2`), what, in Chinese and English, without pydantic's jargon or links."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -63,13 +64,19 @@ def _what(error: ErrorDetails) -> tuple[str, str]:
     if kind == "extra_forbidden":
         return f"不认识 {field}（拼写错误？）", f"{field} is not a field the hall file knows (a typo?)"
     if kind == "string_pattern_mismatch" and field == "prefix":
-        return "号票字头应为一个大写字母，不用 I 和 O（易与 1、0 混淆）", "a prefix is one capital letter, not I or O (read as 1 and 0)"
+        return (
+            "号票字头应为一个大写字母，不用 I 和 O（易与 1、0 混淆）",
+            "a prefix is one capital letter, not I or O (read as 1 and 0)",
+        )
     if kind == "string_pattern_mismatch":
         return "只能用小写字母、数字和连字符", "use lower-case letters, digits and hyphens only"
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         sign = {"greater_than": ">", "greater_than_equal": "≥", "less_than": "<", "less_than_equal": "≤"}[kind]
         bound = next(iter(ctx.values()), "")
-        return f"应 {sign} {bound}（现为 {error.get('input')!r}）", f"must be {sign} {bound} (it is {error.get('input')!r})"
+        return (
+            f"应 {sign} {bound}（现为 {error.get('input')!r}）",
+            f"must be {sign} {bound} (it is {error.get('input')!r})",
+        )
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"应为整数（现为 {error.get('input')!r}）", f"must be a whole number (it is {error.get('input')!r})"
     if kind in ("float_parsing", "float_type"):

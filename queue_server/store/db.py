@@ -1,4 +1,5 @@
 """Engines for SQLite (embedded, WAL) and PostgreSQL (scaled), and the schema migrations."""
+
 from __future__ import annotations
 
 from pathlib import Path

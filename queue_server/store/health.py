@@ -5,6 +5,7 @@ On SQLite a reserve file beside the database holds a few megabytes back: when th
 is deleted, so the alert can be recorded and the hall goes on issuing for a while; once the disk
 has room again the reserve is taken back and the alert clears. On PostgreSQL (its disk is not
 ours to measure) the first change that commits again ends the episode."""
+
 from __future__ import annotations
 
 import errno
@@ -70,9 +71,11 @@ class StorageHealth:
         if self.reserve is not None and self.reserve.exists():
             self.reserve.unlink(missing_ok=True)
             released = True
-        log.error("storage full: changes are refused (503 storage_full)%s: %s",
-                  "; the reserve is released for the hall to go on" if released else "",
-                  str(getattr(exc, "orig", exc)).splitlines()[0])
+        log.error(
+            "storage full: changes are refused (503 storage_full)%s: %s",
+            "; the reserve is released for the hall to go on" if released else "",
+            str(getattr(exc, "orig", exc)).splitlines()[0],
+        )
 
     def check(self) -> datetime | None:
         """When the disk filled up (None: it has room); looked at by the alert engine."""

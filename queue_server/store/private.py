@@ -1,5 +1,6 @@
 """The data directory holds password hashes, ID-number HMACs, every ticket's token and the secret
 key: only the server's own user may read it."""
+
 from __future__ import annotations
 
 import os

@@ -3,13 +3,15 @@
 `HallTx` is the unit of work of every change: it holds the hall's lock from the first statement
 to the commit, so numbering, call-next and the event sequence are serialised per hall on both
 databases (BEGIN IMMEDIATE on SQLite, a row lock on the hall on PostgreSQL)."""
+
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import Connection, Select, and_, bindparam, case, delete, func, insert, literal, or_, select, update
 
@@ -40,22 +42,27 @@ OTHERS_AHEAD = select(
 APPOINTMENTS_QUEUED = select(*_CANDIDATE_COLUMNS).where(_SAME_QUEUE, ~_c.front, _c.klass == APPOINTMENT)
 WAITING_COUNTS = select(_c.service, func.count()).where(_WAITING).group_by(_c.service)
 ISSUED_TODAY = select(t.counters.c.service, t.counters.c.last).where(
-    t.counters.c.hall == _HALL, t.counters.c.day == bindparam("p_day"))
+    t.counters.c.hall == _HALL, t.counters.c.day == bindparam("p_day")
+)
 WINDOWS = select(t.windows).where(t.windows.c.hall == _HALL)
 WINDOW = select(t.windows).where(t.windows.c.hall == _HALL, t.windows.c.number == bindparam("p_number"))
-SERVICE_TIMES = select(t.service_stats.c.service, t.service_stats.c.avg_service_s, t.service_stats.c.var_service_s).where(
-    t.service_stats.c.hall == _HALL)
+SERVICE_TIMES = select(
+    t.service_stats.c.service, t.service_stats.c.avg_service_s, t.service_stats.c.var_service_s
+).where(t.service_stats.c.hall == _HALL)
 IN_HALL = select(_c.state, _c.service, _c.current, _c.matters).where(
-    _c.hall == _HALL, _c.state.in_([State.waiting.value, State.called.value, State.serving.value]))
-ISSUED_SINCE = select(_c.klass, _c.matters).where(_c.hall == _HALL, _c.day == bindparam("p_day"),
-                                                 _c.issued_at >= bindparam("p_since"))
+    _c.hall == _HALL, _c.state.in_([State.waiting.value, State.called.value, State.serving.value])
+)
+ISSUED_SINCE = select(_c.klass, _c.matters).where(
+    _c.hall == _HALL, _c.day == bindparam("p_day"), _c.issued_at >= bindparam("p_since")
+)
 INSERT_EVENT = insert(t.events)
 INSERT_TICKET = insert(t.tickets)
 SAVE_TICKET = update(t.tickets).where(_c.id == bindparam("p_id"))
 SAVE_WINDOW = update(t.windows).where(t.windows.c.hall == _HALL, t.windows.c.number == bindparam("p_number"))
 FLUSH_SEQ = update(t.halls).where(t.halls.c.id == _HALL).values(event_seq=bindparam("p_seq"))
-_COUNTER = and_(t.counters.c.hall == _HALL, t.counters.c.service == bindparam("p_service"),
-                t.counters.c.day == bindparam("p_day"))
+_COUNTER = and_(
+    t.counters.c.hall == _HALL, t.counters.c.service == bindparam("p_service"), t.counters.c.day == bindparam("p_day")
+)
 LAST_NUMBER = select(t.counters.c.last).where(_COUNTER)
 BUMP_NUMBER = update(t.counters).where(_COUNTER).values(last=t.counters.c.last + 1)
 INSERT_COUNTER = insert(t.counters)
@@ -85,7 +92,9 @@ def recorded(row: Any) -> Recorded:
 
 
 def _candidate(r: Any) -> Candidate:
-    return Candidate(r.id, r.service, r.klass, r.queued_at, r.front, (r.slot_start, r.slot_end) if r.slot_start else None)
+    return Candidate(
+        r.id, r.service, r.klass, r.queued_at, r.front, (r.slot_start, r.slot_end) if r.slot_start else None
+    )
 
 
 def ticket_from_row(row: Any) -> Ticket:
@@ -179,16 +188,22 @@ class Reader:
         rules = self.rules
         assert tk.queued_at is not None and tk.id is not None
         me = Candidate(tk.id, tk.service, tk.klass, tk.queued_at, tk.front, tk.slot)
-        params = {"p_hall": self.hall_id, "p_service": tk.service, "p_id": tk.id,
-                  "p_rank": policy.rank_key(tk.klass, tk.queued_at, tk.front, rules)}
+        params = {
+            "p_hall": self.hall_id,
+            "p_service": tk.service,
+            "p_id": tk.id,
+            "p_rank": policy.rank_key(tk.klass, tk.queued_at, tk.front, rules),
+        }
         if tk.front:  # front tickets go in their own order, whatever their class
             return self.conn.execute(FRONT_AHEAD, params).scalar_one()
         if policy.effective_class(me, now) == APPOINTMENT:
             params["p_rank"] -= rules.boosts.get(APPOINTMENT, 0.0)
         fronts, others = self.conn.execute(OTHERS_AHEAD, params).one()
         my_key = policy.order_key(me, 1.0, rules, now)
-        booked = sum(policy.order_key(_candidate(r), 1.0, rules, now) < my_key
-                     for r in self.conn.execute(APPOINTMENTS_QUEUED, params))
+        booked = sum(
+            policy.order_key(_candidate(r), 1.0, rules, now) < my_key
+            for r in self.conn.execute(APPOINTMENTS_QUEUED, params)
+        )
         return int(fronts) + int(others) + booked
 
     def in_states(self, states: Iterable[State], day: date | None = None) -> list[Ticket]:
@@ -255,11 +270,7 @@ class Reader:
 
     # -- events ---------------------------------------------------------------------------
     def events_after(self, since: int, limit: int | None = None) -> list[Recorded]:
-        q = (
-            select(t.events)
-            .where(t.events.c.hall == self.hall_id, t.events.c.seq > since)
-            .order_by(t.events.c.seq)
-        )
+        q = select(t.events).where(t.events.c.hall == self.hall_id, t.events.c.seq > since).order_by(t.events.c.seq)
         if limit:
             q = q.limit(limit)
         return [recorded(r) for r in self.conn.execute(q)]
@@ -278,8 +289,9 @@ class Reader:
 
     def person_appointments(self, day: date, id_hash: str) -> list[Any]:
         a = t.appointments.c
-        return list(self.conn.execute(select(t.appointments).where(a.hall == self.hall_id, a.day == day,
-                                                                     a.id_hash == id_hash)))
+        return list(
+            self.conn.execute(select(t.appointments).where(a.hall == self.hall_id, a.day == day, a.id_hash == id_hash))
+        )
 
     def slot_bookings(self, service: str, day: date) -> dict[str, int]:
         rows = self.conn.execute(
@@ -338,8 +350,11 @@ class HallTx(Reader):
     def replace_hall(self, hall: Hall) -> None:
         """Stores a new configuration of this hall (the caller has checked it breaks nothing)."""
         config = hall.model_dump(mode="json")
-        self.conn.execute(update(t.halls).where(t.halls.c.id == self.hall_id).values(
-            name=hall.name, config=config, config_hash=config_hash(config)))
+        self.conn.execute(
+            update(t.halls)
+            .where(t.halls.c.id == self.hall_id)
+            .values(name=hall.name, config=config, config_hash=config_hash(config))
+        )
         add_windows(self.conn, hall)
         self.hall = hall
 
@@ -349,14 +364,22 @@ class HallTx(Reader):
         if not codes:
             return set()
         c = t.tickets.c
-        rows = self.conn.execute(select(c.matters).where(
-            c.hall == self.hall_id, or_(c.day >= since, c.state.in_([s.value for s in OPEN_STATES]))))
+        rows = self.conn.execute(
+            select(c.matters).where(
+                c.hall == self.hall_id, or_(c.day >= since, c.state.in_([s.value for s in OPEN_STATES]))
+            )
+        )
         return codes & {m["service"] for row in rows for m in row.matters}
 
     def windows_in_use(self, numbers: set[int]) -> list[int]:
         w = t.windows.c
-        return sorted(self.conn.execute(select(w.number).where(
-            w.hall == self.hall_id, w.number.in_(numbers), or_(w.state != "closed", w.ticket_id.is_not(None)))).scalars())
+        return sorted(
+            self.conn.execute(
+                select(w.number).where(
+                    w.hall == self.hall_id, w.number.in_(numbers), or_(w.state != "closed", w.ticket_id.is_not(None))
+                )
+            ).scalars()
+        )
 
     def flush_seq(self) -> None:
         if self.events:
@@ -416,8 +439,16 @@ class HallTx(Reader):
         return self.conn.execute(IDEMPOTENT, {"p_hall": self.hall_id, "p_key": key}).first()
 
     def remember_idempotency(self, key: str, request_hash: str, ticket_id: int) -> None:
-        self.conn.execute(INSERT_IDEMPOTENCY, {"hall": self.hall_id, "key": key, "request_hash": request_hash,
-                                               "ticket_id": ticket_id, "created_at": self.now})
+        self.conn.execute(
+            INSERT_IDEMPOTENCY,
+            {
+                "hall": self.hall_id,
+                "key": key,
+                "request_hash": request_hash,
+                "ticket_id": ticket_id,
+                "created_at": self.now,
+            },
+        )
 
     def add_appointment(self, **values: Any) -> None:
         self.conn.execute(insert(t.appointments).values(hall=self.hall_id, created_at=self.now, **values))
@@ -442,8 +473,11 @@ class HallTx(Reader):
         key = and_(d.c.hall == self.hall_id, d.c.device == device)
         row = self.conn.execute(select(d).where(key)).first()
         if row is None:
-            self.conn.execute(insert(d).values(hall=self.hall_id, device=device, kind=kind, state=state, detail=detail,
-                                               since=self.now, owner=owner))
+            self.conn.execute(
+                insert(d).values(
+                    hall=self.hall_id, device=device, kind=kind, state=state, detail=detail, since=self.now, owner=owner
+                )
+            )
             return True
         if owner is not None and row.owner is None:  # one known before devices had owners: the first to report it
             self.conn.execute(update(d).where(key).values(owner=owner))
@@ -463,13 +497,26 @@ class HallTx(Reader):
         self.conn.execute(delete(t.ratings).where(t.ratings.c.ticket_id.in_(day_tickets)))
         i, a, n = t.idempotency.c, t.appointments.c, t.counters.c
         self.conn.execute(delete(t.idempotency).where(i.hall == self.hall_id, i.ticket_id.in_(day_tickets)))
-        self.conn.execute(update(t.appointments).where(a.hall == self.hall_id, a.ticket_id.in_(day_tickets))
-                          .values(state="booked", ticket_id=None))
+        self.conn.execute(
+            update(t.appointments)
+            .where(a.hall == self.hall_id, a.ticket_id.in_(day_tickets))
+            .values(state="booked", ticket_id=None)
+        )
         self.conn.execute(delete(t.tickets).where(c.hall == self.hall_id, c.day == day))
         self.conn.execute(delete(t.counters).where(n.hall == self.hall_id, n.day == day))
         self.conn.execute(delete(t.service_stats).where(t.service_stats.c.hall == self.hall_id))
-        self.conn.execute(update(t.windows).where(t.windows.c.hall == self.hall_id).values(
-            state="closed", pause_reason=None, clerk_id=None, ticket_id=None, priority_streak=0, state_since=self.now))
+        self.conn.execute(
+            update(t.windows)
+            .where(t.windows.c.hall == self.hall_id)
+            .values(
+                state="closed",
+                pause_reason=None,
+                clerk_id=None,
+                ticket_id=None,
+                priority_streak=0,
+                state_since=self.now,
+            )
+        )
         return int(gone)
 
 

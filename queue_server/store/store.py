@@ -1,11 +1,12 @@
 """The store: transactions on one hall, the parsed hall configuration cache, and event publishing."""
+
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Iterator
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, text
 
@@ -19,10 +20,12 @@ from .db import is_sqlite, migrate
 from .health import StorageHealth
 from .repository import HallTx, Reader, add_windows, config_hash
 
-
 # Built once: every change starts with it (see repository.py on prebuilt statements).
-LOCK_HALL = select(t.halls.c.config_hash, t.halls.c.event_seq, t.halls.c.notice).where(
-    t.halls.c.id == bindparam("p_hall")).with_for_update()
+LOCK_HALL = (
+    select(t.halls.c.config_hash, t.halls.c.event_seq, t.halls.c.notice)
+    .where(t.halls.c.id == bindparam("p_hall"))
+    .with_for_update()
+)
 SNAPSHOT = text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
 HALL_STATE = select(t.halls.c.config_hash, t.halls.c.notice).where(t.halls.c.id == bindparam("p_hall"))
 
@@ -80,8 +83,9 @@ class Store:
             row = conn.execute(LOCK_HALL, {"p_hall": hall_id}).first()
             if row is None:
                 raise NotFound("hall_not_found", f"没有大厅 {hall_id}", f"no hall {hall_id!r}")
-            tx = HallTx(conn, hall_id, self._hall(hall_id, row.config_hash, row.notice, conn), row.event_seq,
-                        self.clock.now())
+            tx = HallTx(
+                conn, hall_id, self._hall(hall_id, row.config_hash, row.notice, conn), row.event_seq, self.clock.now()
+            )
             yield tx
             tx.flush_seq()
             if tx.events and not is_sqlite(self.engine):
@@ -122,7 +126,9 @@ class Store:
     def create_hall(self, hall: Hall) -> None:
         config = hall.model_dump(mode="json")
         with self.transaction() as conn:
-            conn.execute(insert(t.halls).values(id=hall.id, event_seq=0, name=hall.name, config=config,
-                                                config_hash=config_hash(config)))
+            conn.execute(
+                insert(t.halls).values(
+                    id=hall.id, event_seq=0, name=hall.name, config=config, config_hash=config_hash(config)
+                )
+            )
             add_windows(conn, hall)
-

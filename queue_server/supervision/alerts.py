@@ -19,6 +19,7 @@ Kinds and their thresholds (the hall's `alerts` section, `AlertRules`):
 - signin_locked    sign-in locked for an account or a client address after repeated wrong
                    passwords (sticky, as a low rating: someone may be guessing)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -61,8 +62,15 @@ class Condition:
     sticky: bool = False
 
     def event(self) -> AlertRaised:
-        return AlertRaised(key=self.key, kind=self.kind, level=self.level, message=self.message,
-                           message_en=self.message_en, sticky=self.sticky, details=self.data)
+        return AlertRaised(
+            key=self.key,
+            kind=self.kind,
+            level=self.level,
+            message=self.message,
+            message_en=self.message_en,
+            sticky=self.sticky,
+            details=self.data,
+        )
 
 
 @dataclass(frozen=True)
@@ -132,7 +140,9 @@ def service_limit_s(hall: Hall, code: str) -> float:
     return rules.service_factor * avg * 60
 
 
-def evaluate(hall: Hall, state: HallNow, open_keys: set[str] | frozenset = frozenset()) -> tuple[list[Condition], datetime | None]:
+def evaluate(
+    hall: Hall, state: HallNow, open_keys: set[str] | frozenset = frozenset()
+) -> tuple[list[Condition], datetime | None]:
     """The conditions holding now, and the first later moment one more would start to hold if
     nothing else changed (when to look again), or None."""
     rules = hall.alerts
@@ -153,13 +163,23 @@ def evaluate(hall: Hall, state: HallNow, open_keys: set[str] | frozenset = froze
         if waited >= wait_s:
             zh, en = duration_text(waited)
             lim_zh, lim_en = duration_text(wait_s)
-            out.append(Condition(
-                f"wait:{w.id}", "wait_long", "warning",
-                f"{w.number}（{name(w.service)}）已等候 {zh}，超过 {lim_zh}",
-                f"{w.number} ({w.service}) has waited {en}, over {lim_en}",
-                {"ticket": w.id, "number": w.number, "service": w.service, "klass": w.klass,
-                 "queued_at": w.queued_at.isoformat(), "threshold_s": wait_s},
-            ))
+            out.append(
+                Condition(
+                    f"wait:{w.id}",
+                    "wait_long",
+                    "warning",
+                    f"{w.number}（{name(w.service)}）已等候 {zh}，超过 {lim_zh}",
+                    f"{w.number} ({w.service}) has waited {en}, over {lim_en}",
+                    {
+                        "ticket": w.id,
+                        "number": w.number,
+                        "service": w.service,
+                        "klass": w.klass,
+                        "queued_at": w.queued_at.isoformat(),
+                        "threshold_s": wait_s,
+                    },
+                )
+            )
         else:
             due.append(w.queued_at + timedelta(seconds=wait_s))
 
@@ -184,12 +204,16 @@ def evaluate(hall: Hall, state: HallNow, open_keys: set[str] | frozenset = froze
         key = f"queue:{code}"
         limit = rules.queue_waiting if key not in open_keys else rules.queue_waiting // 2
         if open_for.get(code, 0) == 0 and n > limit:
-            out.append(Condition(
-                key, "queue_unstaffed", "critical",
-                f"「{name(code)}」有 {n} 人等候，没有开放的窗口",
-                f"{n} waiting for {code} and no window open for it",
-                {"service": code, "waiting": n, "threshold": rules.queue_waiting},
-            ))
+            out.append(
+                Condition(
+                    key,
+                    "queue_unstaffed",
+                    "critical",
+                    f"「{name(code)}」有 {n} 人等候，没有开放的窗口",
+                    f"{n} waiting for {code} and no window open for it",
+                    {"service": code, "waiting": n, "threshold": rules.queue_waiting},
+                )
+            )
 
     # window_idle, service_long, break_long
     idle_s = rules.idle_minutes * 60
@@ -207,13 +231,22 @@ def evaluate(hall: Hall, state: HallNow, open_keys: set[str] | frozenset = froze
                 if idle >= idle_s:
                     zh, en = duration_text(idle)
                     n = sum(counts.get(c, 0) for c in served)
-                    out.append(Condition(
-                        f"idle:{win.number}", "window_idle", "warning",
-                        f"{win.number} 号窗口（{win.clerk or '—'}）空闲 {zh}，仍有 {n} 人等候",
-                        f"window {win.number} idle for {en} with {n} waiting",
-                        {"window": win.number, "clerk": win.clerk, "waiting": n, "since": since.isoformat(),
-                         "threshold_s": idle_s},
-                    ))
+                    out.append(
+                        Condition(
+                            f"idle:{win.number}",
+                            "window_idle",
+                            "warning",
+                            f"{win.number} 号窗口（{win.clerk or '—'}）空闲 {zh}，仍有 {n} 人等候",
+                            f"window {win.number} idle for {en} with {n} waiting",
+                            {
+                                "window": win.number,
+                                "clerk": win.clerk,
+                                "waiting": n,
+                                "since": since.isoformat(),
+                                "threshold_s": idle_s,
+                            },
+                        )
+                    )
                 else:
                     due.append(since + timedelta(seconds=idle_s))
         cur = win.current
@@ -223,13 +256,24 @@ def evaluate(hall: Hall, state: HallNow, open_keys: set[str] | frozenset = froze
             if took >= limit_s:
                 zh, en = duration_text(took)
                 lim_zh, lim_en = duration_text(limit_s)
-                out.append(Condition(
-                    f"service:{win.number}:{cur.id}", "service_long", "warning",
-                    f"{win.number} 号窗口办理 {cur.number}（{name(cur.service)}）已 {zh}，超过 {lim_zh}",
-                    f"window {win.number} has served {cur.number} ({cur.service}) for {en}, over {lim_en}",
-                    {"window": win.number, "clerk": win.clerk, "ticket": cur.id, "number": cur.number,
-                     "service": cur.service, "started_at": cur.started_at.isoformat(), "threshold_s": limit_s},
-                ))
+                out.append(
+                    Condition(
+                        f"service:{win.number}:{cur.id}",
+                        "service_long",
+                        "warning",
+                        f"{win.number} 号窗口办理 {cur.number}（{name(cur.service)}）已 {zh}，超过 {lim_zh}",
+                        f"window {win.number} has served {cur.number} ({cur.service}) for {en}, over {lim_en}",
+                        {
+                            "window": win.number,
+                            "clerk": win.clerk,
+                            "ticket": cur.id,
+                            "number": cur.number,
+                            "service": cur.service,
+                            "started_at": cur.started_at.isoformat(),
+                            "threshold_s": limit_s,
+                        },
+                    )
+                )
             else:
                 due.append(cur.started_at + timedelta(seconds=limit_s))
         if win.state == "paused" and win.since is not None:
@@ -237,13 +281,22 @@ def evaluate(hall: Hall, state: HallNow, open_keys: set[str] | frozenset = froze
             if paused >= break_s:
                 zh, en = duration_text(paused)
                 lim_zh, lim_en = duration_text(break_s)
-                out.append(Condition(
-                    f"break:{win.number}", "break_long", "warning",
-                    f"{win.number} 号窗口（{win.clerk or '—'}）暂停 {zh}（{win.pause_reason or '暂停服务'}），超过 {lim_zh}",
-                    f"window {win.number} paused for {en}, over {lim_en}",
-                    {"window": win.number, "clerk": win.clerk, "reason": win.pause_reason,
-                     "since": win.since.isoformat(), "threshold_s": break_s},
-                ))
+                out.append(
+                    Condition(
+                        f"break:{win.number}",
+                        "break_long",
+                        "warning",
+                        f"{win.number} 号窗口（{win.clerk or '—'}）暂停 {zh}（{win.pause_reason or '暂停服务'}），超过 {lim_zh}",
+                        f"window {win.number} paused for {en}, over {lim_en}",
+                        {
+                            "window": win.number,
+                            "clerk": win.clerk,
+                            "reason": win.pause_reason,
+                            "since": win.since.isoformat(),
+                            "threshold_s": break_s,
+                        },
+                    )
+                )
             else:
                 due.append(win.since + timedelta(seconds=break_s))
 
@@ -252,14 +305,25 @@ def evaluate(hall: Hall, state: HallNow, open_keys: set[str] | frozenset = froze
         if r.score <= rules.rating_at_most:
             label = {4: "满意", 3: "基本满意", 2: "一般", 1: "不满意"}.get(r.score, str(r.score))
             where = f"{r.window} 号窗口" if r.window is not None else "窗口"
-            out.append(Condition(
-                f"rating:{r.id}:{r.matter}", "rating_low", "warning",
-                f"{r.number} 对{where}（{r.clerk or '—'}）办理「{name(r.service)}」的评价：{label}",
-                f"{r.number} rated window {r.window} ({r.service}) {r.score}/4",
-                {"ticket": r.id, "matter": r.matter, "number": r.number, "score": r.score, "service": r.service,
-                 "window": r.window, "clerk": r.clerk},
-                sticky=True,
-            ))
+            out.append(
+                Condition(
+                    f"rating:{r.id}:{r.matter}",
+                    "rating_low",
+                    "warning",
+                    f"{r.number} 对{where}（{r.clerk or '—'}）办理「{name(r.service)}」的评价：{label}",
+                    f"{r.number} rated window {r.window} ({r.service}) {r.score}/4",
+                    {
+                        "ticket": r.id,
+                        "matter": r.matter,
+                        "number": r.number,
+                        "score": r.score,
+                        "service": r.service,
+                        "window": r.window,
+                        "clerk": r.clerk,
+                    },
+                    sticky=True,
+                )
+            )
 
     # device_trouble
     for d in state.devices:
@@ -267,29 +331,45 @@ def evaluate(hall: Hall, state: HallNow, open_keys: set[str] | frozenset = froze
             continue
         label = DEVICE_STATES.get(d.state, d.state)
         extra = f"：{d.detail}" if d.detail and d.detail != label else ""
-        out.append(Condition(
-            f"device:{d.device}", "device_trouble", "warning" if d.state in WARNING_DEVICE_STATES else "critical",
-            f"设备 {d.device}（{d.kind}）{label}{extra}",
-            f"device {d.device} ({d.kind}) is {d.state}{(': ' + d.detail) if d.detail else ''}",
-            {"device": d.device, "device_kind": d.kind, "state": d.state, "detail": d.detail},
-        ))
+        out.append(
+            Condition(
+                f"device:{d.device}",
+                "device_trouble",
+                "warning" if d.state in WARNING_DEVICE_STATES else "critical",
+                f"设备 {d.device}（{d.kind}）{label}{extra}",
+                f"device {d.device} ({d.kind}) is {d.state}{(': ' + d.detail) if d.detail else ''}",
+                {"device": d.device, "device_kind": d.kind, "state": d.state, "detail": d.detail},
+            )
+        )
 
     # storage_full
     if state.storage_full_since is not None:
-        out.append(Condition(
-            "storage:full", "storage_full", "critical",
-            "服务器存储空间已满：取号和窗口操作可能失败，请立即清理磁盘",
-            "the server's storage is full: issuing and window actions may fail; free disk space now",
-            {"since": state.storage_full_since.isoformat()},
-        ))
+        out.append(
+            Condition(
+                "storage:full",
+                "storage_full",
+                "critical",
+                "服务器存储空间已满：取号和窗口操作可能失败，请立即清理磁盘",
+                "the server's storage is full: issuing and window actions may fail; free disk space now",
+                {"since": state.storage_full_since.isoformat()},
+            )
+        )
     # signin_locked
     for lo in state.lockouts:
-        who, who_en = (f"账号 {lo.account}", f"account {lo.account}") if lo.account else (f"地址 {lo.address}", f"address {lo.address}")
-        out.append(Condition(
-            f"signin:{lo.seq}", "signin_locked", "critical",
-            f"{who} 多次密码错误，登录已锁定（来自 {lo.address}）",
-            f"sign-in locked for {who_en} after repeated wrong passwords (from {lo.address})",
-            {"account": lo.account, "address": lo.address},
-            sticky=True,
-        ))
+        who, who_en = (
+            (f"账号 {lo.account}", f"account {lo.account}")
+            if lo.account
+            else (f"地址 {lo.address}", f"address {lo.address}")
+        )
+        out.append(
+            Condition(
+                f"signin:{lo.seq}",
+                "signin_locked",
+                "critical",
+                f"{who} 多次密码错误，登录已锁定（来自 {lo.address}）",
+                f"sign-in locked for {who_en} after repeated wrong passwords (from {lo.address})",
+                {"account": lo.account, "address": lo.address},
+                sticky=True,
+            )
+        )
     return out, (min(due) if due else None)

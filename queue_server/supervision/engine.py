@@ -8,13 +8,15 @@ time a check takes), and at least every `TICK` seconds (changes made by other se
 Which alerts are open is read from the event log itself (today's fold), and a write re-checks under
 the hall's lock before it emits: several processes on one database raise each episode once, and a
 restart neither repeats nor forgets an open alert."""
+
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from ..domain.events import ALERTS, AlertCleared, Recorded
 from ..store.health import is_disk_full
@@ -41,25 +43,35 @@ def hall_now(reader: Reader, fold: Fold, now: datetime, storage_full_since: date
     for number, row in sorted(rows.items()):
         clerk = staff.get(row.clerk_id)
         seen = fold.window_now.get(number)
-        windows.append(WindowNow(
-            number, row.state, row.state_since, clerk.display_name if clerk else None, row.pause_reason,
-            current.get(row.ticket_id) if row.ticket_id else None, seen.released_at if seen else None,
-        ))
-    ratings = [Rating(r["id"], r["matter"] or 0, r["number"], r["score"], r["service"], r["window"], r["clerk"])
-               for r in fold.ratings]
+        windows.append(
+            WindowNow(
+                number,
+                row.state,
+                row.state_since,
+                clerk.display_name if clerk else None,
+                row.pause_reason,
+                current.get(row.ticket_id) if row.ticket_id else None,
+                seen.released_at if seen else None,
+            )
+        )
+    ratings = [
+        Rating(r["id"], r["matter"] or 0, r["number"], r["score"], r["service"], r["window"], r["clerk"])
+        for r in fold.ratings
+    ]
     devices = [Device(d.device, d.kind, d.state, d.detail or "", d.since) for d in reader.devices()]
     lockouts = [Lockout(lo["seq"], lo["account"], lo["address"]) for lo in fold.lockouts]
-    return HallNow(now, waiting(reader), windows, ratings, devices, storage_full_since=storage_full_since,
-                   lockouts=lockouts)
+    return HallNow(
+        now, waiting(reader), windows, ratings, devices, storage_full_since=storage_full_since, lockouts=lockouts
+    )
 
 
 def changes(fold: Fold, conditions: list[Condition]) -> tuple[list[Condition], list[int]]:
     """(conditions to raise, open alert ids to clear)."""
     holding = {c.key for c in conditions}
-    raise_ = [c for c in conditions
-              if c.key not in fold.open_alerts and not (c.sticky and c.key in fold.alert_keys)]
-    clear = [aid for key, aid in fold.open_alerts.items()
-             if key not in holding and not fold.alerts[aid].data.get("sticky")]
+    raise_ = [c for c in conditions if c.key not in fold.open_alerts and not (c.sticky and c.key in fold.alert_keys)]
+    clear = [
+        aid for key, aid in fold.open_alerts.items() if key not in holding and not fold.alerts[aid].data.get("sticky")
+    ]
     return raise_, clear
 
 
@@ -138,7 +150,7 @@ class AlertEngine:
             await asyncio.sleep(GAP)
             try:
                 await asyncio.wait_for(self._wake.wait(), max(0.0, wait - GAP))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     def start(self) -> None:

@@ -1,4 +1,5 @@
 """A report as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese right), XLSX and text."""
+
 from __future__ import annotations
 
 import csv
@@ -20,7 +21,11 @@ def _csv_cell(value):
 
 
 def filename(report: dict, ext: str) -> str:
-    span = report["first_day"] if report["first_day"] == report["last_day"] else f"{report['first_day']}_{report['last_day']}"
+    span = (
+        report["first_day"]
+        if report["first_day"] == report["last_day"]
+        else f"{report['first_day']}_{report['last_day']}"
+    )
     return f"hallq-{report['hall']}-{report['period']}-{span}.{ext}"
 
 
@@ -52,16 +57,26 @@ def to_xlsx(report: dict) -> bytes:
     wb = Workbook()
     info = wb.active
     info.title = "概况"
-    span = report["first_day"] if report["first_day"] == report["last_day"] else f"{report['first_day']} 至 {report['last_day']}"
+    span = (
+        report["first_day"]
+        if report["first_day"] == report["last_day"]
+        else f"{report['first_day']} 至 {report['last_day']}"
+    )
     for line in (
         ("大厅", report["hall_name"]),
         ("报表", f"{report['period_name']} {span}"),
         ("工作日", report["working_days"]),
         ("取号", report["totals"]["issued"]),
         ("办理", report["totals"]["served"]),
-        ("满意率(%)", None if report["totals"]["satisfaction"] is None else round(report["totals"]["satisfaction"] * 100, 1)),
+        (
+            "满意率(%)",
+            None if report["totals"]["satisfaction"] is None else round(report["totals"]["satisfaction"] * 100, 1),
+        ),
         ("预警", sum(report["alerts"].values())),
-        ("说明", "等候：进入队列至叫号；办理：开始办理至办结；P90 为第 90 百分位（最近秩）；满意率 =（满意+基本满意）/评价数"),
+        (
+            "说明",
+            "等候：进入队列至叫号；办理：开始办理至办结；P90 为第 90 百分位（最近秩）；满意率 =（满意+基本满意）/评价数",
+        ),
     ):
         append_text(info, list(line))
     info.column_dimensions["A"].width = 12
@@ -76,7 +91,9 @@ def to_xlsx(report: dict) -> bytes:
             append_text(ws, cells)
         ws.freeze_panes = "C2"
         for i, (key, lbl) in enumerate(COLUMNS, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = 24 if key in ("name", "reasons") else max(8, len(lbl) * 2)
+            ws.column_dimensions[get_column_letter(i)].width = (
+                24 if key in ("name", "reasons") else max(8, len(lbl) * 2)
+            )
     ws = wb.create_sheet("未办成原因")
     ws.append(["事项代码", "事项", "原因", "件数"])
     for cell in ws[1]:
@@ -89,8 +106,22 @@ def to_xlsx(report: dict) -> bytes:
 
 
 # -- text for the command line --------------------------------------------------------------------------
-TEXT_COLUMNS = ("key", "name", "issued", "called", "served", "unresolved", "no_show", "cancelled", "wait_avg_min",
-                "wait_p90_min", "service_avg_min", "service_p90_min", "rated", "satisfaction_pct")
+TEXT_COLUMNS = (
+    "key",
+    "name",
+    "issued",
+    "called",
+    "served",
+    "unresolved",
+    "no_show",
+    "cancelled",
+    "wait_avg_min",
+    "wait_p90_min",
+    "service_avg_min",
+    "service_p90_min",
+    "rated",
+    "satisfaction_pct",
+)
 
 
 def _width(text: str) -> int:
@@ -118,12 +149,20 @@ def to_text(report: dict, only_active: bool = True) -> str:
     index = [k for k, _ in COLUMNS]
     picks = [index.index(k) for k in TEXT_COLUMNS]
     labels = [COLUMNS[i][1] for i in picks]
-    span = report["first_day"] if report["first_day"] == report["last_day"] else f"{report['first_day']} – {report['last_day']}"
+    span = (
+        report["first_day"]
+        if report["first_day"] == report["last_day"]
+        else f"{report['first_day']} – {report['last_day']}"
+    )
     days = f"（{report['working_days']} 个工作日）" if report["working_days"] is not None else ""
     lines = [f"{report['hall_name']}（{report['hall']}）{report['period_name']} {span}{days}", ""]
     for label, rows in sections(report):
-        rows = [r for r in rows if not only_active or any(r[index.index(k)] for k in ("issued", "called", "served", "rated",
-                                                                                       "cancelled", "no_show"))]
+        rows = [
+            r
+            for r in rows
+            if not only_active
+            or any(r[index.index(k)] for k in ("issued", "called", "served", "rated", "cancelled", "no_show"))
+        ]
         if not rows:
             continue
         cells = [[_clip("" if r[i] is None else str(r[i])) for i in picks] for r in rows]

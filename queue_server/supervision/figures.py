@@ -17,13 +17,14 @@ Definitions (the same in the dashboard, the reports and the command line):
   below it);
 - utilisation of a window: time with a ticket (call to release) / time open.
 """
+
 from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Callable, Iterable
 
 from ..domain.calendar import local_time
 from ..domain.events import (
@@ -177,10 +178,22 @@ class Alert:
             return local_time(x, tz).isoformat() if x else None
 
         data = {k: v for k, v in self.data.items() if k not in ("key", "kind", "level", "message", "message_en")}
-        return {"id": self.id, "ts": t(self.ts), "key": self.key, "kind": self.kind, "level": self.level,
-                "message": self.message, "message_en": self.message_en, "data": data,
-                "active": self.active, "cleared_at": t(self.cleared_at), "acknowledged": self.acknowledged_at is not None,
-                "acknowledged_at": t(self.acknowledged_at), "acknowledged_by": self.acknowledged_by, "note": self.note}
+        return {
+            "id": self.id,
+            "ts": t(self.ts),
+            "key": self.key,
+            "kind": self.kind,
+            "level": self.level,
+            "message": self.message,
+            "message_en": self.message_en,
+            "data": data,
+            "active": self.active,
+            "cleared_at": t(self.cleared_at),
+            "acknowledged": self.acknowledged_at is not None,
+            "acknowledged_at": t(self.acknowledged_at),
+            "acknowledged_by": self.acknowledged_by,
+            "note": self.note,
+        }
 
 
 class Fold:
@@ -239,7 +252,7 @@ class Fold:
             w.ticket, w.released_at = None, ts
 
     # -- folding -------------------------------------------------------------------------------
-    def add_all(self, events: Iterable[Recorded | dict]) -> "Fold":
+    def add_all(self, events: Iterable[Recorded | dict]) -> Fold:
         for e in events:
             self.add(e)
         return self
@@ -360,7 +373,9 @@ class Fold:
         tk = self.tickets.get(d["id"])
         for t in self._each(d.get("service"), d.get("window"), d.get("clerk"), tk.klass if tk else None):
             t.ratings[score] = t.ratings.get(score, 0) + 1
-        self.ratings.append({k: d.get(k) for k in ("id", "matter", "number", "service", "window", "clerk")} | {"score": score})
+        self.ratings.append(
+            {k: d.get(k) for k in ("id", "matter", "number", "service", "window", "clerk")} | {"score": score}
+        )
 
     def _window(self, e: Recorded) -> None:
         d = e.data
@@ -374,14 +389,25 @@ class Fold:
         self._get(self.windows, number)  # a window that opened is listed even if it served nobody
         state = d["state"]
         self.window_now[number] = WindowNow(
-            state, e.ts, user if state != "closed" else None,
-            prev.ticket if prev else None, prev.released_at if prev else None,
+            state,
+            e.ts,
+            user if state != "closed" else None,
+            prev.ticket if prev else None,
+            prev.released_at if prev else None,
         )
 
     def _alert_raised(self, e: Recorded) -> None:
         d = e.data
-        a = Alert(e.seq, e.ts, d["key"], d["kind"], d.get("level", "warning"), d.get("message", ""),
-                  d.get("message_en", ""), d)
+        a = Alert(
+            e.seq,
+            e.ts,
+            d["key"],
+            d["kind"],
+            d.get("level", "warning"),
+            d.get("message", ""),
+            d.get("message_en", ""),
+            d,
+        )
         self.alerts[a.id] = a
         self.open_alerts[a.key] = a.id
         self.alert_keys.add(a.key)

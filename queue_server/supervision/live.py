@@ -1,4 +1,5 @@
 """What the supervision dashboard shows, and what a manager does there (acknowledge an alert)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -51,19 +52,29 @@ def dashboard(store: Store, tracker: Tracker, hall_id: str) -> dict:
     for s in hall.services:
         f = by_service[s.code]
         first = oldest.get(s.code)
-        services.append({
-            "code": s.code, "name": s.name, "prefix": s.prefix, "floor": s.floor,
-            "open": hall.service_open(s.code, local),
-            "waiting": queue.waiting(s.code),
-            "longest_wait_s": round((now - first).total_seconds()) if first else None,
-            "oldest_queued_at": _iso(first, tz),
-            **eta_fields(queue.eta(s.code, queue.waiting(s.code))),
-            "windows_open": queue.open_windows.get(s.code, 0),
-            "issued": f["issued"], "served": f["served"], "unresolved": f["unresolved"], "no_show": f["no_show"],
-            "cancelled": f["cancelled"],
-            "wait_avg_s": f["wait_avg_s"], "wait_p90_s": f["wait_p90_s"], "service_avg_s": f["service_avg_s"],
-            "satisfaction": f["satisfaction"],
-        })
+        services.append(
+            {
+                "code": s.code,
+                "name": s.name,
+                "prefix": s.prefix,
+                "floor": s.floor,
+                "open": hall.service_open(s.code, local),
+                "waiting": queue.waiting(s.code),
+                "longest_wait_s": round((now - first).total_seconds()) if first else None,
+                "oldest_queued_at": _iso(first, tz),
+                **eta_fields(queue.eta(s.code, queue.waiting(s.code))),
+                "windows_open": queue.open_windows.get(s.code, 0),
+                "issued": f["issued"],
+                "served": f["served"],
+                "unresolved": f["unresolved"],
+                "no_show": f["no_show"],
+                "cancelled": f["cancelled"],
+                "wait_avg_s": f["wait_avg_s"],
+                "wait_p90_s": f["wait_p90_s"],
+                "service_avg_s": f["service_avg_s"],
+                "satisfaction": f["satisfaction"],
+            }
+        )
 
     by_window = {row["key"]: row for row in rep["windows"]}
     windows = []
@@ -74,35 +85,73 @@ def dashboard(store: Store, tracker: Tracker, hall_id: str) -> dict:
         f = by_window[w.number]
         clerk = staff.get(row.clerk_id)
         cur = current.get(row.ticket_id) if row.ticket_id else None
-        windows.append({
-            "number": w.number, "floor": w.floor, "area": w.area, "services": list(w.services),
-            "state": row.state, "since": _iso(row.state_since, tz), "pause_reason": row.pause_reason,
-            "clerk": clerk.display_name if clerk else None, "staff_no": clerk.staff_no if clerk else None,
-            "ticket": cur.number if cur else None, "ticket_state": cur.state if cur else None,
-            "ticket_service": cur.service if cur else None,
-            "ticket_since": _iso((cur.called_at if cur else None), tz),
-            "serving_since": _iso((cur.started_at if cur else None), tz),
-            "served": f["served"], "service_avg_s": f["service_avg_s"], "satisfaction": f["satisfaction"],
-            "rated": f["rated"], "utilisation": f["utilisation"],
-        })
+        windows.append(
+            {
+                "number": w.number,
+                "floor": w.floor,
+                "area": w.area,
+                "services": list(w.services),
+                "state": row.state,
+                "since": _iso(row.state_since, tz),
+                "pause_reason": row.pause_reason,
+                "clerk": clerk.display_name if clerk else None,
+                "staff_no": clerk.staff_no if clerk else None,
+                "ticket": cur.number if cur else None,
+                "ticket_state": cur.state if cur else None,
+                "ticket_service": cur.service if cur else None,
+                "ticket_since": _iso((cur.called_at if cur else None), tz),
+                "serving_since": _iso((cur.started_at if cur else None), tz),
+                "served": f["served"],
+                "service_avg_s": f["service_avg_s"],
+                "satisfaction": f["satisfaction"],
+                "rated": f["rated"],
+                "utilisation": f["utilisation"],
+            }
+        )
 
     t = rep["totals"]
     totals = {
-        "tickets": t["issued"], "waiting": sum(queue.counts.values()), "served": t["served"], "done": t["done"],
-        "unresolved": t["unresolved"], "no_show": t["no_show"], "cancelled": t["cancelled"],
-        "wait_avg_s": t["wait_avg_s"], "wait_p90_s": t["wait_p90_s"], "service_avg_s": t["service_avg_s"],
-        "rated": t["rated"], "satisfaction": t["satisfaction"],
+        "tickets": t["issued"],
+        "waiting": sum(queue.counts.values()),
+        "served": t["served"],
+        "done": t["done"],
+        "unresolved": t["unresolved"],
+        "no_show": t["no_show"],
+        "cancelled": t["cancelled"],
+        "wait_avg_s": t["wait_avg_s"],
+        "wait_p90_s": t["wait_p90_s"],
+        "service_avg_s": t["service_avg_s"],
+        "rated": t["rated"],
+        "satisfaction": t["satisfaction"],
         "longest_wait_s": max((s["longest_wait_s"] or 0 for s in services), default=0) or None,
         "windows_open": sum(w["state"] == "open" for w in windows),
         "windows_paused": sum(w["state"] == "paused" for w in windows),
         "windows_serving": sum(w["ticket"] is not None for w in windows),
-        "alerts_active": active, "alerts_unacknowledged": unacked,
+        "alerts_active": active,
+        "alerts_unacknowledged": unacked,
     }
-    hours = [{"hour": h["key"], "issued": h["issued"], "called": h["called"], "served": h["served"],
-              "wait_avg_s": h["wait_avg_s"], "wait_max_s": h["wait_max_s"]} for h in rep["hours"]]
+    hours = [
+        {
+            "hour": h["key"],
+            "issued": h["issued"],
+            "called": h["called"],
+            "served": h["served"],
+            "wait_avg_s": h["wait_avg_s"],
+            "wait_max_s": h["wait_max_s"],
+        }
+        for h in rep["hours"]
+    ]
     return {
-        "hall": hall_id, "name": hall.name, "day": day.isoformat(), "now": local.isoformat(), "seq": seq,
-        "totals": totals, "services": services, "windows": windows, "hours": hours, "alerts": alert_views,
+        "hall": hall_id,
+        "name": hall.name,
+        "day": day.isoformat(),
+        "now": local.isoformat(),
+        "seq": seq,
+        "totals": totals,
+        "services": services,
+        "windows": windows,
+        "hours": hours,
+        "alerts": alert_views,
         "thresholds": hall.alerts.model_dump(),
     }
 
@@ -117,15 +166,21 @@ def alert_list(store: Store, tracker: Tracker, hall_id: str, day: date | None, o
                 alerts = list(tracker.current(r, now).alerts.values())
         else:
             start, end = days_span(hall, day, day)
-            alerts = list(Fold(hall.timezone).add_all(
-                e for e in events_between(r, start, end) if e.kind in ALERTS).alerts.values())
+            alerts = list(
+                Fold(hall.timezone)
+                .add_all(e for e in events_between(r, start, end) if e.kind in ALERTS)
+                .alerts.values()
+            )
         day = day or today(hall, now)
     if only == "active":
         alerts = [a for a in alerts if a.active]
     elif only == "unacknowledged":
         alerts = [a for a in alerts if a.acknowledged_at is None]
-    return {"hall": hall_id, "day": day.isoformat(),
-            "alerts": [a.view(hall.timezone) for a in sorted(alerts, key=lambda a: a.id, reverse=True)]}
+    return {
+        "hall": hall_id,
+        "day": day.isoformat(),
+        "alerts": [a.view(hall.timezone) for a in sorted(alerts, key=lambda a: a.id, reverse=True)],
+    }
 
 
 def acknowledge(store: Store, hall_id: str, alert_id: int, who: Principal, note: str | None) -> dict:
@@ -146,7 +201,11 @@ def acknowledge(store: Store, hall_id: str, alert_id: int, who: Principal, note:
         a = fold.alerts[alert_id]
         if a.acknowledged_at is None:
             by = who.name or who.username or who.kind
-            ev = tx.emit(AlertAcknowledged(alert=alert_id, key=a.key, kind=a.kind, by=by,
-                                           note=(note or "").strip()[:200] or None), who.actor())
+            ev = tx.emit(
+                AlertAcknowledged(
+                    alert=alert_id, key=a.key, kind=a.kind, by=by, note=(note or "").strip()[:200] or None
+                ),
+                who.actor(),
+            )
             fold.add(ev)
         return fold.alerts[alert_id].view(tx.hall.timezone)

@@ -1,10 +1,12 @@
 """Reports (日清周结月通报): a day, week or month of a hall, per service, window, clerk, class and
 hour, from the event log alone. `build` is pure: give it the period's events and the hall."""
+
 from __future__ import annotations
 
 import calendar as _calendar
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 from ..domain.hall import APPOINTMENT, NORMAL, Hall
 from .figures import CLASS_NAMES, Fold
@@ -34,16 +36,23 @@ def period_days(period: str, anchor: date) -> tuple[date, date]:
     raise ValueError(f"period must be one of {', '.join(PERIODS)}")
 
 
-def build(events: Iterable[Any], hall: Hall, period: str = "day", first: date | None = None,
-          last: date | None = None, until: datetime | None = None) -> dict:
+def build(
+    events: Iterable[Any],
+    hall: Hall,
+    period: str = "day",
+    first: date | None = None,
+    last: date | None = None,
+    until: datetime | None = None,
+) -> dict:
     """The report of `events` (one hall's, in seq order). `until` closes the open time of windows
     still open at the end (default: the last event)."""
     fold = Fold(hall.timezone).add_all(events)
     return from_fold(fold, hall, period, first, last, until or fold.last_ts)
 
 
-def from_fold(fold: Fold, hall: Hall, period: str, first: date | None, last: date | None,
-              until: datetime | None) -> dict:
+def from_fold(
+    fold: Fold, hall: Hall, period: str, first: date | None, last: date | None, until: datetime | None
+) -> dict:
     def row(key, name, tally, **extra) -> dict:
         return {"key": key, "name": name, **extra, **tally.figures()}
 
@@ -56,8 +65,9 @@ def from_fold(fold: Fold, hall: Hall, period: str, first: date | None, last: dat
     for n in numbers:
         t = fold._get(fold.windows, n)
         w = fold.window_now.get(n)
-        windows.append({"key": n, "name": f"{n}号窗口", **t.figures(fold.open_extra(n, until))}
-                       | {"state": w.state if w else None})
+        windows.append(
+            {"key": n, "name": f"{n}号窗口", **t.figures(fold.open_extra(n, until))} | {"state": w.state if w else None}
+        )
 
     clerks = []
     for user in sorted(set(fold.clerks) | set(fold.clerk_names)):
@@ -72,8 +82,10 @@ def from_fold(fold: Fold, hall: Hall, period: str, first: date | None, last: dat
     hours = [row(h, f"{h:02d}:00-{h + 1:02d}:00", fold.hours[h]) for h in sorted(fold.hours)]
 
     service_names = {s.code: s.name for s in hall.services}
-    reasons = [{"service": svc, "name": service_names.get(svc, svc), "reason": reason, "count": n}
-               for (svc, reason), n in fold.reasons.most_common()]
+    reasons = [
+        {"service": svc, "name": service_names.get(svc, svc), "reason": reason, "count": n}
+        for (svc, reason), n in fold.reasons.most_common()
+    ]
     alerts: dict[str, int] = {}
     for a in fold.alerts.values():
         alerts[a.kind] = alerts.get(a.kind, 0) + 1

@@ -20,20 +20,32 @@ until its first call: the error, and whether the wait fell inside the p10-p90 ra
 Inputs come from `bench/sim.py` (a synthetic day with arrival profiles) or from a day's event log
 (`replay_inputs`, for `hallq simulate`: what if there had been more or fewer windows).
 """
+
 from __future__ import annotations
 
 import heapq
-from collections import deque
 import math
 import random
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from typing import Any
 
 from ..domain import policy
 from ..domain.eta import JOIN_SPAN, CallTime, Estimate, OpenWindow, Snapshot, back_in, update_call_time
-from ..domain.events import (Recorded, TicketCalled, TicketCancelled, TicketDone, TicketIssued, TicketNoShow,
-                             TicketReactivated, TicketServing, TicketTransferred, WindowState)
+from ..domain.events import (
+    Recorded,
+    TicketCalled,
+    TicketCancelled,
+    TicketDone,
+    TicketIssued,
+    TicketNoShow,
+    TicketReactivated,
+    TicketServing,
+    TicketTransferred,
+    WindowState,
+)
 from ..domain.hall import NORMAL, Hall
 from .figures import mean, percentile
 
@@ -104,7 +116,6 @@ class _Window:
     idle_since: float = 0.0
 
 
-
 @dataclass
 class Result:
     waits: dict[str, list[float]] = field(default_factory=dict)  # class -> waits of every call
@@ -121,7 +132,12 @@ class Result:
 
     def summary(self) -> dict:
         def figures(xs: list[float]) -> dict:
-            return {"n": len(xs), "mean_s": _r(mean(xs)), "p90_s": _r(percentile(xs)), "max_s": _r(max(xs) if xs else None)}
+            return {
+                "n": len(xs),
+                "mean_s": _r(mean(xs)),
+                "p90_s": _r(percentile(xs)),
+                "max_s": _r(max(xs) if xs else None),
+            }
 
         everyone = [w for ws in self.waits.values() for w in ws]
         abs_err = [abs(e) for e in self.eta_errors]
@@ -131,12 +147,27 @@ class Result:
             "classes": {k: figures(v) for k, v in sorted(self.waits.items())},
             "all": figures(everyone),
             "services": {k: figures(v) for k, v in sorted(self.waits_by_service.items())},
-            "eta": {"n": len(self.eta_errors), "mae_s": _r(mean(abs_err)), "p90_abs_s": _r(percentile(abs_err)),
-                    "bias_s": _r(mean(self.eta_errors)), "coverage": _coverage([c for v in self.eta_by_class.values() for c in v]),
-                    "no_estimate": self.eta_missing,
-                    "classes": {k: {"n": len(v), "mae_s": _r(mean([abs(e) for e, _ in v])), "bias_s": _r(mean([e for e, _ in v])),
-                                    "coverage": _coverage(v)} for k, v in sorted(self.eta_by_class.items())}},
-            "served": self.served, "no_show": self.no_show, "cancelled": self.cancelled, "unserved": self.unserved,
+            "eta": {
+                "n": len(self.eta_errors),
+                "mae_s": _r(mean(abs_err)),
+                "p90_abs_s": _r(percentile(abs_err)),
+                "bias_s": _r(mean(self.eta_errors)),
+                "coverage": _coverage([c for v in self.eta_by_class.values() for c in v]),
+                "no_estimate": self.eta_missing,
+                "classes": {
+                    k: {
+                        "n": len(v),
+                        "mae_s": _r(mean([abs(e) for e, _ in v])),
+                        "bias_s": _r(mean([e for e, _ in v])),
+                        "coverage": _coverage(v),
+                    }
+                    for k, v in sorted(self.eta_by_class.items())
+                },
+            },
+            "served": self.served,
+            "no_show": self.no_show,
+            "cancelled": self.cancelled,
+            "unserved": self.unserved,
             "utilisation": round(sum(self.busy_s.values()) / open_total, 4) if open_total else None,
             "window_utilisation": util,
         }
@@ -230,8 +261,14 @@ class _Run:
         m = tk.citizen.matters[tk.index]
         tk.state, tk.queued_at, tk.front = "waiting", t, front
         slot = tk.citizen.slot
-        tk.candidate = policy.Candidate(tk.citizen.id, m.service, tk.citizen.klass, self.when(t), front,
-                                        (self.when(slot[0]), self.when(slot[1])) if slot else None)
+        tk.candidate = policy.Candidate(
+            tk.citizen.id,
+            m.service,
+            tk.citizen.klass,
+            self.when(t),
+            front,
+            (self.when(slot[0]), self.when(slot[1])) if slot else None,
+        )
         self.queues.setdefault(m.service, {})[tk.citizen.id] = tk
 
     def arrive(self, citizen: Citizen, t: float) -> None:
@@ -240,8 +277,9 @@ class _Run:
         service = citizen.matters[0].service
         self.joins.setdefault(service, deque()).append((t, citizen.klass))
         if self.estimates:
-            tk.eta = self.snapshot(service, t).wait(service, policy.effective_class(tk.candidate, self.when(t)),
-                                                    self.ahead(tk, t))
+            tk.eta = self.snapshot(service, t).wait(
+                service, policy.effective_class(tk.candidate, self.when(t)), self.ahead(tk, t)
+            )
             if tk.eta is None:
                 self.res.eta_missing += 1
         if citizen.leaves_at is not None:
@@ -291,8 +329,12 @@ class _Run:
 
     def coming(self, service: str) -> int:
         """Tickets at a window whose next matter is `service`."""
-        return sum(tk.index + 1 < len(tk.citizen.matters) and tk.citizen.matters[tk.index + 1].service == service
-                   and tk.citizen.matters[tk.index].no_show is None for tk in self.at_windows.values())
+        return sum(
+            tk.index + 1 < len(tk.citizen.matters)
+            and tk.citizen.matters[tk.index + 1].service == service
+            and tk.citizen.matters[tk.index].no_show is None
+            for tk in self.at_windows.values()
+        )
 
     def ahead(self, tk: _Ticket, t: float) -> int:
         q = self.queues.get(tk.candidate.service, {}).values()
@@ -341,7 +383,8 @@ class _Run:
             if tk.eta is not None:
                 res.eta_errors.append(tk.eta.seconds - wait)
                 res.eta_by_class.setdefault(tk.citizen.klass, []).append(
-                    (tk.eta.seconds - wait, tk.eta.low <= wait <= tk.eta.high))
+                    (tk.eta.seconds - wait, tk.eta.low <= wait <= tk.eta.high)
+                )
         tk.state = "called"
         self.at_windows[tk.citizen.id] = tk
         w.busy = True
@@ -405,8 +448,14 @@ def mmc_setup(c: int, lam: float, mu: float, customers: int, seed: int, start: d
     return Setup(start, policy.Rules(boosts={}, priority_ratio=3), {"s": 1 / mu}, windows, citizens)
 
 
-def mmc_check(c: int = 4, rho: float = 0.8, mu: float = 1 / 600, customers: int = 200_000, seed: int = 1,
-              start: datetime | None = None) -> dict:
+def mmc_check(
+    c: int = 4,
+    rho: float = 0.8,
+    mu: float = 1 / 600,
+    customers: int = 200_000,
+    seed: int = 1,
+    start: datetime | None = None,
+) -> dict:
     """The simulated mean wait of an M/M/c queue against the Erlang-C formula (a long run through
     the real policy, whose order for one class is first come, first served)."""
     start = start or datetime(2026, 11, 24, 9, tzinfo=_CST)
@@ -419,14 +468,22 @@ def mmc_check(c: int = 4, rho: float = 0.8, mu: float = 1 / 600, customers: int 
     theory = erlang_wq(c, lam, mu)
     # batch means: 20 batches give an honest spread for correlated waits
     size = len(body) // 20
-    batches = [sum(body[i * size:(i + 1) * size]) / size for i in range(20)]
+    batches = [sum(body[i * size : (i + 1) * size]) / size for i in range(20)]
     bm = sum(batches) / 20
     se = math.sqrt(sum((b - bm) ** 2 for b in batches) / 19 / 20)
-    return {"c": c, "rho": rho, "lambda_per_h": round(lam * 3600, 2), "mean_service_s": round(1 / mu, 1),
-            "customers": len(body), "wq_sim_s": round(sim, 2), "wq_erlang_s": round(theory, 2),
-            "error_pct": round((sim - theory) / theory * 100, 2), "stderr_pct": round(se / theory * 100, 2),
-            "p_wait_sim": round(sum(w > 0 for w in body) / len(body), 4), "p_wait_erlang": round(erlang_c(c, lam, mu), 4)}
-
+    return {
+        "c": c,
+        "rho": rho,
+        "lambda_per_h": round(lam * 3600, 2),
+        "mean_service_s": round(1 / mu, 1),
+        "customers": len(body),
+        "wq_sim_s": round(sim, 2),
+        "wq_erlang_s": round(theory, 2),
+        "error_pct": round((sim - theory) / theory * 100, 2),
+        "stderr_pct": round(se / theory * 100, 2),
+        "p_wait_sim": round(sum(w > 0 for w in body) / len(body), 4),
+        "p_wait_erlang": round(erlang_c(c, lam, mu), 4),
+    }
 
 
 # -- inputs from a day's event log (what if) -------------------------------------------------------------------
@@ -439,7 +496,9 @@ class _Visit:
     outcome: str | None = None  # done, unresolved, transferred, no_show
 
 
-def replay_inputs(events: Iterable[Recorded | dict], hall: Hall, start: datetime, seed: int = 1) -> tuple[list[Citizen], dict[int, list[tuple[float, float]]], dict]:
+def replay_inputs(
+    events: Iterable[Recorded | dict], hall: Hall, start: datetime, seed: int = 1
+) -> tuple[list[Citizen], dict[int, list[tuple[float, float]]], dict]:
     """Citizens and window shifts as they were on a day, from its events.
 
     Arrivals, classes and matters are the tickets issued; each matter served keeps the time it took
@@ -463,7 +522,11 @@ def replay_inputs(events: Iterable[Recorded | dict], hall: Hall, start: datetime
         d = e.data
         kind = e.kind
         if kind is TicketIssued:
-            issued[d["id"]] = {"t": t, "klass": d.get("klass") or NORMAL, "services": list(d.get("services") or [d["service"]])}
+            issued[d["id"]] = {
+                "t": t,
+                "klass": d.get("klass") or NORMAL,
+                "services": list(d.get("services") or [d["service"]]),
+            }
             visits[d["id"]] = []
         elif kind is TicketCalled and d["id"] in visits:
             visits[d["id"]].append(_Visit(d["service"], t))
@@ -473,8 +536,11 @@ def replay_inputs(events: Iterable[Recorded | dict], hall: Hall, start: datetime
             v = visits[d["id"]][-1]
             if v.ended is None:
                 v.ended = t
-                v.outcome = {TicketDone: d.get("result", "done"), TicketNoShow: "no_show",
-                             TicketTransferred: "transferred"}[kind]
+                v.outcome = {
+                    TicketDone: d.get("result", "done"),
+                    TicketNoShow: "no_show",
+                    TicketTransferred: "transferred",
+                }[kind]
         elif kind is TicketReactivated and d["id"] in visits:
             reactivated.setdefault(d["id"], []).append(t)
         elif kind is TicketCancelled and d["id"] in issued:
@@ -518,8 +584,15 @@ def replay_inputs(events: Iterable[Recorded | dict], hall: Hall, start: datetime
             begun = v.started if v.started is not None else v.called
             if v.outcome == "no_show":
                 back = next(comebacks, None)
-                matters.append(Matter(v.service, 0.0, 0.0, no_show=v.ended - v.called,
-                                      reactivate_after=(back - v.ended) if back is not None else None))
+                matters.append(
+                    Matter(
+                        v.service,
+                        0.0,
+                        0.0,
+                        no_show=v.ended - v.called,
+                        reactivate_after=(back - v.ended) if back is not None else None,
+                    )
+                )
                 if back is not None:
                     continue  # the next visit of the same service follows
                 break
@@ -536,8 +609,7 @@ def replay_inputs(events: Iterable[Recorded | dict], hall: Hall, start: datetime
         if not matters:
             matters = [draw(info["services"][0])]
         citizens.append(Citizen(tid, info["t"], info["klass"], matters, leaves_at=cancelled.get(tid)))
-    facts = {"tickets": len(issued), "cancelled": len(cancelled), "windows": sorted(shifts),
-             "end": last}
+    facts = {"tickets": len(issued), "cancelled": len(cancelled), "windows": sorted(shifts), "end": last}
     return citizens, shifts, facts
 
 
@@ -607,19 +679,38 @@ def what_if(events: Iterable[Recorded | dict], hall: Hall, start: datetime, wind
     from .figures import Fold
 
     fold = Fold(hall.timezone).add_all(events)
-    actual = {k: {"n": len(t.waits), "mean_s": _r(mean(t.waits)), "p90_s": _r(percentile(t.waits)),
-                  "max_s": _r(max(t.waits) if t.waits else None)} for k, t in sorted(fold.classes.items()) if t.waits}
+    actual = {
+        k: {
+            "n": len(t.waits),
+            "mean_s": _r(mean(t.waits)),
+            "p90_s": _r(percentile(t.waits)),
+            "max_s": _r(max(t.waits) if t.waits else None),
+        }
+        for k, t in sorted(fold.classes.items())
+        if t.waits
+    }
     everyone = fold.hall.waits
     base_numbers = [p.number for p in baseline_plans]
     new_numbers = [p.number for p in chosen]
     return {
-        "bench": "simulate", "hall": hall.id, "tickets": facts["tickets"],
-        "windows": {"day": base_numbers, "what_if": new_numbers,
-                    "added": [n for n in new_numbers if n not in base_numbers],
-                    "removed": [n for n in base_numbers if n not in new_numbers]},
-        "actual": {"classes": actual, "all": {"n": len(everyone), "mean_s": _r(mean(everyone)),
-                                             "p90_s": _r(percentile(everyone)),
-                                             "max_s": _r(max(everyone) if everyone else None)}},
+        "bench": "simulate",
+        "hall": hall.id,
+        "tickets": facts["tickets"],
+        "windows": {
+            "day": base_numbers,
+            "what_if": new_numbers,
+            "added": [n for n in new_numbers if n not in base_numbers],
+            "removed": [n for n in base_numbers if n not in new_numbers],
+        },
+        "actual": {
+            "classes": actual,
+            "all": {
+                "n": len(everyone),
+                "mean_s": _r(mean(everyone)),
+                "p90_s": _r(percentile(everyone)),
+                "max_s": _r(max(everyone) if everyone else None),
+            },
+        },
         "replay": _brief(baseline.summary()),
         "what_if": _brief(scenario.summary()),
     }

@@ -1,5 +1,6 @@
 """What supervision reads from the store: the events of a stretch of time, today's figures kept up
 to date (`Tracker`), and the few rows of the hall's present state the alerts look at."""
+
 from __future__ import annotations
 
 import threading
@@ -45,13 +46,13 @@ def without_cleared(hall: Hall, events: list[Recorded]) -> list[Recorded]:
     cleared = {e.data["day"]: e.seq for e in events if e.kind is HallCleared}
     if not cleared:
         return events
-    return [e for e in events
-            if e.seq >= cleared.get(today(hall, e.ts).isoformat(), 0)]
+    return [e for e in events if e.seq >= cleared.get(today(hall, e.ts).isoformat(), 0)]
 
 
 def days_span(hall: Hall, first: date, last: date) -> tuple[datetime, datetime]:
-    return day_start(first, hall.timezone, hall.day_boundary_hour), \
-        day_start(last + timedelta(days=1), hall.timezone, hall.day_boundary_hour)
+    return day_start(first, hall.timezone, hall.day_boundary_hour), day_start(
+        last + timedelta(days=1), hall.timezone, hall.day_boundary_hour
+    )
 
 
 def period_events(store: Store, hall_id: str, first: date, last: date) -> tuple[Hall, list[Recorded]]:
@@ -100,7 +101,7 @@ class Tracker:
             cleared = [i for i, e in enumerate(batch) if e.kind is HallCleared]
             if cleared:  # today starts over (see without_cleared)
                 fresh = Fold(hall.timezone)
-                fresh.seq, batch = batch[cleared[-1]].seq - 1, batch[cleared[-1]:]
+                fresh.seq, batch = batch[cleared[-1]].seq - 1, batch[cleared[-1] :]
                 held = self._folds[reader.hall_id] = (day, fresh)
             held[1].add_all(batch)
             if len(batch) < PAGE:

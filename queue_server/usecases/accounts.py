@@ -1,6 +1,7 @@
 """Users (argon2 password hashes), sign-in tokens and device tokens.
 
 Tokens are random and stored only as SHA-256 digests: a copy of the database holds no usable token."""
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,15 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def add_user(store: Store, username: str, password: str | None, role: str | None = None, hall: str | None = None,
-             display_name: str | None = None, staff_no: str | None = None) -> bool:
+def add_user(
+    store: Store,
+    username: str,
+    password: str | None,
+    role: str | None = None,
+    hall: str | None = None,
+    display_name: str | None = None,
+    staff_no: str | None = None,
+) -> bool:
     """Creates the user, or updates what is given of an existing one (None keeps it): a password
     reset alone leaves role, hall and names as they were, and ends the user's sessions.
     Only an admin may be without a hall; a hall must exist. Returns True when the user was created."""
@@ -47,10 +55,16 @@ def add_user(store: Store, username: str, password: str | None, role: str | None
         user = conn.execute(select(t.users).where(t.users.c.username == username)).first()
         if user is None and (role is None or password is None):
             raise Invalid("user_incomplete", "新用户须给出角色和密码", "a new user needs --role and --password")
-        final_role, final_hall = values.get("role", user.role if user else None), values.get("hall", user.hall if user else None)
+        final_role, final_hall = (
+            values.get("role", user.role if user else None),
+            values.get("hall", user.hall if user else None),
+        )
         if final_role != "admin" and final_hall is None:
-            raise Invalid("hall_required", f"{final_role} 账号须属于一个大厅（--hall）",
-                          f"a {final_role} account belongs to a hall: give --hall (only an admin acts on every hall)")
+            raise Invalid(
+                "hall_required",
+                f"{final_role} 账号须属于一个大厅（--hall）",
+                f"a {final_role} account belongs to a hall: give --hall (only an admin acts on every hall)",
+            )
         values["active"] = True
         if user is not None:
             conn.execute(update(t.users).where(t.users.c.id == user.id).values(**values))
@@ -83,7 +97,7 @@ def check_password(store: Store, username: str, password: str):
     user = _active_user(store, username)
     try:
         with _verifying:
-                _hasher.verify(user.password_hash if user is not None else _dummy_hash(), password)
+            _hasher.verify(user.password_hash if user is not None else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     return user
@@ -97,21 +111,46 @@ def login(store: Store, username: str, password: str, hours: int) -> dict:
     now = store.clock.now()
     with store.transaction() as conn:
         # The account may have been disabled or its password changed while the hash was checked.
-        still = conn.execute(select(t.users.c.id).where(t.users.c.id == user.id, t.users.c.active,
-                                                       t.users.c.password_hash == user.password_hash)).first()
+        still = conn.execute(
+            select(t.users.c.id).where(
+                t.users.c.id == user.id, t.users.c.active, t.users.c.password_hash == user.password_hash
+            )
+        ).first()
         if still is None:
             raise Unauthorized("bad_login", "用户名或密码错误", "wrong username or password")
-        conn.execute(insert(t.tokens).values(token_hash=_digest(token), kind="user", user_id=user.id,
-                                             hall=user.hall, created_at=now, expires_at=now + timedelta(hours=hours)))
-    return {"token": token, "username": user.username, "role": user.role, "hall": user.hall,
-            "name": user.display_name, "staff_no": user.staff_no}
+        conn.execute(
+            insert(t.tokens).values(
+                token_hash=_digest(token),
+                kind="user",
+                user_id=user.id,
+                hall=user.hall,
+                created_at=now,
+                expires_at=now + timedelta(hours=hours),
+            )
+        )
+    return {
+        "token": token,
+        "username": user.username,
+        "role": user.role,
+        "hall": user.hall,
+        "name": user.display_name,
+        "staff_no": user.staff_no,
+    }
 
 
 def users(store: Store) -> list[dict]:
     with store.engine.connect() as conn:
-        return [{"username": r.username, "role": r.role, "hall": r.hall, "display_name": r.display_name,
-                 "staff_no": r.staff_no, "active": r.active}
-                for r in conn.execute(select(t.users).order_by(t.users.c.hall, t.users.c.role, t.users.c.username))]
+        return [
+            {
+                "username": r.username,
+                "role": r.role,
+                "hall": r.hall,
+                "display_name": r.display_name,
+                "staff_no": r.staff_no,
+                "active": r.active,
+            }
+            for r in conn.execute(select(t.users).order_by(t.users.c.hall, t.users.c.role, t.users.c.username))
+        ]
 
 
 def rename_user(store: Store, username: str, new_name: str) -> None:
@@ -139,8 +178,9 @@ def change_password(store: Store, who: Principal, current: str, new: str, keep_t
     hashed = _hasher.hash(new)
     with store.transaction() as conn:
         conn.execute(update(t.users).where(t.users.c.id == who.user_id).values(password_hash=hashed))
-        conn.execute(delete(t.tokens).where(t.tokens.c.user_id == who.user_id,
-                                            t.tokens.c.token_hash != _digest(keep_token)))
+        conn.execute(
+            delete(t.tokens).where(t.tokens.c.user_id == who.user_id, t.tokens.c.token_hash != _digest(keep_token))
+        )
     _recent.clear()
 
 
@@ -185,9 +225,19 @@ def tokens(store: Store, hall: str | None = None) -> list[dict]:
     if hall is not None:
         q = q.where(t.tokens.c.hall == hall)
     with store.engine.connect() as conn:
-        return [{"id": r.token_hash[:TOKEN_ID_LENGTH], "kind": r.kind, "hall": r.hall, "user": r.username,
-                 "window": r.window, "label": r.label, "created_at": r.created_at.isoformat(), "expires_at": r.expires_at.isoformat() if r.expires_at else None}
-                for r in conn.execute(q.order_by(t.tokens.c.created_at))]
+        return [
+            {
+                "id": r.token_hash[:TOKEN_ID_LENGTH],
+                "kind": r.kind,
+                "hall": r.hall,
+                "user": r.username,
+                "window": r.window,
+                "label": r.label,
+                "created_at": r.created_at.isoformat(),
+                "expires_at": r.expires_at.isoformat() if r.expires_at else None,
+            }
+            for r in conn.execute(q.order_by(t.tokens.c.created_at))
+        ]
 
 
 def revoke_token(store: Store, token_or_id: str) -> int:
@@ -211,12 +261,19 @@ def device_token(store: Store, hall: str, kind: str, window: int | None = None, 
     window served; a window agent also works the caller there for the clerk signed in).
     The label says which device holds it (`1号自助机`), so a lost one is found in `tokens`."""
     if kind not in DEVICE_KINDS:
-        raise Invalid("bad_device_kind", f"设备类型须为 {'/'.join(DEVICE_KINDS)}", f"kind must be one of {', '.join(DEVICE_KINDS)}")
+        raise Invalid(
+            "bad_device_kind",
+            f"设备类型须为 {'/'.join(DEVICE_KINDS)}",
+            f"kind must be one of {', '.join(DEVICE_KINDS)}",
+        )
     if hall not in store.hall_ids():
         raise Conflict("hall_not_found", f"没有大厅 {hall}", f"no hall {hall!r}; load it first")
     if (kind in WINDOW_DEVICES) != (window is not None):
-        raise Invalid("device_window", "评价器和窗口设备须指定窗口（--window），其他设备不指定",
-                      "a rating or window device names its window (--window); other devices do not")
+        raise Invalid(
+            "device_window",
+            "评价器和窗口设备须指定窗口（--window），其他设备不指定",
+            "a rating or window device names its window (--window); other devices do not",
+        )
     if window is not None:
         with store.read(hall) as r:
             try:
@@ -225,8 +282,16 @@ def device_token(store: Store, hall: str, kind: str, window: int | None = None, 
                 raise Conflict("window_not_found", f"没有 {window} 号窗口", f"no window {window} in {hall}") from None
     token = secrets.token_urlsafe(32)
     with store.transaction() as conn:
-        conn.execute(insert(t.tokens).values(token_hash=_digest(token), kind=kind, hall=hall, window=window,
-                                             label=label.strip()[:64], created_at=store.clock.now()))
+        conn.execute(
+            insert(t.tokens).values(
+                token_hash=_digest(token),
+                kind=kind,
+                hall=hall,
+                window=window,
+                label=label.strip()[:64],
+                created_at=store.clock.now(),
+            )
+        )
     return token
 
 
@@ -262,9 +327,18 @@ def _lookup(store: Store, token: str) -> Principal | None:
         if row is None or (row.expires_at is not None and row.expires_at < store.clock.now()):
             return None
         if row.kind != "user":
-            return Principal(kind=row.kind, hall=row.hall, device_id=row.token_hash[:TOKEN_ID_LENGTH], window=row.window)
+            return Principal(
+                kind=row.kind, hall=row.hall, device_id=row.token_hash[:TOKEN_ID_LENGTH], window=row.window
+            )
         user = conn.execute(select(t.users).where(t.users.c.id == row.user_id, t.users.c.active)).first()
         if user is None:
             return None
-        return Principal(kind="user", hall=user.hall, user_id=user.id, username=user.username, role=user.role,
-                         name=user.display_name, staff_no=user.staff_no)
+        return Principal(
+            kind="user",
+            hall=user.hall,
+            user_id=user.id,
+            username=user.username,
+            role=user.role,
+            name=user.display_name,
+            staff_no=user.staff_no,
+        )

@@ -1,5 +1,6 @@
 """Which call an announcement's audio is: the server speaks only the calls it made, addressed by
 the seq of their `ticket.called` / `ticket.recalled` event, never by text from the address."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 A booking names its person (an ID number or a phone number, kept only as keyed hashes): that is what
 limits bookings per person. The code is the citizen's secret (it checks in and cancels): long enough
 that guessing one is hopeless at the API's rate limit, and never on the hall's event stream."""
+
 from __future__ import annotations
 
 import secrets
@@ -64,11 +65,21 @@ def person_key(id_number: str | None, phone: str | None, secret: bytes) -> str:
         return _person(id_number, secret)
     if phone:
         return phone_hash(secret, phone)
-    raise Invalid("identity_required", "预约须填写身份证号码或手机号码", "a booking needs an ID number or a phone number")
+    raise Invalid(
+        "identity_required", "预约须填写身份证号码或手机号码", "a booking needs an ID number or a phone number"
+    )
 
 
-def book(store: Store, hall_id: str, service: str, day: date, slot: str, id_number: str | None, secret: bytes,
-         phone: str | None = None) -> dict:
+def book(
+    store: Store,
+    hall_id: str,
+    service: str,
+    day: date,
+    slot: str,
+    id_number: str | None,
+    secret: bytes,
+    phone: str | None = None,
+) -> dict:
     person_key(id_number, phone, secret)
     person = _person(id_number, secret) if id_number else None
     phone_key = phone_hash(secret, phone) if phone else None
@@ -77,7 +88,9 @@ def book(store: Store, hall_id: str, service: str, day: date, slot: str, id_numb
         s = _service(hall, service)
         today = business_day(tx.now, hall.timezone, hall.day_boundary_hour)
         if not today <= day <= date.fromordinal(today.toordinal() + BOOK_AHEAD_DAYS):
-            raise Invalid("bad_day", f"只能预约今天起 {BOOK_AHEAD_DAYS} 天内", f"book within {BOOK_AHEAD_DAYS} days from today")
+            raise Invalid(
+                "bad_day", f"只能预约今天起 {BOOK_AHEAD_DAYS} 天内", f"book within {BOOK_AHEAD_DAYS} days from today"
+            )
         valid = [f"{t:%H:%M}" for t in hall.slots(service, day)]
         if slot not in valid:
             raise Invalid("bad_slot", "该时段不可预约", "no such slot that day")
@@ -89,8 +102,9 @@ def book(store: Store, hall_id: str, service: str, day: date, slot: str, id_numb
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         while tx.appointment(code) is not None:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        tx.add_appointment(code=code, service=service, day=day, slot=slot, state="booked", id_hash=person,
-                           phone_hash=phone_key)
+        tx.add_appointment(
+            code=code, service=service, day=day, slot=slot, state="booked", id_hash=person, phone_hash=phone_key
+        )
         tx.emit(AppointmentBooked(service=service, day=day.isoformat(), slot=slot), CITIZEN)
         return {
             "code": code,

@@ -1,4 +1,5 @@
 """After the window: ratings, re-activating a missed ticket, cancelling, expiring old tickets."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -25,7 +26,10 @@ def status(store: Store, token: str) -> dict:
     with store.read(hall_id) as r:
         tk = r.ticket(ticket_id)
         assert tk is not None
-        return citizen_view(tk, r.hall, QueueView.load(r, store.clock.now())) | {"hall": hall_id, "hall_name": r.hall.name}
+        return citizen_view(tk, r.hall, QueueView.load(r, store.clock.now())) | {
+            "hall": hall_id,
+            "hall_name": r.hall.name,
+        }
 
 
 def rate(store: Store, token: str, score: int, matter: int | None) -> dict:
@@ -44,12 +48,18 @@ def rate_at_window(store: Store, hall_id: str, number: str, score: int, matter: 
         tk = _ticket_today(tx, number)
         served_here = [i for i, m in enumerate(tk.matters) if m.window == who.window]
         if matter is None:
-            finished = [i for i in served_here if tk.matters[i].state.value in ("done", "unresolved")
-                        and tk.matters[i].rating is None]
+            finished = [
+                i
+                for i in served_here
+                if tk.matters[i].state.value in ("done", "unresolved") and tk.matters[i].rating is None
+            ]
             matter = finished[-1] if finished else (served_here[-1] if served_here else None)
         if matter is None or matter not in served_here:
-            raise Forbidden("not_this_window", f"该事项不是在 {who.window} 号窗口办理的",
-                            f"that matter was not served at window {who.window}")
+            raise Forbidden(
+                "not_this_window",
+                f"该事项不是在 {who.window} 号窗口办理的",
+                f"that matter was not served at window {who.window}",
+            )
         return _rate(tx, tk, score, matter, who.actor())
 
 
@@ -59,8 +69,12 @@ def _rate(tx, tk: Ticket, score: int, matter: int | None, actor: dict) -> dict:
     tx.save_ticket(tk)
     tx.add_rating(ticket_id=tk.id, matter=index, service=m.service, window=m.window, clerk=m.clerk, score=score)
     assert tk.id is not None
-    tx.emit(RatingSubmitted(id=tk.id, number=tk.number, matter=index, service=m.service, window=m.window,
-                            clerk=m.clerk, score=score), actor)
+    tx.emit(
+        RatingSubmitted(
+            id=tk.id, number=tk.number, matter=index, service=m.service, window=m.window, clerk=m.clerk, score=score
+        ),
+        actor,
+    )
     return {"number": tk.number, "matter": index, "score": score}
 
 
@@ -138,10 +152,18 @@ def expire_past_days(store: Store, hall_id: str) -> int:
             if ticket_id is not None and any(tk.id == ticket_id for tk in stale):
                 tx.save_window(number, ticket_id=None)
                 ticket_id = None
-            if row.state != "closed" and ticket_id is None and row.state_since is not None and row.state_since < started:
-                tx.save_window(number, state="closed", pause_reason=None, clerk_id=None, priority_streak=0,
-                               state_since=tx.now)
-                tx.emit(WindowState(window=number, state="closed", reason="日终关闭", clerk=None, staff_no=None), SYSTEM)
+            if (
+                row.state != "closed"
+                and ticket_id is None
+                and row.state_since is not None
+                and row.state_since < started
+            ):
+                tx.save_window(
+                    number, state="closed", pause_reason=None, clerk_id=None, priority_streak=0, state_since=tx.now
+                )
+                tx.emit(
+                    WindowState(window=number, state="closed", reason="日终关闭", clerk=None, staff_no=None), SYSTEM
+                )
                 closed += 1
         if stale or closed:
             tx.emit(QueueStats(QueueView.load(tx, tx.now).stats()), SYSTEM)

@@ -1,6 +1,7 @@
 """Loading a hall's configuration: a new hall, or a new version of a running one. A reload takes
 effect at once (every reader sees the new version) and is announced to the pages (`hall.changed`),
 but it may not break what today's citizens hold."""
+
 from __future__ import annotations
 
 from ..domain.calendar import business_day
@@ -23,8 +24,10 @@ def load_hall(store: Store, hall: Hall) -> bool:
     with store.write(hall.id) as tx:
         _refuse_breaking(tx, hall)
         tx.replace_hall(hall)
-        tx.emit(HallChanged(name=hall.name, name_en=hall.name_en, services=len(hall.services),
-                            windows=len(hall.windows)), SYSTEM)
+        tx.emit(
+            HallChanged(name=hall.name, name_en=hall.name_en, services=len(hall.services), windows=len(hall.windows)),
+            SYSTEM,
+        )
     return True
 
 
@@ -35,9 +38,14 @@ def _refuse_breaking(tx: HallTx, new: Hall) -> None:
     today = business_day(tx.now, old.timezone, old.day_boundary_hour)
     carried = sorted(tx.services_carried({s.code for s in old.services} - {s.code for s in new.services}, today))
     if carried:
-        raise Conflict("service_in_use", f"今天的号票还要办理 {', '.join(carried)}，请在今天结束后再删除",
-                       f"today's tickets carry {', '.join(carried)}: remove it after the day is over")
+        raise Conflict(
+            "service_in_use",
+            f"今天的号票还要办理 {', '.join(carried)}，请在今天结束后再删除",
+            f"today's tickets carry {', '.join(carried)}: remove it after the day is over",
+        )
     busy = tx.windows_in_use({w.number for w in old.windows} - {w.number for w in new.windows})
     if busy:
         listed = ", ".join(map(str, busy))
-        raise Conflict("window_in_use", f"{listed} 号窗口仍在使用，请先关闭", f"window {listed} is in use: close it first")
+        raise Conflict(
+            "window_in_use", f"{listed} 号窗口仍在使用，请先关闭", f"window {listed} is in use: close it first"
+        )

@@ -1,4 +1,5 @@
 """Taking a ticket: at the kiosk, by a floor guide, or by checking in an appointment."""
+
 from __future__ import annotations
 
 import hashlib
@@ -50,8 +51,9 @@ class IssueRequest:
         return hmac.new(secret, json.dumps(body, sort_keys=True).encode(), hashlib.sha256).hexdigest()
 
 
-def issue(store: Store, hall_id: str, req: IssueRequest, who: Principal, secret: bytes,
-          idempotency_key: str | None = None) -> tuple[dict, bool]:
+def issue(
+    store: Store, hall_id: str, req: IssueRequest, who: Principal, secret: bytes, idempotency_key: str | None = None
+) -> tuple[dict, bool]:
     """Returns (ticket view, created). The same Idempotency-Key returns the first ticket again."""
     with store.write(hall_id) as tx:
         if idempotency_key:
@@ -81,10 +83,18 @@ def issue(store: Store, hall_id: str, req: IssueRequest, who: Principal, secret:
 
 def _issued(view: dict) -> TicketIssued:
     """The event carries what a display may show: no token, no name."""
-    return TicketIssued(id=view["id"], number=view["number"], services=view["services"], service=view["service"],
-                        klass=view["klass"], state=view["state"], position=view["position"],
-                        eta_seconds=view["eta_seconds"], eta_low_seconds=view["eta_low_seconds"],
-                        eta_high_seconds=view["eta_high_seconds"])
+    return TicketIssued(
+        id=view["id"],
+        number=view["number"],
+        services=view["services"],
+        service=view["service"],
+        klass=view["klass"],
+        state=view["state"],
+        position=view["position"],
+        eta_seconds=view["eta_seconds"],
+        eta_low_seconds=view["eta_low_seconds"],
+        eta_high_seconds=view["eta_high_seconds"],
+    )
 
 
 def _new_ticket(tx: HallTx, req: IssueRequest, who: Principal, secret: bytes) -> Ticket:
@@ -199,8 +209,9 @@ def appointment_window(hall: Hall, day, slot: str) -> tuple[datetime, datetime]:
     )
 
 
-def _check_in(tx: HallTx, code: str, services: list[str], person_hash: str | None,
-              who: Principal) -> tuple[datetime, datetime]:
+def _check_in(
+    tx: HallTx, code: str, services: list[str], person_hash: str | None, who: Principal
+) -> tuple[datetime, datetime]:
     appt = tx.appointment(code.upper())
     if appt is None or appt.state == "cancelled":
         raise NotFound("appointment_not_found", "预约码无效或已取消", "no such appointment, or it was cancelled")
@@ -212,13 +223,19 @@ def _check_in(tx: HallTx, code: str, services: list[str], person_hash: str | Non
         raise Forbidden("appointment_person", "预约人与身份证不符", "the appointment was booked for another person")
     if appt.id_hash and person_hash is None and who.kind == "kiosk":
         # A code alone may have been seen over a shoulder; a guide at the help desk checks the card.
-        raise Forbidden("appointment_needs_id_card", "此预约须凭预约人身份证签到，请刷身份证或到服务台办理",
-                        "this appointment was booked with an ID number: check in with that ID card, or at the help desk")
+        raise Forbidden(
+            "appointment_needs_id_card",
+            "此预约须凭预约人身份证签到，请刷身份证或到服务台办理",
+            "this appointment was booked with an ID number: check in with that ID card, or at the help desk",
+        )
     opens, closes = appointment_window(tx.hall, appt.day, appt.slot)
     if tx.now < opens:
         local = local_time(opens, tx.hall.timezone)
-        raise Conflict("appointment_early", f"预约时段未到，请于 {local:%H:%M} 后取号",
-                       f"too early: check in after {local:%H:%M}")
+        raise Conflict(
+            "appointment_early", f"预约时段未到，请于 {local:%H:%M} 后取号", f"too early: check in after {local:%H:%M}"
+        )
     if tx.now > closes:
-        raise Conflict("appointment_missed", "预约时段已过，请普通取号", "the appointment slot has passed; take a normal ticket")
+        raise Conflict(
+            "appointment_missed", "预约时段已过，请普通取号", "the appointment slot has passed; take a normal ticket"
+        )
     return opens, closes

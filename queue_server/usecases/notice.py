@@ -1,5 +1,6 @@
 """The hall's live notice: a manager replaces the boards' notice line while the hall runs
 (a closed window, a system outage) and clears it to go back to the configured one."""
+
 from __future__ import annotations
 
 from ..domain.events import HallNotice

@@ -1,4 +1,5 @@
 """Who is acting: a signed-in user or a device. It becomes the `actor` of every event it causes."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ class Principal:
     staff_no: str = ""
     device_id: str | None = None  # a device token's id (the start of its hash, as `hallq tokens` lists it)
     window: int | None = None  # a window device's window
-    via: "Principal | None" = None  # the window device a clerk acts through (the pad's call keys)
+    via: Principal | None = None  # the window device a clerk acts through (the pad's call keys)
 
     @property
     def is_user(self) -> bool:

@@ -1,4 +1,5 @@
 """Read-only views: services with waits, guides, the board, a window's queue, the day's figures."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -49,25 +50,27 @@ def services(store: Store, hall_id: str) -> list[dict]:
         out = []
         for s in hall.services:
             remaining = None if s.daily_cap is None else max(0, s.daily_cap - issued.get(s.code, 0))
-            out.append({
-                "code": s.code,
-                "prefix": s.prefix,
-                "name": s.name,
-                "name_en": s.name_en,
-                "department": s.department,
-                "floor": s.floor,
-                "area": s.guide.area,
-                "keywords": s.keywords,
-                "open": hall.service_open(s.code, local),
-                "hours_today": hall.hours_today(s.code, local),
-                "waiting": queue.waiting(s.code),
-                **eta_fields(queue.eta(s.code, queue.waiting(s.code))),
-                "windows_open": queue.open_windows.get(s.code, 0),
-                "daily_cap": s.daily_cap,
-                "remaining_today": remaining,
-                "appointments": s.appointments,
-                "id_card_required": s.id_card_required,
-            })
+            out.append(
+                {
+                    "code": s.code,
+                    "prefix": s.prefix,
+                    "name": s.name,
+                    "name_en": s.name_en,
+                    "department": s.department,
+                    "floor": s.floor,
+                    "area": s.guide.area,
+                    "keywords": s.keywords,
+                    "open": hall.service_open(s.code, local),
+                    "hours_today": hall.hours_today(s.code, local),
+                    "waiting": queue.waiting(s.code),
+                    **eta_fields(queue.eta(s.code, queue.waiting(s.code))),
+                    "windows_open": queue.open_windows.get(s.code, 0),
+                    "daily_cap": s.daily_cap,
+                    "remaining_today": remaining,
+                    "appointments": s.appointments,
+                    "id_card_required": s.id_card_required,
+                }
+            )
         return out
 
 
@@ -78,8 +81,14 @@ def guide(store: Store, hall_id: str, code: str) -> dict:
         except KeyError:
             raise NotFound("service_not_found", f"没有事项 {code}", f"no service {code!r}") from None
         windows = [w.number for w in r.hall.windows_for(code)]
-        return {"code": s.code, "name": s.name, "name_en": s.name_en, "floor": s.floor, "windows": windows,
-                "department": s.department} | s.guide.model_dump(mode="json")
+        return {
+            "code": s.code,
+            "name": s.name,
+            "name_en": s.name_en,
+            "floor": s.floor,
+            "windows": windows,
+            "department": s.department,
+        } | s.guide.model_dump(mode="json")
 
 
 def _windows(r: Reader) -> list[dict]:
@@ -92,19 +101,21 @@ def _windows(r: Reader) -> list[dict]:
             continue
         current = r.ticket(row.ticket_id) if row.ticket_id else None
         clerk = names.get(row.clerk_id)
-        out.append({
-            "number": w.number,
-            "floor": w.floor,
-            "area": w.area,
-            "services": list(w.services),
-            "state": row.state,
-            "pause_reason": row.pause_reason,
-            "clerk": clerk.display_name if clerk else None,
-            "staff_no": clerk.staff_no if clerk else None,
-            "ticket": current.number if current else None,
-            "ticket_state": current.state.value if current else None,
-            "since": row.state_since.isoformat() if row.state_since else None,
-        })
+        out.append(
+            {
+                "number": w.number,
+                "floor": w.floor,
+                "area": w.area,
+                "services": list(w.services),
+                "state": row.state,
+                "pause_reason": row.pause_reason,
+                "clerk": clerk.display_name if clerk else None,
+                "staff_no": clerk.staff_no if clerk else None,
+                "ticket": current.number if current else None,
+                "ticket_state": current.state.value if current else None,
+                "since": row.state_since.isoformat() if row.state_since else None,
+            }
+        )
     return out
 
 
@@ -113,10 +124,18 @@ def board(store: Store, hall_id: str) -> dict:
         now = store.clock.now()
         last = r.last_seq()
         today = day_start(_today(r.hall, store), r.hall.timezone, r.hall.day_boundary_hour)
-        recent = [e for e in r.events_after(max(0, last - 2000))
-                  if e.kind in CALLS and e.ts >= today]
-        calls = [{"number": e.data["number"], "window": e.data["window"], "service": e.data["service"],
-                  "text": e.data["text"], "ts": e.ts.isoformat(), "seq": e.seq} for e in recent[-RECENT_CALLS:]][::-1]
+        recent = [e for e in r.events_after(max(0, last - 2000)) if e.kind in CALLS and e.ts >= today]
+        calls = [
+            {
+                "number": e.data["number"],
+                "window": e.data["window"],
+                "service": e.data["service"],
+                "text": e.data["text"],
+                "ts": e.ts.isoformat(),
+                "seq": e.seq,
+            }
+            for e in recent[-RECENT_CALLS:]
+        ][::-1]
         queue = QueueView.load(r, now)
         return {
             "hall": hall_id,
@@ -127,8 +146,11 @@ def board(store: Store, hall_id: str) -> dict:
             "seq": last,
             "calls": calls,
             "voice": r.hall.voice.model_dump(),
-            "services": [{"code": s.code, "name": s.name, "name_en": s.name_en, "prefix": s.prefix, "floor": s.floor}
-                         | queue.stats([s.code])[s.code] for s in r.hall.services],
+            "services": [
+                {"code": s.code, "name": s.name, "name_en": s.name_en, "prefix": s.prefix, "floor": s.floor}
+                | queue.stats([s.code])[s.code]
+                for s in r.hall.services
+            ],
             "windows": _windows(r),
         }
 
@@ -147,8 +169,16 @@ def window_detail(store: Store, hall_id: str, number: int) -> dict:
         place = {tid: i for code in w.services for i, tid in enumerate(queue.ordered(code))}
         waiting = []
         for tk in sorted(r.waiting(w.services), key=lambda tk: (place[tk.id], tk.id)):
-            waiting.append({"number": tk.number, "service": tk.service, "klass": tk.klass, "front": tk.front,
-                            "waited_seconds": int((now - tk.queued_at).total_seconds()), "position": place[tk.id]})
+            waiting.append(
+                {
+                    "number": tk.number,
+                    "service": tk.service,
+                    "klass": tk.klass,
+                    "front": tk.front,
+                    "waited_seconds": int((now - tk.queued_at).total_seconds()),
+                    "position": place[tk.id],
+                }
+            )
         info = next(x for x in _windows(r) if x["number"] == number)
         return info | {
             "priority_streak": row.priority_streak,
@@ -166,8 +196,21 @@ def lookup_ticket(store: Store, hall_id: str, number: str) -> dict:
 
 
 # A hall board shows these anyway; the token (it cancels and rates), the name and the id stay out.
-BOARD_FIELDS = ("number", "day", "service", "service_name", "area", "floor", "state", "state_name",
-                "position", "eta_seconds", "eta_low_seconds", "eta_high_seconds", "window")
+BOARD_FIELDS = (
+    "number",
+    "day",
+    "service",
+    "service_name",
+    "area",
+    "floor",
+    "state",
+    "state_name",
+    "position",
+    "eta_seconds",
+    "eta_low_seconds",
+    "eta_high_seconds",
+    "window",
+)
 BOARD_MATTER_FIELDS = ("service", "name", "name_en", "state", "window")
 
 
@@ -175,7 +218,8 @@ def ticket_board_status(store: Store, hall_id: str, number: str) -> dict:
     """Today's ticket by its number, for anyone in the hall (kiosks): only what the board could show."""
     view = lookup_ticket(store, hall_id, number)
     return {k: view[k] for k in BOARD_FIELDS} | {
-        "matters": [{k: m[k] for k in BOARD_MATTER_FIELDS} for m in view["matters"]]}
+        "matters": [{k: m[k] for k in BOARD_MATTER_FIELDS} for m in view["matters"]]
+    }
 
 
 def events(store: Store, hall_id: str, since: int, limit: int) -> dict:
@@ -189,8 +233,19 @@ def stats(store: Store, hall_id: str, day: date | None) -> dict:
     with store.read(hall_id) as r:
         hall = r.hall
         day = day or _today(hall, store)
-        per: dict[str, dict] = {s.code: {"issued": 0, "done": 0, "unresolved": 0, "no_show": 0, "cancelled": 0,
-                                         "waiting": 0, "waits": [], "services": []} for s in hall.services}
+        per: dict[str, dict] = {
+            s.code: {
+                "issued": 0,
+                "done": 0,
+                "unresolved": 0,
+                "no_show": 0,
+                "cancelled": 0,
+                "waiting": 0,
+                "waits": [],
+                "services": [],
+            }
+            for s in hall.services
+        }
         for tk in r.tickets_of_day(day):
             if tk.matters[0].service in per:
                 per[tk.matters[0].service]["issued"] += 1
@@ -212,17 +267,24 @@ def stats(store: Store, hall_id: str, day: date | None) -> dict:
         services_out = []
         for code, p in per.items():
             waits, serv = p.pop("waits"), p.pop("services")
-            services_out.append({"service": code, "name": hall.service(code).name} | p | {
-                "avg_wait_seconds": round(mean(waits)) if waits else None,
-                "avg_service_seconds": round(mean(serv)) if serv else None,
-            })
+            services_out.append(
+                {"service": code, "name": hall.service(code).name}
+                | p
+                | {
+                    "avg_wait_seconds": round(mean(waits)) if waits else None,
+                    "avg_service_seconds": round(mean(serv)) if serv else None,
+                }
+            )
         total_ratings = sum(ratings.values())
         satisfied = ratings[4] + ratings[3]
         return {
             "hall": hall_id,
             "day": day.isoformat(),
             "services": services_out,
-            "totals": {k: sum(s[k] for s in services_out) for k in ("issued", "done", "unresolved", "no_show", "cancelled", "waiting")},
+            "totals": {
+                k: sum(s[k] for s in services_out)
+                for k in ("issued", "done", "unresolved", "no_show", "cancelled", "waiting")
+            },
             "ratings": {RATING_NAMES[k]: v for k, v in ratings.items()},
             "satisfaction_rate": round(satisfied / total_ratings, 4) if total_ratings else None,
         }

@@ -1,4 +1,5 @@
 """The queue as citizens see it: position and estimated wait (with its range) per service."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ class QueueView:
     snapshot: Snapshot  # what the estimates are made from
 
     @classmethod
-    def load(cls, reader: Reader, now: datetime) -> "QueueView":
+    def load(cls, reader: Reader, now: datetime) -> QueueView:
         hall = reader.hall
         break_s = hall.alerts.break_minutes * 60
         open_w: dict[str, int] = {}

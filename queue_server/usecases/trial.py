@@ -1,5 +1,6 @@
 """A trial run before go-live: staff take and call tickets on the real devices, then clear the day,
 so that the hall's first citizen gets 001 and the day's reports start from nothing."""
+
 from __future__ import annotations
 
 from ..domain.calendar import business_day

@@ -2,6 +2,7 @@
 
 The token is the citizen's secret: it follows the ticket, rates and cancels it. Staff see tickets
 without it, so a clerk cannot rate his own service as the citizen."""
+
 from __future__ import annotations
 
 from ..domain.hall import Hall

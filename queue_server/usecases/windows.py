@@ -1,4 +1,5 @@
 """What a window clerk does: sign in (open), pause, close, call, recall, serve, finish, transfer."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -38,7 +39,9 @@ TAKEOVER_ACTIONS = ("finish", "no-show", "close")
 CALLER_ACTIONS = ("call-next", "recall", "pause", "open")
 
 
-def act_for_clerk(store: Store, hall_id: str, number: int, action: str, device: Principal, body: dict[str, Any]) -> dict:
+def act_for_clerk(
+    store: Store, hall_id: str, number: int, action: str, device: Principal, body: dict[str, Any]
+) -> dict:
     """A window device presses a call key: the action is the clerk's, through the device."""
     if action not in CALLER_ACTIONS:
         raise NotFound("unknown_action", f"呼叫器没有操作 {action}", f"no caller key {action!r}")
@@ -51,8 +54,16 @@ def act_for_clerk(store: Store, hall_id: str, number: int, action: str, device: 
             raise Conflict("no_clerk", f"{number} 号窗口无人登录", f"nobody is signed in at window {number}")
         if action == "open" and row.state != "paused":
             raise Conflict("not_paused", f"{number} 号窗口未暂停", f"window {number} is not paused")
-        who = Principal(kind="user", hall=clerk.hall, user_id=clerk.id, username=clerk.username, role=clerk.role,
-                        name=clerk.display_name, staff_no=clerk.staff_no, via=device)
+        who = Principal(
+            kind="user",
+            hall=clerk.hall,
+            user_id=clerk.id,
+            username=clerk.username,
+            role=clerk.role,
+            name=clerk.display_name,
+            staff_no=clerk.staff_no,
+            via=device,
+        )
         if action == "open":
             return _open(tx, number, row, who)
         return _HANDLERS[action](tx, number, row, who, body)
@@ -91,7 +102,9 @@ def _open(tx: HallTx, number: int, row, who: Principal) -> dict:
     elsewhere = tx.window_of_clerk(who.user_id) if who.user_id is not None else None
     if elsewhere is not None and (elsewhere.hall, elsewhere.number) != (tx.hall_id, number):
         raise Conflict(
-            "clerk_elsewhere", f"您已登录 {elsewhere.number} 号窗口，请先关闭", f"you are signed in at window {elsewhere.number}"
+            "clerk_elsewhere",
+            f"您已登录 {elsewhere.number} 号窗口，请先关闭",
+            f"you are signed in at window {elsewhere.number}",
         )
     tx.save_window(number, state="open", pause_reason=None, clerk_id=who.user_id, state_since=tx.now)
     _window_event(tx, number, who, "open", None)
@@ -234,11 +247,24 @@ def _finish(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     seconds = (matter.finished_at - matter.started_at).total_seconds()
     _record_window_time(tx, matter)
     assert tk.id is not None
-    return _release(tx, number, tk, who, TicketDone(
-        id=tk.id, number=tk.number, window=number, state=tk.state.value, service=matter.service,
-        matter=matter_index, result=result.value, reason=matter.reason,
-        next_service=tk.service if tk.state is State.waiting else None, service_seconds=seconds,
-    ))
+    return _release(
+        tx,
+        number,
+        tk,
+        who,
+        TicketDone(
+            id=tk.id,
+            number=tk.number,
+            window=number,
+            state=tk.state.value,
+            service=matter.service,
+            matter=matter_index,
+            result=result.value,
+            reason=matter.reason,
+            next_service=tk.service if tk.state is State.waiting else None,
+            service_seconds=seconds,
+        ),
+    )
 
 
 def _record_window_time(tx: HallTx, matter) -> None:
@@ -254,8 +280,15 @@ def _no_show(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     tk.no_show(tx.now)
     _record_window_time(tx, tk.matter)
     assert tk.id is not None
-    return _release(tx, number, tk, who, TicketNoShow(
-        id=tk.id, number=tk.number, window=number, state=tk.state.value, service=service, matter=tk.current))
+    return _release(
+        tx,
+        number,
+        tk,
+        who,
+        TicketNoShow(
+            id=tk.id, number=tk.number, window=number, state=tk.state.value, service=service, matter=tk.current
+        ),
+    )
 
 
 def _transfer(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
@@ -266,8 +299,15 @@ def _transfer(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     source = tk.service
     tk.transfer(target, tx.now)
     assert tk.id is not None
-    return _release(tx, number, tk, who, TicketTransferred(
-        id=tk.id, number=tk.number, window=number, state=tk.state.value, source=source, service=target))
+    return _release(
+        tx,
+        number,
+        tk,
+        who,
+        TicketTransferred(
+            id=tk.id, number=tk.number, window=number, state=tk.state.value, source=source, service=target
+        ),
+    )
 
 
 _HANDLERS = {

@@ -1,4 +1,5 @@
 """The window agent's rules, event by event and key by key (no bus, no server)."""
+
 from __future__ import annotations
 
 from queue_server.agent import logic
@@ -36,14 +37,20 @@ def test_a_window_day_on_its_screen_and_pad():
     assert out == []
     state, out = logic.on_key(state, 21, "evaluate")
     assert out == []  # rated: the clerk's evaluate key asks no more
-    state, out = run(state, ev("window.state", window=21, state="paused"), ev("window.state", window=21, state="closed"))
+    state, out = run(
+        state, ev("window.state", window=21, state="paused"), ev("window.state", window=21, state="closed")
+    )
     assert out == [Show(21, PAUSED)]
     assert state[22] == logic.Window(22)  # another window's events changed nothing there
 
 
 def test_an_unanswered_request_ends_with_the_next_call_and_the_phone_rating_ends_it_too():
-    state, _ = run(logic.initial([21]), ev("window.state", window=21, state="open"),
-                   ev("ticket.called", window=21, number="A001"), ev("ticket.done", window=21, number="A001", matter=0))
+    state, _ = run(
+        logic.initial([21]),
+        ev("window.state", window=21, state="open"),
+        ev("ticket.called", window=21, number="A001"),
+        ev("ticket.done", window=21, number="A001", matter=0),
+    )
     state, out = run(state, ev("ticket.called", window=21, number="A002"))
     assert out == [Show(21, "A002"), StopAsking(21), Beep(21)]
     assert logic.on_key(state, 21, "rating", 3)[1] == []  # the next citizen's stray press rates nobody
@@ -66,19 +73,27 @@ def test_call_keys_and_pause_toggle():
 
 
 def test_snapshot_sets_every_screen_and_ticket_at_a_paused_window():
-    board = {"windows": [{"number": 21, "state": "open", "ticket": "A007"}, {"number": 22, "state": "paused", "ticket": "B003"},
-                         {"number": 30, "state": "open", "ticket": None}]}
+    board = {
+        "windows": [
+            {"number": 21, "state": "open", "ticket": "A007"},
+            {"number": 22, "state": "paused", "ticket": "B003"},
+            {"number": 30, "state": "open", "ticket": None},
+        ]
+    }
     state, out = logic.on_event(logic.initial([21, 22]), {"type": "snapshot", "seq": 9, "board": board})
     assert out == [Show(21, "A007"), Show(22, PAUSED)]
     state, out = run(state, ev("window.state", window=22, state="open"))
     assert out == [Show(22, "B003")]
-    state, out = run(state, ev("ticket.no_show", window=22, number="B003"), ev("ticket.transferred", window=21, number="A007"))
+    state, out = run(
+        state, ev("ticket.no_show", window=22, number="B003"), ev("ticket.transferred", window=21, number="A007")
+    )
     assert out == [Show(22, IDLE), Show(21, IDLE)]
 
 
 def test_a_finished_ticket_without_its_number_frees_the_window_and_asks_for_no_rating():
-    state, _ = run(logic.initial([21]), ev("window.state", window=21, state="open"),
-                   ev("ticket.called", window=21, number="A001"))
+    state, _ = run(
+        logic.initial([21]), ev("window.state", window=21, state="open"), ev("ticket.called", window=21, number="A001")
+    )
     state, out = run(state, ev("ticket.done", window=21, matter=0))
     assert out == [Show(21, IDLE)]
     assert state[21].asking is None and logic.on_key(state, 21, "evaluate")[1] == []

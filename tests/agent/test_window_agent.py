@@ -1,6 +1,7 @@
 """`hallq window-agent` against the RS-485 bus simulator on a pty and a live server: two windows on
 one bus, the screen and pad following calls, ratings and call keys posted as the window's device,
 the bus unplugged and plugged back with garbage on the line, the server killed and restarted."""
+
 from __future__ import annotations
 
 import os
@@ -80,11 +81,32 @@ def test_window_agent_end_to_end(server_factory, sqlite_url, wire, tmp_path):
     bus = f"rs485+serial://{wire.link}"
     log = open(tmp_path / "agent.log", "wb")
     agent = subprocess.Popen(
-        [sys.executable, "-m", "queue_server.cli", "window-agent", "--hall", "demo", "--server", srv.url,
-         "--window", "21", "--led", f"{bus}?addr=2", "--pad", f"{bus}?addr=1",
-         "--window", "22", "--led", f"{bus}?addr=4", "--pad", f"{bus}?addr=3"],
+        [
+            sys.executable,
+            "-m",
+            "queue_server.cli",
+            "window-agent",
+            "--hall",
+            "demo",
+            "--server",
+            srv.url,
+            "--window",
+            "21",
+            "--led",
+            f"{bus}?addr=2",
+            "--pad",
+            f"{bus}?addr=1",
+            "--window",
+            "22",
+            "--led",
+            f"{bus}?addr=4",
+            "--pad",
+            f"{bus}?addr=3",
+        ],
         env=os.environ | {"HALLQ_WINDOW_TOKEN": " ".join(tokens), "HALLQ_LOG_LEVEL": "INFO"},
-        stdout=log, stderr=subprocess.STDOUT)
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     led21, pad21, led22, pad22 = (wire.sim.devices[a] for a in (2, 1, 4, 3))
     kiosk = {"Authorization": f"Bearer {srv.tokens['kiosk']}"}
     clerk1, clerk2, manager = srv.login("clerk1"), srv.login("clerk2"), srv.login("manager1")
@@ -134,8 +156,13 @@ def test_window_agent_end_to_end(server_factory, sqlite_url, wire, tmp_path):
         # Unplugged: the devices are unreachable on the dashboard; a matter finished meanwhile is
         # asked for once the bus is back, through garbage on the line.
         wire.unplug()
-        wait_for(lambda: {("window21.pad", "unreachable"), ("window21.led", "unreachable")}
-                 <= {(e["data"]["device"], e["data"]["state"]) for e in events("device.state")}, "unreachable reported")
+        wait_for(
+            lambda: (
+                {("window21.pad", "unreachable"), ("window21.led", "unreachable")}
+                <= {(e["data"]["device"], e["data"]["state"]) for e in events("device.state")}
+            ),
+            "unreachable reported",
+        )
         act(21, "start", clerk1)
         act(21, "finish", clerk1, result="done")
         time.sleep(1)
@@ -145,8 +172,11 @@ def test_window_agent_end_to_end(server_factory, sqlite_url, wire, tmp_path):
         pad21.rate(2)
         wait_for(lambda: len(events("rating.submitted")) == 2, "the second rating")
         wire.sim.garbage = b""
-        states = [(e["data"]["device"], e["data"]["state"]) for e in events("device.state")
-                  if e["data"]["device"] == "window21.pad"]
+        states = [
+            (e["data"]["device"], e["data"]["state"])
+            for e in events("device.state")
+            if e["data"]["device"] == "window21.pad"
+        ]
         assert states == [("window21.pad", "ok"), ("window21.pad", "unreachable"), ("window21.pad", "ok")]
         assert {e["actor"]["id"] for e in events("device.state")} == {"window"}
 
@@ -201,5 +231,7 @@ def test_window_device_keys_act_only_at_their_window_while_a_clerk_is_there(serv
         resume = c.post("/windows/21/caller/open", headers=own)
         assert resume.status_code == 409 and resume.json()["code"] == "not_paused"
         assert c.post("/windows/21/caller/call-next", headers=own).status_code == 200
-        state = c.post("/devices/state", json={"device": "window21.printer", "kind": "printer", "state": "ok"}, headers=own)
+        state = c.post(
+            "/devices/state", json={"device": "window21.printer", "kind": "printer", "state": "ok"}, headers=own
+        )
         assert state.status_code == 403 and state.json()["code"] == "device_kind"

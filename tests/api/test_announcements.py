@@ -1,5 +1,6 @@
 """The board's audio is the hall's own calls only: addressed by the call's event seq, assembled from
 the voice pack, so no request, however many and however varied, adds to the data directory."""
+
 from __future__ import annotations
 
 import io
@@ -38,8 +39,11 @@ def call(c: httpx.Client, srv, window: int = 26, clerk: str = "clerk1") -> dict:
     c.post(f"/api/halls/demo/windows/{window}/open", headers=headers)
     r = c.post(f"/api/halls/demo/windows/{window}/call-next", headers=headers)
     assert r.status_code == 200, r.text
-    return [e for e in c.get("/api/halls/demo/events", headers=srv.login("manager1")).json()["events"]
-            if e["type"] == "ticket.called"][-1]
+    return [
+        e
+        for e in c.get("/api/halls/demo/events", headers=srv.login("manager1")).json()["events"]
+        if e["type"] == "ticket.called"
+    ][-1]
 
 
 def test_a_calls_audio_is_addressed_by_its_event(srv, tmp_path):
@@ -73,8 +77,11 @@ def test_a_calls_audio_is_addressed_by_its_event(srv, tmp_path):
 
     recall = c.post("/api/halls/demo/windows/26/recall", headers=srv.login("clerk1"))
     assert recall.status_code == 200
-    rev = [e for e in c.get("/api/halls/demo/events", headers=srv.login("manager1")).json()["events"]
-           if e["type"] == "ticket.recalled"][-1]
+    rev = [
+        e
+        for e in c.get("/api/halls/demo/events", headers=srv.login("manager1")).json()["events"]
+        if e["type"] == "ticket.recalled"
+    ][-1]
     assert rev["data"]["speech"].startswith("再次呼叫")
     assert c.get(rev["data"]["audio_url"]).status_code == 200
 
@@ -88,7 +95,9 @@ def test_a_thousand_distinct_requests_leave_the_data_directory_as_it_was(srv):
     for i in range(1000):  # free text, as the old address took it, and every seq there could be
         text = f"请 {i} 号到 {i % 31} 号窗口 " + "测" * (i % 150)
         codes.add(c.get("/api/halls/demo/announcements.wav", params={"text": text}).status_code)
-        codes.add(c.get(f"/api/halls/demo/announcements/{i + 1}.wav", params={"form": ("full", "brief")[i % 2]}).status_code)
+        codes.add(
+            c.get(f"/api/halls/demo/announcements/{i + 1}.wav", params={"form": ("full", "brief")[i % 2]}).status_code
+        )
     assert codes <= {200, 404, 405}, codes
     assert data_bytes(srv.data_dir) == before
     r = c.post("/api/halls/demo/tickets", json={"services": ["tax-general"]}, headers=kiosk(srv))

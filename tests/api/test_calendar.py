@@ -1,5 +1,6 @@
 """The hall calendar over HTTP: on 国庆 nothing is issued or bookable, on the make-up Sunday before
 it the hall works as on a Monday (demo hall with the 2026 national calendar, live server)."""
+
 from __future__ import annotations
 
 import httpx

@@ -2,6 +2,7 @@
 
 Every ticket is called exactly once, numbers are gap-free and unique per service, and within one
 class and one service tickets are called in issue order. Run on SQLite and on PostgreSQL."""
+
 from __future__ import annotations
 
 import itertools

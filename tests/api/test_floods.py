@@ -1,5 +1,6 @@
 """Anonymous clients cannot lock the hall out: connections that never finish their headers, huge
 request bodies, websockets by the hundred, expensive QR codes. Each against a live server on loopback."""
+
 from __future__ import annotations
 
 import asyncio
@@ -32,8 +33,9 @@ def rss_kb(pid: int) -> int:
 
 
 def issue(srv, client: httpx.Client) -> httpx.Response:
-    return client.post(f"{srv.url}/api/halls/demo/tickets", json=ISSUE,
-                       headers={"Authorization": f"Bearer {srv.tokens['kiosk']}"})
+    return client.post(
+        f"{srv.url}/api/halls/demo/tickets", json=ISSUE, headers={"Authorization": f"Bearer {srv.tokens['kiosk']}"}
+    )
 
 
 def test_slow_connections_leave_the_hall_served_and_are_closed(sqlite_url, server_factory):
@@ -68,7 +70,9 @@ async def _post_huge(port: int, chunked: bool, size: int = 50 * 1024 * 1024) -> 
     """Sends a 50 MB body to the sign-in route as fast as the server takes it; returns the answer."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     framing = b"Transfer-Encoding: chunked" if chunked else b"Content-Length: %d" % size
-    writer.write(b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + framing + b"\r\n\r\n")
+    writer.write(
+        b"POST /api/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + framing + b"\r\n\r\n"
+    )
     answer = asyncio.create_task(reader.read(4096))
     piece = b" " * (1 << 20)
     try:
@@ -77,7 +81,7 @@ async def _post_huge(port: int, chunked: bool, size: int = 50 * 1024 * 1024) -> 
                 break
             writer.write(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
             await asyncio.wait_for(writer.drain(), 30)
-    except (ConnectionError, asyncio.TimeoutError):
+    except (TimeoutError, ConnectionError):
         pass  # the server answered and stopped reading
     try:
         return await asyncio.wait_for(answer, 30)

@@ -2,6 +2,7 @@
 /openapi.json with `--checks all` (no 500, only documented status codes, schema-invalid requests
 refused, schema-valid ones accepted: see schemathesis.toml beside this file for the rules the
 schema cannot say), with the credentials of every role."""
+
 from __future__ import annotations
 
 import re
@@ -22,17 +23,41 @@ CONFIG = Path(__file__).with_name("schemathesis.toml")
 def run_schemathesis(srv, token: str, cwd: Path, examples: int) -> subprocess.CompletedProcess:
     schemathesis = Path(sys.executable).with_name("schemathesis")
     return subprocess.run(
-        [str(schemathesis), "--config-file", str(CONFIG), "run", f"{srv.url}/openapi.json",
-         "--checks", "all",
-         "--max-examples", str(examples), "--seed", "20261124", "--generation-database", "none",
-         # One worker: with two threads, CPython 3.11's ast.parse (hypothesis describes filters through it)
-         # can fail with "AST constructor recursion depth mismatch", a runner error, not the server's.
-         "--phases", "examples,coverage,fuzzing,stateful", "--no-color", "--workers", "1",
-         "--request-timeout", "20", "--max-time", "35",  # bounded, on a busy machine too
-         # Logging out would revoke the run's own token and leave every later request at 401.
-         "--exclude-path", "/api/auth/logout",
-         "-H", f"Authorization: Bearer {token}"],
-        capture_output=True, text=True, timeout=600, cwd=cwd,
+        [
+            str(schemathesis),
+            "--config-file",
+            str(CONFIG),
+            "run",
+            f"{srv.url}/openapi.json",
+            "--checks",
+            "all",
+            "--max-examples",
+            str(examples),
+            "--seed",
+            "20261124",
+            "--generation-database",
+            "none",
+            # One worker: with two threads, CPython 3.11's ast.parse (hypothesis describes filters through it)
+            # can fail with "AST constructor recursion depth mismatch", a runner error, not the server's.
+            "--phases",
+            "examples,coverage,fuzzing,stateful",
+            "--no-color",
+            "--workers",
+            "1",
+            "--request-timeout",
+            "20",
+            "--max-time",
+            "35",  # bounded, on a busy machine too
+            # Logging out would revoke the run's own token and leave every later request at 401.
+            "--exclude-path",
+            "/api/auth/logout",
+            "-H",
+            f"Authorization: Bearer {token}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=cwd,
     )
 
 

@@ -1,6 +1,7 @@
 """Reloading a running hall's file (`hallq load-hall` against the server's database while it
 serves): a change reaches the API at once and is announced as `hall.changed`; a change that
 would break today's tickets is refused and changes nothing."""
+
 from __future__ import annotations
 
 import subprocess
@@ -13,8 +14,13 @@ from queue_server.halls import DEMO
 
 
 def load_hall(srv, path):
-    return subprocess.run([sys.executable, "-m", "queue_server.cli", "load-hall", str(path)], env=srv.env(),
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "queue_server.cli", "load-hall", str(path)],
+        env=srv.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def demo_data() -> dict:

@@ -2,9 +2,9 @@
 over two connections, the sweep when a server starts on a new day, sign-in, who may ask what.
 Live server on SQLite. The rules themselves are tested on the use cases (tests/usecases); the
 storage-specific behaviour on both databases by test_concurrency and test_restart."""
+
 from __future__ import annotations
 
-import sqlite3
 import threading
 from datetime import date
 
@@ -106,7 +106,9 @@ def test_closed_hours_and_the_day_boundary(sqlite_url, server_factory, tmp_path)
             assert issue(c, night, {"services": ["biz-setup"]}).json()["number"] == "A001"
             board = c.get("/api/halls/demo/board", headers=bearer(night.tokens["display"])).json()
             assert {w["number"]: w["state"] for w in board["windows"] if w["number"] in (21, 22)} == {
-                21: "closed", 22: "closed"}
+                21: "closed",
+                22: "closed",
+            }
             log = c.get("/api/halls/demo/events", params={"limit": 5000}, headers=day2.login("manager1")).json()
             closed = [e for e in log["events"] if e["type"] == "window.state" and e["actor"]["kind"] == "system"]
             assert sorted(e["data"]["window"] for e in closed) == [21, 22]
@@ -117,7 +119,9 @@ def test_closed_hours_and_the_day_boundary(sqlite_url, server_factory, tmp_path)
 
 
 def test_sign_in_and_out(c, srv):
-    assert c.post("/api/auth/login", json={"username": "clerk1", "password": "wrong-pass"}).json()["code"] == "bad_login"
+    assert (
+        c.post("/api/auth/login", json={"username": "clerk1", "password": "wrong-pass"}).json()["code"] == "bad_login"
+    )
     me = srv.login("clerk1")
     assert c.get("/api/auth/me", headers=me).json()["role"] == "clerk"
     assert c.post("/api/auth/logout", headers=me).status_code == 204
@@ -129,24 +133,35 @@ def test_appointment_found_by_the_bookers_id_card(c, srv):
     person, other = id_number(date(1985, 3, 2), 11), id_number(date(1990, 7, 9), 12)
     booked = []
     for slot in ("15:00", "10:00"):
-        r = c.post("/api/halls/demo/appointments",
-                   json={"service": "biz-setup", "day": "2026-11-24", "slot": slot, "id_number": person})
+        r = c.post(
+            "/api/halls/demo/appointments",
+            json={"service": "biz-setup", "day": "2026-11-24", "slot": slot, "id_number": person},
+        )
         assert r.status_code == 201, r.text
         booked.append(r.json()["code"])
-    tomorrow = c.post("/api/halls/demo/appointments",
-                      json={"service": "biz-setup", "day": "2026-11-25", "slot": "10:00", "id_number": person})
-    c.post("/api/halls/demo/appointments", json={"service": "biz-setup", "day": "2026-11-24", "slot": "11:00",
-                                                 "phone": "13800138000"})
+    tomorrow = c.post(
+        "/api/halls/demo/appointments",
+        json={"service": "biz-setup", "day": "2026-11-25", "slot": "10:00", "id_number": person},
+    )
+    c.post(
+        "/api/halls/demo/appointments",
+        json={"service": "biz-setup", "day": "2026-11-24", "slot": "11:00", "phone": "13800138000"},
+    )
 
     def find(number: str, who: str = "kiosk"):
-        return c.post("/api/halls/demo/appointments/by-id-card", json={"id_number": number},
-                      headers=bearer(srv.tokens[who]) if who else {})
+        return c.post(
+            "/api/halls/demo/appointments/by-id-card",
+            json={"id_number": number},
+            headers=bearer(srv.tokens[who]) if who else {},
+        )
 
     found = find(person)
     assert found.status_code == 200, found.text
     # Today's bookings only, in slot order; the ID number is nowhere in the answer.
     assert [(a["code"], a["slot"], a["state"]) for a in found.json()] == [
-        (booked[1], "10:00", "booked"), (booked[0], "15:00", "booked")]
+        (booked[1], "10:00", "booked"),
+        (booked[0], "15:00", "booked"),
+    ]
     assert tomorrow.json()["code"] not in found.text and person not in found.text
     assert find(other).json() == []
     assert find(person, who="guide").status_code == 200
@@ -178,7 +193,9 @@ def test_a_kiosk_looks_up_a_number_issued_elsewhere_and_sees_only_what_the_board
     assert seen["number"] == t["number"] and seen["state"] == "waiting" and seen["state_name"] == "等候中"
     assert seen["position"] == staff["position"] == 2 and seen["eta_seconds"] == staff["eta_seconds"]
     assert [(m["service"], m["state"]) for m in seen["matters"]] == [
-        ("biz-setup", "waiting"), ("tax-general", "pending")]
+        ("biz-setup", "waiting"),
+        ("tax-general", "pending"),
+    ]
     assert not {"token", "status_url", "masked_name", "id", "klass"} & set(seen)
     assert t["token"] not in r.text and "李" not in r.text and person["id_number"] not in r.text
 

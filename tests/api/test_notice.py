@@ -1,5 +1,6 @@
 """A manager changes the hall's notice while it runs: the boards, the hall info and the audit
 trail follow; blank text goes back to the configured notice."""
+
 from __future__ import annotations
 
 import httpx
@@ -30,15 +31,20 @@ def test_a_manager_sets_and_clears_the_live_notice(srv):
     assert cleared.status_code == 200 and cleared.json() == {"notice": configured, "live": False}
     assert c.get("/api/halls/demo/board").json()["notice"] == configured
 
-    events = [e for e in c.get("/api/halls/demo/events", headers=manager).json()["events"] if e["type"] == "hall.notice"]
+    events = [
+        e for e in c.get("/api/halls/demo/events", headers=manager).json()["events"] if e["type"] == "hall.notice"
+    ]
     assert [e["data"] for e in events] == [{"notice": text, "live": True}, {"notice": configured, "live": False}]
     assert all(e["actor"]["kind"] == "manager" and e["actor"]["id"] == "manager1" for e in events)
 
 
 def test_only_a_manager_may_and_the_text_is_limited(srv):
     c = httpx.Client(base_url=srv.url, timeout=10)
-    for headers in (srv.login("clerk1"), {"Authorization": f"Bearer {srv.tokens['kiosk']}"},
-                    {"Authorization": f"Bearer {srv.tokens['display']}"}):
+    for headers in (
+        srv.login("clerk1"),
+        {"Authorization": f"Bearer {srv.tokens['kiosk']}"},
+        {"Authorization": f"Bearer {srv.tokens['display']}"},
+    ):
         r = c.put("/api/halls/demo/notice", json={"text": "闭馆"}, headers=headers)
         assert r.status_code == 403 and r.json()["code"] == "forbidden"
     assert c.put("/api/halls/demo/notice", json={"text": "闭馆"}).status_code == 401

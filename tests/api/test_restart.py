@@ -1,4 +1,5 @@
 """Invariant 3: a SIGKILL in the middle of a run loses no ticket and no event; numbering goes on."""
+
 from __future__ import annotations
 
 import threading
@@ -55,8 +56,11 @@ def test_kill_in_the_middle_loses_nothing(db_url, server_factory, tmp_path):
             assert {t["id"] for t in acknowledged} <= issued_events
             # Numbering goes on from the last number handed out, nothing reused or skipped.
             highest = max(int(n[1:]) for n in (e["data"]["number"] for e in events if e["type"] == "ticket.issued"))
-            nxt = c.post("/api/halls/demo/tickets", json={"services": ["tax-general"]},
-                         headers={"Authorization": f"Bearer {srv.tokens['kiosk']}"})
+            nxt = c.post(
+                "/api/halls/demo/tickets",
+                json={"services": ["tax-general"]},
+                headers={"Authorization": f"Bearer {srv.tokens['kiosk']}"},
+            )
             assert nxt.status_code == 201
             assert nxt.json()["number"] == f"E{highest + 1:03d}"
             # The window is still signed in and its queue is intact: the next call works.

@@ -1,4 +1,5 @@
 """A ticket's whole life over HTTP against a live server, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import httpx
@@ -20,8 +21,11 @@ def test_issue_call_serve_finish_rate(srv):
     assert {s["code"] for s in services} >= {"biz-setup", "property-transfer"}
     assert all(s["open"] for s in services if s["code"] == "biz-setup")
 
-    r = c.post("/api/halls/demo/tickets", json={"services": ["biz-setup", "tax-general"]},
-               headers=kiosk(srv) | {"Idempotency-Key": "k-1"})
+    r = c.post(
+        "/api/halls/demo/tickets",
+        json={"services": ["biz-setup", "tax-general"]},
+        headers=kiosk(srv) | {"Idempotency-Key": "k-1"},
+    )
     assert r.status_code == 201, r.text
     t = r.json()
     assert t["number"] == "A001" and t["state"] == "waiting" and t["position"] == 0

@@ -1,4 +1,5 @@
 """The wait estimate and its p10-p90 range over HTTP, against a live server on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import httpx
@@ -37,8 +38,9 @@ def test_every_view_of_a_waiting_ticket_carries_the_range(srv):
     clerk = srv.login("clerk1")
     c.post(f"/api/halls/demo/windows/{WINDOW}/open", headers=clerk).raise_for_status()
     c.post(f"/api/halls/demo/windows/{WINDOW}/call-next", headers=clerk).raise_for_status()  # busy now
-    tickets = [c.post("/api/halls/demo/tickets", json={"services": ["biz-setup"]}, headers=kiosk(srv)).json()
-               for _ in range(3)]
+    tickets = [
+        c.post("/api/halls/demo/tickets", json={"services": ["biz-setup"]}, headers=kiosk(srv)).json() for _ in range(3)
+    ]
     ranges = [ordered(t) for t in tickets]
     assert [t["position"] for t in tickets] == [0, 1, 2]
     # One more person ahead: a later estimate and a later range, all three.

@@ -3,6 +3,7 @@
 `pages(path, width, height)` opens a page in its own browser context (its own storage) and
 collects JavaScript errors; a test fails if any page logged one. `hall` is the live server with
 a small HTTP client for setting the scene (tickets, windows, events)."""
+
 from __future__ import annotations
 
 import os
@@ -102,7 +103,9 @@ class Hall:
 
     def start_again(self) -> None:
         """A new server on the same port and database."""
-        again = live.LiveServer(db_url=self.srv.db_url, data_dir=self.srv.data_dir, clock=self.srv.clock, port=self.srv.port)
+        again = live.LiveServer(
+            db_url=self.srv.db_url, data_dir=self.srv.data_dir, clock=self.srv.clock, port=self.srv.port
+        )
         again.tokens = self.srv.tokens
         self._restarted = getattr(self, "_restarted", []) + [again]
         deadline = time.monotonic() + 20
@@ -156,12 +159,16 @@ def pages(browser, hall):
     and uncaught exceptions fail the test; `allow` lists regexes of expected browser messages."""
     opened = []
 
-    def open_page(path: str, width: int = 1920, height: int = 1080, allow: tuple[str, ...] = (), wait_live: bool = True):
+    def open_page(
+        path: str, width: int = 1920, height: int = 1080, allow: tuple[str, ...] = (), wait_live: bool = True
+    ):
         ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
         ctx.set_default_timeout(30000)  # generous: a loaded 2-core machine; the timed checks measure for themselves
         page = under_csp(ctx.new_page())
         errors: list[str] = []
-        page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type in ("error", "assert") else None)
+        page.on(
+            "console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type in ("error", "assert") else None
+        )
         page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
         opened.append((ctx, page, errors, allow))
         page.goto(hall.url + path)

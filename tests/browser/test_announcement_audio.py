@@ -1,4 +1,5 @@
 """The announcement audio the board plays: the server's voice pack, addressed by the call's event."""
+
 from __future__ import annotations
 
 import array
@@ -45,7 +46,7 @@ def test_the_announcement_of_a_call_is_audible_speech(hall):
     assert rms(pcm) > 800, "the audio is (nearly) silent"
     # speech all along: most 100 ms stretches carry sound (pauses between words are short)
     step = rate // 10
-    loud = [rms(pcm[i:i + step]) > 300 for i in range(0, len(pcm) - step, step)]
+    loud = [rms(pcm[i : i + step]) > 300 for i in range(0, len(pcm) - step, step)]
     assert sum(loud) / len(loud) > 0.5
     assert sum(abs(v) >= 32767 for v in pcm) < len(pcm) * 0.001  # not clipped
 
@@ -72,12 +73,14 @@ def no_tts(monkeypatch):
 def test_without_server_speech_the_board_still_chimes(no_tts, hall, pages):
     hall.issue("tax-general")
     hall.act(26, "open", "clerk1")
-    board = pages(f"/board.html?hall=demo&repeat=1#token={hall.token('display')}",
-                  allow=(r"status of 503",))  # the board asks once, then remembers there is no server voice
+    board = pages(
+        f"/board.html?hall=demo&repeat=1#token={hall.token('display')}", allow=(r"status of 503",)
+    )  # the board asks once, then remembers there is no server voice
     board.click("#voice-btn")
     hall.act(26, "call-next", "clerk1")
-    board.wait_for_function("window.hallq.announcer.log.length === 1 && window.hallq.announcer.log[0].end !== null",
-                            timeout=20000)
+    board.wait_for_function(
+        "window.hallq.announcer.log.length === 1 && window.hallq.announcer.log[0].end !== null", timeout=20000
+    )
     [entry] = board.evaluate("window.hallq.announcer.log")
     # headless Chromium has no speech voices either: the chime alone
     assert entry["mode"] == "chime" and entry["number"] == "E001" and "error" not in entry, entry

@@ -1,5 +1,6 @@
 """The hall board and the window screen follow calls live, announce them in order, and survive a
 server restart."""
+
 from __future__ import annotations
 
 import time
@@ -30,7 +31,9 @@ def test_a_call_appears_on_the_board_and_the_window_screen_within_a_second(hall,
 
     assert board.locator("#hero-win").inner_text() == "26"
     assert board.locator("#recent li.newest").get_attribute("data-number") == "E001"
-    board.wait_for_function("document.querySelector(\"[data-service='tax-general'] .s-wait\").textContent === '1'", timeout=2000)
+    board.wait_for_function(
+        "document.querySelector(\"[data-service='tax-general'] .s-wait\").textContent === '1'", timeout=2000
+    )
     assert "E001" in screen.locator("#w-ticket").inner_text()
 
     # the window screen follows the window: serving, then paused with the reason
@@ -54,8 +57,10 @@ def test_burst_calls_are_announced_in_order_without_overlap(hall, pages):
     board.wait_for_function("document.documentElement.dataset.voice === 'on'")
 
     called = [hall.act(w, "call-next", clerk)["ticket"]["number"] for w, clerk in windows]  # a burst
-    board.wait_for_function("window.hallq.announcer.log.filter(e => e.end !== null).length === 3 "
-                            "&& window.hallq.announcer.pending === 0", timeout=60000)
+    board.wait_for_function(
+        "window.hallq.announcer.log.filter(e => e.end !== null).length === 3 && window.hallq.announcer.pending === 0",
+        timeout=60000,
+    )
     log = board.evaluate("window.hallq.announcer.log")
     assert [e["number"] for e in log] == called
     assert [e["window"] for e in log] == [w for w, _ in windows]
@@ -92,8 +97,14 @@ def test_the_board_survives_a_server_restart(hall, pages):
 
 
 def test_a_backlog_is_said_newest_first_and_brief_and_a_newer_call_at_a_window_supersedes(hall, pages):
-    windows = [(26, "clerk1", "tax-general"), (27, "clerk2", "tax-general"), (21, "clerk3", "biz-setup"),
-               (22, "clerk4", "biz-setup"), (1, "clerk5", "property-transfer"), (2, "clerk6", "property-transfer")]
+    windows = [
+        (26, "clerk1", "tax-general"),
+        (27, "clerk2", "tax-general"),
+        (21, "clerk3", "biz-setup"),
+        (22, "clerk4", "biz-setup"),
+        (1, "clerk5", "property-transfer"),
+        (2, "clerk6", "property-transfer"),
+    ]
     for w, clerk, service in windows:
         hall.issue(service)
         hall.act(w, "open", clerk)
@@ -107,8 +118,10 @@ def test_a_backlog_is_said_newest_first_and_brief_and_a_newer_call_at_a_window_s
     # timings below are the board's alone.
     assert hall.http.get(hall.events("ticket.called")[0]["data"]["audio_url"]).status_code == 200
     board.click("#voice-btn")
-    board.wait_for_function("window.hallq.announcer.log.filter(e => e.end !== null).length === 7 "
-                            "&& window.hallq.announcer.pending === 0", timeout=90000)
+    board.wait_for_function(
+        "window.hallq.announcer.log.filter(e => e.end !== null).length === 7 && window.hallq.announcer.pending === 0",
+        timeout=90000,
+    )
     log = board.evaluate("window.hallq.announcer.log")
     [superseded] = [e for e in log if e["mode"] == "superseded"]
     assert superseded["window"] == 26 and superseded["recall"] == 0

@@ -1,5 +1,6 @@
 """What citizens hold: the ticket page on their phone (position, then the window, then a rating)
 and the appointment booking page."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

@@ -1,5 +1,6 @@
 """The clerk console drives tickets through the window's work, one request at a time; the rating
 pad at the window collects the citizen's rating."""
+
 from __future__ import annotations
 
 import time
@@ -61,13 +62,24 @@ def test_the_console_drives_a_ticket_through_call_start_finish_and_rating(hall, 
     pad.wait_for_function("document.body.dataset.screen === 'thanks'")
 
     [rating] = hall.events("rating.submitted")
-    assert rating["data"] | {"id": None} == {"id": None, "number": first["number"], "matter": 0, "service": "tax-general",
-                                             "window": 26, "clerk": "clerk1", "score": 4}
+    assert rating["data"] | {"id": None} == {
+        "id": None,
+        "number": first["number"],
+        "matter": 0,
+        "service": "tax-general",
+        "window": 26,
+        "clerk": "clerk1",
+        "score": 4,
+    }
     assert rating["actor"] == {"kind": "device", "id": "rating", "window": 26}  # the pad, not the clerk
     [done] = hall.events("ticket.done")
     assert done["data"]["next_service"] == "biz-setup"
     assert [e["type"] for e in hall.events("ticket.called", "ticket.recalled", "ticket.serving", "ticket.done")] == [
-        "ticket.called", "ticket.recalled", "ticket.serving", "ticket.done"]
+        "ticket.called",
+        "ticket.recalled",
+        "ticket.serving",
+        "ticket.done",
+    ]
 
 
 def test_a_double_click_on_call_next_calls_one_ticket(hall, pages):

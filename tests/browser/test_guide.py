@@ -1,5 +1,6 @@
 """The guide's tablet: a ticket with several matters and a priority class, looking a number up
 and re-activating a missed one."""
+
 from __future__ import annotations
 
 ID_NUMBER = "110101195001010017"  # born 1950, with a valid check digit
@@ -20,7 +21,7 @@ def test_the_guide_issues_looks_up_and_reactivates(hall, pages):
     assert number.startswith("Q")
     page.wait_for_function("document.querySelector('#issued-qr').naturalWidth > 0")
     page.click("#dlg-issued button[value='ok']")
-    page.wait_for_function(f"document.querySelector(\"#waiting [data-service='hukou'] .n\").textContent === '1'")
+    page.wait_for_function("document.querySelector(\"#waiting [data-service='hukou'] .n\").textContent === '1'")
 
     [issued] = hall.events("ticket.issued")
     assert issued["data"]["number"] == number and issued["data"]["services"] == ["hukou", "med-insure"]

@@ -1,5 +1,6 @@
 """A manager's live notice reaches the hall board's notice line at once, stays after a reload,
 and can be published and cleared from the supervision dashboard."""
+
 from __future__ import annotations
 
 import time
@@ -83,7 +84,12 @@ def test_a_reloaded_hall_file_reaches_an_open_board(hall, pages, tmp_path):
     data["name"] = "示范区政务服务中心（新址）"
     changed = tmp_path / "renamed.yaml"
     changed.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    loaded = subprocess.run([sys.executable, "-m", "queue_server.cli", "load-hall", str(changed)],
-                            env=hall.srv.env(), capture_output=True, text=True, timeout=120)
+    loaded = subprocess.run(
+        [sys.executable, "-m", "queue_server.cli", "load-hall", str(changed)],
+        env=hall.srv.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert loaded.returncode == 0, loaded.stderr
     board.wait_for_function("document.querySelector('#hall-name').textContent === '示范区政务服务中心（新址）'")

@@ -1,5 +1,6 @@
 """Pictures of every page at its target size, in a busy hall (`make screenshots` collects them
 into screenshots/displays/)."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -25,15 +26,31 @@ def shots(screenshots_dir):
 
 def busy_hall(hall) -> dict:
     """Tickets waiting for many services, eight windows at work, one paused."""
-    wanted = [("tax-general", 6), ("biz-setup", 5), ("biz-change", 3), ("tax-property", 7),
-              ("property-query", 2), ("property-transfer", 4), ("food-license", 1), ("gjj-loan", 2)]
+    wanted = [
+        ("tax-general", 6),
+        ("biz-setup", 5),
+        ("biz-change", 3),
+        ("tax-property", 7),
+        ("property-query", 2),
+        ("property-transfer", 4),
+        ("food-license", 1),
+        ("gjj-loan", 2),
+    ]
     with ThreadPoolExecutor(4) as pool:  # kiosks issue at the same time
         issued = list(pool.map(hall.issue, [service for service, n in wanted for _ in range(n)]))
     tickets = {}
     for tk in sorted(issued, key=lambda tk: tk["number"]):
         tickets.setdefault(tk["service"], []).append(tk)
-    for window, clerk in [(26, "clerk1"), (27, "clerk2"), (21, "clerk3"), (23, "clerk4"), (5, "clerk5"),
-                          (6, "clerk6"), (4, "clerk7"), (1, "clerk8")]:
+    for window, clerk in [
+        (26, "clerk1"),
+        (27, "clerk2"),
+        (21, "clerk3"),
+        (23, "clerk4"),
+        (5, "clerk5"),
+        (6, "clerk6"),
+        (4, "clerk7"),
+        (1, "clerk8"),
+    ]:
         hall.act(window, "open", clerk)
         hall.act(window, "call-next", clerk)
     hall.act(26, "start", "clerk1")

@@ -1,10 +1,22 @@
 """Every answer carries the security headers; the pages still work under the Content-Security-Policy
 (the other browser tests open each page and fail on any console error, a blocked resource included),
 the API reference at /docs renders from the server alone, and no page can be framed."""
+
 from __future__ import annotations
 
-PAGES = ["/", "/index.html", "/board.html?hall=demo", "/console.html?hall=demo", "/dashboard.html?hall=demo",
-         "/book.html?hall=demo", "/t/nosuchticket0000", "/docs", "/openapi.json", "/healthz", "/api/halls/demo/board"]
+PAGES = [
+    "/",
+    "/index.html",
+    "/board.html?hall=demo",
+    "/console.html?hall=demo",
+    "/dashboard.html?hall=demo",
+    "/book.html?hall=demo",
+    "/t/nosuchticket0000",
+    "/docs",
+    "/openapi.json",
+    "/healthz",
+    "/api/halls/demo/board",
+]
 
 
 def test_every_answer_has_the_security_headers(hall):
@@ -32,8 +44,11 @@ def test_docs_render_offline_under_the_policy(hall, pages):
 
 def test_pages_cannot_be_framed(hall, pages):
     host = pages("/index.html", wait_live=False, allow=("frame-ancestors",))
-    host.evaluate("""url => { const f = document.createElement('iframe'); f.id = 'f'; f.src = url;
-                               document.body.append(f); }""", f"{hall.url}/console.html?hall=demo")
+    host.evaluate(
+        """url => { const f = document.createElement('iframe'); f.id = 'f'; f.src = url;
+                               document.body.append(f); }""",
+        f"{hall.url}/console.html?hall=demo",
+    )
     host.wait_for_timeout(2000)
     # A blocked frame holds the browser's error page (no document of ours); a drawn one, the console.
     drawn = host.evaluate("() => !!document.getElementById('f').contentDocument?.querySelector('body *')")

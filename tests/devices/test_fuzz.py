@@ -1,12 +1,12 @@
 """Random and mutated input to every parser of device bytes: only the documented exceptions come
 out, and nothing hangs."""
+
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from devices import DeviceError, ProtocolError, open_id_reader
 from devices.idcard import protocol
@@ -71,7 +71,7 @@ def test_sam_stream_splitter(chunks, chunk_size):
     splitter = protocol.FrameSplitter()
     stream = b"".join(chunks)
     for start in range(0, len(stream), chunk_size):
-        splitter.feed(stream[start:start + chunk_size])
+        splitter.feed(stream[start : start + chunk_size])
         for _ in range(len(stream) + 1):  # each round consumes input, so this bound is never reached
             try:
                 frame = splitter.next_frame()

@@ -1,5 +1,6 @@
 """The SAM reader driver against the ID-card simulator on a pty, the keyboard-wedge driver and
 the placement watcher."""
+
 from __future__ import annotations
 
 import time
@@ -9,9 +10,17 @@ from datetime import date
 import pytest
 
 from devices import (
-    BadIdNumber, CardExpired, CardRemoved, CardWatcher, ChecksumError, DeviceTimeout, DeviceUnavailable,
+    BadIdNumber,
+    CardExpired,
+    CardRemoved,
+    CardWatcher,
+    ChecksumError,
+    DeviceTimeout,
+    DeviceUnavailable,
     FrameLengthError,
-    NoCard, UnknownStatus, open_id_reader,
+    NoCard,
+    UnknownStatus,
+    open_id_reader,
 )
 from devices.idcard import gb11643
 from devices.idcard.record import encode_text, parse_text
@@ -35,8 +44,11 @@ def events():
 
 @pytest.fixture
 def reader(sim, events):
-    device = open_id_reader(f"sam+serial://{sim.endpoints[0].path}?timeout=0.3&read_timeout=0.5",
-                            on_state=events.append, today=lambda: TODAY)
+    device = open_id_reader(
+        f"sam+serial://{sim.endpoints[0].path}?timeout=0.3&read_timeout=0.5",
+        on_state=events.append,
+        today=lambda: TODAY,
+    )
     yield device
     device.close()
 
@@ -213,7 +225,12 @@ def test_wedge_reader_takes_machine_typed_numbers_only():
     type_keys("510114199006151235\r", 0.01)
     assert reader.card_present()
     card = reader.read_card()
-    assert (card.id_number, card.birth, card.sex, card.source) == ("510114199006151235", date(1990, 6, 15), "男", "wedge")
+    assert (card.id_number, card.birth, card.sex, card.source) == (
+        "510114199006151235",
+        date(1990, 6, 15),
+        "男",
+        "wedge",
+    )
     assert not reader.card_present()
     type_keys("510114199006151235\r", 0.5)  # a person typing
     assert not reader.card_present()
@@ -236,13 +253,16 @@ def test_shipped_cards_are_valid_and_cover_the_cases():
     assert all(parse_text(encode_text(c), c.photo) == c for c in cards)
 
 
-@pytest.mark.parametrize("number, valid", [
-    ("11010519491231002X", True),   # the standard's own example
-    ("440524188001010014", True),
-    ("110105194912310021", False),
-    ("11010519491231002", False),
-    ("1101051949123100XX", False),
-])
+@pytest.mark.parametrize(
+    "number, valid",
+    [
+        ("11010519491231002X", True),  # the standard's own example
+        ("440524188001010014", True),
+        ("110105194912310021", False),
+        ("11010519491231002", False),
+        ("1101051949123100XX", False),
+    ],
+)
 def test_gb11643_check_character(number, valid):
     assert gb11643.is_valid(number) is valid
 

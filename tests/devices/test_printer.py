@@ -1,4 +1,5 @@
 """The printer driver against the printer simulator on a pty and on TCP."""
+
 from __future__ import annotations
 
 import time
@@ -6,7 +7,12 @@ import time
 import pytest
 
 from devices import (
-    BadDeviceUrl, DeviceUnavailable, PrinterNotReady, PrinterState, PrintFailed, open_printer,
+    BadDeviceUrl,
+    DeviceUnavailable,
+    PrinterNotReady,
+    PrinterState,
+    PrintFailed,
+    open_printer,
 )
 from devices.sim import PrinterSim, read_paper
 
@@ -92,7 +98,10 @@ def test_state_changes_are_reported_once_each(sim, printer, events):
         sim.state = state
         printer.status()
     assert [(e.device, e.state) for e in events] == [
-        ("printer", "ok"), ("printer", "near_end"), ("printer", "paper_out"), ("printer", "ok"),
+        ("printer", "ok"),
+        ("printer", "near_end"),
+        ("printer", "paper_out"),
+        ("printer", "ok"),
     ]
 
 
@@ -144,21 +153,32 @@ def test_sim_url_runs_an_in_process_printer(pty_available, ticket):
         printer.close()
 
 
-@pytest.mark.parametrize("url, words", [
-    ("escpos+serial:///dev/ttyNOPE0", ["printer", "/dev/ttyNOPE0", "check"]),
-    ("escpos+tcp://127.0.0.1:1?timeout=1", ["printer", "127.0.0.1:1", "check"]),
-    ("escpos+file:///nonexistent/dir/x", ["printer", "/nonexistent/dir/x", "check"]),
-])
+@pytest.mark.parametrize(
+    "url, words",
+    [
+        ("escpos+serial:///dev/ttyNOPE0", ["printer", "/dev/ttyNOPE0", "check"]),
+        ("escpos+tcp://127.0.0.1:1?timeout=1", ["printer", "127.0.0.1:1", "check"]),
+        ("escpos+file:///nonexistent/dir/x", ["printer", "/nonexistent/dir/x", "check"]),
+    ],
+)
 def test_missing_device_names_device_and_what_to_check(url, words):
     with pytest.raises(DeviceUnavailable) as raised:
         open_printer(url)
     assert all(word in str(raised.value) for word in words)
 
 
-@pytest.mark.parametrize("url", [
-    "lpt://x", "escpos+serial://", "escpos+usb://vendor:product", "escpos+tcp://", "sim://?profile=A4",
-    "escpos+serial:///dev/x?baudrate=fast", "sim://?state=on_fire",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "lpt://x",
+        "escpos+serial://",
+        "escpos+usb://vendor:product",
+        "escpos+tcp://",
+        "sim://?profile=A4",
+        "escpos+serial:///dev/x?baudrate=fast",
+        "sim://?state=on_fire",
+    ],
+)
 def test_bad_urls_are_refused_clearly(url):
     with pytest.raises(BadDeviceUrl) as raised:
         open_printer(url)

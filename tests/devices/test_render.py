@@ -1,4 +1,5 @@
 """Rendered tickets read back by an independent ESC/POS decoder and a QR decoder."""
+
 from __future__ import annotations
 
 from dataclasses import replace

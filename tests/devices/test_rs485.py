@@ -1,4 +1,5 @@
 """Rating pads and LED screens sharing one bus with the bus simulator."""
+
 from __future__ import annotations
 
 import pytest

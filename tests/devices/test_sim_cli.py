@@ -1,4 +1,5 @@
 """`python -m devices.sim`: the port it prints is usable by the drivers, stdin changes its state."""
+
 from __future__ import annotations
 
 import subprocess
@@ -20,8 +21,11 @@ def run_sim(pty_available):
 
     def start(*args: str) -> tuple[subprocess.Popen, str]:
         process = subprocess.Popen(
-            [sys.executable, "-m", "devices.sim", *args], cwd=ROOT, text=True,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [sys.executable, "-m", "devices.sim", *args],
+            cwd=ROOT,
+            text=True,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
         )
         processes.append(process)
         return process, process.stdout.readline().strip()

@@ -1,6 +1,7 @@
 """Bookings: a person is named (ID or phone), bookings are limited per person and per address, codes
 are long and their lookups limited, an ID-bound booking is checked in with that card (or by a guide),
 and no booking code travels on the hall's event stream."""
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,11 @@ from tests.hardening.test_rating_fraud import collect_stream
 
 BOOK = "/api/halls/demo/appointments"
 # No attempt comes back during a test, however slow the machine.
-SLOW_REFILL = {"HALLQ_LIMIT_BOOKING_LOOKUP_ADDRESS": "[30, 3600]", "HALLQ_LIMIT_BOOKING_ADDRESS": "[10, 3600]",
-               "HALLQ_LIMIT_BOOKING_PERSON": "[3, 3600]"}
+SLOW_REFILL = {
+    "HALLQ_LIMIT_BOOKING_LOOKUP_ADDRESS": "[30, 3600]",
+    "HALLQ_LIMIT_BOOKING_ADDRESS": "[10, 3600]",
+    "HALLQ_LIMIT_BOOKING_PERSON": "[3, 3600]",
+}
 
 
 def booking(slot: str = "10:00", day: str = "2026-11-24", service: str = "biz-setup", **who) -> dict:
@@ -35,8 +39,15 @@ def test_bookings_need_a_person_and_are_limited(server_factory, sqlite_url):
         code = answers[0].json()["code"]
         assert len(code) == 12 and set(code) <= set(CODE_ALPHABET)
         # Per address: ten bookings for ten phones, then no more from here.
-        phones = [c.post(BOOK, json=booking(day=days[i % 4], slot="11:00" if i < 4 else "14:00" if i < 8 else "15:00",
-                                            phone=f"1390000000{i}")).status_code for i in range(8)]
+        phones = [
+            c.post(
+                BOOK,
+                json=booking(
+                    day=days[i % 4], slot="11:00" if i < 4 else "14:00" if i < 8 else "15:00", phone=f"1390000000{i}"
+                ),
+            ).status_code
+            for i in range(8)
+        ]
         assert phones == [201] * 7 + [429], phones  # 3 above + 7 = the address's 10
 
         # Lookups and cancels by code are limited per address: guessing gets nowhere fast.
@@ -67,9 +78,15 @@ def test_an_id_bound_booking_needs_its_card_and_codes_stay_off_the_stream(server
         assert check_in(a, kiosk, other).json()["code"] == "appointment_person"
         assert check_in(a, kiosk, person).status_code == 201
         assert check_in(b, guide).status_code == 201  # the help desk checks the card by eye
-        assert check_in(p, kiosk, service="property-transfer").status_code == 201  # booked with a phone: the code is enough
-        assert c.post(f"{BOOK}/{c.post(BOOK, json=booking('11:00', phone='13700000001')).json()['code']}/cancel"
-                      ).status_code == 200
+        assert (
+            check_in(p, kiosk, service="property-transfer").status_code == 201
+        )  # booked with a phone: the code is enough
+        assert (
+            c.post(
+                f"{BOOK}/{c.post(BOOK, json=booking('11:00', phone='13700000001')).json()['code']}/cancel"
+            ).status_code
+            == 200
+        )
     messages = collect_stream(srv, srv.tokens["display"], 0)
     assert any('"appointment.booked"' in m for m in messages) and any('"appointment.cancelled"' in m for m in messages)
     for m in messages:

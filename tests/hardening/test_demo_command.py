@@ -1,5 +1,6 @@
 """`hallq demo` on a database that is not only the demo's is refused; run again, it resets nothing:
 a disabled account stays disabled, a changed password stays changed, no further device tokens."""
+
 from __future__ import annotations
 
 import os
@@ -19,11 +20,20 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_demo(tmp_path) -> list[str]:
     """Starts `hallq demo`, reads what it prints, checks it serves, stops it."""
     port = free_port()
-    env = os.environ | {"HALLQ_DATA_DIR": str(tmp_path / "data"), "HALLQ_SECRET": "cli-test", "HALLQ_LOG_LEVEL": "WARNING"}
+    env = os.environ | {
+        "HALLQ_DATA_DIR": str(tmp_path / "data"),
+        "HALLQ_SECRET": "cli-test",
+        "HALLQ_LOG_LEVEL": "WARNING",
+    }
     env.pop("HALLQ_DATABASE_URL", None)
     env.pop("DISPLAY", None)
-    proc = subprocess.Popen([sys.executable, "-m", "queue_server.cli", "demo", "--port", str(port)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "queue_server.cli", "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         lines: list[str] = []
         deadline = time.monotonic() + 90
@@ -54,12 +64,18 @@ def device_tokens(tmp_path) -> list[str]:
 
 def test_demo_refuses_a_database_with_another_hall(tmp_path):
     other = tmp_path / "other.yaml"
-    other.write_text((ROOT / "queue_server/halls/demo.yaml").read_text(encoding="utf-8").replace("id: demo", "id: town", 1),
-                     encoding="utf-8")
+    other.write_text(
+        (ROOT / "queue_server/halls/demo.yaml").read_text(encoding="utf-8").replace("id: demo", "id: town", 1),
+        encoding="utf-8",
+    )
     assert hallq(tmp_path, "load-hall", str(other)).returncode == 0
-    refused = subprocess.run([sys.executable, "-m", "queue_server.cli", "demo", "--port", str(free_port())],
-                             env=os.environ | {"HALLQ_DATA_DIR": str(tmp_path / "data"), "HALLQ_SECRET": "cli-test"},
-                             capture_output=True, text=True, timeout=120)
+    refused = subprocess.run(
+        [sys.executable, "-m", "queue_server.cli", "demo", "--port", str(free_port())],
+        env=os.environ | {"HALLQ_DATA_DIR": str(tmp_path / "data"), "HALLQ_SECRET": "cli-test"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert refused.returncode == 2 and "town" in refused.stderr, refused.stderr
     assert hallq(tmp_path, "tokens").stdout.strip() == ""  # nothing was added
     assert hallq(tmp_path, "export-day", "--hall", "demo").returncode != 0  # nor the demo hall
@@ -75,10 +91,18 @@ def test_a_second_demo_run_resets_nothing(tmp_path):
     assert printed(second, "kiosk token") == kiosk and device_tokens(tmp_path) == tokens
     # The demo has stopped; check the accounts on a server over the same database.
     port = free_port()
-    env = os.environ | {"HALLQ_DATA_DIR": str(tmp_path / "data"), "HALLQ_SECRET": "cli-test", "HALLQ_LOG_LEVEL": "WARNING"}
+    env = os.environ | {
+        "HALLQ_DATA_DIR": str(tmp_path / "data"),
+        "HALLQ_SECRET": "cli-test",
+        "HALLQ_LOG_LEVEL": "WARNING",
+    }
     env.pop("HALLQ_DATABASE_URL", None)
-    proc = subprocess.Popen([sys.executable, "-m", "queue_server.cli", "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60

@@ -1,5 +1,6 @@
 """A device token reports only its own kind of part and only devices it named first: a display's
 token (it sits in a public screen's address) cannot post a kiosk printer's state."""
+
 from __future__ import annotations
 
 import httpx
@@ -28,5 +29,9 @@ def test_device_state_reports_are_limited_to_the_tokens_own_devices(server_facto
         assert c.post(STATE, json=paper_out, headers=manager).status_code == 200  # a manager may
         events = c.get("/api/halls/demo/events", params={"limit": 5000}, headers=manager).json()["events"]
     states = [(e["data"]["device"], e["data"]["state"]) for e in events if e["type"] == "device.state"]
-    assert states == [("kiosk-1.printer", "paper_out"), ("board-1", "ok"), ("kiosk-1.printer", "ok"),
-                      ("kiosk-1.printer", "paper_out")]
+    assert states == [
+        ("kiosk-1.printer", "paper_out"),
+        ("board-1", "ok"),
+        ("kiosk-1.printer", "ok"),
+        ("kiosk-1.printer", "paper_out"),
+    ]

@@ -1,5 +1,6 @@
 """A rating comes from the citizen (by the ticket's token, which staff never see) or from the rating
 device of the window that served the matter; the event's actor says which."""
+
 from __future__ import annotations
 
 import asyncio
@@ -18,8 +19,9 @@ def collect_stream(srv, token: str, since: int) -> list[str]:
             while True:
                 try:
                     out.append(await asyncio.wait_for(ws.recv(), 2))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     return out
+
     return asyncio.run(read())
 
 
@@ -31,6 +33,7 @@ def test_staff_never_see_a_tickets_token_and_only_the_citizen_or_the_windows_pad
     pad27 = {"Authorization": f"Bearer {live.device_token(db_url, 'rating', 27)}"}
     seen: list[str] = []
     with httpx.Client(base_url=srv.url, timeout=30) as c:
+
         def staff(method: str, path: str, who: dict, **kw) -> httpx.Response:
             r = c.request(method, path, headers=who, **kw)
             assert r.status_code == 200, (path, r.text)
@@ -75,5 +78,7 @@ def test_staff_never_see_a_tickets_token_and_only_the_citizen_or_the_windows_pad
         assert c.post(f"/api/tickets/{d['token']}/rating", json={"score": 3}).status_code == 200
         events = c.get("/api/halls/demo/events", params={"limit": 5000}, headers=srv.login("manager1")).json()["events"]
     ratings = {e["data"]["number"]: e["actor"] for e in events if e["type"] == "rating.submitted"}
-    assert ratings == {a["number"]: {"kind": "device", "id": "rating", "window": 26},
-                       d["number"]: {"kind": "citizen", "id": "ticket"}}
+    assert ratings == {
+        a["number"]: {"kind": "device", "id": "rating", "window": 26},
+        d["number"]: {"kind": "citizen", "id": "ticket"},
+    }

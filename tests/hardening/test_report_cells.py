@@ -1,4 +1,5 @@
 """A clerk's free text in a manager's report stays text: no live formula in XLSX, none in CSV."""
+
 from __future__ import annotations
 
 import csv
@@ -16,8 +17,12 @@ def test_a_reason_that_looks_like_a_formula_is_text_in_xlsx_and_csv(server_facto
     clerk, manager = srv.login("clerk1"), srv.login("manager1")
     with httpx.Client(base_url=srv.url, timeout=30) as c:
         assert c.post("/api/halls/demo/tickets", json={"services": ["tax-general"]}, headers=kiosk).status_code == 201
-        for action, body in (("open", {}), ("call-next", {}), ("start", {}),
-                             ("finish", {"result": "unresolved", "reason": EVIL})):
+        for action, body in (
+            ("open", {}),
+            ("call-next", {}),
+            ("start", {}),
+            ("finish", {"result": "unresolved", "reason": EVIL}),
+        ):
             r = c.post(f"/api/halls/demo/windows/26/{action}", json=body, headers=clerk)
             assert r.status_code == 200, (action, r.text)
         day = c.get("/healthz").json()["now"][:10]

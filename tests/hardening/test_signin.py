@@ -1,6 +1,7 @@
 """Sign-in against a live server: wrong passwords are limited per account and per address (with an
 alert on the dashboard), unknown and known user names answer alike, and `hallq user add` resets a
 password without losing the account's names, ending its sessions."""
+
 from __future__ import annotations
 
 import statistics
@@ -59,6 +60,7 @@ def test_wrong_passwords_from_one_address_are_limited_across_accounts(server_fac
 def test_unknown_and_known_user_names_take_as_long(server_factory, sqlite_url):
     srv = server_factory(sqlite_url)
     with httpx.Client(base_url=srv.url, timeout=30) as c:
+
         def took(username: str) -> float:
             t0 = time.perf_counter()
             assert login(c, username, "wrong-pass").status_code == 401
@@ -96,8 +98,9 @@ def test_a_clerk_needs_a_hall_that_exists(server_factory, sqlite_url, tmp_path):
     env_db = {"HALLQ_DATABASE_URL": sqlite_url}
     no_hall = hallq_db(tmp_path, env_db, "user", "add", "zhou", "--role", "clerk", "--password", "secret-1")
     assert no_hall.returncode == 2 and "--hall" in no_hall.stderr
-    nowhere = hallq_db(tmp_path, env_db, "user", "add", "zhou", "--role", "clerk", "--password", "secret-1",
-                       "--hall", "nowhere")
+    nowhere = hallq_db(
+        tmp_path, env_db, "user", "add", "zhou", "--role", "clerk", "--password", "secret-1", "--hall", "nowhere"
+    )
     assert nowhere.returncode == 2 and "nowhere" in nowhere.stderr
     with httpx.Client(base_url=srv.url, timeout=30) as c:
         assert login(c, "zhou", "secret-1").status_code == 401  # neither made an account
@@ -117,5 +120,6 @@ def hallq_db(tmp_path, env: dict, *args: str):
     import sys
 
     full = os.environ | {"HALLQ_DATA_DIR": str(tmp_path / "cli"), "HALLQ_SECRET": "test-secret"} | env
-    return subprocess.run([sys.executable, "-m", "queue_server.cli", *args], env=full, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "queue_server.cli", *args], env=full, capture_output=True, text=True, timeout=120
+    )

@@ -4,6 +4,7 @@ loopback, with the printer and ID-card simulators on ptys (`sim://` devices).
 Screenshots go to --screenshots-dir (default: a temporary folder), under kiosk/: every test leaves
 one in kiosk/tests/, and the `screenshots` tests save every screen in kiosk/portrait-* (1080x1920)
 and kiosk/landscape-* (1920x1080)."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -52,8 +53,11 @@ def window(tmp_path_factory, fonts):
     # Only look: importing Kivy now would fix its settings before the environment below is set.
     need(importlib.util.find_spec("kivy") is not None, "Kivy is not installed (pip install -e '.[kiosk]')")
     number = _free_display()
-    xvfb = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1920x1920x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    xvfb = subprocess.Popen(
+        ["Xvfb", f":{number}", "-screen", "0", "1920x1920x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 10
     while not Path(f"/tmp/.X11-unix/X{number}").exists():
         if xvfb.poll() is not None or time.monotonic() > deadline:
@@ -61,10 +65,18 @@ def window(tmp_path_factory, fonts):
             need(False, f"Xvfb :{number} did not start")
         time.sleep(0.05)
     home = tmp_path_factory.mktemp("kivy-home")
-    os.environ.update({
-        "DISPLAY": f":{number}", "KIVY_NO_ARGS": "1", "KIVY_WINDOW": "sdl2", "KIVY_HOME": str(home),
-        "KIVY_LOG_MODE": "PYTHON", "KIVY_NO_FILELOG": "1", "KIVY_NO_CONSOLELOG": "1", "KIVY_METRICS_DENSITY": "1",
-    })
+    os.environ.update(
+        {
+            "DISPLAY": f":{number}",
+            "KIVY_NO_ARGS": "1",
+            "KIVY_WINDOW": "sdl2",
+            "KIVY_HOME": str(home),
+            "KIVY_LOG_MODE": "PYTHON",
+            "KIVY_NO_FILELOG": "1",
+            "KIVY_NO_CONSOLELOG": "1",
+            "KIVY_METRICS_DENSITY": "1",
+        }
+    )
     from kiosk.launch import configure_kivy
 
     configure_kivy(*PORTRAIT, fullscreen=False)
@@ -125,8 +137,9 @@ def events(srv, since: int = 0) -> list[dict]:
 
     if getattr(srv, "manager", None) is None:
         srv.manager = srv.login("manager1")
-    return httpx.get(f"{srv.url}/api/halls/demo/events", params={"since": since, "limit": 5000},
-                     headers=srv.manager).json()["events"]
+    return httpx.get(
+        f"{srv.url}/api/halls/demo/events", params={"since": since, "limit": 5000}, headers=srv.manager
+    ).json()["events"]
 
 
 @pytest.fixture
@@ -143,11 +156,24 @@ def make_kiosk(window, fonts, tmp_path, screenshots_dir, request):
         from .driver import Driver
 
         set_window_size(size)
-        values = dict(server_url=srv.url, hall="demo", token=srv.tokens["kiosk"], kiosk_id="kiosk-t1",
-                      printer_url="sim://", id_reader_url="sim://", admin_pin=PIN, fullscreen=False,
-                      idle_seconds=600, ticket_seconds=600, refresh_seconds=2, retry_min_seconds=0.2,
-                      retry_max_seconds=1.0, issue_retry_seconds=1.0, printer_poll_seconds=5,
-                      speech_url="record://")
+        values = dict(
+            server_url=srv.url,
+            hall="demo",
+            token=srv.tokens["kiosk"],
+            kiosk_id="kiosk-t1",
+            printer_url="sim://",
+            id_reader_url="sim://",
+            admin_pin=PIN,
+            fullscreen=False,
+            idle_seconds=600,
+            ticket_seconds=600,
+            refresh_seconds=2,
+            retry_min_seconds=0.2,
+            retry_max_seconds=1.0,
+            issue_retry_seconds=1.0,
+            printer_poll_seconds=5,
+            speech_url="record://",
+        )
         values.update(settings)
         path = tmp_path / "kiosk.toml"
         path.write_text(dump_config(values), encoding="utf-8")
@@ -157,8 +183,11 @@ def make_kiosk(window, fonts, tmp_path, screenshots_dir, request):
         driver = Driver(app, screenshots_dir / "kiosk" / "tests")
         driver.wait(lambda: app.sm.current == first_screen, 20, "the kiosk to connect")
         if wait_devices:
-            driver.wait(lambda: app.kiosk.devices.printer is not None and app.kiosk.devices.watcher is not None, 10,
-                        "the simulated devices to open")
+            driver.wait(
+                lambda: app.kiosk.devices.printer is not None and app.kiosk.devices.watcher is not None,
+                10,
+                "the simulated devices to open",
+            )
         driver.pump(frames=3)
         return driver
 

@@ -1,12 +1,13 @@
 """Driving the real kiosk app as a person would: touches dispatched through Kivy's event loop onto
 the widgets on screen (scrolling them into view first), keys typed into the window, and
 screenshots of what is shown. The event loop is pumped here, frame by frame, in the test's thread."""
+
 from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from kivy.base import EventLoop
 from kivy.core.window import Window
@@ -21,8 +22,7 @@ MARKUP = re.compile(r"\[/?[a-z]+(=[^\]]*)?\]")
 
 
 def plain(text: str) -> str:
-    return (MARKUP.sub("", text).replace("&bl;", "[").replace("&br;", "]").replace("&amp;", "&")
-            .replace("\u00a0", " "))
+    return MARKUP.sub("", text).replace("&bl;", "[").replace("&br;", "]").replace("&amp;", "&").replace("\u00a0", " ")
 
 
 def ancestors(widget):
@@ -51,8 +51,16 @@ def _needed(w: Label, width) -> tuple[int, int]:
     key = (w.text, w.font_size, w.font_name, w.bold, w.halign, pad, width, w.markup)
     if key not in _MEASURED:
         cls = MarkupLabel if w.markup else CoreLabel
-        core = cls(text=w.text, font_size=w.font_size, font_name=w.font_name, bold=w.bold, halign=w.halign,
-                   valign="top", padding=list(pad), text_size=(width, None))
+        core = cls(
+            text=w.text,
+            font_size=w.font_size,
+            font_name=w.font_name,
+            bold=w.bold,
+            halign=w.halign,
+            valign="top",
+            padding=list(pad),
+            text_size=(width, None),
+        )
         core.refresh()
         _MEASURED[key] = tuple(core.texture.size) if core.texture else (0, 0)
     return _MEASURED[key]
@@ -68,8 +76,11 @@ def text_problems(w: Label) -> list[str]:
             return []
         lines = w.max_lines or 1
         whole = CoreLabel(font_size=w.font_size, font_name=w.font_name, bold=w.bold).get_extents(plain(w.text))[0]
-        return [f"text shortened with … ({whole} > {lines} x {width:.0f} wide)"] \
-            if width is not None and whole > lines * width + 1 else []
+        return (
+            [f"text shortened with … ({whole} > {lines} x {width:.0f} wide)"]
+            if width is not None and whole > lines * width + 1
+            else []
+        )
     if fixed_height is None:  # Kivy laid the whole text out already
         need_w, need_h = w.texture_size
     else:
@@ -110,8 +121,10 @@ class Driver:
             if value:
                 return value
             if time.monotonic() > end:
-                raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}; "
-                                     f"screen {self.screen!r} shows: {self.texts()[:40]}")
+                raise AssertionError(
+                    f"timed out after {timeout}s waiting for {what or predicate}; "
+                    f"screen {self.screen!r} shows: {self.texts()[:40]}"
+                )
             EventLoop.idle()
 
     def wait_screen(self, name: str, timeout: float = 10.0) -> None:
@@ -128,14 +141,18 @@ class Driver:
         return self.app.root.walk(restrict=True)
 
     def find_all(self, kid: str, prefix: bool = False) -> list:
-        return [w for w in self.widgets()
-                if isinstance(getattr(w, "kid", None), str) and (w.kid.startswith(kid) if prefix else w.kid == kid)]
+        return [
+            w
+            for w in self.widgets()
+            if isinstance(getattr(w, "kid", None), str) and (w.kid.startswith(kid) if prefix else w.kid == kid)
+        ]
 
     def find(self, kid: str):
         found = self.find_all(kid)
         if len(found) != 1:
-            raise AssertionError(f"{len(found)} widgets with kid {kid!r} on screen {self.screen!r}; "
-                                 f"shown: {self.texts()[:40]}")
+            raise AssertionError(
+                f"{len(found)} widgets with kid {kid!r} on screen {self.screen!r}; shown: {self.texts()[:40]}"
+            )
         return found[0]
 
     def has(self, kid: str) -> bool:
@@ -229,8 +246,7 @@ class Driver:
                 if w.y < parent.y - 2 or w.top > parent.top + 2 or w.x < parent.x - 2 or w.right > parent.right + 2:
                     name = getattr(w, "kid", "") or (plain(w.text)[:30] if isinstance(w, Label) else type(w).__name__)
                     problems.append(f"sticks out of its {type(parent).__name__}: {name}")
-        buttons = [w for w in shown if isinstance(w, ButtonBehavior) and getattr(w, "kid", "")
-                   and self._visible(w)]
+        buttons = [w for w in shown if isinstance(w, ButtonBehavior) and getattr(w, "kid", "") and self._visible(w)]
         modal = next((w for w in shown if getattr(w, "modal", False)), None)
         if modal is not None:  # only its own buttons can be touched
             buttons = [b for b in buttons if self._inside(b, modal)]
@@ -238,9 +254,14 @@ class Driver:
             ax, ay = a.to_window(a.x, a.y)
             if ax < -1 or ay < -1 or ax + a.width > Window.width + 1 or ay + a.height > Window.height + 1:
                 problems.append(f"button outside the window: {a.kid}")
-            for b in buttons[i + 1:]:
+            for b in buttons[i + 1 :]:
                 bx, by = b.to_window(b.x, b.y)
-                if ax < bx + b.width - 1 and bx < ax + a.width - 1 and ay < by + b.height - 1 and by < ay + a.height - 1:
+                if (
+                    ax < bx + b.width - 1
+                    and bx < ax + a.width - 1
+                    and ay < by + b.height - 1
+                    and by < ay + a.height - 1
+                ):
                     if not (self._inside(a, b) or self._inside(b, a)):
                         problems.append(f"buttons overlap: {a.kid} and {b.kid}")
         return problems

@@ -1,4 +1,5 @@
 """WCAG 2 contrast of the kiosk's colours, computed from the theme itself (kiosk/theme.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,16 +36,29 @@ def test_the_formula_against_known_values():
 
 BUTTON_BACKDROP = {"ghost": th.BG, "header": th.BLUE}
 TEXT_ON = [
-    ("text", th.TEXT, th.BG), ("text on white", th.TEXT, th.WHITE),
-    ("muted", th.MUTED, th.BG), ("muted on white", th.MUTED, th.WHITE),
-    ("greyed service", th.GREY_TEXT, th.GREYED), ("closed reason", th.GREY_TEXT, th.WHITE),
+    ("text", th.TEXT, th.BG),
+    ("text on white", th.TEXT, th.WHITE),
+    ("muted", th.MUTED, th.BG),
+    ("muted on white", th.MUTED, th.WHITE),
+    ("greyed service", th.GREY_TEXT, th.GREYED),
+    ("closed reason", th.GREY_TEXT, th.WHITE),
     ("disabled button", th.GREY_TEXT, th.GREY),
-    ("message", th.ORANGE_TEXT, th.ORANGE_LIGHT), ("error", th.RED, th.RED_LIGHT), ("red on white", th.RED, th.WHITE),
-    ("done", th.GREEN, th.GREEN_LIGHT), ("section", th.BLUE_DARK, th.BG), ("card picture note", th.BLUE_DARK, th.BLUE_LIGHT),
-    ("attract", th.ATTRACT_SUB, th.BLUE), ("attract banner", th.ATTRACT_WARN, th.BLUE), ("white on blue", th.WHITE, th.BLUE),
-    ("toast warn", th.WHITE, th.ORANGE), ("toast ok", th.WHITE, th.GREEN), ("toast info", th.WHITE, th.BLUE_DARK),
-    ("attract notice", th.ATTRACT_SUB, th.BLUE_DARK), ("maintenance hall name", th.ATTRACT_SUB, th.BLUE_DARK),
-    ("maintenance pending", th.ATTRACT_WARN, th.BLUE_DARK), ("maintenance retry", th.DARK_MUTED, th.BLUE_DARK),
+    ("message", th.ORANGE_TEXT, th.ORANGE_LIGHT),
+    ("error", th.RED, th.RED_LIGHT),
+    ("red on white", th.RED, th.WHITE),
+    ("done", th.GREEN, th.GREEN_LIGHT),
+    ("section", th.BLUE_DARK, th.BG),
+    ("card picture note", th.BLUE_DARK, th.BLUE_LIGHT),
+    ("attract", th.ATTRACT_SUB, th.BLUE),
+    ("attract banner", th.ATTRACT_WARN, th.BLUE),
+    ("white on blue", th.WHITE, th.BLUE),
+    ("toast warn", th.WHITE, th.ORANGE),
+    ("toast ok", th.WHITE, th.GREEN),
+    ("toast info", th.WHITE, th.BLUE_DARK),
+    ("attract notice", th.ATTRACT_SUB, th.BLUE_DARK),
+    ("maintenance hall name", th.ATTRACT_SUB, th.BLUE_DARK),
+    ("maintenance pending", th.ATTRACT_WARN, th.BLUE_DARK),
+    ("maintenance retry", th.DARK_MUTED, th.BLUE_DARK),
 ]
 
 

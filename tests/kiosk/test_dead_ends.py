@@ -1,4 +1,5 @@
 """No dead ends: every screen a visitor reaches has a next step."""
+
 from __future__ import annotations
 
 import httpx
@@ -12,8 +13,10 @@ pytestmark = pytest.mark.kiosk
 def test_the_card_from_home_goes_on_to_the_matters_and_the_bookings_of_its_holder(make_kiosk, hall_server):
     d = make_kiosk(hall_server)
     number = next(c.id_number for c in card_sim(d).cards if c.name == "扎西多吉")
-    r = httpx.post(f"{hall_server.url}/api/halls/demo/appointments",
-                   json={"service": "gjj-loan", "day": "2026-11-24", "slot": "11:00", "id_number": number})
+    r = httpx.post(
+        f"{hall_server.url}/api/halls/demo/appointments",
+        json={"service": "gjj-loan", "day": "2026-11-24", "slot": "11:00", "id_number": number},
+    )
     assert r.status_code == 201, r.text
     start(d)
     d.tap("action:card")

@@ -1,5 +1,6 @@
 """Nobody inherits anyone's identity: whatever card is placed next (read or refused) replaces the
 one before, and a card taken away ends its owner's visit once nobody touches the screen."""
+
 from __future__ import annotations
 
 import pytest

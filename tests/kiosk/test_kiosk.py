@@ -1,6 +1,7 @@
 """The kiosk as a visitor uses it: the real Kivy app under Xvfb, touched on its widgets, against a
 live server on loopback, with the printer and ID-card simulators on ptys. Every test leaves a
 screenshot (kiosk/tests/ under --screenshots-dir)."""
+
 from __future__ import annotations
 
 import re
@@ -114,7 +115,11 @@ def test_a_basket_of_three_matters_takes_one_ticket(make_kiosk, hall_server):
     d.tap("basket_go")
     d.wait_screen("confirm")
     names = [d.text(f"item:{code}") for _, code in chosen]
-    assert names == ["1. 食品经营许可", "2. 涉税综合业务（新办纳税人套餐、发票领用、清税证明）", "3. 不动产登记资料查询"]
+    assert names == [
+        "1. 食品经营许可",
+        "2. 涉税综合业务（新办纳税人套餐、发票领用、清税证明）",
+        "3. 不动产登记资料查询",
+    ]
     d.shot("basket-confirm")
     ticket = confirm_and_wait_printed(d)
 
@@ -256,9 +261,17 @@ def test_a_missing_card_reader_is_reported_and_visitors_are_told_at_once(make_ki
     d.wait_screen("card")
     assert d.text("card_error") == "读卡器暂时无法使用，请联系工作人员。"
     assert d.has("card_without") and not d.has("card_retry")
-    d.wait(lambda: [e for e in events(hall_server, since) if e["type"] == "device.state"
-                    and e["data"]["device"] == "kiosk-t1.idcard" and e["data"]["state"] == "unreachable"], 10,
-           "a device.state event for the reader")
+    d.wait(
+        lambda: [
+            e
+            for e in events(hall_server, since)
+            if e["type"] == "device.state"
+            and e["data"]["device"] == "kiosk-t1.idcard"
+            and e["data"]["state"] == "unreachable"
+        ],
+        10,
+        "a device.state event for the reader",
+    )
     d.shot("reader-missing")
     d.tap("card_without")
     d.wait_screen("home")
@@ -286,8 +299,12 @@ def test_paper_out_gives_an_on_screen_qr_ticket_and_staff_see_the_printer(make_k
     assert not any(job.printed for job in printer_sim(d).jobs)
 
     def printer_event(state):
-        return [e for e in events(hall_server, since) if e["type"] == "device.state"
-                and e["data"]["device"] == "kiosk-t1.printer" and e["data"]["state"] == state]
+        return [
+            e
+            for e in events(hall_server, since)
+            if e["type"] == "device.state" and e["data"]["device"] == "kiosk-t1.printer" and e["data"]["state"] == state
+        ]
+
     d.wait(lambda: printer_event("paper_out"), 10, "a device.state event for the printer")
     assert printer_event("paper_out")[0]["data"]["kind"] == "printer"
 
@@ -374,7 +391,9 @@ def test_search_by_pinyin_initials_then_the_guide_and_its_printed_checklist(make
     d.wait(lambda: d.has("guide_materials"), 5)
     guide = httpx.get(f"{hall_server.url}/api/halls/demo/services/property-transfer/guide").json()
     # the five public things, the materials, where
-    assert all(d.has(kid) for kid in ("guide_basis", "guide_steps", "guide_g_conditions", "guide_time_limit", "guide_fees"))
+    assert all(
+        d.has(kid) for kid in ("guide_basis", "guide_steps", "guide_g_conditions", "guide_time_limit", "guide_fees")
+    )
     assert d.shows(guide["basis"][0]) and d.shows(guide["fees"])
     assert d.shows("一楼A区 1、2、3 号窗口")
     assert d.text("material:1").startswith("1. " + guide["materials"][0]["name"])
@@ -408,7 +427,10 @@ def test_a_matter_whose_guide_is_not_written_says_where_to_ask(make_kiosk, tmp_p
         assert d.shows("本事项的办事指南请到窗口咨询")
         assert not any(d.has(kid) for kid in ("guide_materials", "guide_steps", "guide_basis", "guide_fees"))
         # The guide's area went with it: the place is that of the windows serving the matter.
-        assert [(w.number, w.area) for w in demo.windows if "biz-cancel" in w.services] == [(23, "二楼F区"), (24, "二楼F区")]
+        assert [(w.number, w.area) for w in demo.windows if "biz-cancel" in w.services] == [
+            (23, "二楼F区"),
+            (24, "二楼F区"),
+        ]
         assert d.shows("二楼F区 23、24 号窗口")
         assert d.find("guide_print").disabled and not d.find("guide_take").disabled
         d.shot("guide-unwritten")
@@ -478,8 +500,10 @@ def test_status_lookup_by_scanned_qr_code_and_by_number(make_kiosk, hall_server)
 
 
 def test_appointment_check_in_with_the_booking_code(make_kiosk, hall_server):
-    r = httpx.post(f"{hall_server.url}/api/halls/demo/appointments",
-                   json={"service": "biz-setup", "day": "2026-11-24", "slot": "10:00", "phone": "13800138000"})
+    r = httpx.post(
+        f"{hall_server.url}/api/halls/demo/appointments",
+        json={"service": "biz-setup", "day": "2026-11-24", "slot": "10:00", "phone": "13800138000"},
+    )
     assert r.status_code == 201, r.text
     code = r.json()["code"]
     d = make_kiosk(hall_server)
@@ -506,8 +530,10 @@ def test_appointment_check_in_with_the_id_card_it_was_booked_with(make_kiosk, ha
     number = "610103197209303572"  # 张建国 in the simulator's cards
     codes = {}
     for service, slot in (("biz-setup", "11:00"), ("property-transfer", "10:00")):
-        r = httpx.post(f"{hall_server.url}/api/halls/demo/appointments",
-                       json={"service": service, "day": "2026-11-24", "slot": slot, "id_number": number})
+        r = httpx.post(
+            f"{hall_server.url}/api/halls/demo/appointments",
+            json={"service": service, "day": "2026-11-24", "slot": slot, "id_number": number},
+        )
         assert r.status_code == 201, r.text
         codes[service] = r.json()["code"]
     d = make_kiosk(hall_server)
@@ -526,7 +552,10 @@ def test_appointment_check_in_with_the_id_card_it_was_booked_with(make_kiosk, ha
     d.wait(lambda: "请取走号票" in d.text("print_state"), 10)
     ticket = shown_ticket(d)
     assert server_ticket(hall_server, ticket["token"])["klass"] == "appointment"
-    assert httpx.get(f"{hall_server.url}/api/halls/demo/appointments/{codes['property-transfer']}").json()["state"] == "checked_in"
+    assert (
+        httpx.get(f"{hall_server.url}/api/halls/demo/appointments/{codes['property-transfer']}").json()["state"]
+        == "checked_in"
+    )
     assert httpx.get(f"{hall_server.url}/api/halls/demo/appointments/{codes['biz-setup']}").json()["state"] == "booked"
 
     # Another visitor without a booking today is told to type the code.
@@ -548,8 +577,10 @@ def test_sold_out_service_is_greyed_and_cannot_be_taken(make_kiosk, hall_server)
         remaining = client.get("/api/halls/demo/services").json()
         left = next(s for s in remaining if s["code"] == "exit-entry")["remaining_today"]
         for i in range(left):
-            r = client.post("/api/halls/demo/tickets", json={"services": ["exit-entry"],
-                                                             "id_card": {"id_number": id_number(i), "name": "测试"}})
+            r = client.post(
+                "/api/halls/demo/tickets",
+                json={"services": ["exit-entry"], "id_card": {"id_number": id_number(i), "name": "测试"}},
+            )
             assert r.status_code == 201, r.text
     d = make_kiosk(hall_server)
     start(d)

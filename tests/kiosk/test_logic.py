@@ -1,5 +1,6 @@
 """The kiosk's logic without a window: search, basket, availability, configuration, fonts, the
 server client (one ticket per tap across a lost answer), device-state reporting."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,7 +10,15 @@ import time
 import httpx
 import pytest
 
-from kiosk.api_client import ApiClient, ApiError, Backoff, IssueRequest, ServerUnavailable, issue_with_retry, token_from_scan
+from kiosk.api_client import (
+    ApiClient,
+    ApiError,
+    Backoff,
+    IssueRequest,
+    ServerUnavailable,
+    issue_with_retry,
+    token_from_scan,
+)
 from kiosk.catalog import Catalog
 from kiosk.config import ConfigError, dump_config, load_config
 from kiosk.devices import StateReporter, card_error_key, checklist_for_printer
@@ -26,11 +35,19 @@ from .conftest import events
 @pytest.fixture(scope="module")
 def demo():
     hall = read_hall(DEMO)
-    services = [s.model_dump(mode="json") | {"open": True, "hours_today": "09:00-17:30", "waiting": 0,
-                                             "eta_seconds": None, "remaining_today": None} for s in hall.services]
-    info = {"name": hall.name, "name_en": hall.name_en, "departments": [d.model_dump() for d in hall.departments],
-            "topics": [t.model_dump() for t in hall.topics],
-            "priority_classes": [c.model_dump() for c in hall.priority_classes], "windows": []}
+    services = [
+        s.model_dump(mode="json")
+        | {"open": True, "hours_today": "09:00-17:30", "waiting": 0, "eta_seconds": None, "remaining_today": None}
+        for s in hall.services
+    ]
+    info = {
+        "name": hall.name,
+        "name_en": hall.name_en,
+        "departments": [d.model_dump() for d in hall.departments],
+        "topics": [t.model_dump() for t in hall.topics],
+        "priority_classes": [c.model_dump() for c in hall.priority_classes],
+        "windows": [],
+    }
     return info, services
 
 
@@ -98,10 +115,18 @@ def test_waits_and_names_as_people_read_them():
 # -- configuration and fonts ----------------------------------------------------------------------
 def test_configuration_file_is_checked_and_the_environment_wins(tmp_path):
     path = tmp_path / "kiosk.toml"
-    path.write_text(dump_config({"server_url": "http://10.0.0.2:8000/", "token": "t0k", "admin_pin": "2468",
-                                 "window_size": [1920, 1080]}))
+    path.write_text(
+        dump_config(
+            {"server_url": "http://10.0.0.2:8000/", "token": "t0k", "admin_pin": "2468", "window_size": [1920, 1080]}
+        )
+    )
     cfg = load_config(path, env={"HALLQ_KIOSK_TOKEN": "from-env", "HALLQ_KIOSK_IDLE_SECONDS": "30"})
-    assert (cfg.server_url, cfg.token, cfg.idle_seconds, cfg.window_size) == ("http://10.0.0.2:8000", "from-env", 30, (1920, 1080))
+    assert (cfg.server_url, cfg.token, cfg.idle_seconds, cfg.window_size) == (
+        "http://10.0.0.2:8000",
+        "from-env",
+        30,
+        (1920, 1080),
+    )
     assert cfg.printer_url == "sim://" and cfg.fullscreen is True
 
     path.write_text('server_url = "10.0.0.2"\nadmin_pin = "12"\nidle_secs = 3\n')
@@ -146,7 +171,10 @@ def test_the_simplified_chinese_face_is_taken_out_of_the_collection(tmp_path):
 
 # -- the server client ----------------------------------------------------------------------------
 def test_token_from_what_a_scanner_types():
-    assert token_from_scan("http://10.0.0.2:8000/t/7sjPnLncr2XQ5BWl3b1Dku8NM6kxgRHm\n") == "7sjPnLncr2XQ5BWl3b1Dku8NM6kxgRHm"
+    assert (
+        token_from_scan("http://10.0.0.2:8000/t/7sjPnLncr2XQ5BWl3b1Dku8NM6kxgRHm\n")
+        == "7sjPnLncr2XQ5BWl3b1Dku8NM6kxgRHm"
+    )
     assert token_from_scan("7sjPnLncr2XQ5BWl3b1Dku8NM6kxgRHm") == "7sjPnLncr2XQ5BWl3b1Dku8NM6kxgRHm"
     assert token_from_scan("A012") is None
     assert token_from_scan("https://example.com/other/page") is None
@@ -194,8 +222,13 @@ def test_an_unreachable_server_is_retried_until_patience_runs_out():
     slept = []
     start = time.monotonic()
     with pytest.raises(ServerUnavailable):
-        issue_with_retry(client, IssueRequest(services=["biz-setup"]), patience=1.0,
-                         backoff=Backoff(0.1, 0.4, jitter=0), sleep=lambda s: (slept.append(s), time.sleep(s)))
+        issue_with_retry(
+            client,
+            IssueRequest(services=["biz-setup"]),
+            patience=1.0,
+            backoff=Backoff(0.1, 0.4, jitter=0),
+            sleep=lambda s: (slept.append(s), time.sleep(s)),
+        )
     assert slept[:3] == [0.1, 0.2, 0.4] and time.monotonic() - start < 3
 
 
@@ -227,7 +260,6 @@ def test_device_states_are_sent_once_settled_and_again_after_an_outage():
 
 def test_card_errors_become_advice_and_guides_become_checklists():
     from devices import CardExpired, CardRemoved, DeviceTimeout, NoCard
-
     from kiosk.devices import ReadFailed
 
     assert card_error_key(NoCard("x")) == "card_no_card"
@@ -237,9 +269,16 @@ def test_card_errors_become_advice_and_guides_become_checklists():
         raise ReadFailed("no answer") from DeviceTimeout("t")
     except ReadFailed as exc:
         assert card_error_key(exc) == "reader_down"
-    checklist = checklist_for_printer({"name": "企业设立登记", "area": "二楼F区", "windows": [21, 22], "phone": "028",
-                                       "materials": [{"name": "公司章程", "copies": 1, "original": True, "note": "签字"}]},
-                                      "示范区政务服务中心")
+    checklist = checklist_for_printer(
+        {
+            "name": "企业设立登记",
+            "area": "二楼F区",
+            "windows": [21, 22],
+            "phone": "028",
+            "materials": [{"name": "公司章程", "copies": 1, "original": True, "note": "签字"}],
+        },
+        "示范区政务服务中心",
+    )
     assert checklist.items == ["公司章程（原件 1 份）：签字"]
     assert "二楼F区 21、22 号窗口" in checklist.notice
 
@@ -258,9 +297,11 @@ def test_the_search_hint_and_the_life_events_come_from_the_hall(demo):
 
 def test_the_waiting_place_comes_from_the_windows_when_the_hall_names_no_area(demo):
     info, services = demo
-    windows = [{"number": 5, "floor": 2, "area": "二楼F区", "services": {"biz-setup": 1}},
-               {"number": 6, "floor": 2, "area": "", "services": {"biz-change": 1}},
-               {"number": 7, "floor": 3, "area": "", "services": {"biz-change": 1}}]
+    windows = [
+        {"number": 5, "floor": 2, "area": "二楼F区", "services": {"biz-setup": 1}},
+        {"number": 6, "floor": 2, "area": "", "services": {"biz-change": 1}},
+        {"number": 7, "floor": 3, "area": "", "services": {"biz-change": 1}},
+    ]
     catalog = Catalog(dict(info, windows=windows), services)
     assert catalog.waiting_place({"area": "一楼A区", "services": ["biz-setup"]}, "zh") == "一楼A区"
     assert catalog.waiting_place({"area": "", "services": ["biz-setup"]}, "zh") == "二楼F区"

@@ -2,6 +2,7 @@
 at normal and large text size, saved for `make screenshots` (kiosk/<orientation>-<language>-<size>/
 under --screenshots-dir). Each is checked for a tidy layout: no text cut off or split mid-word, no
 button outside the window or on top of another, no text in a colour whose contrast is unchecked."""
+
 from __future__ import annotations
 
 import httpx
@@ -37,8 +38,9 @@ def mode_id(mode) -> str:
 
 
 @pytest.mark.parametrize("mode", MODES, ids=[mode_id(m) for m in MODES])
-def test_every_screen_is_tidy_in_both_text_sizes_languages_and_orientations(make_kiosk, busy_hall, screenshots_dir,
-                                                                           mode):
+def test_every_screen_is_tidy_in_both_text_sizes_languages_and_orientations(
+    make_kiosk, busy_hall, screenshots_dir, mode
+):
     size, lang, large = mode
     d = make_kiosk(busy_hall, size=size)
     d.shots = screenshots_dir / "kiosk" / mode_id(mode)

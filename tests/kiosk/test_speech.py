@@ -1,5 +1,6 @@
 """Spoken guidance (适老化) and touch targets in large text: the real app with a recording voice, and
 the real espeak-ng Mandarin voice writing what it says to WAV files."""
+
 from __future__ import annotations
 
 import shutil
@@ -71,9 +72,15 @@ def test_touch_targets_in_large_text_are_at_least_15_mm(make_kiosk, hall_server)
     def small_targets() -> list[str]:
         d.pump(frames=3)
         smallest = MIN_TARGET_PX * unit()
-        return [f"{w.kid} {w.width:.0f}x{w.height:.0f}" for w in d.widgets()
-                if getattr(w, "kid", "") and hasattr(w, "on_release") and w.get_root_window() is not None
-                and w.width > 1 and min(w.width, w.height) < smallest]
+        return [
+            f"{w.kid} {w.width:.0f}x{w.height:.0f}"
+            for w in d.widgets()
+            if getattr(w, "kid", "")
+            and hasattr(w, "on_release")
+            and w.get_root_window() is not None
+            and w.width > 1
+            and min(w.width, w.height) < smallest
+        ]
 
     assert small_targets() == []
     d.tap("dept:gcjs")
@@ -91,8 +98,12 @@ def test_touch_targets_in_large_text_are_at_least_15_mm(make_kiosk, hall_server)
     d.tap("ticket_done")
     d.wait_screen("home")
     d.tap("elderly")  # the finished visit went back to normal text
-    for action, screen in (("search_box", "search"), ("action:card", "card"), ("action:status", "status"),
-                           ("action:appointment", "appointment")):
+    for action, screen in (
+        ("search_box", "search"),
+        ("action:card", "card"),
+        ("action:status", "status"),
+        ("action:appointment", "appointment"),
+    ):
         d.tap(action)
         d.wait_screen(screen)
         assert small_targets() == [], screen

@@ -1,5 +1,6 @@
 """The kiosk tells the truth about itself: a device that fails in any way is a state the visitor and
 staff see, not a dead thread and a screen that waits for paper forever."""
+
 from __future__ import annotations
 
 import re
@@ -31,19 +32,33 @@ def without_libusb(monkeypatch) -> None:
 
 
 @pytest.mark.parametrize("machine", ["no-such-printer", "no-libusb"])
-def test_a_usb_printer_that_cannot_be_opened_is_a_state_and_the_ticket_is_shown_instead(make_kiosk, hall_server,
-                                                                                         monkeypatch, machine):
+def test_a_usb_printer_that_cannot_be_opened_is_a_state_and_the_ticket_is_shown_instead(
+    make_kiosk, hall_server, monkeypatch, machine
+):
     # Either way opening the printer fails; each case is its own kiosk, as the server records only
     # a device's changes of state.
     if machine == "no-libusb":
         without_libusb(monkeypatch)
     kiosk_id = f"kiosk-usb-{machine}"
     since = last_seq(hall_server)
-    d = make_kiosk(hall_server, printer_url="escpos+usb://0x0416:0x5011", wait_devices=False,
-                   device_retry_seconds=1, kiosk_id=kiosk_id)
-    state = d.wait(lambda: [e for e in events(hall_server, since) if e["type"] == "device.state"
-                            and e["data"]["device"] == f"{kiosk_id}.printer" and e["data"]["state"] == "unreachable"],
-                   15, "a device.state event for the printer")
+    d = make_kiosk(
+        hall_server,
+        printer_url="escpos+usb://0x0416:0x5011",
+        wait_devices=False,
+        device_retry_seconds=1,
+        kiosk_id=kiosk_id,
+    )
+    state = d.wait(
+        lambda: [
+            e
+            for e in events(hall_server, since)
+            if e["type"] == "device.state"
+            and e["data"]["device"] == f"{kiosk_id}.printer"
+            and e["data"]["state"] == "unreachable"
+        ],
+        15,
+        "a device.state event for the printer",
+    )
     if machine == "no-libusb":  # pyusb's words: this really was the missing library, and what to install
         detail = state[0]["data"]["detail"]
         assert "No backend available" in detail and "libusb (scripts/system-deps.sh)" in detail
@@ -63,8 +78,11 @@ def test_a_usb_printer_that_cannot_be_opened_is_a_state_and_the_ticket_is_shown_
 
 def issue_elsewhere(srv, code: str) -> dict:
     """A ticket taken at another kiosk of the hall."""
-    response = httpx.post(f"{srv.url}/api/halls/demo/tickets", json={"services": [code]},
-                          headers={"Authorization": f"Bearer {srv.tokens['kiosk']}", "Idempotency-Key": uuid.uuid4().hex})
+    response = httpx.post(
+        f"{srv.url}/api/halls/demo/tickets",
+        json={"services": [code]},
+        headers={"Authorization": f"Bearer {srv.tokens['kiosk']}", "Idempotency-Key": uuid.uuid4().hex},
+    )
     assert response.status_code == 201, response.text
     return response.json()
 

@@ -1,6 +1,7 @@
 """A full disk under the SQLite file (a small tmpfs filled up): issuing answers 503 `storage_full`,
 never a 500 with a traceback; it is logged once, the dashboard gets an alert, and all is well again
 by itself once space is freed."""
+
 from __future__ import annotations
 
 import errno
@@ -50,8 +51,10 @@ def active_kinds(srv, manager) -> list[str]:
 
 def test_a_full_disk_is_refused_cleanly_shown_and_recovered(small_disk, server_factory):
     data = small_disk / "data"
-    srv = server_factory(f"sqlite:///{data / 'hallq.db'}", settings={
-        "HALLQ_DATA_DIR": str(data), "HALLQ_STORAGE_RESERVE_BYTES": str(2 << 20)})
+    srv = server_factory(
+        f"sqlite:///{data / 'hallq.db'}",
+        settings={"HALLQ_DATA_DIR": str(data), "HALLQ_STORAGE_RESERVE_BYTES": str(2 << 20)},
+    )
     kiosk = {"Authorization": f"Bearer {srv.tokens['kiosk']}"}
     manager = srv.login("manager1")
     assert (data / "hallq.db.reserve").exists()
@@ -60,8 +63,11 @@ def test_a_full_disk_is_refused_cleanly_shown_and_recovered(small_disk, server_f
     answers = []
     with httpx.Client(base_url=srv.url, timeout=30) as c:
         for _ in range(3000):  # the reserve lets the hall go on for a while, then it is full again
-            r = c.post("/api/halls/demo/tickets", json={"services": ["tax-general"]},
-                       headers=kiosk | {"Idempotency-Key": uuid.uuid4().hex})
+            r = c.post(
+                "/api/halls/demo/tickets",
+                json={"services": ["tax-general"]},
+                headers=kiosk | {"Idempotency-Key": uuid.uuid4().hex},
+            )
             answers.append((r.status_code, r.json().get("code")))
             if r.status_code == 503 and len([a for a in answers if a[0] == 503]) >= 20:
                 break

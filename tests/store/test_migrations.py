@@ -1,5 +1,6 @@
 """The Alembic migrations build exactly the schema of tables.py, on SQLite and PostgreSQL: a column
 or index added to the tables without its migration fails here, not on a hall's upgraded server."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata

@@ -1,6 +1,7 @@
 """PostgreSQL sessions terminated under load (`pg_terminate_backend`, as a restart or a failover
 does): reads see one snapshot, a lost connection is retried where that is safe and answered 503
 `storage_unavailable` where it is not; never a 500."""
+
 from __future__ import annotations
 
 import threading
@@ -50,8 +51,11 @@ def run(srv, dbname: str) -> None:
             while time.monotonic() < stop:
                 key = uuid.uuid4().hex
                 for _ in range(5):  # as the kiosk does: the same key until it has an answer
-                    r = c.post("/api/halls/demo/tickets", json={"services": [services[i % len(services)]]},
-                               headers=kiosk | {"Idempotency-Key": key})
+                    r = c.post(
+                        "/api/halls/demo/tickets",
+                        json={"services": [services[i % len(services)]]},
+                        headers=kiosk | {"Idempotency-Key": key},
+                    )
                     record(r)
                     if r.status_code != 503:
                         break
@@ -72,20 +76,29 @@ def run(srv, dbname: str) -> None:
 
     def terminator() -> None:
         nonlocal killed
-        engine = create_engine(live.PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"),
-                               isolation_level="AUTOCOMMIT")
+        engine = create_engine(
+            live.PG_ADMIN_URL.replace("postgresql://", "postgresql+psycopg://"), isolation_level="AUTOCOMMIT"
+        )
         with engine.connect() as conn:
             while time.monotonic() < stop - 2:
                 time.sleep(0.4)
-                killed += len(conn.execute(text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :db AND pid <> pg_backend_pid()"), {"db": dbname}).all())
+                killed += len(
+                    conn.execute(
+                        text(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE datname = :db AND pid <> pg_backend_pid()"
+                        ),
+                        {"db": dbname},
+                    ).all()
+                )
         engine.dispose()
 
-    threads = ([threading.Thread(target=kiosk_loop, args=(i,)) for i in range(4)]
-               + [threading.Thread(target=window_loop, args=(w,)) for w in WINDOWS]
-               + [threading.Thread(target=reader_loop, args=(w,)) for w in WINDOWS]
-               + [threading.Thread(target=terminator)])
+    threads = (
+        [threading.Thread(target=kiosk_loop, args=(i,)) for i in range(4)]
+        + [threading.Thread(target=window_loop, args=(w,)) for w in WINDOWS]
+        + [threading.Thread(target=reader_loop, args=(w,)) for w in WINDOWS]
+        + [threading.Thread(target=terminator)]
+    )
     for t in threads:
         t.start()
     for t in threads:

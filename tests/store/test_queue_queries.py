@@ -1,25 +1,25 @@
 """The store's SQL shortcuts agree with the pure policy: Reader.shortlist is policy.shortlist,
 Reader.ahead_of is the position in policy.queue_order, and choosing from the shortlist is
 choosing from the whole queue. Random queues, on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import delete
 
 from queue_server.domain import policy
 from queue_server.domain.tickets import Matter, Ticket
 from queue_server.halls import DEMO, read_hall
-from queue_server.store.db import make_engine
 from queue_server.store import tables
+from queue_server.store.db import make_engine
 from queue_server.store.store import Store
 from queue_server.usecases import halls
 
-NOW = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)  # 10:00 in the hall
+NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # 10:00 in the hall
 SERVICES = ["biz-setup", "biz-change", "biz-cancel"]
 CLASSES = ["normal", "normal", "normal", "elderly", "green", "agent", "appointment"]
 
@@ -51,16 +51,33 @@ def fill(store: Store, specs) -> list[Ticket]:
         tx.conn.execute(delete(tables.tickets))
         for i, (service, klass, waited, front, slot_at) in enumerate(specs):
             queued = NOW - timedelta(seconds=waited)
-            slot = (NOW + timedelta(minutes=slot_at - 15), NOW + timedelta(minutes=slot_at + 45)) if klass == "appointment" else None
-            tk = Ticket(number=f"A{i + 1:03d}", day=date(2026, 11, 24), matters=[Matter(service=service)], klass=klass,
-                        issued_at=queued, queued_at=queued, front=front, slot=slot, token=secrets.token_hex(8))
+            slot = (
+                (NOW + timedelta(minutes=slot_at - 15), NOW + timedelta(minutes=slot_at + 45))
+                if klass == "appointment"
+                else None
+            )
+            tk = Ticket(
+                number=f"A{i + 1:03d}",
+                day=date(2026, 11, 24),
+                matters=[Matter(service=service)],
+                klass=klass,
+                issued_at=queued,
+                queued_at=queued,
+                front=front,
+                slot=slot,
+                token=secrets.token_hex(8),
+            )
             tx.add_ticket(tk, issued_by="test")
             made.append(tk)
     return made
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(specs=ticket_specs, streak=st.integers(0, 4), weights=st.lists(st.sampled_from([0.5, 1.0, 2.0]), min_size=3, max_size=3))
+@given(
+    specs=ticket_specs,
+    streak=st.integers(0, 4),
+    weights=st.lists(st.sampled_from([0.5, 1.0, 2.0]), min_size=3, max_size=3),
+)
 def test_sql_queue_queries_match_the_policy(store, specs, streak, weights):
     made = fill(store, specs)
     with store.read("demo") as r:

@@ -1,5 +1,6 @@
 """What a server process checks and takes before it serves: private files, one secret for every
 process on PostgreSQL, and migrations one process at a time."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -30,8 +31,11 @@ def test_data_directory_and_its_files_are_private(tmp_path, server_factory):
     r = httpx.post(f"{srv.url}/api/halls/demo/tickets", json={"services": ["tax-general"]}, headers=kiosk)
     assert r.status_code == 201, r.text
     if shutil.which("espeak-ng"):  # the speech cache too
-        audio = httpx.get(f"{srv.url}{r.json().get('audio_url') or '/api/halls/demo/announcements.wav?text=请A001号'}",
-                          headers=kiosk, timeout=30)
+        audio = httpx.get(
+            f"{srv.url}{r.json().get('audio_url') or '/api/halls/demo/announcements.wav?text=请A001号'}",
+            headers=kiosk,
+            timeout=30,
+        )
         assert audio.status_code in (200, 404, 422), audio.text
     assert mode(data) == 0o700
     files = [p for p in data.rglob("*") if p.is_file() and not p.name.startswith("server-")]
@@ -42,8 +46,14 @@ def test_data_directory_and_its_files_are_private(tmp_path, server_factory):
 
 def _serve_briefly(env: dict, tmp_path) -> subprocess.CompletedProcess:
     """`hallq serve` on a port nobody asks: returns when it exits (or is stopped after a while)."""
-    proc = subprocess.Popen([sys.executable, "-m", "queue_server.cli", "serve", "--port", str(live.free_port())],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(live.free_port())],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=tmp_path,
+    )
     try:
         out, err = proc.communicate(timeout=20)
     except subprocess.TimeoutExpired:
@@ -70,7 +80,9 @@ def test_postgres_needs_a_shared_secret(pg_url, tmp_path):
 
     key = tmp_path / "hall.key"
     key.write_text("0123456789abcdef0123456789abcdef\n")
-    srv = live.LiveServer(db_url=pg_url, data_dir=tmp_path, settings={"HALLQ_SECRET": "", "HALLQ_SECRET_FILE": str(key)})
+    srv = live.LiveServer(
+        db_url=pg_url, data_dir=tmp_path, settings={"HALLQ_SECRET": "", "HALLQ_SECRET_FILE": str(key)}
+    )
     try:
         srv.start()
         assert httpx.get(f"{srv.url}/healthz").status_code == 200

@@ -1,10 +1,11 @@
 """Live servers with stream settings, an async API helper and a collector of stream messages."""
+
 from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import httpx
 import pytest
@@ -36,8 +37,9 @@ def servers(tmp_path):
         if tokens is None:
             tokens = live.prepare(db_url)
         extra = {f"HALLQ_{k.upper()}": str(v) for k, v in settings.items()}
-        srv = StreamServer(db_url=db_url, data_dir=tmp_path, extra=extra, tokens=tokens,
-                           **({"port": port} if port else {}))
+        srv = StreamServer(
+            db_url=db_url, data_dir=tmp_path, extra=extra, tokens=tokens, **({"port": port} if port else {})
+        )
         started.append(srv)
         return srv.start()
 
@@ -71,8 +73,9 @@ class Api:
         return r.json()
 
     async def window(self, number: int, action: str, clerk: str, body: dict | None = None) -> httpx.Response:
-        return await self.http.post(f"/api/halls/demo/windows/{number}/{action}", json=body or {},
-                                    headers=await self.user(clerk))
+        return await self.http.post(
+            f"/api/halls/demo/windows/{number}/{action}", json=body or {}, headers=await self.user(clerk)
+        )
 
     async def call_and_finish(self, number: int, clerk: str) -> dict:
         r = await self.window(number, "call-next", clerk)
@@ -84,8 +87,9 @@ class Api:
     async def events(self, since: int = 0) -> list[dict]:
         out: list[dict] = []
         while True:
-            r = await self.http.get("/api/halls/demo/events", params={"since": since, "limit": 5000},
-                                    headers=await self.user("manager1"))
+            r = await self.http.get(
+                "/api/halls/demo/events", params={"since": since, "limit": 5000}, headers=await self.user("manager1")
+            )
             r.raise_for_status()
             page = r.json()["events"]
             out += page
@@ -115,7 +119,7 @@ class Collector:
         self._new = asyncio.Event()
         self._task: asyncio.Task | None = None
 
-    async def __aenter__(self) -> "Collector":
+    async def __aenter__(self) -> Collector:
         self._task = asyncio.create_task(self._run())
         await asyncio.wait_for(self.stream.connected.wait(), 15)
         return self
@@ -145,7 +149,7 @@ class Collector:
     def seqs(self) -> list[int]:
         return [m["seq"] for m in self.events]
 
-    async def until(self, done: Callable[["Collector"], bool], timeout: float = 30) -> None:
+    async def until(self, done: Callable[[Collector], bool], timeout: float = 30) -> None:
         async def wait() -> None:
             while not done(self):
                 if self.error:

@@ -1,6 +1,7 @@
 """Several server processes on one PostgreSQL database share one event sequence: a call made on
 one process reaches the stream clients of the other, in seq order, once. On SQLite the server
 refuses to run more than one process."""
+
 from __future__ import annotations
 
 import asyncio
@@ -54,7 +55,9 @@ def test_two_processes_deliver_each_others_events(pg_url, servers):
                             return
                         continue
                     called.append(ok[0].json()["ticket"]["number"])
-                    finish = await (api_b if len(called) % 2 else api_a).window(window, "finish", clerk, {"result": "done"})
+                    finish = await (api_b if len(called) % 2 else api_a).window(
+                        window, "finish", clerk, {"result": "done"}
+                    )
                     assert finish.status_code == 200, finish.text
 
             await asyncio.gather(*(clerk_at(w, c) for w, c in clerks.items()))
@@ -113,7 +116,12 @@ def test_workers_share_the_stream(pg_url, servers):
 
 def test_sqlite_refuses_several_workers(tmp_path):
     env = os.environ | {"HALLQ_DATABASE_URL": f"sqlite:///{tmp_path / 'hallq.db'}", "HALLQ_DATA_DIR": str(tmp_path)}
-    r = subprocess.run([sys.executable, "-m", "queue_server.cli", "serve", "--workers", "2"], env=env,
-                       capture_output=True, text=True, timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "queue_server.cli", "serve", "--workers", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert r.returncode == 2
     assert "on SQLite the server runs as one process" in r.stderr and "PostgreSQL" in r.stderr

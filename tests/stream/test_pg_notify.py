@@ -1,16 +1,23 @@
 """Notification payloads: the events ride along when they fit, and only the seq otherwise."""
+
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from queue_server.domain.events import Recorded
 from queue_server.events.pg_notify import MAX_PAYLOAD, parse, payload
 
 
 def event(seq: int, text: str = "请A001号到26号窗口办理") -> Recorded:
-    return Recorded("demo", seq, "ticket.called", datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc),
-                    {"kind": "clerk", "id": "clerk1"}, {"number": "A001", "window": 26, "text": text})
+    return Recorded(
+        "demo",
+        seq,
+        "ticket.called",
+        datetime(2026, 11, 24, 2, 0, tzinfo=UTC),
+        {"kind": "clerk", "id": "clerk1"},
+        {"number": "A001", "window": 26, "text": text},
+    )
 
 
 def test_events_ride_along_when_they_fit():

@@ -1,5 +1,6 @@
 """A server killed (SIGKILL) and restarted while kiosks issue: the display's client reconnects by
 itself and, from the stored log, gets every event once and in order."""
+
 from __future__ import annotations
 
 import asyncio
@@ -22,8 +23,9 @@ def test_restart_in_the_middle_loses_no_stored_event(db_url, servers):
             async with httpx.AsyncClient(base_url=srv.url, timeout=5) as http:
                 while not stop.is_set():
                     try:
-                        r = await http.post("/api/halls/demo/tickets", json={"services": ["tax-general"]},
-                                            headers=api.kiosk)
+                        r = await http.post(
+                            "/api/halls/demo/tickets", json={"services": ["tax-general"]}, headers=api.kiosk
+                        )
                     except httpx.HTTPError:
                         await asyncio.sleep(0.05)  # the server is down: try again
                         continue
@@ -47,7 +49,8 @@ def test_restart_in_the_middle_loses_no_stored_event(db_url, servers):
         stored = await api.events(start)
         assert display.seqs == list(range(start + 1, last + 1))
         assert [(e["seq"], e["type"], e["data"]) for e in display.events] == [
-            (e["seq"], e["type"], e["data"]) for e in stored]
+            (e["seq"], e["type"], e["data"]) for e in stored
+        ]
         shown = {e["data"]["number"] for e in display.events if e["type"] == "ticket.issued"}
         assert set(acknowledged) <= shown
         assert stream.duplicates == 0

@@ -1,5 +1,6 @@
 """Invariant 3 for displays: a client that reconnects with `since` gets exactly what it missed,
 in order, once; a client too far behind gets a snapshot first; topics filter the stream."""
+
 from __future__ import annotations
 
 import asyncio
@@ -62,9 +63,12 @@ def srv(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("stream")
     url = f"sqlite:///{tmp / 'hallq.db'}"
-    server = StreamServer(db_url=url, data_dir=tmp, tokens=live.prepare(url),
-                          extra={"HALLQ_SNAPSHOT_AFTER": "20", "HALLQ_WS_HEARTBEAT_SECONDS": "0.3",
-                                 "HALLQ_WS_PING_SECONDS": "1"})
+    server = StreamServer(
+        db_url=url,
+        data_dir=tmp,
+        tokens=live.prepare(url),
+        extra={"HALLQ_SNAPSHOT_AFTER": "20", "HALLQ_WS_HEARTBEAT_SECONDS": "0.3", "HALLQ_WS_PING_SECONDS": "1"},
+    )
     yield server.start()
     server.stop()
 
@@ -85,11 +89,15 @@ def test_far_behind_gets_a_snapshot_then_live_events(srv):
             assert first["type"] == "snapshot" and base >= last
             assert first["board"]["seq"] == base and first["board"]["services"]
             issued = await api.issue("tax-general")
-            await late.until(lambda c: any(e["type"] == "ticket.issued" and e["data"]["id"] == issued["id"] for e in c.events))
+            await late.until(
+                lambda c: any(e["type"] == "ticket.issued" and e["data"]["id"] == issued["id"] for e in c.events)
+            )
             end = late.seqs[-1]
             await near.until_seq(end)
             assert late.seqs == list(range(base + 1, end + 1))
-            assert near.messages[0]["type"] != "snapshot" and near.seqs[: end - last + 10] == list(range(last - 9, end + 1))
+            assert near.messages[0]["type"] != "snapshot" and near.seqs[: end - last + 10] == list(
+                range(last - 9, end + 1)
+            )
         async with Collector(srv.hall_stream(since=None)) as fresh:  # no since: the board first
             await fresh.until(lambda c: bool(c.messages))
             assert fresh.messages[0]["type"] == "snapshot" and fresh.messages[0]["seq"] >= end
@@ -114,7 +122,9 @@ def test_topics_and_heartbeats(srv):
             assert {e["type"] for e in only_calls.events} == {"ticket.called"}
             assert stream.last_seq == await api.last_seq()  # advanced past the filtered events
         url = srv.url.replace("http://", "ws://") + f"/ws/halls/demo?since={start}"
-        async with websockets.connect(url, additional_headers={"Authorization": f"Bearer {srv.tokens['display']}"}) as ws:
+        async with websockets.connect(
+            url, additional_headers={"Authorization": f"Bearer {srv.tokens['display']}"}
+        ) as ws:
             await ws.send('{"type": "ping"}')
             kinds = set()
             while "pong" not in kinds:
@@ -145,7 +155,9 @@ def test_refusals(srv):
             status = await api.stream_status()
             assert status["clients"] == status["written_directly"] == 1  # the hub writes its frames itself
         bad = srv.url.replace("http://", "ws://") + "/ws/halls/demo?since=abc"
-        async with websockets.connect(bad, additional_headers={"Authorization": f"Bearer {srv.tokens['display']}"}) as ws:
+        async with websockets.connect(
+            bad, additional_headers={"Authorization": f"Bearer {srv.tokens['display']}"}
+        ) as ws:
             with pytest.raises(websockets.ConnectionClosed) as closed:
                 while True:
                     await ws.recv()
@@ -162,7 +174,7 @@ def test_a_client_that_stops_answering_is_cleaned_up(srv):
     async def scenario() -> None:
         api = Api(srv)
         before = (await api.stream_status())["clients"]
-        silent = open_raw_stream(srv.port, f"/ws/halls/demo?since={await api.last_seq()}", srv.tokens['display'])
+        silent = open_raw_stream(srv.port, f"/ws/halls/demo?since={await api.last_seq()}", srv.tokens["display"])
         try:
             deadline = asyncio.get_running_loop().time() + 20
             seen = set()
@@ -201,8 +213,11 @@ def test_stream_thread_for_code_without_asyncio(srv):
         if len(got) >= 2:
             arrived.set()
 
-    follower = StreamThread(lambda: HallStream(srv.url, "demo", token=srv.tokens["kiosk"], since=start), on_message).start()
+    follower = StreamThread(
+        lambda: HallStream(srv.url, "demo", token=srv.tokens["kiosk"], since=start), on_message
+    ).start()
     try:
+
         async def issue() -> None:
             api = Api(srv)
             await api.issue("tax-general")

@@ -1,5 +1,6 @@
 """A client that stops reading is dropped once its buffer is full, without holding up the others;
 it then resumes with `since` and misses nothing."""
+
 from __future__ import annotations
 
 import asyncio
@@ -21,8 +22,12 @@ def open_raw_stream(port: int, path: str, token: str) -> socket.socket:
     s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
     s.connect(("127.0.0.1", port))
     key = base64.b64encode(os.urandom(16)).decode()
-    s.sendall((f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer {token}\r\n\r\n").encode())
+    s.sendall(
+        (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\nAuthorization: Bearer {token}\r\n\r\n"
+        ).encode()
+    )
     head = b""
     while b"\r\n\r\n" not in head:
         head += s.recv(1)
@@ -37,7 +42,7 @@ def read_frames(s: socket.socket) -> tuple[list[dict], int | None]:
     while True:
         try:
             chunk = s.recv(65536)
-        except (socket.timeout, ConnectionResetError):
+        except (TimeoutError, ConnectionResetError):
             break
         if not chunk:
             break
@@ -47,12 +52,12 @@ def read_frames(s: socket.socket) -> tuple[list[dict], int | None]:
         opcode, size = data[i] & 0x0F, data[i + 1] & 0x7F
         i += 2
         if size == 126:
-            size, i = struct.unpack(">H", data[i:i + 2])[0], i + 2
+            size, i = struct.unpack(">H", data[i : i + 2])[0], i + 2
         elif size == 127:
-            size, i = struct.unpack(">Q", data[i:i + 8])[0], i + 8
+            size, i = struct.unpack(">Q", data[i : i + 8])[0], i + 8
         if i + size > len(data):
             break  # cut off by the drop
-        payload, i = data[i:i + size], i + size
+        payload, i = data[i : i + size], i + size
         if opcode == 1:
             messages.append(json.loads(payload))
         elif opcode == 8:
@@ -66,7 +71,7 @@ def test_a_slow_client_is_dropped_without_delaying_the_others(sqlite_url, server
     async def scenario() -> None:
         api = Api(srv)
         start = await api.last_seq()
-        slow = open_raw_stream(srv.port, f"/ws/halls/demo?since={start}", srv.tokens['display'])
+        slow = open_raw_stream(srv.port, f"/ws/halls/demo?since={start}", srv.tokens["display"])
         answered: dict[str, float] = {}  # ticket number -> when its issue request was answered
         stop = asyncio.Event()
 

@@ -1,5 +1,6 @@
 """The subscriber's write path without a server: direct writes while the socket takes them, a
 queue in order while it does not, overflow, and a socket that fails."""
+
 from __future__ import annotations
 
 import asyncio

@@ -1,5 +1,6 @@
 """A citizen's phone follows one ticket: position and ETA go down as the tickets ahead are
 called, then the call itself arrives with the window."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,8 +18,10 @@ def test_ticket_stream_follows_position_and_eta(sqlite_url, servers):
         tickets = [await api.issue("tax-general") for _ in range(4)]
         mine = tickets[-1]
         other = await api.issue("biz-setup")  # another service: its events do not move this ticket
-        async with Collector(TicketStream(srv.url, mine["token"])) as phone, \
-                Collector(TicketStream(srv.url, other["token"])) as other_phone:
+        async with (
+            Collector(TicketStream(srv.url, mine["token"])) as phone,
+            Collector(TicketStream(srv.url, other["token"])) as other_phone,
+        ):
             await phone.until(lambda c: len(c.messages) >= 1)
             await other_phone.until(lambda c: len(c.messages) >= 1)
             first = phone.messages[0]

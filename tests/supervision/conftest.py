@@ -1,5 +1,6 @@
 """Supervision fixtures: a demo hall with short alert thresholds on a live server, an event log
 written straight into a database, and headless Chromium."""
+
 from __future__ import annotations
 
 import os
@@ -51,17 +52,24 @@ def write_events(db_url: str, events: list[dict], hall: str = "demo") -> None:
         last = conn.execute(t.halls.select().where(t.halls.c.id == hall)).first().event_seq
         for i, e in enumerate(events, start=last + 1):
             ts = datetime.fromisoformat(e["ts"]) if isinstance(e["ts"], str) else e["ts"]
-            conn.execute(insert(t.events).values(hall=hall, seq=i, type=e["type"], ts=ts, actor=e["actor"], data=e["data"]))
+            conn.execute(
+                insert(t.events).values(hall=hall, seq=i, type=e["type"], ts=ts, actor=e["actor"], data=e["data"])
+            )
         conn.execute(update(t.halls).where(t.halls.c.id == hall).values(event_seq=last + len(events)))
     store.engine.dispose()
 
 
 def hallq(db_url: str, data_dir: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """The `hallq` command line, as a separate process on that database."""
-    env = os.environ | {"HALLQ_DATABASE_URL": db_url, "HALLQ_DATA_DIR": str(data_dir), "HALLQ_SECRET": "test-secret",
-                        "HALLQ_LOG_LEVEL": "WARNING"}
-    return subprocess.run([sys.executable, "-m", "queue_server.cli", *args], env=env, cwd=ROOT, capture_output=True,
-                          timeout=timeout)
+    env = os.environ | {
+        "HALLQ_DATABASE_URL": db_url,
+        "HALLQ_DATA_DIR": str(data_dir),
+        "HALLQ_SECRET": "test-secret",
+        "HALLQ_LOG_LEVEL": "WARNING",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "queue_server.cli", *args], env=env, cwd=ROOT, capture_output=True, timeout=timeout
+    )
 
 
 class Api:
@@ -79,8 +87,11 @@ class Api:
         return self._users[name]
 
     def issue(self, *services: str) -> dict:
-        r = self.http.post("/api/halls/demo/tickets", json={"services": list(services)},
-                           headers={"Authorization": f"Bearer {self.tokens['kiosk']}"})
+        r = self.http.post(
+            "/api/halls/demo/tickets",
+            json={"services": list(services)},
+            headers={"Authorization": f"Bearer {self.tokens['kiosk']}"},
+        )
         assert r.status_code == 201, r.text
         return r.json()
 
@@ -90,14 +101,18 @@ class Api:
         return r.json()
 
     def device(self, device: str, state: str, detail: str = "") -> dict:
-        r = self.http.post("/api/halls/demo/devices/state", json={"device": device, "kind": "printer", "state": state,
-                                                                  "detail": detail},
-                           headers={"Authorization": f"Bearer {self.tokens['kiosk']}"})
+        r = self.http.post(
+            "/api/halls/demo/devices/state",
+            json={"device": device, "kind": "printer", "state": state, "detail": detail},
+            headers={"Authorization": f"Bearer {self.tokens['kiosk']}"},
+        )
         assert r.status_code == 200, r.text
         return r.json()
 
     def events(self, since: int = 0) -> list[dict]:
-        r = self.http.get("/api/halls/demo/events", params={"since": since, "limit": 5000}, headers=self.user("manager1"))
+        r = self.http.get(
+            "/api/halls/demo/events", params={"since": since, "limit": 5000}, headers=self.user("manager1")
+        )
         r.raise_for_status()
         return r.json()["events"]
 

@@ -1,5 +1,6 @@
 """The alert rules as a pure function of the hall's present state, and the engine's bookkeeping
 of which episodes are open (read back from the events it wrote)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -12,8 +13,14 @@ from tests.supervision.conftest import demo_with
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=CST)
-HALL = demo_with(wait_minutes=30, queue_waiting=4, idle_minutes=5, break_minutes=20, service_factor=2,
-                 service_minutes={"tax-general": 12})
+HALL = demo_with(
+    wait_minutes=30,
+    queue_waiting=4,
+    idle_minutes=5,
+    break_minutes=20,
+    service_factor=2,
+    service_minutes={"tax-general": 12},
+)
 
 
 def ago(minutes: float) -> datetime:
@@ -43,11 +50,15 @@ def test_unstaffed_queue_with_hysteresis():
     assert kinds(conds) == {"queue:marriage": "queue_unstaffed"}
     # once raised it holds until the queue halves (2 of the limit 4), not at 4
     three = five[:3]
-    assert kinds(evaluate(HALL, HallNow(NOW, three, closed), {"queue:marriage"})[0]) == {"queue:marriage": "queue_unstaffed"}
+    assert kinds(evaluate(HALL, HallNow(NOW, three, closed), {"queue:marriage"})[0]) == {
+        "queue:marriage": "queue_unstaffed"
+    }
     assert kinds(evaluate(HALL, HallNow(NOW, three, closed))[0]) == {}
     assert kinds(evaluate(HALL, HallNow(NOW, five[:2], closed), {"queue:marriage"})[0]) == {}
     # a window open for it ends it
-    opened = [WindowNow(19, "open", ago(0.1), "李四", current=Current(9, "M009", "serving", "marriage", ago(0.1), ago(0.1)))]
+    opened = [
+        WindowNow(19, "open", ago(0.1), "李四", current=Current(9, "M009", "serving", "marriage", ago(0.1), ago(0.1)))
+    ]
     assert kinds(evaluate(HALL, HallNow(NOW, five, opened), {"queue:marriage"})[0]) == {}
 
 
@@ -64,7 +75,9 @@ def test_idle_window_counts_from_the_latest_of_open_release_and_first_waiting():
 
 
 def test_long_service_limits_and_breaks():
-    tax = WindowNow(26, "open", ago(60), "陈晨", current=Current(5, "E005", "serving", "tax-general", ago(13), ago(12.5)))
+    tax = WindowNow(
+        26, "open", ago(60), "陈晨", current=Current(5, "E005", "serving", "tax-general", ago(13), ago(12.5))
+    )
     setup = WindowNow(21, "open", ago(60), "王芳", current=Current(6, "A006", "serving", "biz-setup", ago(39), ago(39)))
     called = WindowNow(22, "open", ago(60), "刘洋", current=Current(7, "A007", "called", "biz-setup", ago(50), None))
     paused = WindowNow(23, "paused", ago(21), "张静", pause_reason="午餐")
@@ -76,11 +89,20 @@ def test_long_service_limits_and_breaks():
 
 
 def test_ratings_are_sticky_and_devices_have_levels():
-    state = HallNow(NOW, [], [], ratings=[Rating(1, 0, "A001", 1, "biz-setup", 21, "clerk1"),
-                                           Rating(2, 0, "A002", 3, "biz-setup", 21, "clerk1")],
-                    devices=[Device("k1.printer", "printer", "near_end", "", ago(1)),
-                             Device("k2.printer", "printer", "paper_out", "缺纸", ago(1)),
-                             Device("k3.printer", "printer", "ok", "", ago(1))])
+    state = HallNow(
+        NOW,
+        [],
+        [],
+        ratings=[
+            Rating(1, 0, "A001", 1, "biz-setup", 21, "clerk1"),
+            Rating(2, 0, "A002", 3, "biz-setup", 21, "clerk1"),
+        ],
+        devices=[
+            Device("k1.printer", "printer", "near_end", "", ago(1)),
+            Device("k2.printer", "printer", "paper_out", "缺纸", ago(1)),
+            Device("k3.printer", "printer", "ok", "", ago(1)),
+        ],
+    )
     conds, _ = evaluate(HALL, state)
     by_key = {c.key: c for c in conds}
     assert set(by_key) == {"rating:1:0", "device:k1.printer", "device:k2.printer"}
@@ -90,8 +112,10 @@ def test_ratings_are_sticky_and_devices_have_levels():
 
 def test_open_episodes_come_from_the_events():
     fold = Fold()
-    conds, _ = evaluate(HALL, HallNow(NOW, [waiting(1, "tax-general", 40)], [],
-                                      ratings=[Rating(3, 0, "A003", 1, "biz-setup", 21, "clerk1")]))
+    conds, _ = evaluate(
+        HALL,
+        HallNow(NOW, [waiting(1, "tax-general", 40)], [], ratings=[Rating(3, 0, "A003", 1, "biz-setup", 21, "clerk1")]),
+    )
     raise_, clear = changes(fold, conds)
     assert {c.key for c in raise_} == {"wait:1", "rating:3:0"} and clear == []
     for seq, c in enumerate(raise_, start=1):
@@ -101,7 +125,9 @@ def test_open_episodes_come_from_the_events():
     # the wait ended (the ticket was called); the rating stays, it is never "over"
     raise_, clear = changes(fold, [c for c in conds if c.kind == "rating_low"])
     assert raise_ == [] and clear == [1]
-    fold.add({"seq": 3, "type": "alert.cleared", "ts": NOW.isoformat(), "actor": {}, "data": {"alert": 1, "key": "wait:1"}})
+    fold.add(
+        {"seq": 3, "type": "alert.cleared", "ts": NOW.isoformat(), "actor": {}, "data": {"alert": 1, "key": "wait:1"}}
+    )
     # a new episode of the same wait is a new alert; a rating already raised today is not raised again
     fold.open_alerts.pop("rating:3:0")
     raise_, _ = changes(fold, conds)

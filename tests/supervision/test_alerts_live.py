@@ -1,5 +1,6 @@
 """Every kind of alert on a live server (SQLite and PostgreSQL), each raised once per episode,
 cleared when its condition ends, acknowledged by a manager, and not repeated after a restart."""
+
 from __future__ import annotations
 
 import time
@@ -25,8 +26,15 @@ def keys(events: list[dict]) -> list[str]:
 
 
 def test_each_kind_raised_once_cleared_and_acknowledged(db_url, alert_server):
-    api = alert_server(db_url, wait_minutes=60, queue_waiting=2, idle_minutes=SHORT / 60, break_minutes=SHORT / 60,
-                       service_minutes={"tax-general": SHORT / 60}, rating_at_most=2)
+    api = alert_server(
+        db_url,
+        wait_minutes=60,
+        queue_waiting=2,
+        idle_minutes=SHORT / 60,
+        break_minutes=SHORT / 60,
+        service_minutes={"tax-general": SHORT / 60},
+        rating_at_most=2,
+    )
     t0 = time.monotonic()
 
     # queue_unstaffed: three waiting for property-query (more than 2) and no window open for it.
@@ -43,7 +51,9 @@ def test_each_kind_raised_once_cleared_and_acknowledged(db_url, alert_server):
     idle = wait_for(lambda: api.alerts("window_idle"))
     assert keys(idle) == ["idle:4"] and time.monotonic() - opened >= SHORT
     api.window(4, "call-next", "clerk1")
-    assert "idle:4" in keys(wait_for(lambda: [e for e in api.alerts(type_="alert.cleared") if e["data"]["key"] == "idle:4"]))
+    assert "idle:4" in keys(
+        wait_for(lambda: [e for e in api.alerts(type_="alert.cleared") if e["data"]["key"] == "idle:4"])
+    )
 
     # service_long: window 26 serves a tax ticket for longer than its SHORT limit, then finishes.
     tax = api.issue("tax-general")
@@ -72,13 +82,23 @@ def test_each_kind_raised_once_cleared_and_acknowledged(db_url, alert_server):
     dev = wait_for(lambda: api.alerts("device_trouble"), 3)
     assert keys(dev) == ["device:kiosk-1.printer"] and dev[0]["data"]["level"] == "critical"
     api.device("kiosk-1.printer", "ok")
-    assert wait_for(lambda: [e for e in api.alerts(type_="alert.cleared") if e["data"]["key"] == "device:kiosk-1.printer"], 3)
+    assert wait_for(
+        lambda: [e for e in api.alerts(type_="alert.cleared") if e["data"]["key"] == "device:kiosk-1.printer"], 3
+    )
 
     # Each episode once, however many checks ran meanwhile.
     time.sleep(2.5)
     raised = api.alerts()
-    assert sorted(keys(raised)) == sorted(["queue:property-query", "idle:4", f"service:26:{tax['id']}",
-                                           f"rating:{tax['id']}:0", "break:4", "device:kiosk-1.printer"])
+    assert sorted(keys(raised)) == sorted(
+        [
+            "queue:property-query",
+            "idle:4",
+            f"service:26:{tax['id']}",
+            f"rating:{tax['id']}:0",
+            "break:4",
+            "device:kiosk-1.printer",
+        ]
+    )
     cleared = {e["data"]["key"] for e in api.alerts(type_="alert.cleared")}
     assert f"service:26:{tax['id']}" in cleared and "break:4" not in cleared  # still paused
     assert f"rating:{tax['id']}:0" not in cleared  # a rating is never "over"
@@ -93,7 +113,9 @@ def test_each_kind_raised_once_cleared_and_acknowledged(db_url, alert_server):
     again = api.http.post(f"/api/halls/demo/alerts/{rating_alert['id']}/ack", headers=manager)
     assert again.status_code == 200 and again.json()["acknowledged_at"] == ack.json()["acknowledged_at"]
     assert len(api.alerts(type_="alert.acknowledged")) == 1
-    unacked = api.http.get("/api/halls/demo/alerts", params={"only": "unacknowledged"}, headers=manager).json()["alerts"]
+    unacked = api.http.get("/api/halls/demo/alerts", params={"only": "unacknowledged"}, headers=manager).json()[
+        "alerts"
+    ]
     assert rating_alert["id"] not in {a["id"] for a in unacked} and len(unacked) == 5
     missing = api.http.post(f"/api/halls/demo/alerts/{tickets[0]['id'] + 10_000}/ack", headers=manager)
     assert missing.status_code == 404 and missing.json()["code"] == "alert_not_found"
@@ -128,8 +150,12 @@ def test_dashboard_figures_and_manager_only(sqlite_url, alert_server):
     for who in ("clerk1", "guide1"):
         assert api.http.get("/api/halls/demo/supervision", headers=api.user(who)).status_code == 403
     assert api.http.get("/api/halls/demo/supervision").status_code == 401
-    assert api.http.get("/api/halls/demo/supervision",
-                        headers={"Authorization": f"Bearer {api.tokens['display']}"}).status_code == 403
+    assert (
+        api.http.get(
+            "/api/halls/demo/supervision", headers={"Authorization": f"Bearer {api.tokens['display']}"}
+        ).status_code
+        == 403
+    )
     d = api.http.get("/api/halls/demo/supervision", headers=api.user("manager1")).json()
     tax = next(s for s in d["services"] if s["code"] == "tax-general")
     assert tax["waiting"] == 1 and tax["served"] == 1 and tax["unresolved"] == 1 and tax["windows_open"] == 1
@@ -138,7 +164,15 @@ def test_dashboard_figures_and_manager_only(sqlite_url, alert_server):
     w26 = next(w for w in d["windows"] if w["number"] == 26)
     assert w26["state"] == "open" and w26["clerk"] == "测试员2" and w26["served"] == 1 and w26["ticket"] is None
     assert d["totals"]["tickets"] == 2 and d["totals"]["waiting"] == 1 and d["totals"]["windows_open"] == 1
-    assert d["hours"] == [{"hour": 10, "issued": 2, "called": 1, "served": 1, "wait_avg_s": d["hours"][0]["wait_avg_s"],
-                           "wait_max_s": d["hours"][0]["wait_max_s"]}]
+    assert d["hours"] == [
+        {
+            "hour": 10,
+            "issued": 2,
+            "called": 1,
+            "served": 1,
+            "wait_avg_s": d["hours"][0]["wait_avg_s"],
+            "wait_max_s": d["hours"][0]["wait_max_s"],
+        }
+    ]
     assert d["day"] == "2026-11-24" and d["seq"] >= 8 and d["thresholds"]["wait_minutes"] == 30
     assert live.CLOCK[:10] == d["now"][:10]

@@ -1,5 +1,6 @@
 """The supervision dashboard in headless Chromium against a live server: a manager signs in, sees
 the hall, gets a wait alert within a second of the threshold passing, and acknowledges it."""
+
 from __future__ import annotations
 
 import time
@@ -98,7 +99,10 @@ def test_a_signin_lockout_shows_on_the_dashboard(sqlite_url, alert_server, brows
         page.click("#login-btn")
         page.wait_for_selector("#live-dot[data-status=open]", timeout=10_000)
         for i in range(5):  # someone guesses clerk3's password
-            assert api.http.post("/api/auth/login", json={"username": "clerk3", "password": f"guess-{i}"}).status_code == 401
+            assert (
+                api.http.post("/api/auth/login", json={"username": "clerk3", "password": f"guess-{i}"}).status_code
+                == 401
+            )
         page.wait_for_selector(".alert[data-kind=signin_locked]", timeout=15_000)
         shown = page.locator(".alert[data-kind=signin_locked]").text_content()
         assert "clerk3" in shown and "登录锁定" in shown

@@ -1,6 +1,7 @@
 """Reports from a known event log: the figures worked out by hand in eventlog.py, the same numbers in
 CSV (read back with the standard library) and XLSX (read back with openpyxl), the periods, the
 `hallq report` command and the HTTP download."""
+
 from __future__ import annotations
 
 import csv
@@ -41,8 +42,9 @@ def test_figures_match_the_hand_computed_ones(report):
     check(report["hours"], L.EXPECTED_HOURS)
     totals = {f: report["totals"][f] for f in L.EXPECTED_TOTALS}
     assert totals == L.EXPECTED_TOTALS
-    assert report["reasons"] == [{"service": "tax-general", "name": HALL.service("tax-general").name,
-                                  "reason": "材料不全", "count": 1}]
+    assert report["reasons"] == [
+        {"service": "tax-general", "name": HALL.service("tax-general").name, "reason": "材料不全", "count": 1}
+    ]
     # every configured service and window has a row, in the configuration's order
     assert [r["key"] for r in report["services"]] == [s.code for s in HALL.services]
     assert [r["key"] for r in report["windows"]] == [w.number for w in HALL.windows]
@@ -60,8 +62,8 @@ def test_folding_in_pieces_gives_the_same_report(report):
     events = L.events()
     fold = Fold(HALL.timezone)
     for i in range(0, len(events), 4):
-        fold.add_all(events[i:i + 4])
-        fold.add_all(events[max(0, i - 2):i + 4])  # an overlapping catch-up changes nothing
+        fold.add_all(events[i : i + 4])
+        fold.add_all(events[max(0, i - 2) : i + 4])  # an overlapping catch-up changes nothing
     again = reports.from_fold(fold, HALL, "day", date(2026, 11, 24), date(2026, 11, 24), fold.last_ts)
     assert again == report
 

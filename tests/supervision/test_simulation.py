@@ -1,5 +1,6 @@
 """The hall-day simulator: the M/M/c check against Erlang C, a day of the demo hall through the real
 policy and through FIFO, and `hallq simulate` replaying a day's log with more or fewer windows."""
+
 from __future__ import annotations
 
 import json
@@ -142,21 +143,71 @@ def tax_morning(n: int = 10) -> list[dict]:
     right after its call (the clerk starts at once and walks no time)."""
     t0 = datetime(2026, 11, 24, 9, tzinfo=CST)
     clerk = {"kind": "clerk", "id": "clerk2", "name": "陈晨"}
-    ev = [(t0, "window.state", clerk, {"window": 26, "state": "open", "reason": None, "clerk": "陈晨", "staff_no": "C002"})]
+    ev = [
+        (
+            t0,
+            "window.state",
+            clerk,
+            {"window": 26, "state": "open", "reason": None, "clerk": "陈晨", "staff_no": "C002"},
+        )
+    ]
     for i in range(1, n + 1):
-        ev.append((t0, "ticket.issued", {"kind": "device", "id": "kiosk"},
-                   {"id": i, "number": f"E{i:03d}", "services": ["tax-general"], "service": "tax-general",
-                    "klass": "normal", "state": "waiting", "position": i - 1, "eta_seconds": 0}))
+        ev.append(
+            (
+                t0,
+                "ticket.issued",
+                {"kind": "device", "id": "kiosk"},
+                {
+                    "id": i,
+                    "number": f"E{i:03d}",
+                    "services": ["tax-general"],
+                    "service": "tax-general",
+                    "klass": "normal",
+                    "state": "waiting",
+                    "position": i - 1,
+                    "eta_seconds": 0,
+                },
+            )
+        )
     for i in range(1, n + 1):
         called = t0 + timedelta(minutes=10 * (i - 1))
-        ev.append((called, "ticket.called", clerk, {"id": i, "number": f"E{i:03d}", "service": "tax-general", "window": 26}))
-        ev.append((called, "ticket.serving", clerk, {"id": i, "number": f"E{i:03d}", "service": "tax-general", "window": 26}))
-        ev.append((called + timedelta(minutes=10), "ticket.done", clerk,
-                   {"id": i, "number": f"E{i:03d}", "window": 26, "state": "done", "service": "tax-general", "matter": 0,
-                    "result": "done", "reason": None, "next_service": None, "service_seconds": 600}))
+        ev.append(
+            (called, "ticket.called", clerk, {"id": i, "number": f"E{i:03d}", "service": "tax-general", "window": 26})
+        )
+        ev.append(
+            (called, "ticket.serving", clerk, {"id": i, "number": f"E{i:03d}", "service": "tax-general", "window": 26})
+        )
+        ev.append(
+            (
+                called + timedelta(minutes=10),
+                "ticket.done",
+                clerk,
+                {
+                    "id": i,
+                    "number": f"E{i:03d}",
+                    "window": 26,
+                    "state": "done",
+                    "service": "tax-general",
+                    "matter": 0,
+                    "result": "done",
+                    "reason": None,
+                    "next_service": None,
+                    "service_seconds": 600,
+                },
+            )
+        )
     end = t0 + timedelta(minutes=10 * n)
-    ev.append((end, "window.state", clerk, {"window": 26, "state": "closed", "reason": None, "clerk": "陈晨", "staff_no": "C002"}))
-    return [{"seq": i + 1, "type": typ, "ts": ts.isoformat(), "actor": a, "data": d} for i, (ts, typ, a, d) in enumerate(ev)]
+    ev.append(
+        (
+            end,
+            "window.state",
+            clerk,
+            {"window": 26, "state": "closed", "reason": None, "clerk": "陈晨", "staff_no": "C002"},
+        )
+    )
+    return [
+        {"seq": i + 1, "type": typ, "ts": ts.isoformat(), "actor": a, "data": d} for i, (ts, typ, a, d) in enumerate(ev)
+    ]
 
 
 def test_what_if_one_more_window_halves_the_queue():
@@ -196,14 +247,25 @@ def test_replay_keeps_no_shows_cancellations_and_matters():
         (t0, "ticket.issued", kiosk, issued(3, ["biz-setup"])),
         (t0 + timedelta(minutes=1), "ticket.called", clerk, {"id": 1, "service": "biz-setup", "window": 21}),
         (t0 + timedelta(minutes=2), "ticket.serving", clerk, {"id": 1, "service": "biz-setup", "window": 21}),
-        (t0 + timedelta(minutes=12), "ticket.done", clerk, {"id": 1, "window": 21, "service": "biz-setup",
-                                                             "result": "done", "next_service": "tax-general"}),
+        (
+            t0 + timedelta(minutes=12),
+            "ticket.done",
+            clerk,
+            {"id": 1, "window": 21, "service": "biz-setup", "result": "done", "next_service": "tax-general"},
+        ),
         (t0 + timedelta(minutes=13), "ticket.called", clerk, {"id": 2, "service": "biz-setup", "window": 21}),
         (t0 + timedelta(minutes=15), "ticket.no_show", clerk, {"id": 2, "window": 21, "service": "biz-setup"}),
         (t0 + timedelta(minutes=16), "ticket.cancelled", kiosk, {"id": 3, "service": "biz-setup"}),
-        (t0 + timedelta(minutes=20), "window.state", clerk, {"window": 21, "state": "closed", "clerk": "王芳", "staff_no": "C001"}),
+        (
+            t0 + timedelta(minutes=20),
+            "window.state",
+            clerk,
+            {"window": 21, "state": "closed", "clerk": "王芳", "staff_no": "C001"},
+        ),
     ]
-    log = [{"seq": i + 1, "type": typ, "ts": ts.isoformat(), "actor": a, "data": d} for i, (ts, typ, a, d) in enumerate(ev)]
+    log = [
+        {"seq": i + 1, "type": typ, "ts": ts.isoformat(), "actor": a, "data": d} for i, (ts, typ, a, d) in enumerate(ev)
+    ]
     citizens, shifts, facts = simulation.replay_inputs(log, HALL, t0)
     assert shifts == {21: [(0.0, 1200.0)]} and facts["tickets"] == 3
     one, two, three = citizens

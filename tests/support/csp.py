@@ -1,4 +1,5 @@
 """Browser pages under the server's Content-Security-Policy, driven by Playwright."""
+
 from __future__ import annotations
 
 import re

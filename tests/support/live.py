@@ -1,4 +1,5 @@
 """A real queue server on a loopback port, started as its own process (so it can be killed)."""
+
 from __future__ import annotations
 
 import os
@@ -96,22 +97,31 @@ class LiveServer:
         return f"http://127.0.0.1:{self.port}"
 
     def env(self) -> dict[str, str]:
-        return os.environ | {
-            "HALLQ_DATABASE_URL": self.db_url,
-            "HALLQ_DATA_DIR": str(self.data_dir),
-            "HALLQ_SECRET": "test-secret",
-            "HALLQ_PUBLIC_URL": self.url,
-            "HALLQ_LOG_LEVEL": "WARNING",
-        } | self.settings
+        return (
+            os.environ
+            | {
+                "HALLQ_DATABASE_URL": self.db_url,
+                "HALLQ_DATA_DIR": str(self.data_dir),
+                "HALLQ_SECRET": "test-secret",
+                "HALLQ_PUBLIC_URL": self.url,
+                "HALLQ_LOG_LEVEL": "WARNING",
+            }
+            | self.settings
+        )
 
-    def start(self, timeout: float = 30) -> "LiveServer":
+    def start(self, timeout: float = 30) -> LiveServer:
         args = [sys.executable, "-m", "queue_server.cli", "serve", "--port", str(self.port)]
         if self.clock:
             args += ["--clock", self.clock]
         self.log_path = self.data_dir / f"server-{self.port}.log"
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(args, env=self.env(), stdout=log, stderr=subprocess.STDOUT,
-                                     preexec_fn=self._limit_files if self.file_limit else None)
+        self.proc = subprocess.Popen(
+            args,
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=self._limit_files if self.file_limit else None,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

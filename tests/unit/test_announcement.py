@@ -1,4 +1,5 @@
 """What the hall says for a call: exhaustive over every window number and every ticket number."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,10 +22,28 @@ def read_number(words: list[str]) -> int:
     return total + (digit or 0)
 
 
-@pytest.mark.parametrize("n,chinese", [(0, "零"), (1, "一"), (5, "五"), (10, "十"), (11, "十一"), (20, "二十"),
-                                       (26, "二十六"), (31, "三十一"), (100, "一百"), (101, "一百零一"),
-                                       (110, "一百一十"), (116, "一百一十六"), (220, "二百二十"),
-                                       (1000, "一千"), (1001, "一千零一"), (1010, "一千零一十"), (9999, "九千九百九十九")])
+@pytest.mark.parametrize(
+    "n,chinese",
+    [
+        (0, "零"),
+        (1, "一"),
+        (5, "五"),
+        (10, "十"),
+        (11, "十一"),
+        (20, "二十"),
+        (26, "二十六"),
+        (31, "三十一"),
+        (100, "一百"),
+        (101, "一百零一"),
+        (110, "一百一十"),
+        (116, "一百一十六"),
+        (220, "二百二十"),
+        (1000, "一千"),
+        (1001, "一千零一"),
+        (1010, "一千零一十"),
+        (9999, "九千九百九十九"),
+    ],
+)
 def test_window_numbers_read_as_numbers(n, chinese):
     assert a.spoken(a.number_words(n)) == chinese
 
@@ -91,9 +110,9 @@ def test_the_hall_files_voice_section_is_checked():
 
     from queue_server.domain.hall import VoiceRules
 
-    assert read_hall(DEMO).voice == VoiceRules(repeat=1, speed=1.3, volume=1.0, pause_ms=100, gap_ms=400,
-                                               max_delay_seconds=60)
-    for bad in ({"repeat": 0}, {"repeat": 4}, {"speed": 0.2}, {"volume": 0}, {"max_delay_seconds": 0},
-                {"pitch": 3}):
+    assert read_hall(DEMO).voice == VoiceRules(
+        repeat=1, speed=1.3, volume=1.0, pause_ms=100, gap_ms=400, max_delay_seconds=60
+    )
+    for bad in ({"repeat": 0}, {"repeat": 4}, {"speed": 0.2}, {"volume": 0}, {"max_delay_seconds": 0}, {"pitch": 3}):
         with pytest.raises(ValidationError):
             VoiceRules(**bad)

@@ -1,16 +1,16 @@
 """The business day with a boundary hour, in the hall's time zone."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from queue_server.domain.calendar import age_on, business_day, day_start, local_time, zone
 
 SH = "Asia/Shanghai"
-UTC = timezone.utc
+UTC = UTC
 
 
 def shanghai(*args) -> datetime:
@@ -22,11 +22,11 @@ def shanghai(*args) -> datetime:
     [
         (shanghai(2026, 3, 2, 2, 59, 59), date(2026, 3, 1)),  # before the boundary: still yesterday
         (shanghai(2026, 3, 2, 3, 0, 0), date(2026, 3, 2)),
-        (shanghai(2026, 3, 2, 0, 10), date(2026, 3, 1)),     # just after midnight, same queue as 23:50
+        (shanghai(2026, 3, 2, 0, 10), date(2026, 3, 1)),  # just after midnight, same queue as 23:50
         (shanghai(2026, 3, 1, 23, 50), date(2026, 3, 1)),
         (shanghai(2026, 3, 2, 23, 59), date(2026, 3, 2)),
-        (shanghai(2026, 1, 1, 2, 59), date(2025, 12, 31)),   # across a year
-        (shanghai(2024, 3, 1, 2, 0), date(2024, 2, 29)),     # leap day
+        (shanghai(2026, 1, 1, 2, 59), date(2025, 12, 31)),  # across a year
+        (shanghai(2024, 3, 1, 2, 0), date(2024, 2, 29)),  # leap day
     ],
 )
 def test_business_day_with_a_three_oclock_boundary(local, expected):
@@ -69,8 +69,7 @@ def test_day_start_is_the_boundary_in_the_hall_zone():
 
 @settings(max_examples=300, deadline=None)
 @given(
-    instant=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31),
-                         timezones=st.just(UTC)),
+    instant=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2099, 12, 31), timezones=st.just(UTC)),
     boundary=st.integers(0, 12),
 )
 def test_every_instant_lies_inside_its_business_day(instant, boundary):

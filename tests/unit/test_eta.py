@@ -1,15 +1,27 @@
 """Estimated wait, its range, and the moving mean and variance of call times."""
+
 from __future__ import annotations
 
 import math
 import random
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
-from queue_server.domain.eta import (EWMA_ALPHA, JOIN_SPAN, CallTime, Estimate, OpenWindow, Overtaking, Snapshot,
-                                     back_in, estimate_wait, first_call, overtaking, update_call_time)
+from queue_server.domain.eta import (
+    EWMA_ALPHA,
+    JOIN_SPAN,
+    CallTime,
+    Estimate,
+    OpenWindow,
+    Overtaking,
+    Snapshot,
+    back_in,
+    estimate_wait,
+    first_call,
+    overtaking,
+    update_call_time,
+)
 
 EXP = CallTime.prior(600.0)  # mean 600 s with an exponential's spread (cv 1)
 
@@ -24,6 +36,7 @@ def wait(ahead: int, windows: list[OpenWindow], times: dict | None = None, waiti
 
 # -- when there is nothing to estimate ------------------------------------------------------------
 
+
 def test_no_window_serving_the_service_means_no_estimate():
     assert wait(5, []) is None
     assert wait(0, [OpenWindow({"other": 1.0}, True)], {"s": EXP, "other": EXP}) is None
@@ -37,18 +50,22 @@ def test_an_idle_window_calls_the_first_people_at_once():
 
 # -- the mean ---------------------------------------------------------------------------------------
 
+
 def test_one_busy_window_the_first_call_is_the_residual_of_the_service_in_progress():
     # cv 1: the residual of an exponential time is a whole mean; cv 0: half of it.
     assert wait(0, one_service(1)).seconds == 600
     assert wait(0, one_service(1), {"s": CallTime(600.0, 0.0)}).seconds == 300
 
 
-@pytest.mark.parametrize("ahead,windows,expected", [
-    (4, 1, 3000),   # four calls, then the residual of one (cv 1: a whole call): 5 x 600
-    (4, 2, 1500),   # the same five calls at two windows
-    (9, 3, 2000),   # ten calls at three
-    (5, 2, 1500),   # with one idle window the first of six goes at once: five calls at two
-])
+@pytest.mark.parametrize(
+    "ahead,windows,expected",
+    [
+        (4, 1, 3000),  # four calls, then the residual of one (cv 1: a whole call): 5 x 600
+        (4, 2, 1500),  # the same five calls at two windows
+        (9, 3, 2000),  # ten calls at three
+        (5, 2, 1500),  # with one idle window the first of six goes at once: five calls at two
+    ],
+)
 def test_mean_is_calls_over_the_windows_rate(ahead, windows, expected):
     idle = 1 if (ahead, windows) == (5, 2) else 0
     assert wait(ahead, one_service(windows, idle)).seconds == expected
@@ -160,6 +177,7 @@ def test_a_queue_that_never_drains_is_capped():
 
 # -- the range --------------------------------------------------------------------------------------
 
+
 def test_the_range_of_exponential_calls_is_the_gamma_s():
     # One busy window, nobody ahead, cv 1: the residual is exponential with mean 600 s, whose
     # 10th and 90th percentiles are 63 and 1382 s; the moving mean's own error widens it a little.
@@ -169,8 +187,8 @@ def test_the_range_of_exponential_calls_is_the_gamma_s():
 
 
 def test_steady_call_times_give_a_narrow_range():
-    steady = wait(20, one_service(2), {"s": CallTime(600.0, 600.0 ** 2 * 0.01)})
-    spread = wait(20, one_service(2), {"s": CallTime(600.0, 600.0 ** 2)})
+    steady = wait(20, one_service(2), {"s": CallTime(600.0, 600.0**2 * 0.01)})
+    spread = wait(20, one_service(2), {"s": CallTime(600.0, 600.0**2)})
     assert abs(steady.seconds - spread.seconds) <= 300  # only the residual of the call in progress differs
     assert steady.high - steady.low < (spread.high - spread.low) / 2
 
@@ -192,8 +210,9 @@ def halls(draw):
         if draw(st.booleans()):
             weights["r"] = draw(st.sampled_from([1.0, 2.0]))
         paused = draw(st.booleans()) and draw(st.booleans())
-        windows.append(OpenWindow(weights, draw(st.booleans()) and not paused,
-                                  draw(st.floats(1, 3600)) if paused else 0.0))
+        windows.append(
+            OpenWindow(weights, draw(st.booleans()) and not paused, draw(st.floats(1, 3600)) if paused else 0.0)
+        )
     times = {"s": draw(times_st), "r": draw(times_st)}
     waiting = {"r": draw(st.integers(0, 20))}
     over = draw(st.lists(st.builds(Overtaking, st.floats(0, 0.002), st.floats(1, 7200)), max_size=3))
@@ -224,16 +243,20 @@ def test_one_more_person_ahead_never_shortens_the_wait(hall, ahead):
 def test_more_open_windows_never_lengthen_the_wait(hall, ahead, extra):
     windows, times, waiting, over = hall
     more = windows + [OpenWindow({"s": 1.0}) for _ in range(extra)]
-    assert estimate_wait("s", ahead, more, times, waiting, over).seconds <= \
-        estimate_wait("s", ahead, windows, times, waiting, over).seconds + 1
+    assert (
+        estimate_wait("s", ahead, more, times, waiting, over).seconds
+        <= estimate_wait("s", ahead, windows, times, waiting, over).seconds + 1
+    )
 
 
 @settings(max_examples=200, deadline=None)
 @given(hall=halls(), ahead=st.integers(0, 300))
 def test_overtakers_never_shorten_the_wait(hall, ahead):
     windows, times, waiting, over = hall
-    assert estimate_wait("s", ahead, windows, times, waiting, over).seconds >= \
-        estimate_wait("s", ahead, windows, times, waiting).seconds
+    assert (
+        estimate_wait("s", ahead, windows, times, waiting, over).seconds
+        >= estimate_wait("s", ahead, windows, times, waiting).seconds
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -241,14 +264,17 @@ def test_overtakers_never_shorten_the_wait(hall, ahead):
 def test_a_busier_rival_never_shortens_the_wait(hall, ahead):
     windows, times, waiting, over = hall
     busier = {"r": waiting["r"] + 1}
-    assert estimate_wait("s", ahead, windows, times, busier, over).seconds >= \
-        estimate_wait("s", ahead, windows, times, waiting, over).seconds
+    assert (
+        estimate_wait("s", ahead, windows, times, busier, over).seconds
+        >= estimate_wait("s", ahead, windows, times, waiting, over).seconds
+    )
 
 
 # -- the moving mean and variance -------------------------------------------------------------------
 
+
 def test_the_first_sample_is_the_mean_with_an_exponential_spread():
-    assert update_call_time(None, 420.0) == CallTime(420.0, 420.0 ** 2)
+    assert update_call_time(None, 420.0) == CallTime(420.0, 420.0**2)
     assert CallTime.prior(300.0).cv2 == 1.0
 
 
@@ -256,7 +282,7 @@ def test_each_sample_moves_the_mean_by_alpha():
     after = update_call_time(CallTime(600.0, 0.0), 300.0)
     assert after.mean == pytest.approx(600.0 - EWMA_ALPHA * 300.0)
     # West's form: (1 - alpha) (var + diff x alpha x diff)
-    assert after.var == pytest.approx((1 - EWMA_ALPHA) * EWMA_ALPHA * 300.0 ** 2)
+    assert after.var == pytest.approx((1 - EWMA_ALPHA) * EWMA_ALPHA * 300.0**2)
     assert update_call_time(CallTime(600.0, 0.0), 600.0) == CallTime(600.0, 0.0)
 
 
@@ -273,7 +299,7 @@ def test_the_variance_follows_the_spread_of_recent_calls():
         samples.append(x)
         mixed = update_call_time(mixed, x)
     # The samples' variance is 400^2; a moving estimate wanders around it.
-    assert 0.5 * 400.0 ** 2 < mixed.var < 1.5 * 400.0 ** 2
+    assert 0.5 * 400.0**2 < mixed.var < 1.5 * 400.0**2
 
 
 @settings(max_examples=200, deadline=None)

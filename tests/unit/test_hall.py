@@ -1,5 +1,6 @@
 """Hall configuration: a small hall built here, the validation errors a hall file can hit,
 opening hours, age classes and appointment slots."""
+
 from __future__ import annotations
 
 import copy
@@ -40,11 +41,27 @@ def hall_data() -> dict:
         },
         "departments": [{"code": "police", "name": "公安", "name_en": "Police"}],
         "services": [
-            {"code": "hukou", "prefix": "A", "name": "户籍办理", "name_en": "Household registration",
-             "department": "police", "schedule": "weekdays", "floor": 1, "guide": GUIDE},
-            {"code": "id-card", "prefix": "B", "name": "身份证", "name_en": "ID card",
-             "department": "police", "schedule": "weekdays", "floor": 1, "guide": GUIDE,
-             "appointments": True},
+            {
+                "code": "hukou",
+                "prefix": "A",
+                "name": "户籍办理",
+                "name_en": "Household registration",
+                "department": "police",
+                "schedule": "weekdays",
+                "floor": 1,
+                "guide": GUIDE,
+            },
+            {
+                "code": "id-card",
+                "prefix": "B",
+                "name": "身份证",
+                "name_en": "ID card",
+                "department": "police",
+                "schedule": "weekdays",
+                "floor": 1,
+                "guide": GUIDE,
+                "appointments": True,
+            },
         ],
         "windows": [
             {"number": 1, "floor": 1, "services": {"hukou": 1.0}},
@@ -74,6 +91,7 @@ def refused(mutate, *fragments: str) -> None:
 
 
 # -- a valid hall -------------------------------------------------------------------------------
+
 
 def test_a_small_hall_loads_with_its_defaults():
     h = build()
@@ -106,6 +124,7 @@ def test_the_configuration_is_frozen():
 
 # -- validation errors --------------------------------------------------------------------------
 
+
 def test_duplicate_prefix():
     refused(lambda d: d["services"][1].update(prefix="A"), "duplicate ticket prefix 'A'")
 
@@ -129,8 +148,9 @@ def test_unknown_department_schedule_floor():
 
 
 def test_unknown_service_in_a_topic():
-    refused(lambda d: d.update(topics=[{"name": "我要落户", "name_en": "Settle", "services": ["x"]}]),
-            "unknown service 'x'")
+    refused(
+        lambda d: d.update(topics=[{"name": "我要落户", "name_en": "Settle", "services": ["x"]}]), "unknown service 'x'"
+    )
 
 
 # `fri-mon` names days but, read as a range, opens none: refused rather than a silently closed hall.
@@ -139,13 +159,16 @@ def test_bad_schedule_key(key):
     refused(lambda d: d["schedules"].update(odd={key: ["09:00-12:00"]}), "bad weekday key")
 
 
-@pytest.mark.parametrize("span,fragment", [
-    ("12:00-09:00", "ends before it starts"),
-    ("09:00-09:00", "ends before it starts"),
-    ("9-12", "bad opening interval"),
-    ("09:00~12:00", "bad opening interval"),
-    ("25:00-26:00", ""),  # not a time of day at all
-])
+@pytest.mark.parametrize(
+    "span,fragment",
+    [
+        ("12:00-09:00", "ends before it starts"),
+        ("09:00-09:00", "ends before it starts"),
+        ("9-12", "bad opening interval"),
+        ("09:00~12:00", "bad opening interval"),
+        ("25:00-26:00", ""),  # not a time of day at all
+    ],
+)
 def test_bad_interval(span, fragment):
     refused(lambda d: d["schedules"]["weekdays"].update(sat=[span]), fragment)
 
@@ -165,9 +188,15 @@ def test_window_weights(services):
         Window(number=1, floor=1, services=services)
 
 
-@pytest.mark.parametrize("field,value", [
-    ("prefix", "a"), ("prefix", "AB"), ("code", "Hukou"), ("code", "-x"),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("prefix", "a"),
+        ("prefix", "AB"),
+        ("code", "Hukou"),
+        ("code", "-x"),
+    ],
+)
 def test_service_code_and_prefix_patterns(field, value):
     refused(lambda d: d["services"][0].update({field: value}))
 
@@ -182,6 +211,7 @@ def test_day_boundary_hour_range(hour):
 
 
 # -- opening hours ------------------------------------------------------------------------------
+
 
 def schedule() -> Schedule:
     return build().schedules["weekdays"]
@@ -232,12 +262,13 @@ def test_service_open_and_hours_today():
 
 # -- age classes --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "birth,expected",
     [
         (date(1990, 5, 1), None),
-        (date(1966, 3, 3), None),         # 60 tomorrow
-        (date(1966, 3, 2), "elderly"),    # 60 today
+        (date(1966, 3, 3), None),  # 60 tomorrow
+        (date(1966, 3, 2), "elderly"),  # 60 today
         (date(1946, 3, 2), "elderly80"),  # both classes apply: the larger boost wins
         (date(1930, 1, 1), "elderly80"),
     ],
@@ -250,10 +281,12 @@ def test_age_class_follows_the_boost_not_the_order_or_the_age():
     # Reverse the boosts: the 60+ class is now the larger one and wins even for an 85-year-old.
     def swap(d):
         d["priority_classes"][1]["boost_minutes"] = 50
+
     assert build(swap).age_class(date(1941, 1, 1), date(2026, 3, 2)) == "elderly"
 
 
 # -- appointment slots --------------------------------------------------------------------------
+
 
 def test_slot_starts_cut_the_open_hours_into_whole_slots():
     sch = schedule()

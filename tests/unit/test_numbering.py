@@ -1,9 +1,9 @@
 """Ticket numbers: prefix + three digits, parsed back from what a clerk types."""
+
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from queue_server.domain.numbering import format_number, parse_number
 

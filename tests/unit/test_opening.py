@@ -1,22 +1,24 @@
 """The hall calendar: public holidays, make-up working days (调休), dates with their own hours,
 and working-day counting for time limits."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from pydantic import ValidationError
 
 from queue_server.domain.opening import Calendar, Schedule, slot_starts
 
 WEEKDAY_HOURS = Schedule.model_validate({"mon-fri": ["09:00-17:30"], "sat": ["09:00-12:00"]})
-CAL = Calendar.model_validate({
-    "holidays": [{"2026-10-01..2026-10-07": "国庆节"}, "2026-06-19"],
-    "workdays": ["2026-09-20", {"2026-10-10": "fri"}],
-    "hours": {"2026-12-31": ["09:00-15:00"]},
-})
+CAL = Calendar.model_validate(
+    {
+        "holidays": [{"2026-10-01..2026-10-07": "国庆节"}, "2026-06-19"],
+        "workdays": ["2026-09-20", {"2026-10-10": "fri"}],
+        "hours": {"2026-12-31": ["09:00-15:00"]},
+    }
+)
 
 
 def at(d: date, h: int, m: int = 0) -> datetime:
@@ -44,8 +46,9 @@ def test_a_date_with_its_own_hours():
     eve = date(2026, 12, 31)
     assert WEEKDAY_HOURS.is_open(at(eve, 14, 59), CAL) and not WEEKDAY_HOURS.is_open(at(eve, 15), CAL)
     # A schedule's own date key comes first: the evening service keeps its late hours that day.
-    evening = Schedule.model_validate({"mon-fri": ["09:00-17:30"], "2026-12-31": ["09:00-20:00"],
-                                       "2026-10-02": ["10:00-12:00"]})
+    evening = Schedule.model_validate(
+        {"mon-fri": ["09:00-17:30"], "2026-12-31": ["09:00-20:00"], "2026-10-02": ["10:00-12:00"]}
+    )
     assert evening.describe_day(eve, CAL) == "09:00-20:00"
     assert evening.is_open(at(date(2026, 10, 2), 11), CAL)  # open on a holiday, this service only
 
@@ -53,6 +56,7 @@ def test_a_date_with_its_own_hours():
 def test_appointment_slots_follow_the_calendar():
     class Rules:
         slot_minutes = 60
+
     assert slot_starts(Rules, WEEKDAY_HOURS, date(2026, 10, 1), CAL) == []
     assert slot_starts(Rules, WEEKDAY_HOURS, date(2026, 9, 20), CAL)[0] == time(9, 0)
     assert slot_starts(Rules, WEEKDAY_HOURS, date(2026, 12, 31), CAL)[-1] == time(14, 0)
@@ -74,15 +78,18 @@ def test_adding_working_days_counts_exactly_that_many(start, n):
     assert n == 0 or CAL.is_working_day(end)
 
 
-@pytest.mark.parametrize("calendar,words", [
-    ({"holidays": ["2026-10-07..2026-10-01"]}, "runs backwards"),
-    ({"holidays": ["10/01/2026"]}, "YYYY-MM-DD"),
-    ({"workdays": ["2026-09-21"]}, "a working day already"),
-    ({"workdays": [{"2026-09-20": "someday"}]}, "use one of"),
-    ({"holidays": ["2026-09-20"], "workdays": ["2026-09-20"]}, "both a holiday and a make-up"),
-    ({"hours": {"2026-12-31": ["15:00-09:00"]}}, "ends before it starts"),
-    ({"holiday": ["2026-10-01"]}, "unknown calendar field"),
-])
+@pytest.mark.parametrize(
+    "calendar,words",
+    [
+        ({"holidays": ["2026-10-07..2026-10-01"]}, "runs backwards"),
+        ({"holidays": ["10/01/2026"]}, "YYYY-MM-DD"),
+        ({"workdays": ["2026-09-21"]}, "a working day already"),
+        ({"workdays": [{"2026-09-20": "someday"}]}, "use one of"),
+        ({"holidays": ["2026-09-20"], "workdays": ["2026-09-20"]}, "both a holiday and a make-up"),
+        ({"hours": {"2026-12-31": ["15:00-09:00"]}}, "ends before it starts"),
+        ({"holiday": ["2026-10-01"]}, "unknown calendar field"),
+    ],
+)
 def test_calendar_mistakes_are_refused_with_what_is_wrong(calendar, words):
     with pytest.raises(ValidationError, match=words):
         Calendar.model_validate(calendar)

@@ -1,14 +1,14 @@
 """The calling policy: exact scores on fixed examples, and the properties the design promises
 (no double call, FIFO within a class, determinism, bounded overtaking, fronts first,
 appointments only inside their slot, window weights, the priority streak)."""
+
 from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from queue_server.domain.hall import APPOINTMENT, NORMAL
 from queue_server.domain.policy import (
@@ -24,8 +24,9 @@ from queue_server.domain.policy import (
 
 T0 = datetime(2026, 3, 2, 9, 0, 0)
 MIN = 60.0
-RULES = Rules(boosts={"green": 60 * MIN, "priority": 30 * MIN, "agent": 5 * MIN, APPOINTMENT: 45 * MIN},
-              priority_ratio=3)
+RULES = Rules(
+    boosts={"green": 60 * MIN, "priority": 30 * MIN, "agent": 5 * MIN, APPOINTMENT: 45 * MIN}, priority_ratio=3
+)
 CLASSES = [NORMAL, "green", "priority", "agent", APPOINTMENT]
 
 
@@ -33,13 +34,26 @@ def s(seconds: float) -> datetime:
     return T0 + timedelta(seconds=seconds)
 
 
-def cand(id: int, service: str = "a", klass: str = NORMAL, queued: float = 0, front: bool = False,
-         slot: tuple[float, float] | None = None) -> Candidate:
-    return Candidate(id=id, service=service, klass=klass, queued_at=s(queued), front=front,
-                     slot=(s(slot[0]), s(slot[1])) if slot else None)
+def cand(
+    id: int,
+    service: str = "a",
+    klass: str = NORMAL,
+    queued: float = 0,
+    front: bool = False,
+    slot: tuple[float, float] | None = None,
+) -> Candidate:
+    return Candidate(
+        id=id,
+        service=service,
+        klass=klass,
+        queued_at=s(queued),
+        front=front,
+        slot=(s(slot[0]), s(slot[1])) if slot else None,
+    )
 
 
 # -- exact scores -------------------------------------------------------------------------------
+
 
 def test_score_is_waited_seconds_times_weight_plus_boost():
     now = s(600)
@@ -89,9 +103,10 @@ def test_no_candidate_for_this_window():
 
 # -- (g) window weights -------------------------------------------------------------------------
 
+
 def test_weight_two_prefers_that_services_tickets_as_the_formula_says():
     a = cand(1, service="a", queued=400)  # waited 600 s at now=1000 -> 1200 with weight 2
-    b = cand(2, service="b", queued=0)    # waited 1000 s -> 1000 with weight 1
+    b = cand(2, service="b", queued=0)  # waited 1000 s -> 1000 with weight 1
     assert choose([a, b], {"a": 2, "b": 1}, RULES, s(1000)).ticket == a
     # The same tickets at a window weighting both alike go in arrival order.
     assert choose([a, b], {"a": 1, "b": 1}, RULES, s(1000)).ticket == b
@@ -119,6 +134,7 @@ def test_a_window_calls_only_its_services():
 
 # -- (e) fronts first ---------------------------------------------------------------------------
 
+
 def test_front_tickets_go_first_in_the_order_they_got_there():
     green = cand(1, klass="green", queued=0)
     f_late = cand(2, queued=900, front=True)
@@ -136,6 +152,7 @@ def test_a_front_ticket_of_another_service_does_not_count():
 
 
 # -- (f) appointments ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "now,expected",
@@ -159,8 +176,9 @@ def test_an_appointment_outside_its_slot_is_not_protected_by_the_ratio():
 
 
 @settings(max_examples=200, deadline=None)
-@given(start=st.integers(-5000, 5000), length=st.integers(0, 5000), now=st.integers(-10000, 10000),
-       has_slot=st.booleans())
+@given(
+    start=st.integers(-5000, 5000), length=st.integers(0, 5000), now=st.integers(-10000, 10000), has_slot=st.booleans()
+)
 def test_appointment_class_is_effective_exactly_inside_the_slot(start, length, now, has_slot):
     slot = (start, start + length) if has_slot else None
     c = cand(1, klass=APPOINTMENT, queued=-20000, slot=slot)
@@ -173,6 +191,7 @@ def test_appointment_class_is_effective_exactly_inside_the_slot(start, length, n
 
 
 # -- (h) the priority streak --------------------------------------------------------------------
+
 
 def test_ratio_caps_priority_calls_while_a_normal_waits():
     normal = cand(1, queued=0)
@@ -204,6 +223,7 @@ def test_ratio_zero_always_prefers_normals():
 
 # -- generators ---------------------------------------------------------------------------------
 
+
 def _build(rows) -> list[Candidate]:
     out = []
     for i, (svc, klass, queued, front, slot) in enumerate(rows, start=1):
@@ -224,8 +244,7 @@ def candidate_lists(services=("a", "b", "c"), max_size=25):
     return st.lists(row, max_size=max_size).map(_build)
 
 
-weights_st = st.dictionaries(st.sampled_from(["a", "b", "c"]), st.sampled_from([0.5, 1.0, 2.0, 3.0]),
-                             min_size=1)
+weights_st = st.dictionaries(st.sampled_from(["a", "b", "c"]), st.sampled_from([0.5, 1.0, 2.0, 3.0]), min_size=1)
 rules_st = st.builds(
     Rules,
     boosts=st.fixed_dictionaries({k: st.sampled_from([0.0, 300.0, 1800.0, 3600.0]) for k in CLASSES[1:]}),
@@ -235,9 +254,16 @@ rules_st = st.builds(
 
 # -- (c) determinism ----------------------------------------------------------------------------
 
+
 @settings(max_examples=300, deadline=None)
-@given(cands=candidate_lists(), weights=weights_st, rules=rules_st, now=st.integers(3600, 8000),
-       streak=st.integers(0, 6), seed=st.integers(0, 2**32 - 1))
+@given(
+    cands=candidate_lists(),
+    weights=weights_st,
+    rules=rules_st,
+    now=st.integers(3600, 8000),
+    streak=st.integers(0, 6),
+    seed=st.integers(0, 2**32 - 1),
+)
 def test_choice_is_deterministic_and_ignores_candidate_order(cands, weights, rules, now, streak, seed):
     first = choose(cands, weights, rules, s(now), streak)
     assert choose(list(cands), weights, rules, s(now), streak) == first
@@ -254,9 +280,11 @@ def test_choice_is_deterministic_and_ignores_candidate_order(cands, weights, rul
 
 # -- (e) and (h) as properties ------------------------------------------------------------------
 
+
 @settings(max_examples=300, deadline=None)
-@given(cands=candidate_lists(), weights=weights_st, rules=rules_st, now=st.integers(3600, 8000),
-       streak=st.integers(0, 6))
+@given(
+    cands=candidate_lists(), weights=weights_st, rules=rules_st, now=st.integers(3600, 8000), streak=st.integers(0, 6)
+)
 def test_fronts_first_and_the_streak_follows_the_rules(cands, weights, rules, now, streak):
     ch = choose(cands, weights, rules, s(now), streak)
     mine = [c for c in cands if c.service in weights]
@@ -312,8 +340,7 @@ WINDOWS = [
 
 event = st.one_of(
     # Arrivals: service, class, and a short pause before the next event.
-    st.tuples(st.just("arrive"), st.sampled_from(["a", "b", "c"]), st.sampled_from(CLASSES),
-              st.integers(0, 90)),
+    st.tuples(st.just("arrive"), st.sampled_from(["a", "b", "c"]), st.sampled_from(CLASSES), st.integers(0, 90)),
     st.tuples(st.just("call"), st.integers(0, len(WINDOWS) - 1), st.none(), st.integers(0, 90)),
 )
 
@@ -366,6 +393,7 @@ def test_simulated_hall_calls_each_ticket_once_and_fifo_within_class_and_service
 
 
 # -- (d) fairness -------------------------------------------------------------------------------
+
 
 @settings(max_examples=200, deadline=None)
 @given(

@@ -1,12 +1,12 @@
 """Names masked for display, ID numbers reduced to a keyed hash."""
+
 from __future__ import annotations
 
 import hashlib
 import hmac
 
 import pytest
-from hypothesis import assume, given, settings
-from hypothesis import strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from queue_server.domain.privacy import id_hash, mask_name
 
@@ -66,8 +66,11 @@ def test_the_hash_is_keyed():
 # Server secrets are random bytes of one fixed length (HMAC pads shorter keys with zeros, so
 # b"k" and b"k\x00" would be the same key; secrets of one length never collide that way).
 @settings(max_examples=100, deadline=None)
-@given(a=st.binary(min_size=32, max_size=32), b=st.binary(min_size=32, max_size=32),
-       number=st.from_regex(r"\A[0-9]{17}[0-9X]\Z"))
+@given(
+    a=st.binary(min_size=32, max_size=32),
+    b=st.binary(min_size=32, max_size=32),
+    number=st.from_regex(r"\A[0-9]{17}[0-9X]\Z"),
+)
 def test_different_secrets_give_different_hashes(a, b, number):
     assume(a != b)
     assert id_hash(a, number) != id_hash(b, number)

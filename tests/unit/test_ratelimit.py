@@ -1,5 +1,6 @@
 """The token buckets behind every rate limit: a burst, then one attempt per interval; a refused
 attempt takes nothing; memory stays bounded under a flood of keys."""
+
 from __future__ import annotations
 
 from queue_server.domain.ratelimit import Buckets, Rule

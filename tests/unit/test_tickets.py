@@ -1,6 +1,7 @@
 """The ticket state machine: every allowed transition, every refused one, and the rules
 around them (recall limit, unresolved reasons, multi-matter tickets, transfer, no-show,
 cancel, expire, ratings)."""
+
 from __future__ import annotations
 
 import copy
@@ -118,9 +119,7 @@ def test_the_drivers_reach_the_state_they_are_named_for():
         assert drive(make("svc")).state is state
 
 
-@pytest.mark.parametrize(
-    "state,action", [p for p in ALL_PAIRS if p in ALLOWED], ids=lambda x: str(x)
-)
+@pytest.mark.parametrize("state,action", [p for p in ALL_PAIRS if p in ALLOWED], ids=lambda x: str(x))
 def test_allowed_transition(state, action):
     t = DRIVERS[state](make("svc"))
     ACTIONS[action](t)
@@ -130,9 +129,7 @@ def test_allowed_transition(state, action):
         assert t.matter.state is t.state
 
 
-@pytest.mark.parametrize(
-    "state,action", [p for p in ALL_PAIRS if p not in ALLOWED], ids=lambda x: str(x)
-)
+@pytest.mark.parametrize("state,action", [p for p in ALL_PAIRS if p not in ALLOWED], ids=lambda x: str(x))
 def test_refused_transition(state, action):
     t = DRIVERS[state](make("svc"))
     before = copy.deepcopy(t)
@@ -157,6 +154,7 @@ def test_state_and_action_names_are_complete():
 
 # -- creation -------------------------------------------------------------------------------
 
+
 def test_new_ticket_waits_in_its_first_service_and_the_rest_are_pending():
     t = make("a", "b", "c")
     assert t.state is State.waiting and t.current == 0 and t.service == "a"
@@ -172,6 +170,7 @@ def test_a_ticket_without_matters_is_refused():
 
 
 # -- call, recall, start ------------------------------------------------------------------------
+
 
 def test_call_records_window_clerk_and_time():
     t = to_called(make("svc"))
@@ -218,6 +217,7 @@ def test_start_records_the_time():
 
 # -- finish -------------------------------------------------------------------------------------
 
+
 def test_finish_done_ends_a_single_matter_ticket():
     t = to_serving(make("svc"))
     assert t.finish(FinishResult.done, None, at(10)) is False
@@ -260,6 +260,7 @@ def test_a_reason_given_with_done_is_kept():
 
 # -- several matters ----------------------------------------------------------------------------
 
+
 def test_next_matter_waits_at_the_front_with_the_same_number():
     t = make("a", "b", "c")
     to_serving(t)
@@ -286,6 +287,7 @@ def test_next_matter_waits_at_the_front_with_the_same_number():
 
 
 # -- transfer -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("drive", [to_called, to_serving])
 def test_transfer_inserts_a_matter_and_goes_to_the_front(drive):
@@ -326,6 +328,7 @@ def test_transferred_ticket_finishes_after_the_inserted_matter():
 
 # -- no-show and re-activation ------------------------------------------------------------------
 
+
 def test_no_show_records_the_time():
     t = to_no_show(make("svc"))
     assert t.no_show_at == at(3) and t.matter.state is State.no_show and t.matter.finished_at == at(3)
@@ -356,6 +359,7 @@ def test_reactivate_after_the_limit_is_refused(late_by):
 
 # -- cancel and expire --------------------------------------------------------------------------
 
+
 def test_cancel_closes_the_remaining_matters_but_not_the_finished_ones():
     t = make("a", "b", "c")
     to_serving(t).finish(FinishResult.done, None, at(5))
@@ -381,6 +385,7 @@ def test_expire_closes_every_open_state(drive):
 
 
 # -- ratings ------------------------------------------------------------------------------------
+
 
 def finished_two_matters() -> Ticket:
     t = make("a", "b")
@@ -455,10 +460,19 @@ def test_every_score_on_the_scale_is_accepted(score):
 
 # -- Matter serialisation -----------------------------------------------------------------------
 
+
 def test_matter_round_trip_with_every_field_set():
     m = Matter(
-        service="svc", state=State.unresolved, window=4, clerk="王*", called_at=at(1),
-        started_at=at(2), finished_at=at(9), reason="缺件", rating=3, queued_at=T0,
+        service="svc",
+        state=State.unresolved,
+        window=4,
+        clerk="王*",
+        called_at=at(1),
+        started_at=at(2),
+        finished_at=at(9),
+        reason="缺件",
+        rating=3,
+        queued_at=T0,
     )
     d = m.to_dict()
     assert d["called_at"] == at(1).isoformat() and d["state"] == "unresolved"

@@ -1,12 +1,12 @@
 """Random action sequences against one ticket: whatever a clerk, a kiosk or the day boundary
 throws at it, the ticket stays a consistent record."""
+
 from __future__ import annotations
 
 import copy
 from datetime import date, datetime, timedelta
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from queue_server.domain.errors import DomainError
 from queue_server.domain.tickets import FINAL_STATES, OPEN_STATES, FinishResult, Matter, State, Ticket
@@ -101,8 +101,7 @@ def check_invariants(t: Ticket) -> None:
     actions=st.lists(action, max_size=40),
 )
 def test_random_action_sequences_keep_the_ticket_consistent(services, actions):
-    t = Ticket(number="B042", day=date(2026, 3, 2), matters=[Matter(s) for s in services], klass="normal",
-               issued_at=T0)
+    t = Ticket(number="B042", day=date(2026, 3, 2), matters=[Matter(s) for s in services], klass="normal", issued_at=T0)
     now = T0
     check_invariants(t)
     for name, arg in actions:
@@ -139,8 +138,7 @@ def test_random_action_sequences_keep_the_ticket_consistent(services, actions):
 @given(actions=st.lists(action, max_size=40))
 def test_open_and_closed_states_partition_the_ticket_states(actions):
     # Whatever happens, a ticket is either open (in a queue or at a window) or in a final state.
-    t = Ticket(number="B001", day=date(2026, 3, 2), matters=[Matter("a"), Matter("b")], klass="normal",
-               issued_at=T0)
+    t = Ticket(number="B001", day=date(2026, 3, 2), matters=[Matter("a"), Matter("b")], klass="normal", issued_at=T0)
     now = T0
     for name, arg in actions:
         if name == "wait":

@@ -1,6 +1,7 @@
 """The use cases called directly on a real Store over a temporary SQLite file, with a clock the test
 moves: the hall's rules in milliseconds each, without a server process (the HTTP contract has its
 own tests in tests/api)."""
+
 from __future__ import annotations
 
 import shutil
@@ -64,15 +65,23 @@ class Hall:
     def person(self, username: str) -> Principal:
         with self.store.engine.connect() as conn:
             u = conn.execute(select(t.users).where(t.users.c.username == username)).one()
-        return Principal(kind="user", hall=u.hall, user_id=u.id, username=u.username, role=u.role,
-                         name=u.display_name, staff_no=u.staff_no)
+        return Principal(
+            kind="user",
+            hall=u.hall,
+            user_id=u.id,
+            username=u.username,
+            role=u.role,
+            name=u.display_name,
+            staff_no=u.staff_no,
+        )
 
     def issue(self, *services: str, who: Principal = KIOSK, **fields) -> dict:
         """A ticket, a second after the one before: queues order by the instant of issue, as in a hall."""
         self.clock.advance(seconds=1)
         id_card = fields.pop("id_card", None)
-        req = issuing.IssueRequest(services=list(services), id_card=issuing.IdCard(**id_card) if id_card else None,
-                                   **fields)
+        req = issuing.IssueRequest(
+            services=list(services), id_card=issuing.IdCard(**id_card) if id_card else None, **fields
+        )
         return issuing.issue(self.store, "demo", req, who, SECRET)[0]
 
     def act(self, window: int, action: str, who: Principal, **body) -> dict:

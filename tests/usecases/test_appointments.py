@@ -1,4 +1,5 @@
 """Booking a slot, and checking in with the booking code or the booker's ID card."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -43,8 +44,10 @@ def test_what_may_be_booked(hall):
     assert refused(book, hall, "10:00", day=date(2027, 1, 24)).code == "bad_day"
     assert refused(book, hall, "10:07").code == "bad_slot"
     assert refused(book, hall, "09:00").code == "slot_past"
-    assert refused(appointments.book, hall.store, "demo", "biz-setup", TODAY, "15:00", None, SECRET).code == \
-        "identity_required"
+    assert (
+        refused(appointments.book, hall.store, "demo", "biz-setup", TODAY, "15:00", None, SECRET).code
+        == "identity_required"
+    )
     assert refused(book, hall, "15:00", id_number="510114198503020000").code == "bad_id_number"
 
 
@@ -63,7 +66,9 @@ def test_appointment_found_by_the_bookers_id_card(hall):
     found = appointments.of_person(hall.store, "demo", person, SECRET)
     # Today's bookings only, in slot order; the ID number is nowhere in the answer.
     assert [(a["code"], a["slot"], a["state"]) for a in found] == [
-        (booked[1], "10:00", "booked"), (booked[0], "15:00", "booked")]
+        (booked[1], "10:00", "booked"),
+        (booked[0], "15:00", "booked"),
+    ]
     assert tomorrow not in str(found) and person not in str(found)
     assert appointments.of_person(hall.store, "demo", other, SECRET) == []
 

@@ -1,4 +1,5 @@
 """The day boundary: yesterday's open tickets expire, windows left open close, numbering restarts."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -20,7 +21,10 @@ def test_the_next_business_day_starts_clean(hall):
     assert followup.status(hall.store, t["token"])["state"] == "expired"
     assert hall.issue("biz-setup")["number"] == "A001"
     board = queries.board(hall.store, "demo")
-    assert {w["number"]: w["state"] for w in board["windows"] if w["number"] in (21, 22)} == {21: "closed", 22: "closed"}
+    assert {w["number"]: w["state"] for w in board["windows"] if w["number"] in (21, 22)} == {
+        21: "closed",
+        22: "closed",
+    }
     log = queries.events(hall.store, "demo", 0, 5000)["events"]
     closed = [e for e in log if e["type"] == "window.state" and e["actor"]["kind"] == "system"]
     assert sorted(e["data"]["window"] for e in closed) == [21, 22]

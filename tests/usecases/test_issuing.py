@@ -1,4 +1,5 @@
 """Taking a ticket: idempotency, ID cards, priority classes, daily caps, opening hours."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -33,8 +34,12 @@ def test_the_same_idempotency_key_gives_the_same_ticket(hall):
 def test_a_choice_of_matters_is_checked(hall):
     assert refused(hall.issue).code == "no_service"
     assert refused(hall.issue, "biz-setup", "biz-setup").code == "duplicate_service"
-    assert refused(hall.issue, *["biz-setup", "biz-change", "biz-cancel", "food-license", "tax-general",
-                                 "build-permit"]).code == "too_many_services"
+    assert (
+        refused(
+            hall.issue, *["biz-setup", "biz-change", "biz-cancel", "food-license", "tax-general", "build-permit"]
+        ).code
+        == "too_many_services"
+    )
     assert refused(hall.issue, "no-such-matter").code == "service_not_found"
 
 

@@ -1,4 +1,5 @@
 """What a window clerk does, and what a manager may do at someone else's window."""
+
 from __future__ import annotations
 
 from queue_server.usecases import followup, queries, windows

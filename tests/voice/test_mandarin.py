@@ -4,6 +4,7 @@ audio is exactly those clips joined, so what is heard is what was checked.
 
 The check is shown to fail for espeak-ng's plain `cmn` voice, which reads characters like 请 and 号
 through English rules on 1.51 (`(en)kI55NTr'i:55`, "king three")."""
+
 from __future__ import annotations
 
 import re
@@ -86,8 +87,11 @@ def test_a_calls_audio_is_the_checked_clips_joined(voices, tmp_path):
 
     wav = render(pack, Call("demo", 7, "E001", 26, False, rules), brief=False)
     words = a.announcement("E001", 26, repeat=2)
-    expected = b"".join(pack.clips[w].samples.tobytes() if w in pack.clips
-                        else bytes(2 * int((rules.gap_ms if w == a.GAP else rules.pause_ms) / 1000 * 22050))
-                        for w in words)
+    expected = b"".join(
+        pack.clips[w].samples.tobytes()
+        if w in pack.clips
+        else bytes(2 * int((rules.gap_ms if w == a.GAP else rules.pause_ms) / 1000 * 22050))
+        for w in words
+    )
     assert Pcm.from_wav(wav).samples.tobytes() == expected
     assert a.spoken(words) == "请E 零零一号 到二十六号窗口 请E 零零一号 到二十六号窗口"

@@ -1,5 +1,6 @@
 """The voice pack: a hall's recordings replace the engine's clips, the engine's are made once and
 cached within a byte cap, and a cache that cannot be written costs nothing but the cache."""
+
 from __future__ import annotations
 
 import array
@@ -25,7 +26,9 @@ def engine():
 
 def tone_wav(path: Path, rate: int, channels: int, seconds: float = 0.3) -> None:
     n = int(rate * seconds)
-    frames = array.array("h", (int(8000 * math.sin(2 * math.pi * 440 * i / rate)) for i in range(n) for _ in range(channels)))
+    frames = array.array(
+        "h", (int(8000 * math.sin(2 * math.pi * 440 * i / rate)) for i in range(n) for _ in range(channels))
+    )
     with wave.open(str(path), "wb") as w:
         w.setnchannels(channels)
         w.setsampwidth(2)
