@@ -23,8 +23,9 @@ GREYED = (0.93, 0.93, 0.94, 1)  # a service that cannot be taken now
 GREY_TEXT = (0.36, 0.38, 0.42, 1)
 RED_LIGHT = (0.99, 0.91, 0.90, 1)
 HEADER_TINT = (1, 1, 1, 0.14)  # header buttons, over BLUE
-ATTRACT_SUB = (0.85, 0.9, 1, 1)  # on BLUE
-ATTRACT_WARN = (1, 0.85, 0.6, 1)  # on BLUE
+ATTRACT_SUB = (0.85, 0.9, 1, 1)  # on BLUE and BLUE_DARK (the attract and maintenance screens)
+ATTRACT_WARN = (1, 0.85, 0.6, 1)  # on BLUE and BLUE_DARK
+DARK_MUTED = (0.75, 0.8, 0.9, 1)  # secondary text on BLUE_DARK
 
 # Button kinds: (background, text).
 TILE_KINDS = {

@@ -70,7 +70,9 @@ def _usb(parsed: DeviceUrl) -> Opened:
         out_ep=parsed.param("out_ep", integer, 0x01),
     )
     return UsbLink(
-        device, f"usb {vendor:04x}:{product:04x}", "the USB cable, the printer's power, pyusb and the udev permissions"
+        device,
+        f"usb {vendor:04x}:{product:04x}",
+        "the USB cable, the printer's power, pyusb, libusb (scripts/system-deps.sh) and the udev permissions",
     ), None
 
 

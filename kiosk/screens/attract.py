@@ -64,9 +64,10 @@ class AttractScreen(KioskScreen):
             box.add_widget(
                 Text(app.t("printer_banner"), size=30 * u, color=ATTRACT_WARN, halign="center", kid="printer_banner")
             )
-        if app.catalog and app.catalog.notice:
+        self.notice = app.catalog.notice if app.catalog else ""
+        if self.notice:
             notice = Panel(color=BLUE_DARK, pad=26 * u)
-            notice.add_widget(Text(app.catalog.notice, size=26 * u, color=(0.9, 0.93, 1, 1), kid="notice"))
+            notice.add_widget(Text(self.notice, size=26 * u, color=ATTRACT_SUB, kid="notice"))
             box.add_widget(notice)
         self.tick()
         return box
@@ -86,6 +87,11 @@ class AttractScreen(KioskScreen):
             return True
         self.app.go_home()
         return True
+
+    def refresh(self):
+        """The hall's figures changed: a notice the manager put up (or took down) shows at once."""
+        if self.app.catalog is not None and self.app.catalog.notice != self.notice:
+            self.render()
 
     def device_changed(self):
         self.render()

@@ -9,6 +9,7 @@ import time
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.widget import Widget
 
+from ..theme import ATTRACT_SUB, ATTRACT_WARN, DARK_MUTED
 from .base import HallName, KioskScreen
 from .widgets import BLUE_DARK, WHITE, Text, paint, px
 
@@ -32,7 +33,7 @@ class MaintenanceScreen(KioskScreen):
             text=name,
             font_size=px(48),
             bold=True,
-            color=(0.8, 0.86, 1, 1),
+            color=ATTRACT_SUB,
             halign="center",
             valign="middle",
             size_hint_y=None,
@@ -66,12 +67,12 @@ class MaintenanceScreen(KioskScreen):
                 Text(
                     app.t("maintenance_pending"),
                     size=34,
-                    color=(1, 0.85, 0.55, 1),
+                    color=ATTRACT_WARN,
                     halign="center",
                     kid="maintenance_pending",
                 )
             )
-        self.status = Text("", size=30, color=(0.75, 0.8, 0.9, 1), halign="center", kid="maintenance_retry")
+        self.status = Text("", size=30, color=DARK_MUTED, halign="center", kid="maintenance_retry")
         box.add_widget(self.status)
         box.add_widget(Widget())
         self.tick()

@@ -96,5 +96,5 @@ class SearchScreen(KioskScreen):
 
     def refresh(self):
         for code, row in getattr(self, "rows", {}).items():
-            text, color = self.service_meta(code)
-            row.meta.text, row.meta.color = text, color
+            if code in self.app.catalog.services:
+                row.update()

@@ -13,20 +13,17 @@ from .widgets import GREEN, GREEN_LIGHT, GREY_TEXT, RED, TEXT, WHITE, Panel, Row
 class ServiceRow(Panel):
     def __init__(self, screen: ServicesScreen, code: str):
         app = screen.app
-        avail = app.catalog.availability(code)
-        super().__init__(color=WHITE if avail.takeable else GREYED, pad=24, gap=10, kid=f"svc:{code}")
+        super().__init__(pad=24, gap=10, kid=f"svc:{code}")
         self.screen, self.code = screen, code
         s = app.catalog.service(code)
-        name_color = TEXT if avail.takeable else GREY_TEXT
-        title = pick(s, app.lang)
-        self.add_widget(Text(title, size=34, bold=True, color=name_color, kid=f"svc:{code}:name"))
-        meta, color = screen.service_meta(code)
-        self.meta = Text(meta, size=28, color=color, kid=f"svc:{code}:meta")
+        self.title = Text(pick(s, app.lang), size=34, bold=True, kid=f"svc:{code}:name")
+        self.add_widget(self.title)
+        self.meta = Text("", size=28, kid=f"svc:{code}:meta")
         self.add_widget(self.meta)
+        self.card_note: Text | None = None
         if s.get("id_card_required"):
-            self.add_widget(
-                Text(app.t("needs_card"), size=26, color=RED if avail.takeable else GREY_TEXT, kid=f"svc:{code}:card")
-            )
+            self.card_note = Text(app.t("needs_card"), size=26, kid=f"svc:{code}:card")
+            self.add_widget(self.card_note)
         buttons = Row(height=92, gap=14)
         buttons.add_widget(
             Tile(
@@ -39,29 +36,34 @@ class ServiceRow(Panel):
             )
         )
         in_basket = code in app.session.basket
-        buttons.add_widget(
-            Tile(
-                app.t("in_basket") if in_basket else app.t("add_basket"),
-                self.toggle,
-                kind="ok" if in_basket else "light",
-                size=30,
-                height=None,
-                kid=f"svc:{code}:add",
-                enabled=avail.takeable or in_basket,
-            )
+        self.add_button = Tile(
+            app.t("in_basket") if in_basket else app.t("add_basket"),
+            self.toggle,
+            kind="ok" if in_basket else "light",
+            size=30,
+            height=None,
+            kid=f"svc:{code}:add",
         )
-        buttons.add_widget(
-            Tile(
-                app.t("take_ticket"),
-                self.take,
-                kind="primary",
-                size=32,
-                height=None,
-                kid=f"svc:{code}:take",
-                enabled=avail.takeable,
-            )
+        buttons.add_widget(self.add_button)
+        self.take_button = Tile(
+            app.t("take_ticket"), self.take, kind="primary", size=32, height=None, kid=f"svc:{code}:take"
         )
+        buttons.add_widget(self.take_button)
         self.add_widget(buttons)
+        self.update()
+
+    def update(self) -> None:
+        """The server's latest figures: the waits, and whether the matter can be taken. A matter
+        that closes (or sells out) while it is shown greys in place, so nothing moves under a finger."""
+        app = self.screen.app
+        takeable = app.catalog.availability(self.code).takeable
+        self.meta.text, self.meta.color = self.screen.service_meta(self.code)
+        self.background.rgba = WHITE if takeable else GREYED
+        self.title.color = TEXT if takeable else GREY_TEXT
+        if self.card_note is not None:
+            self.card_note.color = RED if takeable else GREY_TEXT
+        self.add_button.disabled = not (takeable or self.code in app.session.basket)
+        self.take_button.disabled = not takeable
 
     def toggle(self):
         app = self.screen.app
@@ -173,8 +175,7 @@ class ServicesScreen(KioskScreen):
         return panel
 
     def refresh(self):
-        """New waiting counts: update the rows in place (a re-render would lose the scroll position)."""
+        """New figures: the rows updated in place (a re-render would lose the scroll position)."""
         for code, row in getattr(self, "rows", {}).items():
             if code in self.app.catalog.services:
-                text, color = self.service_meta(code)
-                row.meta.text, row.meta.color = text, color
+                row.update()

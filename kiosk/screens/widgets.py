@@ -244,7 +244,7 @@ class Panel(BoxLayout):
     ):
         super().__init__(orientation=orientation, padding=px(pad), spacing=px(gap), size_hint_y=None, **kw)
         self.kid = kid
-        paint(self, color, px(radius), border)
+        self.background = paint(self, color, px(radius), border)
         if fixed_height is None:
             self.bind(minimum_height=self.setter("height"))
         else:

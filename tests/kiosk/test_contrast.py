@@ -55,6 +55,10 @@ TEXT_ON = [
     ("toast warn", th.WHITE, th.ORANGE),
     ("toast ok", th.WHITE, th.GREEN),
     ("toast info", th.WHITE, th.BLUE_DARK),
+    ("attract notice", th.ATTRACT_SUB, th.BLUE_DARK),
+    ("maintenance hall name", th.ATTRACT_SUB, th.BLUE_DARK),
+    ("maintenance pending", th.ATTRACT_WARN, th.BLUE_DARK),
+    ("maintenance retry", th.DARK_MUTED, th.BLUE_DARK),
 ]
 
 
@@ -68,3 +72,22 @@ def test_every_button_kind_meets_body_text_contrast(kind):
 @pytest.mark.parametrize("name,text,background", TEXT_ON, ids=[p[0] for p in TEXT_ON])
 def test_text_colours_meet_body_text_contrast_on_their_backgrounds(name, text, background):
     assert contrast(text, background) >= BODY, f"{name}: {contrast(text, background):.2f}:1"
+
+
+def _rgba(color) -> tuple:
+    return tuple(round(c, 3) for c in color)
+
+
+CHECKED_TEXT = {_rgba(text) for _, text, _ in TEXT_ON} | {_rgba(text) for _, text in th.TILE_KINDS.values()}
+
+
+def unchecked_text_colours(widgets) -> list[str]:
+    """Text shown by the real app in a colour these tests never check (one written into a screen's
+    code instead of taken from the theme). Used on every screen by test_screenshots."""
+    found = []
+    for w in widgets:
+        if getattr(w, "text", "").strip() and hasattr(w, "disabled_color") and w.get_root_window() is not None:
+            colour = _rgba(w.disabled_color if w.disabled else w.color)
+            if colour not in CHECKED_TEXT:
+                found.append(f"{colour} for {w.text[:30]!r}")
+    return found

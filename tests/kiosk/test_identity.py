@@ -47,6 +47,20 @@ def test_a_refused_card_after_an_unfinished_visitor_shows_and_issues_nothing_of_
     ticket = confirm_and_wait_printed(d)
     assert server_ticket(hall_server, ticket["token"])["klass"] == "elderly"
 
+    # A card that reads replaces the one before just as a refused one does.
+    d.tap("ticket_done")
+    d.wait_screen("home")
+    reader.lift()
+    d.pump(0.8)
+    reader.place("李秀英")
+    d.wait(lambda: d.has("identity"), 5, "her card on the home screen")
+    reader.lift()
+    d.pump(0.8)
+    reader.place("扎西多吉")  # 25: no priority
+    d.wait(lambda: d.app.session.identity is not None and d.app.session.identity.name == "扎西多吉", 5)
+    d.pump(frames=3)
+    assert d.text("identity") == "已刷卡：扎**吉" and not any("李*英" in t for t in d.texts())
+
 
 def test_a_card_taken_away_ends_its_owners_visit_when_nobody_touches_the_screen(make_kiosk, hall_server):
     d = make_kiosk(hall_server, card_gone_seconds=2)

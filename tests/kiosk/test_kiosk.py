@@ -434,6 +434,13 @@ def test_a_matter_whose_guide_is_not_written_says_where_to_ask(make_kiosk, tmp_p
         assert d.shows("二楼F区 23、24 号窗口")
         assert d.find("guide_print").disabled and not d.find("guide_take").disabled
         d.shot("guide-unwritten")
+        # Its ticket names that place too, on the screen and on paper (never "请到 等候叫号").
+        d.tap("guide_take")
+        d.wait_screen("confirm")
+        ticket = confirm_and_wait_printed(d)
+        assert not ticket.get("area")  # the server has no place for it
+        assert d.text("ticket_area") == "请到 二楼F区 等候叫号"
+        assert "办理地点：二楼F区" in squash(printer_sim(d).jobs[-1].paper.text)
     finally:
         srv.stop()
 
@@ -652,6 +659,16 @@ def test_idle_kiosk_returns_to_the_attract_screen_and_forgets_the_visitor(make_k
     assert (len(session.basket), session.identity, d.app.lang, d.app.scale) == (0, None, "zh", 1.0)
     assert d.shows("请点击屏幕开始")
     d.shot("idle-attract")
+
+
+def test_a_kiosk_started_soon_after_the_machine_starts_opens_on_the_attract_screen(make_kiosk, hall_server):
+    """time.monotonic() counts from boot: on a machine up for less than idle_seconds, a kiosk that
+    took "never touched" for a touch at 0 would open on the home screen, as if someone had just
+    touched it (it did, on freshly started test machines)."""
+    d = make_kiosk(hall_server, idle_seconds=time.monotonic() + 3600)
+    assert d.screen == "attract"
+    d.pump(1.5)  # and stays there: nobody is at it
+    assert d.screen == "attract"
 
 
 def test_a_day_of_visitors_leaves_no_widgets_behind(make_kiosk, hall_server):

@@ -1,7 +1,7 @@
 """Every kiosk screen at full size, portrait 1080x1920 and landscape 1920x1080, in Chinese and English,
 at normal and large text size, saved for `make screenshots` (kiosk/<orientation>-<language>-<size>/
 under --screenshots-dir). Each is checked for a tidy layout: no text cut off or split mid-word, no
-button outside the window or on top of another."""
+button outside the window or on top of another, no text in a colour whose contrast is unchecked."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from kiosk.api_client import ApiError
 
 from .conftest import LANDSCAPE, PIN, PORTRAIT
+from .test_contrast import unchecked_text_colours
 
 pytestmark = [pytest.mark.kiosk, pytest.mark.screenshots]
 
@@ -55,6 +56,7 @@ def test_every_screen_is_tidy_in_both_text_sizes_languages_and_orientations(
     def picture(name: str) -> None:
         problems = d.layout_problems()
         assert problems == [], f"{name}: {problems}"
+        assert unchecked_text_colours(d.widgets()) == [], name
         d.shot(f"{len(seen) + 1:02d}-{name}")
         seen.append(name)
 

@@ -15,7 +15,7 @@ from kiosk.speech import VoiceSpeaker, board_voices
 from tests.conftest import need
 
 from .conftest import PORTRAIT
-from .test_kiosk import confirm_and_wait_printed, start, take_from_department
+from .test_kiosk import confirm_and_wait_printed, start
 
 pytestmark = pytest.mark.kiosk
 
@@ -50,6 +50,18 @@ def test_large_text_speaks_titles_pressed_buttons_and_the_ticket(make_kiosk, hal
     assert all(lang == "zh" for lang, _ in voice.spoken)
 
 
+def test_the_kiosk_app_speaks_aloud_with_the_real_voice(make_kiosk, hall_server, tmp_path):
+    need(shutil.which("espeak-ng") is not None, "espeak-ng is not installed (scripts/system-deps.sh installs it)")
+    out = tmp_path / "voice"
+    d = make_kiosk(hall_server, speech_url=f"espeak-ng://{out}")  # each utterance a WAV file, not the sound card
+    start(d)
+    d.tap("elderly")  # says where the visitor is: the hall's name
+    first = out / "0001.wav"
+    d.wait(first.exists, 60, "the spoken hall name")  # renamed into place whole
+    with wave.open(str(first)) as w:
+        assert w.getnframes() / w.getframerate() > 1.0
+
+
 def test_touch_targets_in_large_text_are_at_least_15_mm(make_kiosk, hall_server):
     from kiosk.screens.widgets import unit
 
@@ -71,13 +83,32 @@ def test_touch_targets_in_large_text_are_at_least_15_mm(make_kiosk, hall_server)
         ]
 
     assert small_targets() == []
-    take_from_department(d, "gcjs", "build-permit")
+    d.tap("dept:gcjs")
+    d.wait_screen("services")
     assert small_targets() == []
-    d.tap("home")
+    d.tap("svc:build-permit:guide")
+    d.wait_screen("guide")
+    d.wait(lambda: d.has("guide_materials"), 5)
+    assert small_targets() == []
+    d.tap("guide_take")
+    d.wait_screen("confirm")
+    assert small_targets() == []
+    confirm_and_wait_printed(d)
+    assert small_targets() == []
+    d.tap("ticket_done")
     d.wait_screen("home")
-    d.tap("search_box")
-    d.wait_screen("search")
-    assert small_targets() == []
+    d.tap("elderly")  # the finished visit went back to normal text
+    for action, screen in (
+        ("search_box", "search"),
+        ("action:card", "card"),
+        ("action:status", "status"),
+        ("action:appointment", "appointment"),
+    ):
+        d.tap(action)
+        d.wait_screen(screen)
+        assert small_targets() == [], screen
+        d.tap("home")
+        d.wait_screen("home")
 
 
 def test_the_kiosk_speaks_with_the_boards_mandarin_voice(tmp_path):

@@ -10,27 +10,58 @@ import uuid
 import httpx
 import pytest
 
+from queue_server.halls import DEMO, read_hall
+from queue_server.store.db import make_engine
+from queue_server.store.store import Store
+from queue_server.usecases.halls import load_hall
+
 from .conftest import SERVER_START_SECONDS, events, start_server
 from .test_kiosk import last_seq, server_ticket, start, take_from_department
 
 pytestmark = pytest.mark.kiosk
 
 
-def test_a_usb_printer_that_cannot_be_opened_is_a_state_and_the_ticket_is_shown_instead(make_kiosk, hall_server):
-    # No such printer here (and, without libusb, no USB at all): either way opening it fails.
+def without_libusb(monkeypatch) -> None:
+    """As on a machine without the libusb library: pyusb finds no backend (NoBackendError)."""
+    import usb.backend.libusb0
+    import usb.backend.libusb1
+    import usb.backend.openusb
+
+    for backend in (usb.backend.libusb1, usb.backend.libusb0, usb.backend.openusb):
+        monkeypatch.setattr(backend, "get_backend", lambda *args, **kw: None)
+
+
+@pytest.mark.parametrize("machine", ["no-such-printer", "no-libusb"])
+def test_a_usb_printer_that_cannot_be_opened_is_a_state_and_the_ticket_is_shown_instead(
+    make_kiosk, hall_server, monkeypatch, machine
+):
+    # Either way opening the printer fails; each case is its own kiosk, as the server records only
+    # a device's changes of state.
+    if machine == "no-libusb":
+        without_libusb(monkeypatch)
+    kiosk_id = f"kiosk-usb-{machine}"
     since = last_seq(hall_server)
-    d = make_kiosk(hall_server, printer_url="escpos+usb://0x0416:0x5011", wait_devices=False, device_retry_seconds=1)
-    d.wait(
+    d = make_kiosk(
+        hall_server,
+        printer_url="escpos+usb://0x0416:0x5011",
+        wait_devices=False,
+        device_retry_seconds=1,
+        kiosk_id=kiosk_id,
+    )
+    state = d.wait(
         lambda: [
             e
             for e in events(hall_server, since)
             if e["type"] == "device.state"
-            and e["data"]["device"] == "kiosk-t1.printer"
+            and e["data"]["device"] == f"{kiosk_id}.printer"
             and e["data"]["state"] == "unreachable"
         ],
         15,
         "a device.state event for the printer",
     )
+    if machine == "no-libusb":  # pyusb's words: this really was the missing library, and what to install
+        detail = state[0]["data"]["detail"]
+        assert "No backend available" in detail and "libusb (scripts/system-deps.sh)" in detail
     assert d.app.printer_state == "unreachable"
     assert d.shows("打印机暂停服务")  # the attract screen says so before anyone takes a ticket
     threads = {t.name for t in d.app.kiosk._threads if t.is_alive()}
@@ -71,6 +102,35 @@ def test_waiting_counts_follow_the_halls_event_stream(make_kiosk, hall_server):
     d.wait(lambda: waiting(d, "plan-permit") == before + 2, 10, "the waiting count to follow the stream")
 
 
+def test_closures_and_notices_follow_the_halls_event_stream(make_kiosk, tmp_path):
+    """A matter whose last tickets go at another kiosk greys here at once; a notice the manager puts up
+    shows on the attract screen at once. No polling could explain either."""
+    srv = start_server(tmp_path)
+    try:
+        demo = read_hall(DEMO)
+        capped = [s.model_copy(update={"daily_cap": 2}) if s.code == "biz-cancel" else s for s in demo.services]
+        store = Store(make_engine(srv.db_url))
+        load_hall(store, demo.model_copy(update={"services": capped}))
+        store.engine.dispose()
+        d = make_kiosk(srv, refresh_seconds=600)
+        notice = "三楼窗口今日下午暂停办理，请到二楼咨询"
+        r = httpx.put(f"{srv.url}/api/halls/demo/notice", json={"text": notice}, headers=srv.login("manager1"))
+        assert r.status_code == 200, r.text
+        d.wait(lambda: d.has("notice") and d.text("notice") == notice, 10, "the notice on the attract screen")
+        start(d)
+        d.tap("dept:scjg")
+        d.wait_screen("services")
+        assert not d.find("svc:biz-cancel:take").disabled
+        issue_elsewhere(srv, "biz-cancel")
+        issue_elsewhere(srv, "biz-cancel")
+        d.wait(lambda: d.find("svc:biz-cancel:take").disabled, 10, "the sold-out matter greyed")
+        assert d.text("svc:biz-cancel:meta") == "今日号已取完" and d.find("svc:biz-cancel:add").disabled
+        assert d.layout_problems() == []
+        d.shot("sold-out-live")
+    finally:
+        srv.stop()
+
+
 def test_the_maintenance_screen_comes_within_10_seconds_of_the_server_stopping(make_kiosk, tmp_path):
     srv = start_server(tmp_path)
     try:
@@ -86,9 +146,11 @@ def test_the_maintenance_screen_comes_within_10_seconds_of_the_server_stopping(m
         srv.stop()
 
 
-def test_a_wrong_token_is_a_clear_out_of_service_screen_at_start(make_kiosk, hall_server):
+def test_a_wrong_token_is_a_clear_out_of_service_screen_at_start(make_kiosk, hall_server, caplog):
     d = make_kiosk(hall_server, token="not-a-kiosk-token", first_screen="maintenance", wait_devices=False)
     d.wait(lambda: d.app.kiosk.refusal is not None, 15, "the token check")
+    # Reported in its log, where staff look (the server takes nothing more from this token).
+    assert any(r.levelname == "ERROR" and "refuses this kiosk's token" in r.getMessage() for r in caplog.records)
     d.pump(frames=3)
     assert d.text("maintenance_title") == "本机暂停服务"
     assert "设备令牌无效或已停用" in d.text("maintenance_sub") and "kiosk-t1" in d.text("maintenance_sub")
