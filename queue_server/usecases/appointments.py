@@ -16,6 +16,7 @@ from ..domain.identity import birth_date
 from ..domain.privacy import id_hash, phone_hash
 from ..errors import Conflict, Invalid, NotFound
 from ..store.store import Store
+from . import lookups
 from .issuing import appointment_window
 from .principal import CITIZEN
 
@@ -27,10 +28,7 @@ BOOK_AHEAD_DAYS = 14
 
 
 def _service(hall: Hall, code: str):
-    try:
-        s = hall.service(code)
-    except KeyError:
-        raise NotFound("service_not_found", f"没有事项 {code}", f"no service {code!r}") from None
+    s = lookups.service(hall, code)
     if not s.appointments:
         raise Conflict("no_appointments", f"「{s.name}」不接受预约", f"{code} takes no appointments")
     return s

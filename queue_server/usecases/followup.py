@@ -9,6 +9,7 @@ from ..domain.events import QueueStats, RatingSubmitted, TicketCancelled, Ticket
 from ..domain.tickets import OPEN_STATES, Ticket
 from ..errors import Forbidden, NotFound
 from ..store.store import Store
+from . import lookups
 from .principal import CITIZEN, SYSTEM, Principal
 from .queue_view import QueueView
 from .views import citizen_view, ticket_view
@@ -45,7 +46,7 @@ def rate_at_window(store: Store, hall_id: str, number: str, score: int, matter: 
     """A window's rating device rates today's ticket `number`: only a matter that window served
     (the device faces the citizen at the counter; it never holds a ticket's token)."""
     with store.write(hall_id) as tx:
-        tk = _ticket_today(tx, number)
+        tk = lookups.ticket_today(tx, tx.now, number)
         served_here = [i for i, m in enumerate(tk.matters) if m.window == who.window]
         if matter is None:
             finished = [
@@ -78,18 +79,10 @@ def _rate(tx, tk: Ticket, score: int, matter: int | None, actor: dict) -> dict:
     return {"number": tk.number, "matter": index, "score": score}
 
 
-def _ticket_today(tx, number: str) -> Ticket:
-    day = business_day(tx.now, tx.hall.timezone, tx.hall.day_boundary_hour)
-    tk = tx.ticket_by_number(day, number)
-    if tk is None:
-        raise NotFound("ticket_not_found", f"今日没有 {number.upper()} 号", f"no ticket {number} today")
-    return tk
-
-
 def reactivate(store: Store, hall_id: str, number: str, who: Principal) -> dict:
     """A missed ticket goes back into its queue behind `reactivate_behind` people."""
     with store.write(hall_id) as tx:
-        tk = _ticket_today(tx, number)
+        tk = lookups.ticket_today(tx, tx.now, number)
         queue = QueueView.load(tx, tx.now)
         ahead = queue.ordered(tk.service)
         behind = tx.hall.calling.reactivate_behind
@@ -121,10 +114,7 @@ def cancel(store: Store, hall_id: str, ticket_id: int, who: Principal | None) ->
 
 def cancel_number(store: Store, hall_id: str, number: str, who: Principal) -> dict:
     with store.read(hall_id) as r:
-        day = business_day(store.clock.now(), r.hall.timezone, r.hall.day_boundary_hour)
-        tk = r.ticket_by_number(day, number)
-    if tk is None:
-        raise NotFound("ticket_not_found", f"今日没有 {number.upper()} 号", f"no ticket {number} today")
+        tk = lookups.ticket_today(r, store.clock.now(), number)
     return cancel(store, hall_id, tk.id, who)
 
 

@@ -19,6 +19,7 @@ from ..domain.tickets import Matter, State, Ticket
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..store.repository import HallTx
 from ..store.store import Store
+from . import lookups
 from .principal import Principal
 from .queue_view import QueueView
 from .views import citizen_view
@@ -161,10 +162,7 @@ def _check_services(hall: Hall, codes: list[str]) -> list[str]:
     if len(set(codes)) != len(codes):
         raise Invalid("duplicate_service", "事项重复", "a service appears twice")
     for code in codes:
-        try:
-            hall.service(code)
-        except KeyError:
-            raise NotFound("service_not_found", f"没有事项 {code}", f"no service {code!r}") from None
+        lookups.service(hall, code)
     return list(codes)
 
 

@@ -12,6 +12,7 @@ from ..domain.tickets import RATING_NAMES, State
 from ..errors import NotFound
 from ..store.repository import Reader
 from ..store.store import Store
+from . import lookups
 from .queue_view import QueueView, eta_fields
 from .views import ticket_view
 
@@ -76,10 +77,7 @@ def services(store: Store, hall_id: str) -> list[dict]:
 
 def guide(store: Store, hall_id: str, code: str) -> dict:
     with store.read(hall_id) as r:
-        try:
-            s = r.hall.service(code)
-        except KeyError:
-            raise NotFound("service_not_found", f"没有事项 {code}", f"no service {code!r}") from None
+        s = lookups.service(r.hall, code)
         windows = [w.number for w in r.hall.windows_for(code)]
         return {
             "code": s.code,
@@ -191,9 +189,7 @@ def window_detail(store: Store, hall_id: str, number: int) -> dict:
 
 def lookup_ticket(store: Store, hall_id: str, number: str) -> dict:
     with store.read(hall_id) as r:
-        tk = r.ticket_by_number(_today(r.hall, store), number)
-        if tk is None:
-            raise NotFound("ticket_not_found", f"今日没有 {number.upper()} 号", f"no ticket {number} today")
+        tk = lookups.ticket_today(r, store.clock.now(), number)
         return ticket_view(tk, r.hall, QueueView.load(r, store.clock.now())) | {"masked_name": tk.masked_name}
 
 
