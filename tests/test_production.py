@@ -9,12 +9,11 @@ import re
 import shlex
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
-from tests.support.live import CLOCK, free_port
+from tests.support.live import CLOCK, free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 HALLQ = str(Path(sys.executable).parent / "hallq")
@@ -71,15 +70,7 @@ def test_the_readme_production_section_reaches_a_call(tmp_path):
                 kiosk_token = done.stdout.strip()
         assert server is not None and kiosk_token
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, server.stdout.read().decode()  # type: ignore[union-attr]
-            try:
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.2)
+        wait_healthy(server, base, 60, lambda: server.stdout.read().decode())  # type: ignore[union-attr]
         with httpx.Client(base_url=base, timeout=10) as c:
             ticket = c.post(
                 "/api/halls/county/tickets",

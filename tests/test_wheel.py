@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import time
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import need
-from tests.support.live import CLOCK, free_port
+from tests.support.live import CLOCK, free_port, wait_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("queue_server", "devices", "kiosk", "displays")
@@ -127,15 +126,7 @@ def test_the_wheel_carries_every_file_and_runs_from_a_fresh_venv(tmp_path):
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, server.stdout.read().decode()  # type: ignore[union-attr]
-            try:
-                if httpx.get(base + "/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline, "the installed server did not start"
-                time.sleep(0.2)
+        wait_healthy(server, base, 60, lambda: server.stdout.read().decode())  # type: ignore[union-attr]
         with httpx.Client(base_url=base, timeout=10) as c:
             assert c.get("/api/halls").json() == ["demo"]  # the migrations and the hall files were there
             pages = {

@@ -16,12 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import need
-from tests.support import live
+from tests.support import chromium, live
 from tests.support.csp import under_csp
-
-CHROMIUM = os.environ.get("HALLQ_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 def pytest_collection_modifyitems(items):
@@ -32,17 +28,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="module")
 def browser():
-    need(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - the dev extra installs it
-        need(False, "playwright (Python) is not installed")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    yield from chromium.launch()
 
 
 @dataclass

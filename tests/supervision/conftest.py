@@ -18,12 +18,9 @@ from queue_server.store import tables as t
 from queue_server.store.db import make_engine
 from queue_server.store.store import Store
 from queue_server.usecases import halls
-from tests.conftest import need
-from tests.support import live
+from tests.support import chromium, live
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("HALLQ_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 def demo_with(**alerts) -> Hall:
@@ -135,14 +132,4 @@ def alert_server(server_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    need(os.path.exists(CHROMIUM), f"Chromium is not installed at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:  # pragma: no cover - the dev extra installs it
-        need(False, "playwright (Python) is not installed")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
+    yield from chromium.launch()
