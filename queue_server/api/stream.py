@@ -55,7 +55,7 @@ from .schemas import Error, HallId
 log = logging.getLogger(__name__)
 router = APIRouter()
 
-STREAM_DEVICES = ("display", "kiosk", "guide", "rating", "window")
+STREAM_DEVICES = ("display", "kiosk", "guide", "rating", "window", "shipper")
 CLOSE_SLOW = 4008
 PONG = dumps({"type": "pong"})
 

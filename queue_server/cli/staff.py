@@ -91,12 +91,15 @@ def revoke_token(token: Annotated[str, typer.Argument(help="the token, or its id
 
 @app.command("device-token")
 def device_token(
-    kind: Annotated[str, typer.Option(help="kiosk, display, guide, rating or window (a window agent)")],
+    kind: Annotated[
+        str, typer.Option(help="kiosk, display, guide, rating, window (a window agent) or shipper (hallq ship-log)")
+    ],
     hall: Annotated[str | None, typer.Option(help="default: the database's only hall")] = None,
     window: Annotated[int | None, typer.Option(help="a rating or window device's window")] = None,
     label: Annotated[str, typer.Option(help="which device holds it, e.g. 1号自助机 (shown by `tokens`)")] = "",
 ) -> None:
-    """Print a new device token (alone on stdout) for a kiosk, display, guide tablet, a window's rating device or window agent."""
+    """Print a new device token (alone on stdout) for a kiosk, display, guide tablet, a window's rating device,
+    window agent or log shipper."""
     with _refusals():
         store = _store()
         typer.echo(accounts.device_token(store, _hall_id(store, hall), kind, window, label))

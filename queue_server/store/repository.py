@@ -21,6 +21,7 @@ from ..domain.events import Event, Recorded
 from ..domain.hall import APPOINTMENT, Hall
 from ..domain.policy import Candidate
 from ..domain.tickets import OPEN_STATES, Matter, State, Ticket
+from ..errors import Conflict
 from . import tables as t
 
 # The statements of the hot paths (issuing, calling, finishing) are built once, with bound
@@ -333,6 +334,7 @@ class HallTx(Reader):
     hall: Hall
     seq: int
     now: datetime
+    shipped: bool = False  # see tables.halls.shipped
     events: list[Recorded] = field(default_factory=list)
 
     @property
@@ -341,11 +343,31 @@ class HallTx(Reader):
         return self.seq + 1
 
     def emit(self, event: Event, actor: dict) -> Recorded:
+        if self.shipped:
+            # Every change emits an event, so this one refusal keeps a shipped hall read-only here:
+            # a local event would take a seq its own server's log is about to send.
+            raise Conflict(
+                "hall_shipped",
+                "本大厅在自己的服务器上运行，这里只接收它传来的记录",
+                "this hall runs on its own server, which ships its log here: nothing changes it here",
+            )
         self.seq += 1
         ev = Recorded(self.hall_id, self.seq, event.type, self.now, actor, event.data())
         self.conn.execute(INSERT_EVENT, ev.__dict__)
         self.events.append(ev)
         return ev
+
+    def append_shipped(self, ev: Recorded) -> None:
+        """The next event of the log the hall's own server ships here."""
+        assert self.shipped and ev.seq == self.seq + 1 and ev.hall == self.hall_id
+        self.seq = ev.seq
+        self.conn.execute(INSERT_EVENT, ev.__dict__)
+        self.events.append(ev)
+
+    def mark_shipped(self) -> None:
+        """From now on the hall's events come from its own server's log only (see `emit`)."""
+        self.conn.execute(update(t.halls).where(t.halls.c.id == self.hall_id).values(shipped=True))
+        self.shipped = True
 
     def replace_hall(self, hall: Hall) -> None:
         """Stores a new configuration of this hall (the caller has checked it breaks nothing)."""

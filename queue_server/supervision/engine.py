@@ -129,7 +129,7 @@ class AlertEngine:
             self._wake.clear()
             due: datetime | None = None
             try:
-                halls = await self._run(self.store.hall_ids)
+                halls = await self._run(self.store.local_hall_ids)
             except Exception:  # noqa: BLE001 - the engine must outlive a database hiccup
                 log.exception("alert engine: cannot list halls")
                 halls = []

@@ -195,7 +195,8 @@ def report_lockout(store: Store, username: str | None, address: str, every_secon
     event, which the alert engine raises on the dashboard, in the account's hall, or in every hall
     when the account is unknown or of every hall."""
     user = _active_user(store, username) if username else None
-    halls = [user.hall] if user is not None and user.hall else store.hall_ids()
+    local = store.local_hall_ids()  # a shipped hall's log is written by its own server only
+    halls = [h for h in ([user.hall] if user is not None and user.hall else local) if h in local]
     for hall in halls:
         with store.write(hall) as tx:
             tx.emit(SigninLocked(account=username, address=address, retry_every_s=round(every_seconds)), SYSTEM)

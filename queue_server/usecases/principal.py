@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ROLES = ("admin", "manager", "clerk", "guide")
-DEVICE_KINDS = ("kiosk", "display", "guide", "rating", "window")
+# A shipper carries a township hall's event log to the city's server (`hallq ship-log`).
+DEVICE_KINDS = ("kiosk", "display", "guide", "rating", "window", "shipper")
 # Devices that belong to one window: a rating device (a browser rating page, a pad) rates what it
 # served; a window agent (the window's pad and LED screen) also works the caller for its clerk.
 WINDOW_DEVICES = ("rating", "window")
