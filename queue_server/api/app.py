@@ -50,7 +50,9 @@ async def _sweep(store: Store) -> None:
 
 
 def create_app(settings: Settings, clock: Clock | None = None, store: Store | None = None) -> FastAPI:
-    store = store or Store(make_engine(settings.resolved_database_url()), clock)
+    store = store or Store(
+        make_engine(settings.resolved_database_url(), settings.db_pool_size, settings.db_max_overflow), clock
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
