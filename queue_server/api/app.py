@@ -17,7 +17,7 @@ from ..store.store import Store
 from ..supervision.engine import AlertEngine
 from ..tts import HallVoice
 from ..usecases.followup import expire_past_days
-from . import announcements, auth, board, docs, errors, kiosk, pages, public, shipping, staff, stream, supervision
+from . import announcements, auth, board, city, docs, errors, kiosk, pages, public, shipping, staff, stream, supervision
 from .guards import BodyLimit, SecurityHeaders, WebsocketQuota
 from .schemas import Error
 from .storage_faults import StorageFaults
@@ -90,7 +90,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(WebsocketQuota, per_address=settings.ws_per_address)
-    for module in (auth, kiosk, staff, public, board, supervision, shipping, stream, announcements, pages):
+    for module in (auth, kiosk, staff, public, board, supervision, city, shipping, stream, announcements, pages):
         app.include_router(module.router, responses=ANY_ROUTE)
 
     @app.get("/api/halls", responses=ANY_ROUTE)

@@ -75,8 +75,10 @@ Issuer = Annotated[Principal, Depends(allow("kiosk", "guide", "manager"))]
 Staff = Annotated[Principal, Depends(allow("guide", "clerk", "manager"))]
 Clerk = Annotated[Principal, Depends(allow("clerk", "manager"))]
 Manager = Annotated[Principal, Depends(allow("manager"))]
-# The audit trail: managers, and the shipper carrying it to the city (`hallq ship-log`).
-LogReader = Annotated[Principal, Depends(allow("manager", "shipper"))]
+# What supervision reads (figures, alerts, reports): the hall's managers and its supervisors.
+Overseer = Annotated[Principal, Depends(allow("manager", "supervisor"))]
+# The audit trail: those, and the shipper carrying it to the city (`hallq ship-log`).
+LogReader = Annotated[Principal, Depends(allow("manager", "supervisor", "shipper"))]
 InHall = Annotated[Principal, Depends(allow("kiosk", "guide", "clerk", "manager"))]
 Watcher = Annotated[Principal, Depends(allow("display", "kiosk", "guide", "clerk", "manager"))]
 Device = Annotated[Principal, Depends(allow("kiosk", "display", "guide", "rating", "window", "manager"))]

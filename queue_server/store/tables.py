@@ -153,6 +153,7 @@ users = Table(
     Column("display_name", String(64), nullable=False, default=""),
     Column("staff_no", String(32), nullable=False, default=""),
     Column("active", Boolean, nullable=False, default=True),
+    Column("halls", JSON),  # a supervisor's halls (NULL: every hall)
 )
 
 tokens = Table(
