@@ -419,8 +419,11 @@ class HallTx(Reader):
             "masked_name": tk.masked_name,
             "issued_by": issued_by,
         }
-        tk.id = self.conn.execute(INSERT_TICKET, values).inserted_primary_key[0]
-        return tk.id
+        key = self.conn.execute(INSERT_TICKET, values).inserted_primary_key
+        assert key is not None  # an INSERT's result
+        ticket_id: int = key[0]
+        tk.id = ticket_id
+        return ticket_id
 
     def save_ticket(self, tk: Ticket) -> None:
         self.conn.execute(SAVE_TICKET, {"p_id": tk.id, **_ticket_values(tk, self.rules)})

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 ROLES = ("admin", "manager", "clerk", "guide")
 DEVICE_KINDS = ("kiosk", "display", "guide", "rating", "window")
 # Devices that belong to one window: a rating device (a browser rating page, a pad) rates what it
 # served; a window agent (the window's pad and LED screen) also works the caller for its clerk.
 WINDOW_DEVICES = ("rating", "window")
+
+# Who caused an event, as its `actor` records it: kind and id, and what else names them.
+Actor: TypeAlias = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ class Principal:
     def is_user(self) -> bool:
         return self.kind == "user"
 
-    def actor(self) -> dict:
+    def actor(self) -> Actor:
         if self.is_user:
             # Acting through a device, the clerk stays the actor (reports count the clerk's calls)
             # and `via` names the device that pressed for them.
@@ -44,5 +48,5 @@ class Principal:
         return self.hall == hall
 
 
-SYSTEM = {"kind": "system", "id": "server"}
-CITIZEN = {"kind": "citizen", "id": "ticket"}
+SYSTEM: Actor = {"kind": "system", "id": "server"}
+CITIZEN: Actor = {"kind": "citizen", "id": "ticket"}
