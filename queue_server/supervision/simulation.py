@@ -106,6 +106,11 @@ class _Ticket:
     candidate: policy.Candidate | None = None
 
 
+def _candidates(tickets: Iterable[_Ticket]) -> list[policy.Candidate]:
+    """Queued tickets as the calling policy sees them (every queued ticket has its candidate)."""
+    return [tk.candidate for tk in tickets if tk.candidate is not None]
+
+
 @dataclass
 class _Window:
     plan: WindowPlan
@@ -257,11 +262,11 @@ class _Run:
         res.unserved = sum(len(q) for q in self.queues.values())
         return res
 
-    def enqueue(self, tk: _Ticket, t: float, front: bool) -> None:
+    def enqueue(self, tk: _Ticket, t: float, front: bool) -> policy.Candidate:
         m = tk.citizen.matters[tk.index]
         tk.state, tk.queued_at, tk.front = "waiting", t, front
         slot = tk.citizen.slot
-        tk.candidate = policy.Candidate(
+        tk.candidate = me = policy.Candidate(
             tk.citizen.id,
             m.service,
             tk.citizen.klass,
@@ -270,15 +275,16 @@ class _Run:
             (self.when(slot[0]), self.when(slot[1])) if slot else None,
         )
         self.queues.setdefault(m.service, {})[tk.citizen.id] = tk
+        return me
 
     def arrive(self, citizen: Citizen, t: float) -> None:
         tk = _Ticket(citizen)
-        self.enqueue(tk, t, False)
+        me = self.enqueue(tk, t, False)
         service = citizen.matters[0].service
         self.joins.setdefault(service, deque()).append((t, citizen.klass))
         if self.estimates:
             tk.eta = self.snapshot(service, t).wait(
-                service, policy.effective_class(tk.candidate, self.when(t)), self.ahead(tk, t)
+                service, policy.effective_class(me, self.when(t)), self.ahead(tk, t)
             )
             if tk.eta is None:
                 self.res.eta_missing += 1
@@ -337,10 +343,10 @@ class _Run:
         )
 
     def ahead(self, tk: _Ticket, t: float) -> int:
-        q = self.queues.get(tk.candidate.service, {}).values()
+        q = self.queues.get(tk.citizen.matters[tk.index].service, {}).values()
         if self.fifo:
             return sum((o.queued_at, o.citizen.id) < (tk.queued_at, tk.citizen.id) for o in q)
-        order = policy.queue_order([o.candidate for o in q], self.rules, self.when(t))
+        order = policy.queue_order(_candidates(q), self.rules, self.when(t))
         return next(i for i, c in enumerate(order) if c.id == tk.citizen.id)
 
     def wake(self, service: str, t: float) -> None:
@@ -359,7 +365,7 @@ class _Run:
             return None
         if self.fifo:
             return min(mine, key=lambda tk: (tk.queued_at, tk.citizen.id))
-        choice = policy.choose([tk.candidate for tk in mine], w.plan.services, self.rules, self.when(t), w.streak)
+        choice = policy.choose(_candidates(mine), w.plan.services, self.rules, self.when(t), w.streak)
         if choice is None:
             return None
         w.streak = choice.priority_streak
@@ -613,13 +619,14 @@ def replay_inputs(
     return citizens, shifts, facts
 
 
-def _window_spec(spec: str, staffed: list[int]) -> tuple[str, int | list[int]]:
+def _window_spec(spec: str, staffed: list[int]) -> int | list[int]:
+    """A list of window numbers, or how many windows."""
     spec = spec.strip()
     if "," in spec:
-        return "list", [int(x) for x in spec.split(",") if x.strip()]
+        return [int(x) for x in spec.split(",") if x.strip()]
     if spec[:1] in "+-":
-        return "count", len(staffed) + int(spec)
-    return "count", int(spec)
+        return len(staffed) + int(spec)
+    return int(spec)
 
 
 def what_if(events: Iterable[Recorded | dict], hall: Hall, start: datetime, windows: str, seed: int = 1) -> dict:
@@ -646,15 +653,15 @@ def what_if(events: Iterable[Recorded | dict], hall: Hall, start: datetime, wind
     baseline_plans = [plan(n) for n in staffed]
     break_s = hall.alerts.break_minutes * 60
     baseline = run(Setup(start, rules, averages, baseline_plans, citizens, break_s=break_s))
-    kind, value = _window_spec(windows, staffed)
+    value = _window_spec(windows, staffed)
     wait_by_service = {code: sum(ws) for code, ws in baseline.waits_by_service.items()}
-    if kind == "list":
+    if isinstance(value, list):
         unknown = [n for n in value if n not in configured]
         if unknown:
             raise ValueError(f"no window {', '.join(map(str, unknown))} in hall {hall.id}")
         chosen = [plan(n) for n in value]
     else:
-        target = int(value)
+        target = value
         if target < 1:
             raise ValueError("at least one window")
         busy = baseline.busy_s
