@@ -7,7 +7,7 @@ a thread hop per dependency was a large share of an issuing request's cost."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Annotated, TypeVar
 
@@ -56,7 +56,7 @@ async def current(store: StoreDep, token: Annotated[str | None, Depends(bearer)]
     return who
 
 
-def allow(*kinds: str) -> Callable[..., Principal]:
+def allow(*kinds: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting users of these roles and devices of these kinds, in the path's hall."""
 
     async def check(request: Request, who: Annotated[Principal, Depends(current)]) -> Principal:

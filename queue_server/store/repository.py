@@ -13,7 +13,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, case, delete, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from ..domain import policy
 from ..domain.eta import CallTime
@@ -28,7 +43,7 @@ from . import tables as t
 # parameters: SQLAlchemy then reuses their cache key and compiled form, where building the
 # expression on every call cost more than running it on SQLite.
 _c = t.tickets.c
-_HALL = bindparam("p_hall")
+_HALL: BindParameter[str] = bindparam("p_hall")
 _WAITING = and_(_c.hall == _HALL, _c.state == State.waiting.value)
 _SAME_QUEUE = and_(_WAITING, _c.service == bindparam("p_service"), _c.id != bindparam("p_id"))
 _EARLIER = or_(_c.rank_key < bindparam("p_rank"), and_(_c.rank_key == bindparam("p_rank"), _c.id < bindparam("p_id")))
@@ -189,7 +204,7 @@ class Reader:
         rules = self.rules
         assert tk.queued_at is not None and tk.id is not None
         me = Candidate(tk.id, tk.service, tk.klass, tk.queued_at, tk.front, tk.slot)
-        params = {
+        params: dict[str, Any] = {
             "p_hall": self.hall_id,
             "p_service": tk.service,
             "p_id": tk.id,
@@ -208,7 +223,7 @@ class Reader:
         return int(fronts) + int(others) + booked
 
     def in_states(self, states: Iterable[State], day: date | None = None) -> list[Ticket]:
-        where = [t.tickets.c.state.in_([s.value for s in states])]
+        where: list[ColumnElement[bool]] = [t.tickets.c.state.in_([s.value for s in states])]
         if day is not None:
             where.append(t.tickets.c.day == day)
         return self._tickets(*where)
@@ -441,8 +456,11 @@ class HallTx(Reader):
             "masked_name": tk.masked_name,
             "issued_by": issued_by,
         }
-        tk.id = self.conn.execute(INSERT_TICKET, values).inserted_primary_key[0]
-        return tk.id
+        key = self.conn.execute(INSERT_TICKET, values).inserted_primary_key
+        assert key is not None  # an INSERT's result
+        ticket_id: int = key[0]
+        tk.id = ticket_id
+        return ticket_id
 
     def save_ticket(self, tk: Ticket) -> None:
         self.conn.execute(SAVE_TICKET, {"p_id": tk.id, **_ticket_values(tk, self.rules)})

@@ -11,15 +11,17 @@ import threading
 import time
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Row, delete, insert, select, update
 
 from ..domain.events import SigninLocked
 from ..errors import Conflict, Invalid, NotFound, Unauthorized
 from ..store import tables as t
 from ..store.store import Store
+from .body import Body
 from .principal import DEVICE_KINDS, ROLES, SYSTEM, WINDOW_DEVICES, Principal
 
 _hasher = PasswordHasher()
@@ -53,7 +55,7 @@ def add_user(
         if h not in store.hall_ids():
             raise Conflict("hall_not_found", f"没有大厅 {h}", f"no hall {h!r}; load it first")
     given = {"role": role, "hall": hall, "display_name": display_name, "staff_no": staff_no, "halls": halls}
-    values = {k: v for k, v in given.items() if v is not None}
+    values: dict[str, object] = {k: v for k, v in given.items() if v is not None}
     if every_hall:
         values["halls"] = None
     if password is not None:
@@ -99,12 +101,12 @@ def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
 
 
-def _active_user(store: Store, username: str):
+def _active_user(store: Store, username: str) -> Row[Any] | None:
     with store.engine.connect() as conn:
         return conn.execute(select(t.users).where(t.users.c.username == username, t.users.c.active)).first()
 
 
-def check_password(store: Store, username: str, password: str):
+def check_password(store: Store, username: str, password: str) -> Row[Any] | None:
     """The active user with this name and password, else None. Reads, then verifies outside any
     transaction: the hash takes ~0.2 s of CPU, which must not hold the store's write lock."""
     user = _active_user(store, username)
@@ -116,7 +118,7 @@ def check_password(store: Store, username: str, password: str):
     return user
 
 
-def login(store: Store, username: str, password: str, hours: int) -> dict:
+def login(store: Store, username: str, password: str, hours: int) -> Body:
     user = check_password(store, username, password)
     if user is None:
         raise Unauthorized("bad_login", "用户名或密码错误", "wrong username or password")
@@ -151,7 +153,7 @@ def login(store: Store, username: str, password: str, hours: int) -> dict:
     }
 
 
-def users(store: Store) -> list[dict]:
+def users(store: Store) -> list[Body]:
     with store.engine.connect() as conn:
         return [
             {
@@ -233,7 +235,7 @@ def disable_user(store: Store, username: str) -> None:
         conn.execute(delete(t.tokens).where(t.tokens.c.user_id == user.id))
 
 
-def tokens(store: Store, hall: str | None = None) -> list[dict]:
+def tokens(store: Store, hall: str | None = None) -> list[Body]:
     """The device tokens and open sessions, each named by the start of its hash (the token itself
     is not stored)."""
     q = select(t.tokens, t.users.c.username).outerjoin(t.users, t.users.c.id == t.tokens.c.user_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
 # A supervisor (电子监察, the city's or county's office) oversees a set of halls, read-only.
 ROLES = ("admin", "manager", "clerk", "guide", "supervisor")
@@ -11,6 +12,9 @@ DEVICE_KINDS = ("kiosk", "display", "guide", "rating", "window", "shipper")
 # Devices that belong to one window: a rating device (a browser rating page, a pad) rates what it
 # served; a window agent (the window's pad and LED screen) also works the caller for its clerk.
 WINDOW_DEVICES = ("rating", "window")
+
+# Who caused an event, as its `actor` records it: kind and id, and what else names them.
+Actor: TypeAlias = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class Principal:
     def is_user(self) -> bool:
         return self.kind == "user"
 
-    def actor(self) -> dict:
+    def actor(self) -> Actor:
         if self.is_user:
             # Acting through a device, the clerk stays the actor (reports count the clerk's calls)
             # and `via` names the device that pressed for them.
@@ -53,5 +57,5 @@ class Principal:
         return [h for h in hall_ids if self.may_act_in(h)]
 
 
-SYSTEM = {"kind": "system", "id": "server"}
-CITIZEN = {"kind": "citizen", "id": "ticket"}
+SYSTEM: Actor = {"kind": "system", "id": "server"}
+CITIZEN: Actor = {"kind": "citizen", "id": "ticket"}
