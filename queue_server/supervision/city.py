@@ -19,6 +19,7 @@ from .export import SECTION_COLUMN, csv_cell
 from .source import Tracker, report_for, today
 
 SECTIONS = (("halls", "大厅汇总"), ("services", "服务事项"))
+DEFAULT_ZONE = "Asia/Shanghai"
 HALL_COLUMN = "大厅"
 
 
@@ -45,6 +46,7 @@ def overview(store: Store, tracker: Tracker, hall_ids: list[str]) -> dict:
                 "name": hall.name,
                 "name_en": hall.name_en,
                 "day": day.isoformat(),
+                "tz": hall.timezone,
                 "shipped": hall_id not in local,
                 "waiting": len(waiting),
                 "longest_wait_s": round((now - min(waiting)).total_seconds()) if waiting else None,
@@ -60,7 +62,9 @@ def overview(store: Store, tracker: Tracker, hall_ids: list[str]) -> dict:
             }
         )
     alerts.sort(key=lambda a: a["ts"], reverse=True)
-    return {"now": now.isoformat(), "halls": halls, "alerts": alerts}
+    # Pages show times on the clock of the halls (one zone in a city; the first hall's otherwise).
+    zone = halls[0]["tz"] if halls else DEFAULT_ZONE
+    return {"now": local_time(now, zone).isoformat(), "halls": halls, "alerts": alerts}
 
 
 def report(store: Store, hall_ids: list[str], period: str, day: date | None) -> dict:
