@@ -12,7 +12,7 @@ from ..store.store import Store
 from . import lookups
 from .principal import CITIZEN, SYSTEM, Principal
 from .queue_view import QueueView
-from .views import citizen_view, ticket_view
+from .views import citizen_view, phone_view, ticket_view
 
 
 def _by_token(store: Store, token: str) -> tuple[str, int]:
@@ -30,6 +30,7 @@ def status(store: Store, token: str) -> dict:
         return citizen_view(tk, r.hall, QueueView.load(r, store.clock.now())) | {
             "hall": hall_id,
             "hall_name": r.hall.name,
+            "notify": phone_view(r.phones([ticket_id]).get(ticket_id)),
         }
 
 
@@ -130,6 +131,7 @@ def expire_past_days(store: Store, hall_id: str) -> int:
     with store.write(hall_id) as tx:
         today = business_day(tx.now, tx.hall.timezone, tx.hall.day_boundary_hour)
         started = day_start(today, tx.hall.timezone, tx.hall.day_boundary_hour)
+        tx.drop_phones(today)
         stale = [tk for tk in tx.in_states(OPEN_STATES) if tk.day < today]
         for tk in stale:
             tk.expire()

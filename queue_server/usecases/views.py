@@ -5,7 +5,10 @@ without it, so a clerk cannot rate his own service as the citizen."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..domain.hall import Hall
+from ..domain.notices import mask_phone
 from ..domain.tickets import STATE_NAMES, Ticket
 from .queue_view import QueueView, eta_fields
 
@@ -50,3 +53,8 @@ def ticket_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> dict:
 def citizen_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> dict:
     """What the ticket's holder sees (the kiosk or guide that issued it, the citizen's phone)."""
     return ticket_view(tk, hall, queue) | {"token": tk.token}
+
+
+def phone_view(row: Any) -> dict | None:
+    """How a given number is shown back (the kiosk, the phone page): masked, never in full."""
+    return None if row is None else {"phone": mask_phone(row.phone), "family": row.family}
