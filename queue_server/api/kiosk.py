@@ -85,6 +85,8 @@ async def issue_ticket(
         priority=body.priority,
         appointment=body.appointment,
         id_card=issuing.IdCard(body.id_card.id_number, body.id_card.name) if body.id_card else None,
+        phone=sms_phone(request, body.notify.phone) if body.notify else None,
+        family=bool(body.notify and body.notify.family),
     )
     view, created = await on_writer(store, issuing.issue, store, hall, req, who, settings.secret_key(), idempotency_key)
     if not created:

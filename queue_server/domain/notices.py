@@ -43,6 +43,8 @@ class Notice:
 
     def text(self) -> str:
         hall = f"【{self.hall_name}】"
+        if self.kind == NEAR and not self.ahead:
+            return f"{hall}您的{self.number}号前面已没有人，即将叫到，请到等候区留意叫号。"
         if self.kind == NEAR:
             return f"{hall}您的{self.number}号前面还有{self.ahead}人，请回到等候区留意叫号。"
         if self.kind == CALLED:

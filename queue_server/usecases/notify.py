@@ -83,9 +83,10 @@ def plan(store: Store, hall_id: str) -> int:
     The look is a read; the hall is written only when there is something to queue."""
     with store.read(hall_id) as r:
         cursor = r.notify_cursor()
-        if cursor is not None:
-            behind = r.last_seq() - cursor
-            if behind <= 0 or (not _planned(r, r.events_after(cursor), store.clock.now()) and behind < CURSOR_LAG):
+        # A number given after the ticket changes no event, and may already be near: look even
+        # when no event is new.
+        if cursor is not None and not _planned(r, r.events_after(cursor), store.clock.now()):
+            if r.last_seq() - cursor < CURSOR_LAG:
                 return 0
     with store.write(hall_id) as tx:
         cursor = tx.notify_cursor()
