@@ -46,7 +46,7 @@ class PhoneScreen(KioskScreen):
             Tile(
                 app.t("sms_family_on" if self.family else "sms_family"),
                 self.toggle_family,
-                kind="secondary" if self.family else "light",
+                kind="ok" if self.family else "light",
                 size=30,
                 height=96,
                 kid="sms_family",
