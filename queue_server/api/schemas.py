@@ -54,7 +54,9 @@ class IdCardIn(Body):
 class NotifyIn(Body):
     """A phone number for text messages about the ticket (opt-in), kept until the day ends."""
 
-    phone: Annotated[str, Field(min_length=11, max_length=20, description="11-digit mainland mobile number")]
+    phone: Annotated[
+        str, Field(max_length=20, description="11-digit mainland mobile number (spaces, dashes, +86 allowed)")
+    ]
     family: bool = Field(False, description="a family member's number (for an elderly visitor)")
 
 
