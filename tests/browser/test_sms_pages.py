@@ -88,3 +88,22 @@ def test_the_dashboard_shows_a_modem_out_of_credit(hall, pages, modem, screensho
     dash.wait_for_selector("#alerts li:has-text('余额不足')", timeout=30_000)
     assert "sms" in dash.locator("#alerts li:has-text('余额不足')").first.inner_text()
     dash.screenshot(path=str(screenshots_dir / "dashboard-sms.png"))
+
+
+def test_the_guide_takes_a_number_for_an_elderly_visitor(hall, pages, modem, screenshots_dir):
+    page = pages(f"/guide.html?hall=demo#token={hall.token('guide')}", 1280, 800)
+    page.wait_for_selector("#sms-row:not([hidden])")
+    page.click("#services [data-service='tax-general']")
+    page.fill("#sms-phone", "13900002222")
+    page.check("#sms-family")
+    page.screenshot(path=str(screenshots_dir / "guide-sms.png"))
+    page.click("#issue-btn")
+    page.wait_for_selector("#dlg-issued[open]")
+    assert page.locator("#issued-sms").inner_text() == "短信将发送至 139****2222"
+    page.screenshot(path=str(screenshots_dir / "guide-sms-issued.png"))
+    page.click("#dlg-issued button[value='ok']")
+    assert page.input_value("#sms-phone") == ""
+    deadline = time.monotonic() + 30
+    while not any(to == "13900002222" for to, _ in modem.messages) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert any(to == "13900002222" for to, _ in modem.messages)
