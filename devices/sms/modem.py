@@ -5,11 +5,15 @@ from __future__ import annotations
 import itertools
 import re
 import time
+from typing import TYPE_CHECKING
 
 from devices.errors import DeviceError, DeviceTimeout, DeviceUnavailable, ProtocolError
 from devices.health import Health, StateListener
 from devices.serialport import SerialPort
 from devices.sms.pdu import encode_submit, tpdu_length
+
+if TYPE_CHECKING:
+    from devices.sim.endpoint import Simulator
 
 HINT = "the modem's USB or serial cable, its power and its SIM card"
 FINAL = re.compile(rb"\r\n(OK|ERROR|\+CMS ERROR: *\d+|\+CME ERROR: *[^\r]+)\r\n")
@@ -33,7 +37,7 @@ class GsmModem:
         self.port = port
         self.timeout = timeout
         self.health = Health(name, on_state)
-        self.simulator = None  # the in-process simulator behind a sim:// modem
+        self.simulator: Simulator | None = None  # the in-process simulator behind a sim:// modem
         self._references = itertools.count(int(time.time()) & 0xFF)
 
     def _command(self, line: str, body: bytes | None = None) -> str:

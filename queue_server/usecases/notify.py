@@ -4,6 +4,7 @@ events into outbox rows the notifier sends (queue_server/notifier.py)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..domain.events import DeviceStateChanged, Recorded
 from ..domain.notices import CALLED, NEAR, NO_SHOW, RECALLED, Notice, normalise_phone
@@ -30,7 +31,7 @@ def valid_phone(text: str) -> str:
     return phone
 
 
-def give_phone(store: Store, token: str, phone: str, family: bool) -> dict:
+def give_phone(store: Store, token: str, phone: str, family: bool) -> dict[str, Any]:
     """The citizen (their ticket's token) asks for text messages about it."""
     hall_id, ticket_id = _by_token(store, token)
     number = valid_phone(phone)
@@ -57,13 +58,13 @@ def _planned(r: Reader, events: list[Recorded], now: datetime) -> list[tuple[int
         ticket_id = ev.data.get("id")
         if kind is None or ticket_id not in phones:
             continue
-        window = ev.data.get("window")
+        window: int | None = ev.data.get("window")
         notice = Notice(
             kind,
             hall.name,
             ev.data["number"],
             window=window,
-            floor=ev.data.get("floor", floors.get(window)),
+            floor=ev.data.get("floor", floors.get(window) if window is not None else None),
             reactivate_minutes=hall.calling.reactivate_minutes,
         )
         out.append((ticket_id, kind, ev.seq, notice.text()))

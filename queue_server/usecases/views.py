@@ -55,6 +55,6 @@ def citizen_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> dict:
     return ticket_view(tk, hall, queue) | {"token": tk.token}
 
 
-def phone_view(row: Any) -> dict | None:
+def phone_view(row: Any) -> dict[str, Any] | None:
     """How a given number is shown back (the kiosk, the phone page): masked, never in full."""
     return None if row is None else {"phone": mask_phone(row.phone), "family": row.family}

@@ -13,6 +13,7 @@ from devices.sim.gsm import ModemSim
 from tests.support import live
 
 from .conftest import SERVER_START_SECONDS
+from .test_contrast import unchecked_text_colours
 from .test_kiosk import confirm_and_wait_printed, start, take_from_department
 
 pytestmark = pytest.mark.kiosk
@@ -61,6 +62,14 @@ def next_ticket(srv, clerk: dict) -> dict:
     return called
 
 
+def tidy(d, name: str) -> None:
+    """No text cut off, no button over another, only checked colours; and a picture of it."""
+    d.pump(frames=2)
+    assert d.layout_problems() == [], f"{name}: {d.layout_problems()}"
+    assert unchecked_text_colours(d.widgets()) == [], name
+    d.shot(name)
+
+
 def restart(srv) -> None:
     srv.stop()
     srv.start(SERVER_START_SECONDS)
@@ -75,13 +84,21 @@ def test_kiosk_phone_number_gets_3_ahead_and_called_once_each_across_restarts(ma
     take_from_department(d, "scjg", "biz-setup")
     ticket = confirm_and_wait_printed(d)
     assert ticket["position"] == 4
+    tidy(d, "sms-ticket-offer")
     d.tap("ticket_sms")
     d.wait_screen("phone")
     for ch in "13812341234":
         d.tap(f"key:{ch}")
     assert d.text("sms_entry") == "138 1234 1234"
     d.tap("sms_family")
-    d.shot("sms-phone-entry")
+    tidy(d, "sms-phone-entry")
+    app = d.app
+    app.lang, app.scale = "en", app.cfg.elderly_scale  # the largest text, the longer language
+    app.sm.current_screen.render()
+    tidy(d, "sms-phone-entry-en-large")
+    app.lang, app.scale = "zh", 1.0
+    app.sm.current_screen.render()
+    d.pump(frames=5)
     d.tap("sms_submit")
     d.wait_screen("ticket")
     d.wait(lambda: d.has("ticket_sms_on"), 10, "the ticket screen to show where messages go")
