@@ -4,8 +4,9 @@ It runs in the server's lifespan rather than as a separate agent following the e
 the window agent does): the phone numbers it needs must never leave the store, and the stream
 carries none of them. It never slows the calling path: a commit only wakes it
 (call_soon_threadsafe), and the planning, the modem's seconds-long AT dialogue and the gateway's
-requests run on its own thread. On several server processes each runs one; the outbox's rows are
-claimed under the hall's lock, so each message goes out from one of them, once."""
+requests run on its own thread. On several server processes (PostgreSQL) each plans, and the
+outbox's rows are claimed under the hall's lock, so each message goes out once; only the process
+holding the sender's lease opens the modem, which takes one AT dialogue at a time."""
 
 from __future__ import annotations
 
@@ -15,18 +16,58 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
+from sqlalchemy import Connection, Engine, text
+
 from devices.errors import DeviceError, DeviceUnavailable
 from devices.health import DeviceStateChange
 from devices.sms.modem import SmsError
 
 from .domain.events import Recorded
 from .settings import Settings
+from .store.db import is_sqlite
 from .store.store import Store
 from .usecases import notify
 
 log = logging.getLogger(__name__)
 TICK = 2.0  # seconds between looks when nothing happens (changes made by other processes)
 RETRY = 15.0  # seconds before a refused message is tried again
+SENDER_LOCK = 0x68616C6C71534D53  # "hallqSMS": the PostgreSQL advisory lock of the sender's lease
+
+
+class Lease:
+    """Which server process sends: the one holding a session advisory lock on PostgreSQL (another
+    takes over when it stops or its connection drops); on SQLite the one process."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self._conn: Connection | None = None
+
+    def held(self) -> bool:
+        if is_sqlite(self.engine):
+            return True
+        if self._conn is not None:
+            try:
+                self._conn.execute(text("SELECT 1"))
+                self._conn.commit()
+                return True
+            except Exception:  # noqa: BLE001 - a dropped connection has dropped the lock with it
+                self.release()
+        conn = self.engine.connect()
+        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": SENDER_LOCK}).scalar()
+        conn.commit()
+        if got:
+            self._conn = conn
+            return True
+        conn.close()
+        return False
+
+    def release(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            try:
+                conn.close()
+            except Exception:  # noqa: BLE001 - already gone
+                pass
 
 
 class Sender(Protocol):
@@ -59,8 +100,11 @@ def open_sender(settings: Settings, on_state) -> Sender | None:
 class Notifier:
     def __init__(self, store: Store, settings: Settings, tick: float = TICK):
         self.store = store
+        self.settings = settings
         self.tick = tick
-        self.sender = open_sender(settings, self._state)
+        self.enabled = bool(settings.sms_modem_url or settings.sms_gateway_url)
+        self.sender: Sender | None = None  # opened by the process holding the lease
+        self.lease = Lease(store.engine)
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="hallq-notifier")
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -80,18 +124,27 @@ class Notifier:
 
     # -- one pass -------------------------------------------------------------------------------
     def pass_(self) -> None:
-        for hall in self.store.hall_ids():
-            self._tell(hall)
+        sending = self.lease.held()
+        halls = self.store.hall_ids()
+        if sending and self.sender is None:
+            # Taking the lease over: what the last holder left `sending` may have gone out.
+            for hall in halls:
+                notify.abandon_in_flight(self.store, hall)
+            self.sender = open_sender(self.settings, self._state)
+        for hall in halls:
             notify.plan(self.store, hall)
+            if not sending:
+                continue
+            self._tell(hall)
             if time.monotonic() >= self._hold_until:
                 self._send(hall)
             self._tell(hall)
 
     def _send(self, hall: str) -> None:
         assert self.sender is not None
-        for notice_id, phone, text in notify.claim(self.store, hall):
+        for notice_id, phone, message in notify.claim(self.store, hall):
             try:
-                self.sender.send(phone, text)
+                self.sender.send(phone, message)
             except (SmsError, DeviceUnavailable) as exc:
                 # Refused before it left (no SIM, no signal, no credit, no modem): try again later,
                 # while it is still news (notify.STALE).
@@ -117,8 +170,6 @@ class Notifier:
 
     async def _forever(self) -> None:
         assert self._wake is not None
-        for hall in await self._run(self.store.hall_ids):
-            await self._run(notify.abandon_in_flight, self.store, hall)
         while True:
             self._wake.clear()
             try:
@@ -131,7 +182,7 @@ class Notifier:
                 pass
 
     async def start(self) -> None:
-        if self.sender is None:
+        if not self.enabled:
             return
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
@@ -141,10 +192,6 @@ class Notifier:
         if hasattr(self.store.sink, "subscribe"):
             self.store.sink.subscribe(self._notify)
         self._task = asyncio.create_task(self._forever())
-
-    @property
-    def enabled(self) -> bool:
-        return self.sender is not None
 
     async def stop(self) -> None:
         if hasattr(self.store.sink, "unsubscribe"):
@@ -161,3 +208,4 @@ class Notifier:
         self._pool.shutdown(wait=True, cancel_futures=True)
         if self.sender is not None:
             self.sender.close()
+        self.lease.release()

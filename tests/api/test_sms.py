@@ -103,3 +103,30 @@ def test_a_hall_without_a_sender_takes_no_numbers(server_factory, sqlite_url):
     assert httpx.get(f"{plain.url}/api/halls/demo").json()["sms"] is False
     r = issue(plain, notify={"phone": "13800001111"})
     assert r.status_code == 409 and r.json()["code"] == "sms_off"
+
+
+@pytest.mark.postgres
+def test_two_processes_send_each_message_once_and_one_takes_over(pg_url, tmp_path, pty_available):
+    modem = ModemSim()
+    port = modem.start_pty()
+    tokens = live.prepare(pg_url, clerks=1)
+    settings = {"HALLQ_SMS_MODEM_URL": f"gsm+serial://{port.path}?timeout=5"}
+    # One clock for both (no --clock): tickets then queue in the order they were taken.
+    first, second = (
+        live.LiveServer(db_url=pg_url, data_dir=tmp_path, clock=None, settings=settings).start(120) for _ in range(2)
+    )
+    try:
+        for srv in (first, second):
+            srv.tokens = tokens
+        phones = [f"1370000{i:04d}" for i in range(4)]
+        for i, phone in enumerate(phones[:3]):
+            assert issue((first, second)[i % 2], notify={"phone": phone}).status_code == 201
+        wait(lambda: {to for to, _ in modem.messages} >= set(phones[:3]), "a message for each")
+        first.kill()  # the lease holder, most likely; either way the other process sends on
+        assert issue(second, notify={"phone": phones[3]}).status_code == 201
+        wait(lambda: phones[3] in {to for to, _ in modem.messages}, "the message after the first process died")
+        assert sorted(to for to, _ in modem.messages) == phones
+    finally:
+        first.stop()
+        second.stop()
+        modem.stop()
