@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import httpx
@@ -12,6 +13,8 @@ from devices.sms.modem import SmsError
 
 # What a provider's answer means for the hall: no credit (402), credentials refused (401/403).
 STATES = {401: "bad_credentials", 402: "no_credit", 403: "bad_credentials"}
+# A provider's error text may echo the number; the detail becomes a device state in the event log.
+PHONE = re.compile(r"(1[3-9]\d)\d{4}(\d{4})")
 
 
 class HttpGateway:
@@ -56,7 +59,8 @@ class HttpGateway:
             self.health.report("ok")
             return [answer.status_code]
         state = STATES.get(answer.status_code, "error")
-        detail = f"SMS gateway answered {answer.status_code}: {answer.text[:200]}"
+        said = PHONE.sub(r"\1****\2", answer.text[:200])
+        detail = f"SMS gateway answered {answer.status_code}: {said}"
         self.health.report(state, detail)
         raise SmsError(detail, state)
 

@@ -124,7 +124,7 @@ class Provider(BaseHTTPRequestHandler):
             Provider.received.append({"to": query["to"][0], "msg": query["msg"][0], "body": body})
             self.send_response(200)
         self.end_headers()
-        self.wfile.write(b'{"ok": true}')
+        self.wfile.write(b'{"ok": true}' if Provider.credit else b'{"error": "no credit for 13812341234"}')
 
     def do_POST(self):
         self._answer(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
@@ -158,9 +158,10 @@ def test_http_gateway(provider):
     ]
     assert gateway.health.state == "ok"
     Provider.credit = False
-    with pytest.raises(SmsError):
+    with pytest.raises(SmsError) as caught:
         gateway.send("13812341234", "x")
     assert gateway.health.state == "no_credit"
+    assert "13812341234" not in str(caught.value) and "138****1234" in gateway.health.detail
     wrong = HttpGateway(provider, method="GET", token="wrong")
     with pytest.raises(SmsError):
         wrong.send("13812341234", "x")
