@@ -7,8 +7,10 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from queue_server.domain.hall import NotifyRules
+from queue_server.halls import DEMO, read_hall
 from queue_server.store import tables as t
-from queue_server.usecases import followup, notify, queries
+from queue_server.usecases import followup, halls, notify, queries
 
 from .conftest import refused
 
@@ -112,3 +114,16 @@ def test_phone_numbers_are_checked_and_masked(hall):
     assert t1["notify"] is None
     assert notify.give_phone(hall.store, t1["token"], "13900001111", False) == {"phone": "139****1111", "family": False}
     assert notify.give_phone(hall.store, t1["token"], PHONE, True) == {"phone": "138****1234", "family": True}
+
+
+def test_the_hall_file_says_how_many_ahead_is_near(hall):
+    halls.load_hall(hall.store, read_hall(DEMO).model_copy(update={"notify": NotifyRules(ahead=1)}))
+    notify.plan(hall.store, "demo")
+    hall.issue("biz-setup"), hall.issue("biz-setup")
+    hall.issue("biz-setup", phone=PHONE)
+    assert send_all(hall) == []  # two ahead
+    clerk = hall.person("clerk1")
+    hall.act(21, "open", clerk)
+    hall.act(21, "call-next", clerk)
+    ((_, text),) = send_all(hall)
+    assert "前面还有1人" in text
