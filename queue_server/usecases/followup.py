@@ -15,7 +15,7 @@ from .queue_view import QueueView
 from .views import citizen_view, phone_view, ticket_view
 
 
-def _by_token(store: Store, token: str) -> tuple[str, int]:
+def by_token(store: Store, token: str) -> tuple[str, int]:
     found = store.locate_ticket(token) if 8 <= len(token) <= 64 else None
     if found is None:
         raise NotFound("ticket_not_found", "没有这张票", "no such ticket")
@@ -23,7 +23,7 @@ def _by_token(store: Store, token: str) -> tuple[str, int]:
 
 
 def status(store: Store, token: str) -> dict:
-    hall_id, ticket_id = _by_token(store, token)
+    hall_id, ticket_id = by_token(store, token)
     with store.read(hall_id) as r:
         tk = r.ticket(ticket_id)
         assert tk is not None
@@ -36,7 +36,7 @@ def status(store: Store, token: str) -> dict:
 
 def rate(store: Store, token: str, score: int, matter: int | None) -> dict:
     """The citizen rates, by the ticket's token (their phone)."""
-    hall_id, ticket_id = _by_token(store, token)
+    hall_id, ticket_id = by_token(store, token)
     with store.write(hall_id) as tx:
         tk = tx.ticket(ticket_id)
         assert tk is not None
@@ -120,7 +120,7 @@ def cancel_number(store: Store, hall_id: str, number: str, who: Principal) -> di
 
 
 def cancel_by_token(store: Store, token: str) -> dict:
-    hall_id, ticket_id = _by_token(store, token)
+    hall_id, ticket_id = by_token(store, token)
     return cancel(store, hall_id, ticket_id, None) | {"token": token}
 
 

@@ -12,7 +12,7 @@ from ..domain.tickets import State
 from ..errors import Conflict, Invalid
 from ..store.repository import Reader
 from ..store.store import Store
-from .followup import _by_token
+from .followup import by_token
 from .principal import SYSTEM
 from .views import phone_view
 
@@ -33,7 +33,7 @@ def valid_phone(text: str) -> str:
 
 def give_phone(store: Store, token: str, phone: str, family: bool) -> dict[str, Any]:
     """The citizen (their ticket's token) asks for text messages about it."""
-    hall_id, ticket_id = _by_token(store, token)
+    hall_id, ticket_id = by_token(store, token)
     number = valid_phone(phone)
     with store.write(hall_id) as tx:
         tk = tx.ticket(ticket_id)
