@@ -7,6 +7,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,6 +18,10 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data")
     database_url: str | None = None  # default: SQLite file in data_dir
+    # PostgreSQL connections one server process opens for requests (held, and beyond them for a
+    # burst); each process also holds 3 for the live stream. See the README's sizing.
+    db_pool_size: int = Field(10, ge=1, le=200)
+    db_max_overflow: int = Field(5, ge=0, le=200)
     secret: str | None = None  # HMAC key for ID numbers; default: generated once into data_dir
     # A key file every server process reads (one key for all): PostgreSQL needs it or `secret`.
     secret_file: Path | None = None

@@ -1,5 +1,6 @@
 // Staff sign-in, shared by the pages that have a #login-form (#username, #password, #login-btn,
-// #login-error) and, where staff can sign out, a #logout button.
+// #login-error) and, where staff can sign out, a #logout button; beside it, a 修改密码 button that
+// lets whoever is signed in change their own password (shown with #logout, for a staff session).
 //
 //   mountSignIn({
 //     roles: ['manager', 'admin'],  // who may use the page; left out: anyone who can sign in
@@ -13,8 +14,19 @@
 //   showSignIn(state, show, message);                   back to the sign-in view (state.live ends)
 
 import { api } from './api.js';
-import { errorText, t } from './i18n.js';
-import { $ } from './util.js';
+import { applyI18n, errorText, register, t } from './i18n.js';
+import { $, el } from './util.js';
+
+register({
+  change_password: ['修改密码', 'Change password'],
+  password_current: ['当前密码', 'Current password'],
+  password_new: ['新密码（至少 6 位）', 'New password (6 characters or more)'],
+  password_again: ['再次输入新密码', 'New password again'],
+  password_mismatch: ['两次输入的新密码不一致', 'The two new passwords differ'],
+  password_changed: ['密码已修改；其他设备上的登录已退出', 'Password changed; your other sessions are signed out'],
+  password_cancel: ['取消', 'Cancel'],
+  password_save: ['保存', 'Save'],
+});
 
 export function mountSignIn({ roles, refused, signedIn, token, signedOut }) {
   $('#login-form').addEventListener('submit', async (e) => {
@@ -38,11 +50,61 @@ export function mountSignIn({ roles, refused, signedIn, token, signedOut }) {
     }
   });
   if (!signedOut) return;
+  mountPasswordChange(token);
   $('#logout').addEventListener('click', async () => {
     const ending = token();
     signedOut();
     // The page is signed out already; if this fails the token just lives until it expires.
     if (ending) { try { await api('/api/auth/logout', { method: 'POST', token: ending }); } catch { /* gone anyway */ } }
+  });
+}
+
+// The button goes before #logout and shows when it does (each page decides when #logout shows); the
+// dialog is built here so that no page repeats it.
+function mountPasswordChange(token) {
+  const logout = $('#logout');
+  const field = (id, key, autocomplete, minlength) => [el('label', { class: 'lbl', for: id, 'data-i18n': key }),
+    el('input', { id, class: 'field', type: 'password', required: true, maxlength: 200, minlength, autocomplete })];
+  const error = el('p', { id: 'pw-error', class: 'error', role: 'alert' });
+  const done = el('p', { id: 'pw-done', class: 'ok', role: 'status' });
+  const form = el('form', { id: 'pw-form' },
+    el('h2', { 'data-i18n': 'change_password' }),
+    field('pw-current', 'password_current', 'current-password'),
+    field('pw-new', 'password_new', 'new-password', 6),
+    field('pw-again', 'password_again', 'new-password', 6),
+    error,
+    done,
+    el('div', { class: 'actions' },
+      el('button', { class: 'btn', type: 'button', 'data-i18n': 'password_cancel', onclick: () => dialog.close() }),
+      el('button', { id: 'pw-save', class: 'btn primary', type: 'submit', 'data-i18n': 'password_save' })));
+  const dialog = el('dialog', { id: 'dlg-password', class: 'dlg' }, form);
+  const open = el('button', { id: 'change-password', class: 'btn', type: 'button', 'data-i18n': 'change_password',
+    hidden: true, onclick: () => { form.reset(); error.textContent = done.textContent = ''; dialog.showModal(); } });
+  logout.before(open);
+  document.body.append(dialog);
+  applyI18n(open.parentNode);
+  applyI18n(dialog);
+  // A tablet working on its device token has nobody's password to change.
+  const follow = () => { open.hidden = logout.hidden || !token(); };
+  follow();
+  new MutationObserver(follow).observe(logout, { attributes: true, attributeFilter: ['hidden'] });
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = done.textContent = '';
+    const [current, next] = [$('#pw-current').value, $('#pw-new').value];
+    if (next !== $('#pw-again').value) { error.textContent = t('password_mismatch'); return; }
+    const save = $('#pw-save');
+    save.disabled = true;
+    try {
+      await api('/api/auth/password', { method: 'POST', token: token(), body: { current, new: next } });
+      form.reset();
+      done.textContent = t('password_changed');
+      setTimeout(() => dialog.close(), 2500);
+    } catch (err) {
+      error.textContent = errorText(err);
+    } finally {
+      save.disabled = false;
+    }
   });
 }
 

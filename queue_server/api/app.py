@@ -18,7 +18,7 @@ from ..store.store import Store
 from ..supervision.engine import AlertEngine
 from ..tts import HallVoice
 from ..usecases.followup import expire_past_days
-from . import announcements, auth, board, docs, errors, kiosk, pages, public, staff, stream, supervision
+from . import announcements, auth, board, city, docs, errors, kiosk, pages, public, shipping, staff, stream, supervision
 from .guards import BodyLimit, SecurityHeaders, WebsocketQuota
 from .schemas import Error
 from .storage_faults import StorageFaults
@@ -40,7 +40,7 @@ ANY_ROUTE: dict[int | str, dict[str, Any]] = {
 
 async def _sweep(store: Store) -> None:
     while True:
-        for hall in await run_in_threadpool(store.hall_ids):
+        for hall in await run_in_threadpool(store.local_hall_ids):
             try:
                 n = await run_in_threadpool(expire_past_days, store, hall)
                 if n:
@@ -51,7 +51,9 @@ async def _sweep(store: Store) -> None:
 
 
 def create_app(settings: Settings, clock: Clock | None = None, store: Store | None = None) -> FastAPI:
-    store = store or Store(make_engine(settings.resolved_database_url()), clock)
+    store = store or Store(
+        make_engine(settings.resolved_database_url(), settings.db_pool_size, settings.db_max_overflow), clock
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -92,7 +94,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(WebsocketQuota, per_address=settings.ws_per_address)
-    for module in (auth, kiosk, staff, public, board, supervision, stream, announcements, pages):
+    for module in (auth, kiosk, staff, public, board, supervision, city, shipping, stream, announcements, pages):
         app.include_router(module.router, responses=ANY_ROUTE)
 
     @app.get("/api/halls", responses=ANY_ROUTE)

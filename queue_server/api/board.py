@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ..usecases import notice, queries
-from .deps import Manager, StoreDep, Watcher, on_writer
+from .deps import LogReader, Manager, StoreDep, Watcher, on_writer
 from .schemas import Day, Error, HallId, NoticeIn, NoticeOut, Seq
 
 router = APIRouter(
@@ -29,7 +29,7 @@ def stats(hall: HallId, who: Watcher, store: StoreDep, day: Day | None = None) -
 
 @router.get("/events")
 def events(
-    hall: HallId, who: Manager, store: StoreDep, since: Seq = 0, limit: Annotated[int, Query(ge=1, le=5000)] = 1000
+    hall: HallId, who: LogReader, store: StoreDep, since: Seq = 0, limit: Annotated[int, Query(ge=1, le=5000)] = 1000
 ) -> dict:
     """The audit trail: every change with its actor, in seq order."""
     return queries.events(store, hall, since, limit)

@@ -55,7 +55,7 @@ from .schemas import Error, HallId
 log = logging.getLogger(__name__)
 router = APIRouter()
 
-STREAM_DEVICES = ("display", "kiosk", "guide", "rating", "window")
+STREAM_DEVICES = ("display", "kiosk", "guide", "rating", "window", "shipper")
 CLOSE_SLOW = 4008
 PONG = dumps({"type": "pong"})
 
@@ -95,10 +95,10 @@ async def stop(app: FastAPI) -> None:
 def ticket_views(store: Store, public_url: str, hall_id: str, ids: list[int]) -> dict[int, dict]:
     """The views of several tickets of one hall, on one queue view (what GET /api/tickets/{token} shows)."""
     with store.read(hall_id) as r:
-        tickets = [tk for tk in map(r.ticket, ids) if tk is not None]
+        found = {tid: tk for tid in ids if (tk := r.ticket(tid)) is not None}
         queue = QueueView.load(r, store.clock.now())
         extra = {"hall": hall_id, "hall_name": r.hall.name}
-        return {tk.id: with_status_url(citizen_view(tk, r.hall, queue) | extra, public_url) for tk in tickets}
+        return {tid: with_status_url(citizen_view(tk, r.hall, queue) | extra, public_url) for tid, tk in found.items()}
 
 
 # -- helpers ------------------------------------------------------------------------------------

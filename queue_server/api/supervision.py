@@ -11,7 +11,7 @@ from fastapi import APIRouter, Body, FastAPI, Path, Request, Response
 
 from ..supervision import export, live
 from ..supervision.source import Tracker, report_for
-from .deps import Manager, StoreDep
+from .deps import Manager, Overseer, StoreDep
 from .schemas import Body as BodyModel, Day, Error, HallId, Text
 
 router = APIRouter(
@@ -54,7 +54,7 @@ AlertId = Annotated[int, Path(ge=1, le=2**31 - 1, examples=[1])]
 
 
 @router.get("/supervision")
-def supervision_live(hall: HallId, who: Manager, store: StoreDep, request: Request) -> dict:
+def supervision_live(hall: HallId, who: Overseer, store: StoreDep, request: Request) -> dict:
     """The dashboard: per service (waiting, longest wait, served, average wait and service, no-shows,
     ETA), per window (state, clerk, current ticket, served, service time, satisfaction), hall totals,
     arrivals and waits by hour, today's alerts. Live updates follow on `WS /ws/halls/{hall}`."""
@@ -64,7 +64,7 @@ def supervision_live(hall: HallId, who: Manager, store: StoreDep, request: Reque
 @router.get("/alerts")
 def alerts(
     hall: HallId,
-    who: Manager,
+    who: Overseer,
     store: StoreDep,
     request: Request,
     day: Day | None = None,
@@ -90,7 +90,7 @@ MEDIA = {
 
 @router.get("/reports/{period}", responses={200: {"content": {"text/csv": {}, MEDIA[Format.xlsx]: {}}}})
 def report(
-    hall: HallId, period: Period, who: Manager, store: StoreDep, day: Day | None = None, format: Format = Format.json
+    hall: HallId, period: Period, who: Overseer, store: StoreDep, day: Day | None = None, format: Format = Format.json
 ):
     """日清周结月通报: the day, week (Monday to Sunday) or month holding `day` (default today), per
     service, window, clerk, priority class and hour, recomputed from the event log."""

@@ -1,4 +1,4 @@
-"""The programs that run beside the server: the window agent and the kiosk."""
+"""The programs that run beside the server: the window agent, the kiosk and the log shipper."""
 
 from __future__ import annotations
 
@@ -77,3 +77,32 @@ def kiosk(
     from kiosk.launch import main as run_kiosk
 
     raise typer.Exit(run_kiosk(config))
+
+
+@app.command("ship-log")
+def ship_log(
+    hall: Annotated[str, typer.Option(help="the hall whose log is shipped (the same id on both servers)")],
+    city: Annotated[str, typer.Option(help="the city's server, e.g. https://zwfw.city.example")],
+    city_token: Annotated[
+        str,
+        typer.Option(envvar="HALLQ_CITY_TOKEN", help="the city's token for this hall (device-token --kind shipper)"),
+    ],
+    token: Annotated[
+        str,
+        typer.Option(envvar="HALLQ_SHIPPER_TOKEN", help="this hall server's token (device-token --kind shipper)"),
+    ],
+    server: Annotated[str, typer.Option(help="this hall's own server")] = "http://127.0.0.1:8000",
+) -> None:
+    """Ship this hall's event log to the city's server, in order and each event once; after a link
+    cut or a restart it carries on from where the city stands. The city's reports of the hall are then
+    the hall's own. Tokens are best given in HALLQ_SHIPPER_TOKEN and HALLQ_CITY_TOKEN (not on a
+    command line that others can list)."""
+    import asyncio
+
+    from ..shipper import Shipper
+
+    setup_from(get_settings())
+    try:
+        asyncio.run(Shipper(hall, server, token, city, city_token).run())
+    except KeyboardInterrupt:
+        pass

@@ -48,7 +48,17 @@ def init(
 
 
 @app.command("load-hall")
-def load_hall(file: Path) -> None:
+def load_hall(
+    file: Path,
+    shipped: Annotated[
+        bool,
+        typer.Option(
+            "--shipped",
+            help="the hall runs on a server of its own, which ships its log here (`hallq ship-log`): "
+            "read-only here, its figures from that log",
+        ),
+    ] = False,
+) -> None:
     """Create or update a hall from its YAML file (loading the same file twice changes nothing)."""
     try:
         hall = read_hall(file)
@@ -56,9 +66,9 @@ def load_hall(file: Path) -> None:
         typer.echo(str(e), err=True)
         raise typer.Exit(2) from None
     with _refusals():
-        changed = halls.load_hall(_store(create=True), hall)
+        changed = halls.load_hall(_store(create=True), hall, shipped=shipped)
     typer.echo(
-        f"hall {hall.id}: {'loaded' if changed else 'unchanged'} "
+        f"hall {hall.id}: {'loaded' if changed else 'unchanged'}{' as shipped' if shipped else ''} "
         f"({len(hall.services)} services, {len(hall.windows)} windows) in {get_settings().database_label()}"
     )
 

@@ -13,7 +13,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, case, delete, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from ..domain import policy
 from ..domain.eta import CallTime
@@ -21,13 +36,14 @@ from ..domain.events import Event, Recorded
 from ..domain.hall import APPOINTMENT, Hall
 from ..domain.policy import Candidate
 from ..domain.tickets import OPEN_STATES, Matter, State, Ticket
+from ..errors import Conflict
 from . import tables as t
 
 # The statements of the hot paths (issuing, calling, finishing) are built once, with bound
 # parameters: SQLAlchemy then reuses their cache key and compiled form, where building the
 # expression on every call cost more than running it on SQLite.
 _c = t.tickets.c
-_HALL = bindparam("p_hall")
+_HALL: BindParameter[str] = bindparam("p_hall")
 _WAITING = and_(_c.hall == _HALL, _c.state == State.waiting.value)
 _SAME_QUEUE = and_(_WAITING, _c.service == bindparam("p_service"), _c.id != bindparam("p_id"))
 _EARLIER = or_(_c.rank_key < bindparam("p_rank"), and_(_c.rank_key == bindparam("p_rank"), _c.id < bindparam("p_id")))
@@ -188,7 +204,7 @@ class Reader:
         rules = self.rules
         assert tk.queued_at is not None and tk.id is not None
         me = Candidate(tk.id, tk.service, tk.klass, tk.queued_at, tk.front, tk.slot)
-        params = {
+        params: dict[str, Any] = {
             "p_hall": self.hall_id,
             "p_service": tk.service,
             "p_id": tk.id,
@@ -207,7 +223,7 @@ class Reader:
         return int(fronts) + int(others) + booked
 
     def in_states(self, states: Iterable[State], day: date | None = None) -> list[Ticket]:
-        where = [t.tickets.c.state.in_([s.value for s in states])]
+        where: list[ColumnElement[bool]] = [t.tickets.c.state.in_([s.value for s in states])]
         if day is not None:
             where.append(t.tickets.c.day == day)
         return self._tickets(*where)
@@ -359,6 +375,7 @@ class HallTx(Reader):
     hall: Hall
     seq: int
     now: datetime
+    shipped: bool = False  # see tables.halls.shipped
     events: list[Recorded] = field(default_factory=list)
 
     @property
@@ -367,11 +384,31 @@ class HallTx(Reader):
         return self.seq + 1
 
     def emit(self, event: Event, actor: dict) -> Recorded:
+        if self.shipped:
+            # Every change emits an event, so this one refusal keeps a shipped hall read-only here:
+            # a local event would take a seq its own server's log is about to send.
+            raise Conflict(
+                "hall_shipped",
+                "本大厅在自己的服务器上运行，这里只接收它传来的记录",
+                "this hall runs on its own server, which ships its log here: nothing changes it here",
+            )
         self.seq += 1
         ev = Recorded(self.hall_id, self.seq, event.type, self.now, actor, event.data())
         self.conn.execute(INSERT_EVENT, ev.__dict__)
         self.events.append(ev)
         return ev
+
+    def append_shipped(self, ev: Recorded) -> None:
+        """The next event of the log the hall's own server ships here."""
+        assert self.shipped and ev.seq == self.seq + 1 and ev.hall == self.hall_id
+        self.seq = ev.seq
+        self.conn.execute(INSERT_EVENT, ev.__dict__)
+        self.events.append(ev)
+
+    def mark_shipped(self) -> None:
+        """From now on the hall's events come from its own server's log only (see `emit`)."""
+        self.conn.execute(update(t.halls).where(t.halls.c.id == self.hall_id).values(shipped=True))
+        self.shipped = True
 
     def replace_hall(self, hall: Hall) -> None:
         """Stores a new configuration of this hall (the caller has checked it breaks nothing)."""
@@ -445,8 +482,11 @@ class HallTx(Reader):
             "masked_name": tk.masked_name,
             "issued_by": issued_by,
         }
-        tk.id = self.conn.execute(INSERT_TICKET, values).inserted_primary_key[0]
-        return tk.id
+        key = self.conn.execute(INSERT_TICKET, values).inserted_primary_key
+        assert key is not None  # an INSERT's result
+        ticket_id: int = key[0]
+        tk.id = ticket_id
+        return ticket_id
 
     def save_ticket(self, tk: Ticket) -> None:
         self.conn.execute(SAVE_TICKET, {"p_id": tk.id, **_ticket_values(tk, self.rules)})

@@ -22,7 +22,7 @@ from .repository import HallTx, Reader, add_windows, config_hash
 
 # Built once: every change starts with it (see repository.py on prebuilt statements).
 LOCK_HALL = (
-    select(t.halls.c.config_hash, t.halls.c.event_seq, t.halls.c.notice)
+    select(t.halls.c.config_hash, t.halls.c.event_seq, t.halls.c.notice, t.halls.c.shipped)
     .where(t.halls.c.id == bindparam("p_hall"))
     .with_for_update()
 )
@@ -83,9 +83,8 @@ class Store:
             row = conn.execute(LOCK_HALL, {"p_hall": hall_id}).first()
             if row is None:
                 raise NotFound("hall_not_found", f"没有大厅 {hall_id}", f"no hall {hall_id!r}")
-            tx = HallTx(
-                conn, hall_id, self._hall(hall_id, row.config_hash, row.notice, conn), row.event_seq, self.clock.now()
-            )
+            hall = self._hall(hall_id, row.config_hash, row.notice, conn)
+            tx = HallTx(conn, hall_id, hall, row.event_seq, self.clock.now(), shipped=row.shipped)
             yield tx
             tx.flush_seq()
             if tx.events and not is_sqlite(self.engine):
@@ -118,17 +117,29 @@ class Store:
         with self.engine.connect() as conn:
             return [r[0] for r in conn.execute(select(t.halls.c.id).order_by(t.halls.c.id))]
 
+    def local_hall_ids(self) -> list[str]:
+        """The halls this server runs: not those whose log is shipped here from their own server
+        (their day boundary, expiries and alerts happen there, and arrive in the log)."""
+        with self.engine.connect() as conn:
+            q = select(t.halls.c.id).where(t.halls.c.shipped.is_(False)).order_by(t.halls.c.id)
+            return [r[0] for r in conn.execute(q)]
+
     def hall_digest(self, hall_id: str) -> str | None:
         """The hash of a hall's stored configuration (None: no such hall)."""
         with self.engine.connect() as conn:
             return conn.execute(select(t.halls.c.config_hash).where(t.halls.c.id == hall_id)).scalar()
 
-    def create_hall(self, hall: Hall) -> None:
+    def create_hall(self, hall: Hall, shipped: bool = False) -> None:
         config = hall.model_dump(mode="json")
         with self.transaction() as conn:
             conn.execute(
                 insert(t.halls).values(
-                    id=hall.id, event_seq=0, name=hall.name, config=config, config_hash=config_hash(config)
+                    id=hall.id,
+                    event_seq=0,
+                    name=hall.name,
+                    config=config,
+                    config_hash=config_hash(config),
+                    shipped=shipped,
                 )
             )
             add_windows(conn, hall)

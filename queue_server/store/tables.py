@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -61,6 +62,9 @@ halls = Table(
     Column("event_seq", Integer, nullable=False, default=0),
     # A manager's notice for the boards while the hall runs; NULL shows the configured one.
     Column("notice", Text),
+    # The hall runs on a server of its own, which ships its event log here (a township hall, seen by
+    # the city): its events come only from that log, never from this server's own use cases.
+    Column("shipped", Boolean, nullable=False, default=False, server_default=false()),
 )
 
 windows = Table(
@@ -149,6 +153,7 @@ users = Table(
     Column("display_name", String(64), nullable=False, default=""),
     Column("staff_no", String(32), nullable=False, default=""),
     Column("active", Boolean, nullable=False, default=True),
+    Column("halls", JSON),  # a supervisor's halls (NULL: every hall)
 )
 
 tokens = Table(

@@ -113,7 +113,7 @@ class AlertEngine:
     # -- the loop -----------------------------------------------------------------------------
     def _notify(self, events: list[Recorded]) -> None:
         """From a writer's thread, after its commit: look again soon (not for our own alerts)."""
-        if self._loop is None or all(e.kind in ALERTS and e.actor == SYSTEM for e in events):
+        if self._loop is None or self._wake is None or all(e.kind in ALERTS and e.actor == SYSTEM for e in events):
             return
         try:
             self._loop.call_soon_threadsafe(self._wake.set)
@@ -129,7 +129,7 @@ class AlertEngine:
             self._wake.clear()
             due: datetime | None = None
             try:
-                halls = await self._run(self.store.hall_ids)
+                halls = await self._run(self.store.local_hall_ids)
             except Exception:  # noqa: BLE001 - the engine must outlive a database hiccup
                 log.exception("alert engine: cannot list halls")
                 halls = []

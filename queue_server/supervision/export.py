@@ -14,7 +14,7 @@ SECTION_COLUMN = "类别"
 FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_cell(value):
+def csv_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_LEAD):
         return "'" + value
     return "" if value is None else value
@@ -36,7 +36,7 @@ def to_csv(report: dict) -> bytes:
     w.writerow([SECTION_COLUMN] + [label for _, label in COLUMNS])
     for label, rows in sections(report):
         for cells in rows:
-            w.writerow([_csv_cell(label)] + [_csv_cell(c) for c in cells])
+            w.writerow([csv_cell(label)] + [csv_cell(c) for c in cells])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

@@ -8,9 +8,11 @@ from ..domain.calendar import business_day, day_start
 from ..domain.events import QueueStats, RatingSubmitted, TicketCancelled, TicketExpired, TicketReactivated, WindowState
 from ..domain.tickets import OPEN_STATES, Ticket
 from ..errors import Forbidden, NotFound
+from ..store.repository import HallTx
 from ..store.store import Store
 from . import lookups
-from .principal import CITIZEN, SYSTEM, Principal
+from .body import Body
+from .principal import CITIZEN, SYSTEM, Actor, Principal
 from .queue_view import QueueView
 from .views import citizen_view, phone_view, ticket_view
 
@@ -22,7 +24,7 @@ def by_token(store: Store, token: str) -> tuple[str, int]:
     return found
 
 
-def status(store: Store, token: str) -> dict:
+def status(store: Store, token: str) -> Body:
     hall_id, ticket_id = by_token(store, token)
     with store.read(hall_id) as r:
         tk = r.ticket(ticket_id)
@@ -34,7 +36,7 @@ def status(store: Store, token: str) -> dict:
         }
 
 
-def rate(store: Store, token: str, score: int, matter: int | None) -> dict:
+def rate(store: Store, token: str, score: int, matter: int | None) -> Body:
     """The citizen rates, by the ticket's token (their phone)."""
     hall_id, ticket_id = by_token(store, token)
     with store.write(hall_id) as tx:
@@ -43,7 +45,7 @@ def rate(store: Store, token: str, score: int, matter: int | None) -> dict:
         return _rate(tx, tk, score, matter, CITIZEN)
 
 
-def rate_at_window(store: Store, hall_id: str, number: str, score: int, matter: int | None, who: Principal) -> dict:
+def rate_at_window(store: Store, hall_id: str, number: str, score: int, matter: int | None, who: Principal) -> Body:
     """A window's rating device rates today's ticket `number`: only a matter that window served
     (the device faces the citizen at the counter; it never holds a ticket's token)."""
     with store.write(hall_id) as tx:
@@ -65,7 +67,7 @@ def rate_at_window(store: Store, hall_id: str, number: str, score: int, matter: 
         return _rate(tx, tk, score, matter, who.actor())
 
 
-def _rate(tx, tk: Ticket, score: int, matter: int | None, actor: dict) -> dict:
+def _rate(tx: HallTx, tk: Ticket, score: int, matter: int | None, actor: Actor) -> Body:
     index = tk.rate(score, matter)
     m = tk.matters[index]
     tx.save_ticket(tk)
@@ -80,7 +82,7 @@ def _rate(tx, tk: Ticket, score: int, matter: int | None, actor: dict) -> dict:
     return {"number": tk.number, "matter": index, "score": score}
 
 
-def reactivate(store: Store, hall_id: str, number: str, who: Principal) -> dict:
+def reactivate(store: Store, hall_id: str, number: str, who: Principal) -> Body:
     """A missed ticket goes back into its queue behind `reactivate_behind` people."""
     with store.write(hall_id) as tx:
         tk = lookups.ticket_today(tx, tx.now, number)
@@ -89,7 +91,7 @@ def reactivate(store: Store, hall_id: str, number: str, who: Principal) -> dict:
         behind = tx.hall.calling.reactivate_behind
         if len(ahead) > behind:
             anchor = tx.ticket(ahead[behind - 1]) if behind > 0 else None
-            place = anchor.queued_at + timedelta(milliseconds=1) if anchor else tx.now
+            place = anchor.queued_at + timedelta(milliseconds=1) if anchor and anchor.queued_at else tx.now
         else:
             place = tx.now
         tk.reactivate(tx.now, tx.hall.calling.reactivate_minutes, place)
@@ -101,7 +103,7 @@ def reactivate(store: Store, hall_id: str, number: str, who: Principal) -> dict:
         return ticket_view(tk, tx.hall, queue)
 
 
-def cancel(store: Store, hall_id: str, ticket_id: int, who: Principal | None) -> dict:
+def cancel(store: Store, hall_id: str, ticket_id: int, who: Principal | None) -> Body:
     with store.write(hall_id) as tx:
         tk = tx.ticket(ticket_id)
         assert tk is not None
@@ -113,13 +115,14 @@ def cancel(store: Store, hall_id: str, ticket_id: int, who: Principal | None) ->
         return ticket_view(tk, tx.hall, None)
 
 
-def cancel_number(store: Store, hall_id: str, number: str, who: Principal) -> dict:
+def cancel_number(store: Store, hall_id: str, number: str, who: Principal) -> Body:
     with store.read(hall_id) as r:
         tk = lookups.ticket_today(r, store.clock.now(), number)
+    assert tk.id is not None  # a stored ticket
     return cancel(store, hall_id, tk.id, who)
 
 
-def cancel_by_token(store: Store, token: str) -> dict:
+def cancel_by_token(store: Store, token: str) -> Body:
     hall_id, ticket_id = by_token(store, token)
     return cancel(store, hall_id, ticket_id, None) | {"token": token}
 

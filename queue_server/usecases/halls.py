@@ -13,15 +13,28 @@ from ..store.store import Store
 from .principal import SYSTEM
 
 
-def load_hall(store: Store, hall: Hall) -> bool:
-    """Creates or updates a hall and its windows. Returns False when nothing changed."""
+def load_hall(store: Store, hall: Hall, shipped: bool = False) -> bool:
+    """Creates or updates a hall and its windows. Returns False when nothing changed. `shipped`: the
+    hall runs on a server of its own, which ships its log here (usecases/shipping.py); a hall that
+    has a log of its own here already cannot become one."""
     current = store.hall_digest(hall.id)
-    if current == config_hash(hall.model_dump(mode="json")):
-        return False
     if current is None:
-        store.create_hall(hall)
+        store.create_hall(hall, shipped)
         return True
     with store.write(hall.id) as tx:
+        if shipped and not tx.shipped:
+            if tx.seq > 0:
+                raise Conflict(
+                    "hall_has_own_log",
+                    f"大厅 {hall.id} 在这里已有自己的记录，不能改为接收其他服务器传来的记录",
+                    f"hall {hall.id} has a log of its own here: it cannot take another server's",
+                )
+            tx.mark_shipped()
+        elif current == config_hash(hall.model_dump(mode="json")):
+            return False
+        if tx.shipped:  # its own server announces the change, in the log it ships here
+            tx.replace_hall(hall)
+            return True
         _refuse_breaking(tx, hall)
         tx.replace_hall(hall)
         tx.emit(

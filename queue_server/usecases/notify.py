@@ -4,7 +4,6 @@ events into outbox rows the notifier sends (queue_server/notifier.py)."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from ..domain.events import DeviceStateChanged, Recorded
 from ..domain.notices import CALLED, NEAR, NO_SHOW, RECALLED, Notice, normalise_phone
@@ -12,6 +11,7 @@ from ..domain.tickets import State
 from ..errors import Conflict, Invalid
 from ..store.repository import Reader
 from ..store.store import Store
+from .body import Body
 from .followup import by_token
 from .principal import SYSTEM
 from .views import phone_view
@@ -31,7 +31,7 @@ def valid_phone(text: str) -> str:
     return phone
 
 
-def give_phone(store: Store, token: str, phone: str, family: bool) -> dict[str, Any]:
+def give_phone(store: Store, token: str, phone: str, family: bool) -> Body:
     """The citizen (their ticket's token) asks for text messages about it."""
     hall_id, ticket_id = by_token(store, token)
     number = valid_phone(phone)

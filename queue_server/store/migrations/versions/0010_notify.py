@@ -1,15 +1,15 @@
 """text messages: phone numbers given for a ticket, the outbox, the notifier's cursor
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 """
 import sqlalchemy as sa
 from alembic import op
 
 from queue_server.store.tables import UTCDateTime
 
-revision = '0008'
-down_revision = '0007'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
