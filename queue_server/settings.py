@@ -59,6 +59,15 @@ class Settings(BaseSettings):
     voice_piper_model: Path | None = None  # a Piper .onnx voice (its .onnx.json beside it) instead of espeak-ng
     voice_clips_dir: Path | None = None  # the hall's recorded clips; default data_dir/voice-clips
     voice_cache_bytes: int = 16 * 2**20  # the engine's clips cached on disk (data_dir/voice), all packs together
+    # Text messages to citizens who give a phone number (README, "Text messages"): a GSM modem by
+    # its device URL (gsm+serial:///dev/ttyUSB3, sim://), or a provider's HTTP gateway by a URL
+    # template with {phone} and {text}; neither: no messages, and the kiosk asks for no number.
+    sms_modem_url: str | None = None
+    sms_gateway_url: str | None = None
+    sms_gateway_method: str = "POST"  # POST also sends {"phone", "text"} as JSON; GET only the URL
+    sms_gateway_token: str | None = None  # sent as "Authorization: Bearer …"
+    sms_gateway_user: str | None = None  # ... or basic auth
+    sms_gateway_password: str | None = None
     voice_memory_bytes: int = 8 * 2**20  # assembled announcements kept in memory
 
     def is_postgres(self) -> bool:

@@ -1,6 +1,7 @@
 // The citizen's ticket page at /t/{token} (the status_url on the ticket's QR code).
 // Number, matters, people ahead and estimated wait, live; when called, "请到 5 号窗口"; after
-// each finished matter, the four rating buttons (一事一评).
+// each finished matter, the four rating buttons (一事一评); while it waits, text messages to a phone
+// number (where the hall sends them), which comes back masked.
 
 import { connectTicket, mountLiveBanner } from './live.js';
 import { api } from './api.js';
@@ -30,10 +31,17 @@ register({
   s_done: ['已办结', 'Done'], s_no_show: ['已过号', 'Missed'], s_cancelled: ['已取消', 'Cancelled'],
   s_expired: ['已过期', 'Expired'], s_unresolved: ['未办成', 'Unresolved'], s_pending: ['待办', 'Next'],
   s_transferred: ['已转办', 'Transferred'],
+  sms_title: ['短信提醒', 'Text message reminders'],
+  sms_hint: ['快到您、叫到您时发短信告诉您，关掉本页也能收到。号码只保存到今天结束。',
+    'We text you when your turn is near and when you are called, even with this page closed. The number is kept until today ends.'],
+  sms_input: ['11位手机号码', '11-digit mobile number'],
+  sms_family: ['这是家人的号码', "A family member's number"],
+  sms_submit: ['开启短信提醒', 'Text me'],
+  sms_on: ['短信将发送至 {phone}', 'Text messages go to {phone}'],
 });
 
 const token = (location.pathname.match(/^\/t\/([A-Za-z0-9_-]{8,64})$/) || [])[1] || params.get('token');
-const state = { ticket: null, rating: false };
+const state = { ticket: null, rating: false, sms: false, notify: null };
 window.hallq = { state };
 
 function render() {
@@ -84,6 +92,7 @@ function render() {
           disabled: state.rating, onclick: () => rate(i, r.score) }, lang === 'en' ? r.en : r.zh)))] : null,
       finished && m.rating != null ? el('div', { class: 'rated' }, t('rated', { r: ratingName(m.rating) })) : null);
   }));
+  renderSms(tk);
   // The phone's own clock: "updated at" is about this phone's view, whatever the hall's clock says.
   $('#t-updated').textContent = new Date().toLocaleTimeString(lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
 }
@@ -103,6 +112,31 @@ async function rate(matter, score) {
     state.rating = false;
     render();
   }
+}
+
+function renderSms(tk) {
+  const open = ['waiting', 'called', 'no_show'].includes(tk.state);
+  $('#t-sms').hidden = !state.sms || !(open || state.notify);
+  const on = $('#t-sms-on');
+  on.hidden = !state.notify;
+  on.textContent = state.notify ? t('sms_on', { phone: state.notify.phone }) : '';
+  $('#t-sms-form').hidden = Boolean(state.notify) || !open;
+}
+
+async function givePhone(ev) {
+  ev.preventDefault();
+  const error = $('#t-sms-error');
+  error.hidden = true;
+  try {
+    state.notify = await api(`/api/tickets/${token}/notify`, {
+      method: 'POST', body: { phone: $('#t-sms-phone').value, family: $('#t-sms-family').checked },
+    });
+    $('#t-sms-phone').value = '';
+  } catch (e) {
+    error.textContent = errorText(e);
+    error.hidden = false;
+  }
+  render();
 }
 
 function showError(text) {
@@ -127,8 +161,12 @@ async function main() {
   mountLangSwitch($('#lang'));
   document.addEventListener('langchange', render);
   if (!token) { showError(t('not_found')); return; }
+  $('#t-sms-form').addEventListener('submit', givePhone);
   try {
-    update(await api(`/api/tickets/${token}`));
+    const view = await api(`/api/tickets/${token}`);
+    state.notify = view.notify;
+    state.sms = Boolean((await api(`/api/halls/${encodeURIComponent(view.hall)}`)).sms);
+    update(view);
   } catch (e) {
     showError(e.status === 404 ? t('not_found') : errorText(e));
     if (e.status === 404) return;

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from ..clock import Clock
+from ..notifier import Notifier
 from ..settings import Settings
 from ..store.db import make_engine
 from ..store.store import Store
@@ -63,9 +64,11 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
         sweeper = asyncio.create_task(_sweep(store))
         alerts = app.state.alert_engine = AlertEngine(store, supervision.tracker_of(app))
         alerts.start()
+        await app.state.notifier.start()
         try:
             yield
         finally:
+            await app.state.notifier.stop()
             await alerts.stop()
             sweeper.cancel()
             # Changes already handed to the writer commit, and their events still go out live.
@@ -84,6 +87,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
     app.state.store = store
     app.state.settings = settings
     app.state.voice = HallVoice(settings)
+    app.state.notifier = Notifier(store, settings)
     errors.install(app)
     # Outermost last: headers on every answer, the body bounded before a retry buffers it.
     app.add_middleware(StorageFaults, store=store)

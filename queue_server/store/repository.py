@@ -339,6 +339,32 @@ class Reader:
     def devices(self) -> list[Any]:
         return list(self.conn.execute(select(t.devices).where(t.devices.c.hall == self.hall_id)))
 
+    def phones(self, ticket_ids: Iterable[int] | None = None) -> dict[int, Any]:
+        """The phone numbers given for text messages, by ticket (today's only: older ones are cleared)."""
+        p = t.notify_phones
+        query = select(p).where(p.c.hall == self.hall_id)
+        if ticket_ids is not None:
+            query = query.where(p.c.ticket_id.in_(list(ticket_ids)))
+        return {r.ticket_id: r for r in self.conn.execute(query)}
+
+    def notice_keys(self, ticket_ids: Iterable[int]) -> set[tuple[int, str, int]]:
+        """(ticket, kind, key) of the messages in the outbox for these tickets, whatever their state."""
+        o = t.notify_outbox
+        where = and_(o.c.hall == self.hall_id, o.c.ticket_id.in_(list(ticket_ids)))
+        return {
+            (r.ticket_id, r.kind, r.key)
+            for r in self.conn.execute(select(o.c.ticket_id, o.c.kind, o.c.key).where(where))
+        }
+
+    def notify_cursor(self) -> int | None:
+        c = t.notify_cursor
+        return self.conn.execute(select(c.c.seq).where(c.c.hall == self.hall_id)).scalar()
+
+    def notices(self, state: str, limit: int = 50) -> list[Any]:
+        o = t.notify_outbox
+        where = and_(o.c.hall == self.hall_id, o.c.state == state)
+        return list(self.conn.execute(select(o).where(where).order_by(o.c.id).limit(limit)))
+
 
 @dataclass
 class HallTx(Reader):
@@ -526,6 +552,48 @@ class HallTx(Reader):
         self.conn.execute(update(d).where(key).values(kind=kind, state=state, detail=detail, since=self.now))
         return True
 
+    def set_phone(self, ticket_id: int, day: date, phone: str, family: bool) -> None:
+        p = t.notify_phones
+        self.conn.execute(delete(p).where(p.c.ticket_id == ticket_id))
+        self.conn.execute(
+            insert(p).values(
+                ticket_id=ticket_id, hall=self.hall_id, day=day, phone=phone, family=family, created_at=self.now
+            )
+        )
+
+    def drop_phones(self, before: date) -> int:
+        """The day boundary: numbers given for an earlier day's tickets are kept no longer, nor
+        their messages (which hold the ticket's number and window, not the phone)."""
+        p, o = t.notify_phones, t.notify_outbox
+        old = select(p.c.ticket_id).where(p.c.hall == self.hall_id, p.c.day < before).scalar_subquery()
+        self.conn.execute(delete(o).where(o.c.hall == self.hall_id, o.c.ticket_id.in_(old)))
+        return self.conn.execute(delete(p).where(p.c.hall == self.hall_id, p.c.day < before)).rowcount
+
+    def set_notify_cursor(self, seq: int) -> None:
+        c = t.notify_cursor
+        if self.conn.execute(update(c).where(c.c.hall == self.hall_id).values(seq=seq)).rowcount == 0:
+            self.conn.execute(insert(c).values(hall=self.hall_id, seq=seq))
+
+    def queue_notice(self, ticket_id: int, kind: str, key: int, text: str) -> None:
+        """A message into the outbox; its (ticket, kind, key) is unique, so a second is refused."""
+        self.conn.execute(
+            insert(t.notify_outbox).values(
+                hall=self.hall_id,
+                ticket_id=ticket_id,
+                kind=kind,
+                key=key,
+                text=text,
+                state="pending",
+                detail="",
+                created_at=self.now,
+            )
+        )
+
+    def set_notice_state(self, notice_id: int, state: str, detail: str = "") -> None:
+        o = t.notify_outbox
+        sent = self.now if state == "sent" else None
+        self.conn.execute(update(o).where(o.c.id == notice_id).values(state=state, detail=detail, sent_at=sent))
+
     def clear_day(self, day: date) -> int:
         """Removes the day's tickets with what hangs on them (ratings, idempotency keys, the day's
         numbering, bookings' check-ins, the windows' hold on them) and what their calls taught the
@@ -542,6 +610,8 @@ class HallTx(Reader):
             .where(a.hall == self.hall_id, a.ticket_id.in_(day_tickets))
             .values(state="booked", ticket_id=None)
         )
+        self.conn.execute(delete(t.notify_outbox).where(t.notify_outbox.c.ticket_id.in_(day_tickets)))
+        self.conn.execute(delete(t.notify_phones).where(t.notify_phones.c.ticket_id.in_(day_tickets)))
         self.conn.execute(delete(t.tickets).where(c.hall == self.hall_id, c.day == day))
         self.conn.execute(delete(t.counters).where(n.hall == self.hall_id, n.day == day))
         self.conn.execute(delete(t.service_stats).where(t.service_stats.c.hall == self.hall_id))

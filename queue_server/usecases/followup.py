@@ -14,10 +14,10 @@ from . import lookups
 from .body import Body
 from .principal import CITIZEN, SYSTEM, Actor, Principal
 from .queue_view import QueueView
-from .views import citizen_view, ticket_view
+from .views import citizen_view, phone_view, ticket_view
 
 
-def _by_token(store: Store, token: str) -> tuple[str, int]:
+def by_token(store: Store, token: str) -> tuple[str, int]:
     found = store.locate_ticket(token) if 8 <= len(token) <= 64 else None
     if found is None:
         raise NotFound("ticket_not_found", "没有这张票", "no such ticket")
@@ -25,19 +25,20 @@ def _by_token(store: Store, token: str) -> tuple[str, int]:
 
 
 def status(store: Store, token: str) -> Body:
-    hall_id, ticket_id = _by_token(store, token)
+    hall_id, ticket_id = by_token(store, token)
     with store.read(hall_id) as r:
         tk = r.ticket(ticket_id)
         assert tk is not None
         return citizen_view(tk, r.hall, QueueView.load(r, store.clock.now())) | {
             "hall": hall_id,
             "hall_name": r.hall.name,
+            "notify": phone_view(r.phones([ticket_id]).get(ticket_id)),
         }
 
 
 def rate(store: Store, token: str, score: int, matter: int | None) -> Body:
     """The citizen rates, by the ticket's token (their phone)."""
-    hall_id, ticket_id = _by_token(store, token)
+    hall_id, ticket_id = by_token(store, token)
     with store.write(hall_id) as tx:
         tk = tx.ticket(ticket_id)
         assert tk is not None
@@ -122,7 +123,7 @@ def cancel_number(store: Store, hall_id: str, number: str, who: Principal) -> Bo
 
 
 def cancel_by_token(store: Store, token: str) -> Body:
-    hall_id, ticket_id = _by_token(store, token)
+    hall_id, ticket_id = by_token(store, token)
     return cancel(store, hall_id, ticket_id, None) | {"token": token}
 
 
@@ -133,6 +134,7 @@ def expire_past_days(store: Store, hall_id: str) -> int:
     with store.write(hall_id) as tx:
         today = business_day(tx.now, tx.hall.timezone, tx.hall.day_boundary_hour)
         started = day_start(today, tx.hall.timezone, tx.hall.day_boundary_hour)
+        tx.drop_phones(today)
         stale = [tk for tk in tx.in_states(OPEN_STATES) if tk.day < today]
         for tk in stale:
             tk.expire()

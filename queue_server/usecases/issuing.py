@@ -23,7 +23,7 @@ from . import lookups
 from .body import Body
 from .principal import Principal
 from .queue_view import QueueView
-from .views import citizen_view
+from .views import citizen_view, phone_view
 
 MAX_MATTERS = 5
 
@@ -40,6 +40,8 @@ class IssueRequest:
     priority: str | None = None
     appointment: str | None = None
     id_card: IdCard | None = None
+    phone: str | None = None  # for text messages (usecases/notify.py), already checked
+    family: bool = False
 
     def digest(self, secret: bytes) -> str:
         """What an Idempotency-Key is checked against. Keyed: the body holds the raw ID number, and an
@@ -49,6 +51,7 @@ class IssueRequest:
             "priority": self.priority,
             "appointment": self.appointment,
             "id": self.id_card.id_number.upper() if self.id_card else None,
+            "phone": [self.phone, self.family] if self.phone else None,
         }
         return hmac.new(secret, json.dumps(body, sort_keys=True).encode(), hashlib.sha256).hexdigest()
 
@@ -69,18 +72,26 @@ def issue(
                     )
                 tk = tx.ticket(seen.ticket_id)
                 assert tk is not None
-                return citizen_view(tk, tx.hall, QueueView.load(tx, tx.now)), False
+                return _with_phone(tx, tk, citizen_view(tk, tx.hall, QueueView.load(tx, tx.now))), False
         tk = _new_ticket(tx, req, who, secret)
         ticket_id = tx.add_ticket(tk, issued_by=who.actor()["id"] or who.kind)
         if idempotency_key:
             tx.remember_idempotency(idempotency_key, req.digest(secret), ticket_id)
         if req.appointment:
             tx.save_appointment(req.appointment.upper(), state="checked_in", ticket_id=ticket_id)
+        if req.phone:
+            tx.set_phone(ticket_id, tk.day, req.phone, req.family)
         queue = QueueView.load(tx, tx.now)
         view = citizen_view(tk, tx.hall, queue)
         tx.emit(_issued(view), who.actor())
         tx.emit(QueueStats(queue.stats([tk.service])), who.actor())
-        return view, True
+        return _with_phone(tx, tk, view), True
+
+
+def _with_phone(tx: HallTx, tk: Ticket, view: Body) -> Body:
+    """The holder's view shows the number given for messages, masked; events never carry it."""
+    assert tk.id is not None
+    return view | {"notify": phone_view(tx.phones([tk.id]).get(tk.id))}
 
 
 def _issued(view: Body) -> TicketIssued:
