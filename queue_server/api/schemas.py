@@ -92,6 +92,7 @@ class StaffTicketOut(BaseModel):
     eta_high_seconds: int | None = Field(description="the estimate's range: its 90th percentile, seconds")
     window: int | None
     issued_at: str
+    held_until: str | None = Field(None, description="挂起: when the hold ends, while the ticket is held")
     masked_name: str | None = None
 
 

@@ -5,8 +5,10 @@ without it, so a clerk cannot rate his own service as the citizen."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from ..domain.hall import Hall
-from ..domain.tickets import STATE_NAMES, Ticket
+from ..domain.tickets import STATE_NAMES, State, Ticket
 from .queue_view import QueueView, eta_fields
 
 
@@ -26,6 +28,8 @@ def matter_view(hall: Hall, m) -> dict:
 def ticket_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> dict:
     position, eta = queue.position(tk) if queue else (None, None)
     service = hall.service(tk.service)
+    held_at = tk.matter.held_at if tk.state is State.held else None
+    held_until = held_at + timedelta(minutes=hall.calling.hold_minutes) if held_at else None
     return {
         "id": tk.id,
         "number": tk.number,
@@ -44,6 +48,7 @@ def ticket_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> dict:
         **eta_fields(eta),
         "window": tk.window,
         "issued_at": tk.issued_at.isoformat(),
+        "held_until": held_until.isoformat() if held_until else None,
     }
 
 

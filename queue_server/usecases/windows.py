@@ -339,14 +339,8 @@ def _window_result(tx: HallTx, w: Window, tk: Ticket | None = None) -> Result:
 
 
 def _staff_view(tx: HallTx, tk: Ticket) -> Result:
-    """The ticket as the clerk's console shows it: the name masked, the recalls and a hold's deadline."""
-    held_at = tk.matter.held_at
-    until = held_at + timedelta(minutes=tx.hall.calling.hold_minutes) if held_at else None
-    return ticket_view(tk, tx.hall, None) | {
-        "masked_name": tk.masked_name,
-        "recalls": tk.recalls,
-        "held_until": until.isoformat() if until else None,
-    }
+    """The ticket as the clerk's console shows it: the name masked, and its recalls."""
+    return ticket_view(tk, tx.hall, None) | {"masked_name": tk.masked_name, "recalls": tk.recalls}
 
 
 def _held_at(tx: HallTx, number: int) -> list[Ticket]:
