@@ -58,7 +58,7 @@ function render() {
     callBox.textContent = t('serving_at', { n: tk.window });
     callBox.hidden = false;
   } else if (tk.state === 'held' && tk.window) {
-    const until = tk.held_until ? new Date(tk.held_until).toLocaleTimeString('zh-CN', { hour: '2-digit', minute: '2-digit', hour12: false }) : '';
+    const until = tk.held_until ? tk.held_until.slice(11, 16) : ''; // the hall's local time
     callBox.innerHTML = t('held_msg', { n: Number(tk.window), t: until });
     callBox.hidden = false;
   } else if (tk.state === 'no_show') {

@@ -14,7 +14,7 @@ from ..store.repository import Reader
 from ..store.store import Store
 from . import lookups
 from .queue_view import QueueView, eta_fields
-from .views import ticket_view
+from .views import held_at, staff_view, ticket_view
 
 RECENT_CALLS = 8
 
@@ -168,7 +168,9 @@ def window_detail(store: Store, hall_id: str, number: int) -> dict:
         current = r.ticket(row.ticket_id) if row.ticket_id else None
         place = {tid: i for code in w.services for i, tid in enumerate(queue.ordered(code))}
         waiting = []
-        for tk in sorted(r.waiting(w.services), key=lambda tk: (place[tk.id], tk.id)):
+        # A ticket transferred to another window is that window's to call.
+        mine = [tk for tk in r.waiting(w.services) if tk.window in (None, number)]
+        for tk in sorted(mine, key=lambda tk: (place[tk.id], tk.id)):
             waiting.append(
                 {
                     "number": tk.number,
@@ -182,7 +184,9 @@ def window_detail(store: Store, hall_id: str, number: int) -> dict:
         info = next(x for x in _windows(r) if x["number"] == number)
         return info | {
             "priority_streak": row.priority_streak,
-            "current": ticket_view(current, r.hall, None) | {"masked_name": current.masked_name} if current else None,
+            "current": staff_view(current, r.hall) if current else None,
+            "held": [staff_view(tk, r.hall) for tk in held_at(r, number)],
+            "max_recalls": r.hall.calling.max_recalls,
             "queue": waiting,
         }
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from ..domain.calendar import local_time
 from ..domain.hall import Hall
 from ..domain.tickets import STATE_NAMES, State, Ticket
+from ..store.repository import Reader
 from .queue_view import QueueView, eta_fields
 
 
@@ -48,10 +50,22 @@ def ticket_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> dict:
         **eta_fields(eta),
         "window": tk.window,
         "issued_at": tk.issued_at.isoformat(),
-        "held_until": held_until.isoformat() if held_until else None,
+        # In the hall's time: the pages show its hours and minutes as they stand.
+        "held_until": local_time(held_until, hall.timezone).isoformat() if held_until else None,
     }
 
 
 def citizen_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> dict:
     """What the ticket's holder sees (the kiosk or guide that issued it, the citizen's phone)."""
     return ticket_view(tk, hall, queue) | {"token": tk.token}
+
+
+def staff_view(tk: Ticket, hall: Hall) -> dict:
+    """The ticket at a window as its clerk's console shows it: the name masked, and its recalls."""
+    return ticket_view(tk, hall, None) | {"masked_name": tk.masked_name, "recalls": tk.recalls}
+
+
+def held_at(r: Reader, window: int) -> list[Ticket]:
+    """The tickets on hold (挂起) at a window, the earliest first."""
+    held = [tk for tk in r.in_states([State.held]) if tk.window == window]
+    return sorted(held, key=lambda tk: (tk.matter.held_at is None, tk.matter.held_at, tk.id or 0))

@@ -40,7 +40,7 @@ from ..store.store import Store
 from . import announce, lookups
 from .principal import SYSTEM, Principal
 from .queue_view import QueueView
-from .views import ticket_view
+from .views import held_at, staff_view, ticket_view
 
 Result = dict[str, Any]
 Step = Callable[[HallTx, Window, Principal], Result]
@@ -211,7 +211,7 @@ def resume(store: Store, hall_id: str, number: int, who: Principal, ticket: str 
     """The held citizen is back: their ticket is at the window again (by default the one held first)."""
     with _transaction(store, hall_id, number, who) as (tx, w):
         w.require_free()
-        held = _held_at(tx, number)
+        held = held_at(tx, number)
         if ticket is not None:
             tk = _ticket_by_number(tx, ticket)
             if tk.id not in {h.id for h in held}:
@@ -220,13 +220,13 @@ def resume(store: Store, hall_id: str, number: int, who: Principal, ticket: str 
             tk = held[0]
         else:
             raise Conflict("nothing_held", "本窗口没有挂起的号码", f"nothing is held at window {number}")
-        held_at = tk.matter.held_at
+        since = tk.matter.held_at
         tk.resume(number)
         tx.save_ticket(tk)
         assert tk.id is not None
         w.take(tk.id, w.priority_streak, tx.now)
         tx.save_window(w)
-        seconds = (tx.now - held_at).total_seconds() if held_at else 0.0
+        seconds = (tx.now - since).total_seconds() if since else 0.0
         tx.emit(
             TicketResumed(id=tk.id, number=tk.number, service=tk.service, window=number, held_seconds=seconds),
             who.actor(),
@@ -332,20 +332,10 @@ def _window_result(tx: HallTx, w: Window, tk: Ticket | None = None) -> Result:
         "window": w.number,
         "state": w.state.value,
         "pause_reason": w.pause_reason,
-        "ticket": _staff_view(tx, current) if current else None,
-        "held": [_staff_view(tx, h) for h in _held_at(tx, w.number)],
+        "ticket": staff_view(current, tx.hall) if current else None,
+        "held": [staff_view(h, tx.hall) for h in held_at(tx, w.number)],
         "max_recalls": tx.hall.calling.max_recalls,
     }
-
-
-def _staff_view(tx: HallTx, tk: Ticket) -> Result:
-    """The ticket as the clerk's console shows it: the name masked, and its recalls."""
-    return ticket_view(tk, tx.hall, None) | {"masked_name": tk.masked_name, "recalls": tk.recalls}
-
-
-def _held_at(tx: HallTx, number: int) -> list[Ticket]:
-    held = [tk for tk in tx.in_states([State.held]) if tk.window == number]
-    return sorted(held, key=lambda tk: (tk.matter.held_at or tx.now, tk.id or 0))
 
 
 # -- the steps --------------------------------------------------------------------------------------
@@ -371,7 +361,7 @@ def _pause(tx: HallTx, w: Window, who: Principal, reason: str | None) -> Result:
 
 
 def _close(tx: HallTx, w: Window, who: Principal) -> Result:
-    if _held_at(tx, w.number):
+    if held_at(tx, w.number):
         raise Conflict("tickets_on_hold", "本窗口有挂起的号码，请先处理", "tickets are on hold at this window")
     w.close(tx.now)
     # Tickets transferred to this window alone go back to their service's front for any window.
