@@ -84,7 +84,7 @@ def dashboard(store: Store, tracker: Tracker, hall_id: str) -> dict:
         if row is None:
             continue
         f = by_window[w.number]
-        clerk = staff.get(row.clerk_id)
+        clerk = staff.get(row.clerk_id) if row.clerk_id is not None else None
         cur = current.get(row.ticket_id) if row.ticket_id else None
         windows.append(
             {

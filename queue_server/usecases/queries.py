@@ -98,7 +98,7 @@ def _windows(r: Reader) -> list[dict]:
         if row is None:
             continue
         current = r.ticket(row.ticket_id) if row.ticket_id else None
-        clerk = names.get(row.clerk_id)
+        clerk = names.get(row.clerk_id) if row.clerk_id is not None else None
         out.append(
             {
                 "number": w.number,
@@ -165,6 +165,7 @@ def window_detail(store: Store, hall_id: str, number: int) -> dict:
         now = store.clock.now()
         queue = QueueView.load(r, now)
         row = r.window(number)
+        assert row is not None  # every window of the hall's configuration has its row
         current = r.ticket(row.ticket_id) if row.ticket_id else None
         place = {tid: i for code in w.services for i, tid in enumerate(queue.ordered(code))}
         waiting = []

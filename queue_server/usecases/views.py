@@ -6,6 +6,7 @@ without it, so a clerk cannot rate his own service as the citizen."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from ..domain.calendar import local_time
 from ..domain.hall import Hall
@@ -60,7 +61,7 @@ def citizen_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> dict:
     return ticket_view(tk, hall, queue) | {"token": tk.token}
 
 
-def staff_view(tk: Ticket, hall: Hall) -> dict:
+def staff_view(tk: Ticket, hall: Hall) -> dict[str, Any]:
     """The ticket at a window as its clerk's console shows it: the name masked, and its recalls."""
     return ticket_view(tk, hall, None) | {"masked_name": tk.masked_name, "recalls": tk.recalls}
 
