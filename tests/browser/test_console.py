@@ -190,6 +190,12 @@ def test_the_caller_at_1024x768_hold_finish_next_transfer_to_a_window_and_a_prio
     until(page, "document.querySelector('#cur-number').textContent === '—'")
     assert page.locator("#held-list li b").all_inner_texts() == [a["number"]]
     assert "前回来" in page.locator("#held-list li").inner_text()
+    phone = pages(f"/t/{a['token']}", 390, 844, wait_live=False)
+    phone.wait_for_function("document.querySelector('#t-call').textContent.includes('暂离中')")
+    until_time = page.locator("#held-list li span").inner_text().split(" ")[0]
+    assert until_time in phone.locator("#t-call").inner_text() and "26" in phone.locator("#t-call").inner_text()
+    assert phone.locator("#t-state").inner_text() == "暂离"
+    phone.screenshot(path=str(screenshots_dir / "ticket-held.png"))
 
     page.keyboard.press("F1")
     until(page, f"document.querySelector('#cur-number').textContent === '{b['number']}'")
