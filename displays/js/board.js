@@ -195,14 +195,17 @@ function onEvent(ev) {
       }
       break;
     }
-    case EVENT.TICKET_SERVING: {
+    case EVENT.TICKET_SERVING:
+    case EVENT.TICKET_RESUMED: {
       const w = state.windows.get(d.window);
-      if (w) w.ticket_state = 'serving';
+      if (w) Object.assign(w, { ticket: d.number, ticket_state: 'serving' });
       break;
     }
     case EVENT.TICKET_DONE:
     case EVENT.TICKET_NO_SHOW:
-    case EVENT.TICKET_TRANSFERRED: {
+    case EVENT.TICKET_HELD: // the citizen stepped away: the window is free for the next call
+    case EVENT.TICKET_TRANSFERRED:
+    case EVENT.TICKET_TRANSFERRED_TO_WINDOW: {
       const w = state.windows.get(d.window);
       if (w && w.ticket === d.number) Object.assign(w, { ticket: null, ticket_state: null });
       break;

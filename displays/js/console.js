@@ -1,7 +1,9 @@
 // 窗口工作台 (clerk console). URL: console.html?hall=demo[&window=5][&lang=en]
 // Sign in, choose a window, open / pause / close it, call next, call a number, recall, start,
-// finish (done, or 未办成 with a reason), no-show, transfer; the window's queue and the current
-// ticket's matters with the citizen's masked name. Every action has a key (F1 call next, ...).
+// finish (done, or 未办成 with a reason), finish and call the next in one, no-show, transfer to a
+// service or a window, hold (挂起: the citizen steps away; back with one key), raise a waiting
+// ticket's priority; the window's queue, the held tickets and the current ticket's matters with the
+// citizen's masked name and its recalls. Every action has a key (F1 call next, ...).
 // While a request is in flight every action is disabled: a double click never acts twice.
 
 import { connectHall, mountLiveBanner } from './live.js';
@@ -45,6 +47,21 @@ register({
   no_show: ['过号', 'No-show'],
   transfer: ['转办', 'Transfer'],
   call_number: ['指定叫号', 'Call number'],
+  finish_next: ['办结并叫下一位', 'Done & next'],
+  hold: ['挂起', 'Hold'],
+  held: ['挂起中', 'On hold'],
+  held_until: ['{t} 前回来', 'back by {t}'],
+  back: ['回来了', 'Back'],
+  recall_n: ['重呼 {n}/{max}', 'Recall {n}/{max}'],
+  raise: ['提级', 'Raise'],
+  priority_title: ['提高优先级', 'Raise the priority'],
+  to_service: ['转到事项', 'To a service'],
+  to_window: ['转到窗口', 'To a window'],
+  msg_held: ['{n} 已挂起，可呼叫下一位', '{n} on hold; call the next'],
+  msg_resumed: ['{n} 已回到窗口', '{n} is back'],
+  msg_raised: ['{n} 已提级为 {k}', '{n} raised to {k}'],
+  msg_to_window: ['{n} 已转至 {w} 号窗口', '{n} transferred to window {w}'],
+  msg_queue_empty: ['暂无等候', 'Nobody is waiting'],
   queue: ['等候队列', 'Queue'],
   q_number: ['号码', 'No.'],
   q_service: ['事项', 'Service'],
@@ -54,7 +71,7 @@ register({
   queue_empty: ['暂无等候', 'Nobody is waiting'],
   pause_title: ['暂停服务', 'Pause the window'],
   unresolved_title: ['未办成事项登记', 'Register an unresolved matter'],
-  transfer_title: ['转到其他事项', 'Transfer to another service'],
+  transfer_title: ['转办：其他事项或窗口', 'Transfer to a service or a window'],
   call_title: ['指定号码呼叫', 'Call a number'],
   reason: ['原因', 'Reason'],
   cancel: ['取消', 'Cancel'],
@@ -64,7 +81,7 @@ register({
   m_waiting: ['等候', 'waiting'], m_called: ['已叫号', 'called'], m_serving: ['办理中', 'serving'],
   m_done: ['已办结', 'done'], m_unresolved: ['未办成', 'unresolved'], m_pending: ['待办', 'pending'],
   m_transferred: ['已转办', 'transferred'], m_no_show: ['过号', 'no-show'], m_cancelled: ['已取消', 'cancelled'],
-  m_expired: ['已过期', 'expired'],
+  m_expired: ['已过期', 'expired'], m_held: ['挂起', 'on hold'],
   k_normal: ['普通', 'Normal'], k_appointment: ['预约', 'Appointment'],
   msg_called: ['已呼叫 {n}', 'Called {n}'],
   msg_recalled: ['已重呼 {n}', 'Recalled {n}'],
@@ -213,6 +230,17 @@ function render() {
   $('#cur-matters').replaceChildren(...(cur ? cur.matters.map((m, i) => el('li', { class: i === cur.current ? 'cur' : '' },
     `${i + 1}. ${nameOf(m)}`, el('span', { class: 'm-state' }, t(`m_${m.state}`)))) : []));
 
+  const max = d ? d.max_recalls : 0;
+  $('#btn-recall').querySelector('span').textContent = cur && cur.state === 'called' && cur.recalls
+    ? t('recall_n', { n: cur.recalls, max }) : t('recall');
+  const held = d ? d.held || [] : [];
+  $('#held-box').hidden = held.length === 0;
+  $('#held-list').replaceChildren(...held.map((h) => el('li', { dataset: { number: h.number } },
+    el('b', { class: 'num' }, h.number),
+    el('span', { class: 'muted' }, h.held_until ? t('held_until', { t: clockTime(h.held_until) }) : ''),
+    el('button', { class: 'btn ok act', dataset: { act: 'resume', number: h.number },
+                   onclick: () => doAction('resume', { number: h.number }) }, t('back')))));
+
   const queue = d ? d.queue : [];
   const elapsed = state.fetchedAt ? (Date.now() - state.fetchedAt) / 1000 : 0;
   $('#q-count').textContent = d ? String(queue.length) : '';
@@ -222,8 +250,11 @@ function render() {
     el('td', { class: 'qs', title: serviceName(q.service) }, serviceName(q.service)),
     el('td', {}, q.klass === 'normal' ? '' : el('span', { class: 'chip klass' }, klassName(q.klass))),
     el('td', { class: 'num' }, fmtDuration(q.waited_seconds + elapsed)),
-    el('td', {}, el('button', { class: 'btn act', dataset: { act: 'call', number: q.number },
-                                onclick: () => act('call', { number: q.number }) }, t('q_call'))))));
+    el('td', { class: 'q-acts' },
+      el('button', { class: 'btn act', dataset: { act: 'call', number: q.number },
+                     onclick: () => act('call', { number: q.number }) }, t('q_call')),
+      el('button', { class: 'btn act', dataset: { act: 'raise', number: q.number },
+                     onclick: () => doAction('raise', { number: q.number, klass: q.klass }) }, t('raise'))))));
   updateButtons();
 }
 
@@ -239,12 +270,16 @@ function updateButtons() {
     close: mine && !cur,
     'call-next': mine && wst === 'open' && !cur,
     call: mine && wst === 'open' && !cur,
-    recall: mine && !!cur && cur.state === 'called',
+    recall: mine && !!cur && cur.state === 'called' && cur.recalls < d.max_recalls,
     start: mine && !!cur && cur.state === 'called',
     finish: mine && !!cur,
     unresolved: mine && !!cur,
     'no-show': mine && !!cur && cur.state === 'called',
     transfer: mine && !!cur,
+    'finish-next': mine && !!cur,
+    hold: mine && !!cur,
+    resume: mine && wst === 'open' && !cur && (d.held || []).length > 0,
+    raise: !!d && (state.info.priority_classes || []).length > 0,
   };
   for (const b of $$('button.act')) b.disabled = state.busy || !can[b.dataset.act];
   state.can = can;
@@ -257,7 +292,10 @@ function message(text, kind = '') {
 }
 
 const ACTION_MESSAGES = { 'call-next': 'msg_called', call: 'msg_called', recall: 'msg_recalled', start: 'msg_started',
-                          'no-show': 'msg_no_show', open: 'msg_opened', pause: 'msg_paused', close: 'msg_closed' };
+                          'no-show': 'msg_no_show', open: 'msg_opened', pause: 'msg_paused', close: 'msg_closed',
+                          resume: 'msg_resumed' };
+
+const clockTime = (iso) => iso.slice(11, 16); // the hall's local time, as the server writes it
 
 // One action at a time. Returns after the window's state is read again.
 async function act(action, body) {
@@ -274,6 +312,13 @@ async function act(action, body) {
       if (body && body.result === 'unresolved') message(t('msg_unresolved', { n }), 'ok');
       else if (rel && rel.state === 'waiting') message(t('msg_next', { n, s: rel.service_name }), 'ok');
       else message(t('msg_done', { n }), 'ok');
+    } else if (action === 'finish-next') {
+      const done = t('msg_done', { n: res.released.number });
+      message(`${done} · ${res.ticket ? t('msg_called', { n: res.ticket.number }) : t('msg_queue_empty')}`, 'ok');
+    } else if (action === 'hold') {
+      message(t('msg_held', { n: before ? before.number : '' }), 'ok');
+    } else if (action === 'transfer' && body.window) {
+      message(t('msg_to_window', { n, w: body.window }), 'ok');
     } else if (action === 'transfer') {
       message(t('msg_transferred', { n, s: serviceName(body.service) }), 'ok');
     } else {
@@ -288,6 +333,22 @@ async function act(action, body) {
     state.busy = false;
     document.body.classList.remove('busy');
     updateButtons();
+  }
+}
+
+// Raising a waiting ticket's priority is about the ticket, not the window.
+async function raise(number, klass, reason) {
+  if (state.busy) return;
+  state.busy = true;
+  updateButtons();
+  try {
+    await call(`/api/halls/${hall}/tickets/${encodeURIComponent(number)}/priority`, { method: 'POST', body: { klass, reason } });
+    message(t('msg_raised', { n: number, k: klassName(klass) }), 'ok');
+  } catch (e) {
+    message(errorText(e), 'bad');
+  } finally {
+    state.busy = false;
+    await refresh();
   }
 }
 
@@ -312,7 +373,7 @@ function fillChips(dlg, keys) {
   box.replaceChildren(...keys.map((k) => el('button', { type: 'button', onclick: () => { input.value = t(k); input.focus(); } }, t(k))));
 }
 
-async function doAction(name) {
+async function doAction(name, arg = {}) {
   if (state.busy || !state.can || !state.can[name]) return;
   switch (name) {
     case 'pause':
@@ -328,12 +389,38 @@ async function doAction(name) {
     case 'transfer':
       if (await ask('#dlg-transfer', () => {
         const cur = state.detail.current;
-        const sel = $('#transfer-service');
-        sel.replaceChildren(...state.board.services.filter((s) => s.code !== cur.service)
-          .map((s) => el('option', { value: s.code }, `${s.prefix} · ${nameOf(s)}`)));
+        // Another service, or a staffed window serving the ticket's service (a colleague, a specialist).
+        const windows = (state.board.windows || []).filter((w) => w.number !== state.window && w.state !== 'closed'
+          && (state.info.windows.find((x) => x.number === w.number) || { services: {} }).services[cur.service] !== undefined);
+        $('#transfer-target').replaceChildren(
+          el('optgroup', { label: t('to_service') }, ...state.board.services.filter((s) => s.code !== cur.service)
+            .map((s) => el('option', { value: `s:${s.code}` }, `${s.prefix} · ${nameOf(s)}`))),
+          el('optgroup', { label: t('to_window') }, ...windows
+            .map((w) => el('option', { value: `w:${w.number}` }, t('window_n', { n: w.number })))));
       })) {
-        await act('transfer', { service: $('#transfer-service').value });
+        const [kind, value] = $('#transfer-target').value.split(':');
+        await act('transfer', kind === 'w' ? { window: Number(value) } : { service: value });
       }
+      break;
+    case 'resume': {
+      const held = state.detail.held || [];
+      await act('resume', { number: arg.number || held[0].number });
+      break;
+    }
+    case 'raise': {
+      const boost = (code) => ((state.info.priority_classes || []).find((c) => c.code === code) || { boost_minutes: 0 }).boost_minutes;
+      if (await ask('#dlg-priority', () => {
+        $('#priority-number').textContent = arg.number;
+        $('#priority-reason').value = '';
+        $('#priority-klass').replaceChildren(...state.info.priority_classes.filter((c) => boost(c.code) > boost(arg.klass))
+          .map((c) => el('option', { value: c.code }, nameOf(c))));
+      })) {
+        await raise(arg.number, $('#priority-klass').value, $('#priority-reason').value.trim());
+      }
+      break;
+    }
+    case 'finish-next':
+      await act('finish-next', { result: 'done' });
       break;
     case 'call':
       if (await ask('#dlg-call', () => { $('#call-number').value = ''; })) {
@@ -348,7 +435,8 @@ async function doAction(name) {
   }
 }
 
-const KEYS = { F1: 'call-next', F2: 'recall', F3: 'start', F4: 'finish', F6: 'unresolved', F7: 'no-show', F8: 'transfer', F9: 'call' };
+const KEYS = { F1: 'call-next', F2: 'recall', F3: 'start', F4: 'finish', F5: 'hold', F6: 'unresolved', F7: 'no-show',
+               F8: 'transfer', F9: 'call', F11: 'finish-next' };
 
 function onKey(e) {
   if (document.body.dataset.view !== 'console' || document.querySelector('dialog[open]')) return;
@@ -356,6 +444,7 @@ function onKey(e) {
   if (e.key === 'F10') name = state.detail && state.detail.state === 'paused' ? 'open' : 'pause';
   if (e.altKey && (e.key === 'o' || e.key === 'O')) name = 'open';
   if (e.altKey && (e.key === 'x' || e.key === 'X')) name = 'close';
+  if (e.altKey && (e.key === 'r' || e.key === 'R')) name = 'resume'; // the held citizen is back (the first held)
   if (!name) return;
   e.preventDefault(); // F1 help, F3 find, ... belong to the console here
   if (!e.repeat) doAction(name);
@@ -391,7 +480,7 @@ function main() {
   mountSignIn({ roles: ['clerk', 'manager', 'admin'], refused: 'not_clerk', signedIn,
                 token: () => state.session && state.session.token, signedOut });
   $('#change-window').addEventListener('click', showWindows);
-  for (const b of $$('.actions button.act, .wbar button.act')) b.addEventListener('click', () => doAction(b.dataset.act));
+  for (const b of $$('.work-main > .actions button.act, .wbar button.act')) b.addEventListener('click', () => doAction(b.dataset.act));
   document.addEventListener('keydown', onKey);
   setInterval(() => { if (document.body.dataset.view === 'console' && !state.busy) render(); }, 15000); // waited times
   setInterval(() => { if (document.body.dataset.view === 'console' && !state.busy) refresh(); }, 60000);

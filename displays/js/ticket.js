@@ -21,6 +21,7 @@ register({
   done_at: ['办理窗口：{n} 号', 'Window {n}'],
   where: ['请在 {area} 附近等候', 'Please wait near {area}'],
   all_done: ['全部事项已办结，感谢您的耐心', 'All done, thank you for your patience'],
+  held_msg: ['暂离中：请在 {t} 前回到 <b>{n}</b> 号窗口', 'Stepped away: please be back at window <b>{n}</b> by {t}'],
   no_show_msg: ['您已过号，请到导服台重新激活', 'You missed your call; ask at the guide desk to re-activate'],
   cancelled_msg: ['此号已取消', 'This ticket was cancelled'],
   expired_msg: ['此号已过期，请重新取号', 'This ticket has expired; please take a new one'],
@@ -30,7 +31,7 @@ register({
   s_waiting: ['等候中', 'Waiting'], s_called: ['请前往窗口', 'Called'], s_serving: ['办理中', 'Being served'],
   s_done: ['已办结', 'Done'], s_no_show: ['已过号', 'Missed'], s_cancelled: ['已取消', 'Cancelled'],
   s_expired: ['已过期', 'Expired'], s_unresolved: ['未办成', 'Unresolved'], s_pending: ['待办', 'Next'],
-  s_transferred: ['已转办', 'Transferred'],
+  s_transferred: ['已转办', 'Transferred'], s_held: ['暂离', 'Stepped away'],
   sms_title: ['短信提醒', 'Text message reminders'],
   sms_hint: ['快到您、叫到您时发短信告诉您，关掉本页也能收到。号码只保存到今天结束。',
     'We text you when your turn is near and when you are called, even with this page closed. The number is kept until today ends.'],
@@ -63,6 +64,10 @@ function render() {
     callBox.hidden = false;
   } else if (tk.state === 'serving' && tk.window) {
     callBox.textContent = t('serving_at', { n: tk.window });
+    callBox.hidden = false;
+  } else if (tk.state === 'held' && tk.window) {
+    const until = tk.held_until ? tk.held_until.slice(11, 16) : ''; // the hall's local time
+    callBox.innerHTML = t('held_msg', { n: Number(tk.window), t: until });
     callBox.hidden = false;
   } else if (tk.state === 'no_show') {
     callBox.textContent = t('no_show_msg'); callBox.hidden = false;

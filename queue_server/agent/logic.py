@@ -18,6 +18,7 @@ from queue_server.domain.events import (
     TicketTransferred,
     WindowState,
 )
+from queue_server.domain.window import WindowStatus
 
 IDLE, PAUSED = "请稍候", "暂停服务"
 
@@ -25,7 +26,7 @@ IDLE, PAUSED = "请稍候", "暂停服务"
 @dataclass(frozen=True)
 class Window:
     number: int
-    state: str = "closed"  # closed, open, paused
+    state: str = WindowStatus.closed
     ticket: str | None = None  # the number at the window
     asking: tuple[str, int] | None = None  # (number, matter) the pad asks the citizen to rate
     last_done: tuple[str, int] | None = None  # the matter finished last, for the evaluate key
@@ -81,7 +82,7 @@ State = dict[int, Window]
 
 
 def led_text(w: Window) -> str:
-    if w.state == "open":
+    if w.state == WindowStatus.open:
         return w.ticket or IDLE
     return PAUSED
 
@@ -136,7 +137,7 @@ def on_event(state: State, msg: dict) -> tuple[State, list[Command]]:
         return _with(state, replace(w, ticket=None), [], w)
     if kind is WindowState:
         new = replace(w, state=data.get("state") or w.state)
-        if new.state == "closed":
+        if new.state == WindowStatus.closed:
             new = replace(new, ticket=None)
         return _with(state, new, [], w)
     return state, []
@@ -147,7 +148,7 @@ def _snapshot(state: State, board: dict) -> tuple[State, list[Command]]:
     for row in board.get("windows") or []:
         w = state.get(row.get("number"))
         if w is not None:
-            new[w.number] = replace(w, state=row.get("state") or "closed", ticket=row.get("ticket"))
+            new[w.number] = replace(w, state=row.get("state") or WindowStatus.closed, ticket=row.get("ticket"))
     return new, screens(new)
 
 
@@ -169,8 +170,8 @@ def on_key(state: State, number: int, key: str, score: int | None = None) -> tup
     if key == "recall":
         return state, [Press(number, "recall")]
     if key == "pause":
-        if w.state == "open":
+        if w.state == WindowStatus.open:
             return state, [Press(number, "pause")]
-        if w.state == "paused":
+        if w.state == WindowStatus.paused:
             return state, [Press(number, "open")]
     return state, []

@@ -18,6 +18,7 @@ from ..store.store import Store
 from ..supervision.engine import AlertEngine
 from ..tts import HallVoice
 from ..usecases.followup import expire_past_days
+from ..usecases.windows import end_overdue_holds
 from . import announcements, auth, board, city, docs, errors, kiosk, pages, public, shipping, staff, stream, supervision
 from .guards import BodyLimit, SecurityHeaders, WebsocketQuota
 from .schemas import Error
@@ -45,6 +46,9 @@ async def _sweep(store: Store) -> None:
                 n = await run_in_threadpool(expire_past_days, store, hall)
                 if n:
                     log.info("hall %s: %d tickets of earlier days expired", hall, n)
+                n = await run_in_threadpool(end_overdue_holds, store, hall)
+                if n:
+                    log.info("hall %s: %d holds ran past the limit", hall, n)
             except Exception:  # noqa: BLE001 - the sweep must outlive one bad pass
                 log.exception("expiry sweep failed for hall %s", hall)
         await asyncio.sleep(SWEEP_SECONDS)

@@ -107,6 +107,7 @@ class StaffTicketOut(BaseModel):
     eta_high_seconds: int | None = Field(description="the estimate's range: its 90th percentile, seconds")
     window: int | None
     issued_at: str
+    held_until: str | None = Field(None, description="挂起: when the hold ends, while the ticket is held")
     masked_name: str | None = None
 
 
@@ -187,24 +188,27 @@ class WindowAction(StrEnum):
     recall = "recall"
     start = "start"
     finish = "finish"
+    finish_next = "finish-next"
     no_show = "no-show"
     transfer = "transfer"
-
-
-class CallerKey(StrEnum):
-    call_next = "call-next"
-    recall = "recall"
-    pause = "pause"
-    open = "open"
+    hold = "hold"
+    resume = "resume"
 
 
 class ActionIn(Body):
-    """Fields by action: pause {reason}, call {number}, finish {result, reason}, transfer {service}."""
+    """Fields by action: pause {reason}, call {number}, finish and finish-next {result, reason},
+    transfer {service} or {window, service?} (to one window), resume {number?}."""
 
     reason: Text | None = None
     number: TicketNumber | None = None
     result: Literal["done", "unresolved"] | None = None
     service: ServiceCode | None = None
+    window: Annotated[int, Field(ge=1, le=9999)] | None = None
+
+
+class PriorityIn(Body):
+    klass: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{0,31}$", examples=["elderly"])]  # one of the hall's
+    reason: Annotated[str, Field(min_length=1, max_length=200, pattern=r"^[^\x00]*\S[^\x00]*$")]
 
 
 class RatingIn(Body):

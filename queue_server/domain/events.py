@@ -147,6 +147,65 @@ class TicketTransferred(TicketRelease):
 
 
 @dataclass(frozen=True)
+class TicketTransferredToWindow(TicketRelease):
+    """The window sends the ticket to one other window (for a service that window serves), first in its
+    queue; no other window calls it."""
+
+    type = "ticket.transferred_to_window"
+    source: str = field(metadata={"key": "from"})
+    service: str
+    to_window: int
+
+
+@dataclass(frozen=True)
+class TicketHeld(TicketRelease):
+    """挂起: the citizen at the window steps away (to fetch a copy, fill a form); the window is free for the
+    next call, and the ticket comes back to it until `until` (the hall's hold limit)."""
+
+    type = "ticket.held"
+    service: str
+    until: str  # ISO time
+
+
+@dataclass(frozen=True)
+class TicketResumed(Event):
+    """A held citizen is back: the ticket is at its window again, in service."""
+
+    type = "ticket.resumed"
+    id: int
+    number: str
+    service: str
+    window: int
+    held_seconds: float
+
+
+@dataclass(frozen=True)
+class TicketHoldExpired(Event):
+    """A hold ran past the hall's limit: the ticket goes back to the front of its queue (`waiting`) or is
+    missed (`no_show`), as the hall file says."""
+
+    type = "ticket.hold_expired"
+    id: int
+    number: str
+    service: str
+    window: int
+    state: str
+
+
+@dataclass(frozen=True)
+class TicketPriorityRaised(Event):
+    """Staff raise a waiting ticket's priority class, with the reason."""
+
+    type = "ticket.priority_raised"
+    id: int
+    number: str
+    service: str
+    source: str = field(metadata={"key": "from"})
+    klass: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class _TicketAt(Event):
     id: int
     number: str

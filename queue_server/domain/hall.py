@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from .calendar import zone
 from .opening import Calendar, Schedule, slot_starts
+from .tickets import HoldEnd
 
 
 class _Model(BaseModel):
@@ -131,6 +132,8 @@ class CallingRules(_Model):
     max_recalls: int = 2
     reactivate_minutes: int = 30  # a no-show may be re-activated this long after it was marked
     reactivate_behind: int = 3  # ... and is re-queued behind this many people
+    hold_minutes: float = Field(15, gt=0)  # 挂起: how long a citizen may step away from the window
+    hold_end: HoldEnd = HoldEnd.queue  # ... and past it: back to the queue's front, or a no-show
 
 
 class IssuingRules(_Model):

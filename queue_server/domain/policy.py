@@ -3,7 +3,8 @@
 Tickets are ordered by an effective wait, `waited seconds x service weight + class boost seconds`,
 so a priority ticket counts as if it had waited longer while a normal ticket's score keeps growing
 until it wins. On top of that:
-- transferred and next-matter tickets (`front`) go first, in the order they got there;
+- transferred and next-matter tickets (`front`) go first, in the order they got there; one
+  transferred to a particular window is called by that window alone;
 - an appointment earns its boost only inside its slot window (early/late margins included);
 - at most `priority_ratio` priority calls in a row at one window while a normal ticket waits there,
   which bounds how long a normal ticket can be overtaken however many priority tickets arrive;
@@ -27,6 +28,7 @@ class Candidate:
     queued_at: datetime
     front: bool = False
     slot: tuple[datetime, datetime] | None = None  # appointment window, margins included
+    window: int | None = None  # transferred to this window alone
 
 
 @dataclass(frozen=True)
@@ -69,9 +71,10 @@ def choose(
     rules: Rules,
     now: datetime,
     priority_streak: int = 0,
+    window: int | None = None,
 ) -> Choice | None:
-    """The next ticket for a window serving `weights` (service -> weight), or None."""
-    mine = [c for c in candidates if c.service in weights]
+    """The next ticket for `window` serving `weights` (service -> weight), or None."""
+    mine = [c for c in candidates if c.service in weights and c.window in (None, window)]
     if not mine:
         return None
     fronts = [c for c in mine if c.front]
@@ -111,7 +114,7 @@ def shortlist(candidates: list[Candidate]) -> list[Candidate]:
         if c.klass == APPOINTMENT and not c.front:
             appointments.append(c)
             continue
-        key = (c.service, c.front, None if c.front else c.klass)
+        key = (c.service, c.front, None if c.front else c.klass, c.window)
         best = first.get(key)
         if best is None or (c.queued_at, c.id) < (best.queued_at, best.id):
             first[key] = c

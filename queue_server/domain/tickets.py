@@ -7,7 +7,9 @@ next matter, joining that service's queue at the front without a new number.
     waiting -> called -> serving -> done
     called -> called            (recall, up to the hall's limit)
     called -> no_show -> waiting (re-activation, within the hall's time limit)
-    called|serving -> waiting   (transfer to another service, or the next matter: at the front)
+    called|serving -> waiting   (transfer to another service or window, or the next matter: at the front)
+    called|serving -> held -> serving   (挂起: the citizen steps away and comes back to the same window)
+    held -> waiting|no_show     (the hold ran past the hall's limit: as the hall says)
     waiting|no_show -> cancelled
     any open state -> expired   (at the business-day boundary)
 
@@ -30,6 +32,7 @@ class State(StrEnum):
     waiting = "waiting"
     called = "called"
     serving = "serving"
+    held = "held"  # 挂起/暂离: away from the window for a while, coming back to it
     done = "done"
     unresolved = "unresolved"  # 未办成: finished without success, with a reason
     no_show = "no_show"
@@ -38,13 +41,20 @@ class State(StrEnum):
     expired = "expired"
 
 
-OPEN_STATES = frozenset({State.waiting, State.called, State.serving, State.no_show})
+OPEN_STATES = frozenset({State.waiting, State.called, State.serving, State.held, State.no_show})
 FINAL_STATES = frozenset({State.done, State.cancelled, State.expired})
 
 
 class FinishResult(StrEnum):
     done = "done"
     unresolved = "unresolved"
+
+
+class HoldEnd(StrEnum):
+    """How a hold past the hall's limit ends."""
+
+    queue = "queue"  # back to the front of its service's queue, for any window
+    no_show = "no_show"  # as a missed call, re-activated like one
 
 
 @dataclass
@@ -59,6 +69,7 @@ class Matter:
     reason: str | None = None
     rating: int | None = None
     queued_at: datetime | None = None
+    held_at: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()}
@@ -66,7 +77,7 @@ class Matter:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Matter:
         d = dict(d)
-        for k in ("called_at", "started_at", "finished_at", "queued_at"):
+        for k in ("called_at", "started_at", "finished_at", "queued_at", "held_at"):
             if d.get(k):
                 d[k] = datetime.fromisoformat(d[k])
         d["state"] = State(d["state"])
@@ -89,6 +100,7 @@ class Ticket:
     state: State = State.waiting
     queued_at: datetime | None = None
     front: bool = False  # transferred or next-matter tickets are called before everyone else
+    # The window calling, serving or holding it; while waiting, the one window it was transferred to.
     window: int | None = None
     recalls: int = 0
     no_show_at: datetime | None = None
@@ -174,16 +186,66 @@ class Ticket:
         m.finished_at = now
         return self._advance(now)
 
-    def transfer(self, service: str, now: datetime) -> None:
+    def transfer(self, service: str, now: datetime, window: int | None = None) -> None:
+        """To the front of `service`'s queue; with `window`, for that window alone (which may serve the
+        same service: a colleague's or a specialist's window)."""
         self._require(State.called, State.serving, action="transfer")
-        if service == self.service:
+        if service == self.service and window is None:
             raise _refuse("same_service", "不能转到同一事项", "cannot transfer to the same service")
+        if window is not None and window == self.window:
+            raise _refuse("same_window", "不能转到本窗口", "cannot transfer to the same window")
         m = self.matter
         m.state, m.finished_at = State.transferred, now
         if m.started_at is None:
             m.started_at = m.called_at or now
         self.matters.insert(self.current + 1, Matter(service=service))
         self._advance(now)
+        self.window = window
+
+    def hold(self, now: datetime) -> None:
+        """挂起: the citizen steps away (to fetch a copy, fill a form); the window is free meanwhile."""
+        self._require(State.called, State.serving, action="hold")
+        self.state = State.held
+        self.matter.state = State.held
+        self.matter.held_at = now
+        if self.matter.started_at is None:
+            self.matter.started_at = self.matter.called_at or now
+
+    def hold_due(self, limit_minutes: float, now: datetime) -> bool:
+        held_at = self.matter.held_at
+        return self.state is State.held and held_at is not None and now - held_at > timedelta(minutes=limit_minutes)
+
+    def resume(self, window: int) -> None:
+        """The held citizen is back at the window that held them."""
+        self._require(State.held, action="resume")
+        if window != self.window:
+            raise _refuse(
+                "held_elsewhere",
+                f"{self.number} 挂起在 {self.window} 号窗口",
+                f"{self.number} is held at window {self.window}",
+            )
+        self.state = State.serving
+        self.matter.state = State.serving
+        self.matter.held_at = None
+
+    def end_hold(self, end: HoldEnd, now: datetime) -> None:
+        self._require(State.held, action="end_hold")
+        self.matter.held_at = None
+        if end is HoldEnd.no_show:
+            self._miss(now)
+            return
+        self.state = State.waiting
+        self.window = None
+        self.front = True
+        self.recalls = 0
+        self.queued_at = now
+        m = self.matter
+        m.state, m.window, m.clerk, m.called_at, m.started_at = State.waiting, None, None, None, None
+        m.queued_at = now
+
+    def raise_priority(self, klass: str) -> None:
+        self._require(State.waiting, action="raise_priority")
+        self.klass = klass
 
     def _advance(self, now: datetime) -> bool:
         self.window = None
@@ -201,6 +263,9 @@ class Ticket:
 
     def no_show(self, now: datetime) -> None:
         self._require(State.called, action="no_show")
+        self._miss(now)
+
+    def _miss(self, now: datetime) -> None:
         self.state = State.no_show
         self.no_show_at = now
         self.matter.state = State.no_show
@@ -236,7 +301,7 @@ class Ticket:
         self.state = state
         self.window = None
         for m in self.matters[self.current :]:
-            if m.state in (State.pending, State.waiting, State.called, State.serving):
+            if m.state in (State.pending, State.waiting, State.called, State.serving, State.held):
                 m.state = state
 
     # -- ratings --------------------------------------------------------------------------
@@ -263,6 +328,7 @@ STATE_NAMES = {
     State.waiting: "等候中",
     State.called: "已叫号",
     State.serving: "办理中",
+    State.held: "暂离",
     State.done: "已办结",
     State.unresolved: "未办成",
     State.no_show: "已过号",
@@ -277,6 +343,10 @@ ACTION_NAMES = {
     "start": "开始办理",
     "finish": "办结",
     "transfer": "转办",
+    "hold": "挂起",
+    "resume": "恢复办理",
+    "end_hold": "结束挂起",
+    "raise_priority": "提高优先级",
     "no_show": "标记过号",
     "reactivate": "恢复排队",
     "cancel": "取消",

@@ -36,6 +36,7 @@ from ..domain.events import Event, Recorded
 from ..domain.hall import APPOINTMENT, Hall
 from ..domain.policy import Candidate
 from ..domain.tickets import OPEN_STATES, Matter, State, Ticket
+from ..domain.window import Window, WindowStatus
 from ..errors import Conflict
 from . import tables as t
 
@@ -47,7 +48,7 @@ _HALL: BindParameter[str] = bindparam("p_hall")
 _WAITING = and_(_c.hall == _HALL, _c.state == State.waiting.value)
 _SAME_QUEUE = and_(_WAITING, _c.service == bindparam("p_service"), _c.id != bindparam("p_id"))
 _EARLIER = or_(_c.rank_key < bindparam("p_rank"), and_(_c.rank_key == bindparam("p_rank"), _c.id < bindparam("p_id")))
-_CANDIDATE_COLUMNS = (_c.id, _c.service, _c.klass, _c.queued_at, _c.front, _c.slot_start, _c.slot_end)
+_CANDIDATE_COLUMNS = (_c.id, _c.service, _c.klass, _c.queued_at, _c.front, _c.slot_start, _c.slot_end, _c.window)
 
 TICKET_BY_ID = select(t.tickets).where(_c.hall == _HALL, _c.id == bindparam("p_id"))
 FRONT_AHEAD = select(func.count()).where(_SAME_QUEUE, _c.front, _EARLIER)
@@ -87,10 +88,10 @@ INSERT_IDEMPOTENCY = insert(t.idempotency)
 
 
 def _shortlist() -> Select:
-    """policy.shortlist: per service and class (front tickets as a class of their own) the first
-    in issue order, and every appointment (whose boost depends on the clock)."""
+    """policy.shortlist: per service, class (front tickets as a class of their own) and window a ticket
+    was transferred to, the first in issue order, and every appointment (whose boost depends on the clock)."""
     group = case((_c.front, literal("~front")), else_=_c.klass)
-    rn = func.row_number().over(partition_by=[_c.service, group], order_by=[_c.queued_at, _c.id]).label("rn")
+    rn = func.row_number().over(partition_by=[_c.service, group, _c.window], order_by=[_c.queued_at, _c.id]).label("rn")
     inner = (
         select(*_CANDIDATE_COLUMNS, rn)
         .where(_WAITING, _c.service.in_(bindparam("p_services", expanding=True)))
@@ -109,7 +110,7 @@ def recorded(row: Any) -> Recorded:
 
 def _candidate(r: Any) -> Candidate:
     return Candidate(
-        r.id, r.service, r.klass, r.queued_at, r.front, (r.slot_start, r.slot_end) if r.slot_start else None
+        r.id, r.service, r.klass, r.queued_at, r.front, (r.slot_start, r.slot_end) if r.slot_start else None, r.window
     )
 
 
@@ -187,7 +188,7 @@ class Reader:
     def candidates(self, services: Iterable[str]) -> list[Candidate]:
         """Every waiting ticket of these services, as the calling policy sees them."""
         c = t.tickets.c
-        q = select(c.id, c.service, c.klass, c.queued_at, c.front, c.slot_start, c.slot_end).where(
+        q = select(*_CANDIDATE_COLUMNS).where(
             c.hall == self.hall_id, c.state == State.waiting.value, c.service.in_(list(services))
         )
         return [_candidate(r) for r in self.conn.execute(q)]
@@ -241,15 +242,16 @@ class Reader:
         return {r[0]: r[1] for r in self.conn.execute(ISSUED_TODAY, {"p_hall": self.hall_id, "p_day": day})}
 
     # -- windows --------------------------------------------------------------------------
-    def windows(self) -> dict[int, Any]:
-        return {r.number: r for r in self.conn.execute(WINDOWS, {"p_hall": self.hall_id})}
+    def windows(self) -> dict[int, Window]:
+        return {r.number: Window.from_row(r) for r in self.conn.execute(WINDOWS, {"p_hall": self.hall_id})}
 
-    def window(self, number: int) -> Any:
-        return self.conn.execute(WINDOW, {"p_hall": self.hall_id, "p_number": number}).first()
+    def window(self, number: int) -> Window | None:
+        row = self.conn.execute(WINDOW, {"p_hall": self.hall_id, "p_number": number}).first()
+        return Window.from_row(row) if row is not None else None
 
     def window_of_clerk(self, clerk_id: int) -> Any:
         return self.conn.execute(
-            select(t.windows).where(t.windows.c.clerk_id == clerk_id, t.windows.c.state != "closed")
+            select(t.windows).where(t.windows.c.clerk_id == clerk_id, t.windows.c.state != WindowStatus.closed)
         ).first()
 
     def call_times(self) -> dict[str, CallTime]:
@@ -439,7 +441,9 @@ class HallTx(Reader):
         return sorted(
             self.conn.execute(
                 select(w.number).where(
-                    w.hall == self.hall_id, w.number.in_(numbers), or_(w.state != "closed", w.ticket_id.is_not(None))
+                    w.hall == self.hall_id,
+                    w.number.in_(numbers),
+                    or_(w.state != WindowStatus.closed, w.ticket_id.is_not(None)),
                 )
             ).scalars()
         )
@@ -491,8 +495,9 @@ class HallTx(Reader):
     def save_ticket(self, tk: Ticket) -> None:
         self.conn.execute(SAVE_TICKET, {"p_id": tk.id, **_ticket_values(tk, self.rules)})
 
-    def save_window(self, number: int, **values: Any) -> None:
-        self.conn.execute(SAVE_WINDOW, {"p_hall": self.hall_id, "p_number": number, **values})
+    def save_window(self, w: Window) -> None:
+        values = {k: v for k, v in w.__dict__.items() if k != "number"}
+        self.conn.execute(SAVE_WINDOW, {"p_hall": self.hall_id, "p_number": w.number, **values})
 
     def record_window_time(self, service: str, time: CallTime) -> None:
         s = t.service_stats
@@ -619,7 +624,7 @@ class HallTx(Reader):
             update(t.windows)
             .where(t.windows.c.hall == self.hall_id)
             .values(
-                state="closed",
+                state=WindowStatus.closed,
                 pause_reason=None,
                 clerk_id=None,
                 ticket_id=None,
@@ -640,4 +645,4 @@ def add_windows(conn: Connection, hall: Hall) -> None:
     existing = set(conn.execute(select(t.windows.c.number).where(t.windows.c.hall == hall.id)).scalars())
     for w in hall.windows:
         if w.number not in existing:
-            conn.execute(insert(t.windows).values(hall=hall.id, number=w.number, state="closed"))
+            conn.execute(insert(t.windows).values(hall=hall.id, number=w.number, state=WindowStatus.closed))

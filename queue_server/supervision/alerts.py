@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 
 from ..domain.events import AlertRaised
 from ..domain.hall import Hall
+from ..domain.window import WindowStatus
 from .source import Current, Waiting
 
 KINDS = {
@@ -197,7 +198,7 @@ def evaluate(
             oldest[w.service] = w.queued_at
     open_for: dict[str, int] = {}
     for win in state.windows:
-        if win.state != "open":
+        if win.state != WindowStatus.open:
             continue
         try:
             served = hall.window(win.number).services
@@ -228,7 +229,7 @@ def evaluate(
             served = hall.window(win.number).services
         except KeyError:
             continue
-        if win.state == "open" and win.current is None:
+        if win.state == WindowStatus.open and win.current is None:
             people = [oldest[c] for c in served if c in oldest]
             if people:
                 since = max([t for t in (win.since, win.released_at, min(people)) if t is not None])
@@ -281,7 +282,7 @@ def evaluate(
                 )
             else:
                 due.append(cur.started_at + timedelta(seconds=limit_s))
-        if win.state == "paused" and win.since is not None:
+        if win.state == WindowStatus.paused and win.since is not None:
             paused = (now - win.since).total_seconds()
             if paused >= break_s:
                 zh, en = duration_text(paused)

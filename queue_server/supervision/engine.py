@@ -41,7 +41,7 @@ def hall_now(reader: Reader, fold: Fold, now: datetime, storage_full_since: date
     staff = reader.staff()
     windows = []
     for number, row in sorted(rows.items()):
-        clerk = staff.get(row.clerk_id)
+        clerk = staff.get(row.clerk_id) if row.clerk_id is not None else None
         seen = fold.window_now.get(number)
         windows.append(
             WindowNow(

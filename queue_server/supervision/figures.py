@@ -40,14 +40,20 @@ from ..domain.events import (
     TicketCancelled,
     TicketDone,
     TicketExpired,
+    TicketHeld,
+    TicketHoldExpired,
     TicketIssued,
     TicketNoShow,
+    TicketPriorityRaised,
     TicketReactivated,
+    TicketResumed,
     TicketServing,
     TicketTransferred,
+    TicketTransferredToWindow,
     WindowState,
 )
 from ..domain.hall import APPOINTMENT, NORMAL
+from ..domain.window import WindowStatus
 
 RATING_SCORES = (4, 3, 2, 1)
 RATING_NAMES = {4: "满意", 3: "基本满意", 2: "一般", 1: "不满意"}
@@ -84,6 +90,10 @@ class Tally:
     cancelled: int = 0
     expired: int = 0
     transferred: int = 0
+    transferred_to_window: int = 0  # of `transferred`: to one window
+    held: int = 0  # 挂起
+    hold_expired: int = 0  # holds that ran past the hall's limit
+    priority_raised: int = 0
     waits: list[float] = field(default_factory=list)
     services: list[float] = field(default_factory=list)
     ratings: dict[int, int] = field(default_factory=lambda: {s: 0 for s in RATING_SCORES})
@@ -116,6 +126,10 @@ class Tally:
             "cancelled": self.cancelled,
             "expired": self.expired,
             "transferred": self.transferred,
+            "transferred_to_window": self.transferred_to_window,
+            "held": self.held,
+            "hold_expired": self.hold_expired,
+            "priority_raised": self.priority_raised,
             "wait_avg_s": _r(mean(self.waits)),
             "wait_p90_s": _r(percentile(self.waits)),
             "wait_max_s": _r(max(self.waits) if self.waits else None),
@@ -346,6 +360,48 @@ class Fold:
         if tk:
             tk.service, tk.queued_at, tk.state, tk.called_at, tk.started_at = d["service"], e.ts, "waiting", None, None
 
+    def _transferred_to_window(self, e: Recorded) -> None:
+        self._transferred(e)
+        for t in self._each(e.data.get("from"), e.data.get("window"), e.actor.get("id"), None):
+            t.transferred_to_window += 1
+
+    def _held(self, e: Recorded) -> None:
+        d = e.data
+        tk = self.tickets.get(d["id"])
+        for t in self._each(d.get("service"), d.get("window"), e.actor.get("id"), tk.klass if tk else None):
+            t.held += 1
+        # The window is free while the citizen is away: its busy time stops until the ticket resumes.
+        self._release(tk, d.get("window"), e.ts)
+        if tk:
+            tk.state, tk.called_at = "held", None
+
+    def _resumed(self, e: Recorded) -> None:
+        d = e.data
+        tk = self.tickets.get(d["id"])
+        if tk:
+            tk.state, tk.window, tk.called_at = "serving", d.get("window"), e.ts
+        w = self.window_now.get(d["window"])
+        if w is not None:
+            w.ticket = d["id"]
+
+    def _hold_expired(self, e: Recorded) -> None:
+        d = e.data
+        tk = self.tickets.get(d["id"])
+        for t in self._each(d.get("service"), d.get("window"), None, tk.klass if tk else None):
+            t.hold_expired += 1
+        if tk:
+            tk.state, tk.started_at = d.get("state") or "waiting", None
+            if tk.state == "waiting":
+                tk.queued_at = e.ts
+
+    def _priority_raised(self, e: Recorded) -> None:
+        d = e.data
+        for t in self._each(d.get("service"), None, e.actor.get("id"), d.get("klass")):
+            t.priority_raised += 1
+        tk = self.tickets.get(d["id"])
+        if tk:
+            tk.klass = d.get("klass") or tk.klass
+
     def _requeued(self, e: Recorded) -> None:
         tk = self.tickets.get(e.data["id"])
         if tk:
@@ -384,14 +440,14 @@ class Fold:
         if user and d.get("clerk"):
             self.clerk_names[user] = (d.get("clerk") or user, d.get("staff_no") or "")
         prev = self.window_now.get(number)
-        if prev is not None and prev.state == "open":
+        if prev is not None and prev.state == WindowStatus.open:
             self._get(self.windows, number).open_s += (e.ts - prev.since).total_seconds()
         self._get(self.windows, number)  # a window that opened is listed even if it served nobody
         state = d["state"]
         self.window_now[number] = WindowNow(
             state,
             e.ts,
-            user if state != "closed" else None,
+            user if state != WindowStatus.closed else None,
             prev.ticket if prev else None,
             prev.released_at if prev else None,
         )
@@ -436,7 +492,7 @@ class Fold:
     def open_extra(self, window: int, until: datetime | None) -> float:
         """Seconds a window still open at `until` has been open since its last change."""
         w = self.window_now.get(window)
-        if until is None or w is None or w.state != "open" or until <= w.since:
+        if until is None or w is None or w.state != WindowStatus.open or until <= w.since:
             return 0.0
         return (until - w.since).total_seconds()
 
@@ -451,6 +507,11 @@ _HANDLERS: dict[EventClass, Callable[[Fold, Recorded], None]] = {
     TicketDone: Fold._done,
     TicketNoShow: Fold._no_show,
     TicketTransferred: Fold._transferred,
+    TicketTransferredToWindow: Fold._transferred_to_window,
+    TicketHeld: Fold._held,
+    TicketResumed: Fold._resumed,
+    TicketHoldExpired: Fold._hold_expired,
+    TicketPriorityRaised: Fold._priority_raised,
     TicketReactivated: Fold._requeued,
     TicketCancelled: Fold._cancelled,
     TicketExpired: Fold._expired,

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from ..domain.calendar import local_time
 from ..domain.events import ALERTS, AlertAcknowledged, AlertCleared, AlertRaised
+from ..domain.window import WindowStatus
 from ..errors import NotFound
 from ..store.store import Store
 from ..usecases.principal import Principal
@@ -83,7 +84,7 @@ def dashboard(store: Store, tracker: Tracker, hall_id: str) -> dict:
         if row is None:
             continue
         f = by_window[w.number]
-        clerk = staff.get(row.clerk_id)
+        clerk = staff.get(row.clerk_id) if row.clerk_id is not None else None
         cur = current.get(row.ticket_id) if row.ticket_id else None
         windows.append(
             {
@@ -124,8 +125,8 @@ def dashboard(store: Store, tracker: Tracker, hall_id: str) -> dict:
         "rated": t["rated"],
         "satisfaction": t["satisfaction"],
         "longest_wait_s": max((s["longest_wait_s"] or 0 for s in services), default=0) or None,
-        "windows_open": sum(w["state"] == "open" for w in windows),
-        "windows_paused": sum(w["state"] == "paused" for w in windows),
+        "windows_open": sum(w["state"] == WindowStatus.open for w in windows),
+        "windows_paused": sum(w["state"] == WindowStatus.paused for w in windows),
         "windows_serving": sum(w["ticket"] is not None for w in windows),
         "alerts_active": active,
         "alerts_unacknowledged": unacked,

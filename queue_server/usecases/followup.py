@@ -1,13 +1,21 @@
-"""After the window: ratings, re-activating a missed ticket, cancelling, expiring old tickets."""
+"""After the window: ratings, re-activating a missed ticket, raising a priority, cancelling, expiring old tickets."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from ..domain.calendar import business_day, day_start
-from ..domain.events import QueueStats, RatingSubmitted, TicketCancelled, TicketExpired, TicketReactivated, WindowState
+from ..domain.events import (
+    QueueStats,
+    RatingSubmitted,
+    TicketCancelled,
+    TicketExpired,
+    TicketPriorityRaised,
+    TicketReactivated,
+    WindowState,
+)
 from ..domain.tickets import OPEN_STATES, Ticket
-from ..errors import Forbidden, NotFound
+from ..errors import Conflict, Forbidden, NotFound
 from ..store.repository import HallTx
 from ..store.store import Store
 from . import lookups
@@ -103,6 +111,30 @@ def reactivate(store: Store, hall_id: str, number: str, who: Principal) -> Body:
         return ticket_view(tk, tx.hall, queue)
 
 
+def raise_priority(store: Store, hall_id: str, number: str, klass: str, reason: str, who: Principal) -> Body:
+    """A waiting ticket moves up to a priority class with a larger boost (the clerk or guide learns the
+    citizen is elderly, disabled, a green-channel case); the reason goes into the audit trail."""
+    with store.write(hall_id) as tx:
+        tk = lookups.ticket_today(tx, tx.now, number)
+        try:
+            boost = tx.hall.boost_seconds(klass)
+        except KeyError:
+            raise NotFound("class_not_found", f"没有优先类别 {klass}", f"no priority class {klass!r}") from None
+        if boost <= tx.hall.boost_seconds(tk.klass):
+            raise Conflict("not_higher", "新类别的优先级须高于当前类别", f"{klass} does not rank above {tk.klass}")
+        source = tk.klass
+        tk.raise_priority(klass)
+        tx.save_ticket(tk)
+        assert tk.id is not None
+        raised = TicketPriorityRaised(
+            id=tk.id, number=tk.number, service=tk.service, source=source, klass=klass, reason=reason.strip()
+        )
+        tx.emit(raised, who.actor())
+        queue = QueueView.load(tx, tx.now)
+        tx.emit(QueueStats(queue.stats([tk.service])), who.actor())
+        return ticket_view(tk, tx.hall, queue)
+
+
 def cancel(store: Store, hall_id: str, ticket_id: int, who: Principal | None) -> Body:
     with store.write(hall_id) as tx:
         tk = tx.ticket(ticket_id)
@@ -142,23 +174,14 @@ def expire_past_days(store: Store, hall_id: str) -> int:
             assert tk.id is not None
             tx.emit(TicketExpired(id=tk.id, number=tk.number, service=tk.service), SYSTEM)
         closed = 0
-        for number, row in tx.windows().items():
-            ticket_id = row.ticket_id
-            if ticket_id is not None and any(tk.id == ticket_id for tk in stale):
-                tx.save_window(number, ticket_id=None)
-                ticket_id = None
-            if (
-                row.state != "closed"
-                and ticket_id is None
-                and row.state_since is not None
-                and row.state_since < started
-            ):
-                tx.save_window(
-                    number, state="closed", pause_reason=None, clerk_id=None, priority_streak=0, state_since=tx.now
-                )
-                tx.emit(
-                    WindowState(window=number, state="closed", reason="日终关闭", clerk=None, staff_no=None), SYSTEM
-                )
+        for number, w in tx.windows().items():
+            if w.ticket_id is not None and any(tk.id == w.ticket_id for tk in stale):
+                w.release()
+                tx.save_window(w)
+            if w.staffed and w.ticket_id is None and w.state_since is not None and w.state_since < started:
+                w.close(tx.now)
+                tx.save_window(w)
+                tx.emit(WindowState(window=number, state=w.state, reason="日终关闭", clerk=None, staff_no=None), SYSTEM)
                 closed += 1
         if stale or closed:
             tx.emit(QueueStats(QueueView.load(tx, tx.now).stats()), SYSTEM)

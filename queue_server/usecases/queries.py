@@ -15,7 +15,7 @@ from ..store.store import Store
 from . import lookups
 from .body import Body
 from .queue_view import QueueView, eta_fields
-from .views import ticket_view
+from .views import held_at, staff_view, ticket_view
 
 RECENT_CALLS = 8
 
@@ -99,7 +99,7 @@ def _windows(r: Reader) -> list[Body]:
         if row is None:
             continue
         current = r.ticket(row.ticket_id) if row.ticket_id else None
-        clerk = names.get(row.clerk_id)
+        clerk = names.get(row.clerk_id) if row.clerk_id is not None else None
         out.append(
             {
                 "number": w.number,
@@ -166,10 +166,13 @@ def window_detail(store: Store, hall_id: str, number: int) -> Body:
         now = store.clock.now()
         queue = QueueView.load(r, now)
         row = r.window(number)
+        assert row is not None  # every window of the hall's configuration has its row
         current = r.ticket(row.ticket_id) if row.ticket_id else None
         place = {tid: i for code in w.services for i, tid in enumerate(queue.ordered(code))}
         waiting: list[tuple[int, int, Body]] = []  # (position, id, view): ids are unique, views never compared
         for tk in r.waiting(w.services):
+            if tk.window not in (None, number):
+                continue  # a ticket transferred to another window is that window's to call
             assert tk.id is not None and tk.queued_at is not None  # a stored, waiting ticket
             view = {
                 "number": tk.number,
@@ -183,7 +186,9 @@ def window_detail(store: Store, hall_id: str, number: int) -> Body:
         info = next(x for x in _windows(r) if x["number"] == number)
         return info | {
             "priority_streak": row.priority_streak,
-            "current": ticket_view(current, r.hall, None) | {"masked_name": current.masked_name} if current else None,
+            "current": staff_view(current, r.hall) if current else None,
+            "held": [staff_view(tk, r.hall) for tk in held_at(r, number)],
+            "max_recalls": r.hall.calling.max_recalls,
             "queue": [view for _, _, view in sorted(waiting)],
         }
 

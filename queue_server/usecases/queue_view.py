@@ -10,6 +10,7 @@ from ..domain.calendar import business_day
 from ..domain.eta import JOIN_SPAN, Estimate, OpenWindow, Snapshot, back_in
 from ..domain.hall import NORMAL
 from ..domain.tickets import State, Ticket
+from ..domain.window import WindowStatus
 from ..store.repository import Reader
 from .body import Body
 
@@ -36,13 +37,13 @@ class QueueView:
         open_w: dict[str, int] = {}
         staffed: list[OpenWindow] = []
         for number, row in reader.windows().items():
-            if row.state == "closed":
+            if not row.staffed:
                 continue
             try:
                 served = hall.window(number).services
             except KeyError:  # a window removed from the configuration since
                 continue
-            if row.state == "open":
+            if row.state is WindowStatus.open:
                 staffed.append(OpenWindow(served, row.ticket_id is None))
                 for code in served:
                     open_w[code] = open_w.get(code, 0) + 1

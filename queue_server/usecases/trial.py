@@ -15,7 +15,7 @@ def today_counts(store: Store, hall_id: str) -> dict[str, int]:
     """What clearing would remove: today's tickets, and the windows signed in."""
     with store.read(hall_id) as r:
         day = business_day(store.clock.now(), r.hall.timezone, r.hall.day_boundary_hour)
-        staffed = sum(1 for row in r.windows().values() if row.state != "closed")
+        staffed = sum(1 for w in r.windows().values() if w.staffed)
         return {"tickets": len(r.tickets_of_day(day)), "windows": staffed}
 
 

@@ -5,11 +5,14 @@ without it, so a clerk cannot rate his own service as the citizen."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from ..domain.calendar import local_time
 from ..domain.hall import Hall
 from ..domain.notices import mask_phone
-from ..domain.tickets import STATE_NAMES, Matter, Ticket
+from ..domain.tickets import STATE_NAMES, Matter, State, Ticket
+from ..store.repository import Reader
 from .body import Body
 from .queue_view import QueueView, eta_fields
 
@@ -30,6 +33,8 @@ def matter_view(hall: Hall, m: Matter) -> Body:
 def ticket_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> Body:
     position, eta = queue.position(tk) if queue else (None, None)
     service = hall.service(tk.service)
+    held_at = tk.matter.held_at if tk.state is State.held else None
+    held_until = held_at + timedelta(minutes=hall.calling.hold_minutes) if held_at else None
     return {
         "id": tk.id,
         "number": tk.number,
@@ -48,6 +53,8 @@ def ticket_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> Body:
         **eta_fields(eta),
         "window": tk.window,
         "issued_at": tk.issued_at.isoformat(),
+        # In the hall's time: the pages show its hours and minutes as they stand.
+        "held_until": local_time(held_until, hall.timezone).isoformat() if held_until else None,
     }
 
 
@@ -59,3 +66,14 @@ def citizen_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> Body:
 def phone_view(row: Any) -> Body | None:
     """How a given number is shown back (the kiosk, the phone page): masked, never in full."""
     return None if row is None else {"phone": mask_phone(row.phone), "family": row.family}
+
+
+def staff_view(tk: Ticket, hall: Hall) -> Body:
+    """The ticket at a window as its clerk's console shows it: the name masked, and its recalls."""
+    return ticket_view(tk, hall, None) | {"masked_name": tk.masked_name, "recalls": tk.recalls}
+
+
+def held_at(r: Reader, window: int) -> list[Ticket]:
+    """The tickets on hold (挂起) at a window, the earliest first."""
+    held = [tk for tk in r.in_states([State.held]) if tk.window == window]
+    return sorted(held, key=lambda tk: (tk.matter.held_at is None, tk.matter.held_at, tk.id or 0))

@@ -1,60 +1,274 @@
-"""What a window clerk does: sign in (open), pause, close, call, recall, serve, finish, transfer."""
+"""What a window clerk does: sign in (open), pause, close, call, recall, serve, finish, transfer, hold.
+
+One function per action, each one transaction on the store; the arguments are what the API's schema
+already checked. Each action's step (`_pause`, `_call_next`, ...) runs inside that transaction on the
+window, so a window device's call keys (`press`) reuse them for the clerk signed in there."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeAlias
-
-from sqlalchemy import Row
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
 
 from ..domain import announcement, policy
-from ..domain.calendar import business_day
 from ..domain.eta import update_call_time
 from ..domain.events import (
     QueueStats,
     TicketCall,
     TicketCalled,
     TicketDone,
+    TicketHeld,
+    TicketHoldExpired,
     TicketNoShow,
     TicketRecalled,
     TicketRelease,
+    TicketResumed,
     TicketServing,
     TicketTransferred,
+    TicketTransferredToWindow,
     WindowState,
 )
 from ..domain.tickets import FinishResult, Matter, State, Ticket
+from ..domain.window import Window, WindowStatus
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..store.repository import HallTx
 from ..store.store import Store
-from . import announce
-from .body import Body
-from .principal import Principal
+from . import announce, lookups
+from .principal import SYSTEM, Principal
 from .queue_view import QueueView
-from .views import ticket_view
+from .views import held_at, staff_view, ticket_view
 
-ACTIONS = ("open", "pause", "close", "call-next", "call", "recall", "start", "finish", "no-show", "transfer")
-# What a hall manager may do at a window someone else signed in at: end what a clerk left behind
-# (a ticket still at the window, the window still open), never call anyone there.
-TAKEOVER_ACTIONS = ("finish", "no-show", "close")
+Result = dict[str, Any]
+Step = Callable[[HallTx, Window, Principal], Result]
 
-
-# What a window device's call keys (呼叫器) do for the clerk signed in at its window; "open" only
-# ends a pause there (a closed window has nobody to act for).
-CALLER_ACTIONS = ("call-next", "recall", "pause", "open")
+STAFF_ROLES = ("clerk", "manager", "admin")
+MANAGERS = ("manager", "admin")
 
 
-def act_for_clerk(store: Store, hall_id: str, number: int, action: str, device: Principal, body: Body) -> Body:
+@dataclass(frozen=True)
+class Finish:
+    """How the clerk ends a matter (what the finish key sends)."""
+
+    result: FinishResult = FinishResult.done
+    reason: str | None = None  # why a matter is unresolved (未办成), required then
+
+
+class CallerKey(StrEnum):
+    """A window device's call keys (呼叫器): they act for the clerk signed in at its window; `open`
+    only ends a pause there (a closed window has nobody to act for)."""
+
+    call_next = "call-next"
+    recall = "recall"
+    pause = "pause"
+    open = "open"
+
+
+# -- the actions ----------------------------------------------------------------------------------
+def open_window(store: Store, hall_id: str, number: int, who: Principal) -> Result:
+    with _transaction(store, hall_id, number, who, own=False) as (tx, w):
+        return _open(tx, w, who)
+
+
+def pause(store: Store, hall_id: str, number: int, who: Principal, reason: str | None = None) -> Result:
+    with _transaction(store, hall_id, number, who) as (tx, w):
+        return _pause(tx, w, who, reason)
+
+
+def close(store: Store, hall_id: str, number: int, who: Principal) -> Result:
+    # A manager may close a window someone else left open (and finish or miss its ticket first).
+    with _transaction(store, hall_id, number, who, takeover=True) as (tx, w):
+        return _close(tx, w, who)
+
+
+def call_next(store: Store, hall_id: str, number: int, who: Principal) -> Result:
+    with _transaction(store, hall_id, number, who) as (tx, w):
+        return _call_next(tx, w, who)
+
+
+def call_number(store: Store, hall_id: str, number: int, who: Principal, ticket: str | None) -> Result:
+    with _transaction(store, hall_id, number, who) as (tx, w):
+        w.require_free()
+        tk = _ticket_by_number(tx, ticket)
+        if tk.state is not State.waiting:
+            raise Conflict("not_waiting", f"{tk.number} 不在等候中", f"{tk.number} is not waiting")
+        if tk.service not in tx.hall.window(number).services or tk.window not in (None, number):
+            raise Conflict(
+                "wrong_window", f"{tk.number} 不属于本窗口办理", f"window {number} does not serve {tk.service}"
+            )
+        return _call(tx, w, who, tk, w.priority_streak)
+
+
+def recall(store: Store, hall_id: str, number: int, who: Principal) -> Result:
+    with _transaction(store, hall_id, number, who) as (tx, w):
+        return _recall(tx, w, who)
+
+
+def start(store: Store, hall_id: str, number: int, who: Principal) -> Result:
+    with _transaction(store, hall_id, number, who) as (tx, w):
+        tk = _current(tx, w)
+        tk.start(tx.now)
+        tx.save_ticket(tk)
+        assert tk.id is not None
+        tx.emit(TicketServing(id=tk.id, number=tk.number, service=tk.service, window=number), who.actor())
+        return _window_result(tx, w, tk)
+
+
+def finish(store: Store, hall_id: str, number: int, who: Principal, outcome: Finish = Finish()) -> Result:
+    with _transaction(store, hall_id, number, who, takeover=True) as (tx, w):
+        return _finish(tx, w, who, outcome)
+
+
+def finish_and_call_next(store: Store, hall_id: str, number: int, who: Principal, outcome: Finish = Finish()) -> Result:
+    """办结并叫下一位: one key, one transaction; with nobody waiting the finish still holds and the
+    window stays free (`queue_empty`)."""
+    with _transaction(store, hall_id, number, who) as (tx, w):
+        done = _finish(tx, w, who, outcome)
+        choice = _choose(tx, w)
+        if choice is None:
+            return done | {"queue_empty": True}
+        nxt = tx.ticket(choice.ticket.id)
+        assert nxt is not None
+        return _call(tx, w, who, nxt, choice.priority_streak) | {"released": done["released"], "queue_empty": False}
+
+
+def no_show(store: Store, hall_id: str, number: int, who: Principal) -> Result:
+    with _transaction(store, hall_id, number, who, takeover=True) as (tx, w):
+        tk = _current(tx, w)
+        service = tk.service
+        tk.no_show(tx.now)
+        _record_window_time(tx, tk.matter)
+        assert tk.id is not None
+        event = TicketNoShow(
+            id=tk.id, number=tk.number, window=number, state=tk.state.value, service=service, matter=tk.current
+        )
+        return _release(tx, w, tk, who, event)
+
+
+def transfer(store: Store, hall_id: str, number: int, who: Principal, service: str) -> Result:
+    with _transaction(store, hall_id, number, who) as (tx, w):
+        tk = _current(tx, w)
+        target = lookups.service(tx.hall, service).code
+        source = tk.service
+        tk.transfer(target, tx.now)
+        assert tk.id is not None
+        event = TicketTransferred(
+            id=tk.id, number=tk.number, window=number, state=tk.state.value, source=source, service=target
+        )
+        return _release(tx, w, tk, who, event)
+
+
+def transfer_to_window(
+    store: Store, hall_id: str, number: int, who: Principal, window: int, service: str | None = None
+) -> Result:
+    """转窗口: to one other window, first in its queue; `service` (by default the ticket's own) is one
+    that window serves."""
+    with _transaction(store, hall_id, number, who) as (tx, w):
+        tk = _current(tx, w)
+        target = _window(tx, window)
+        if not target.staffed:
+            raise Conflict("window_not_open", f"{window} 号窗口未开启", f"window {window} is not open")
+        code = lookups.service(tx.hall, service).code if service is not None else tk.service
+        if code not in tx.hall.window(window).services:
+            raise Conflict("wrong_window", f"{window} 号窗口不办理该事项", f"window {window} does not serve {code}")
+        source = tk.service
+        tk.transfer(code, tx.now, window=window)
+        assert tk.id is not None
+        event = TicketTransferredToWindow(
+            id=tk.id,
+            number=tk.number,
+            window=number,
+            state=tk.state.value,
+            source=source,
+            service=code,
+            to_window=window,
+        )
+        return _release(tx, w, tk, who, event)
+
+
+def hold(store: Store, hall_id: str, number: int, who: Principal) -> Result:
+    """挂起/暂离: the citizen at the window steps away; the window is free for the next call."""
+    with _transaction(store, hall_id, number, who) as (tx, w):
+        tk = _current(tx, w)
+        tk.hold(tx.now)
+        tx.save_ticket(tk)
+        w.release()
+        tx.save_window(w)
+        until = tx.now + timedelta(minutes=tx.hall.calling.hold_minutes)
+        assert tk.id is not None
+        held = TicketHeld(
+            id=tk.id, number=tk.number, window=number, state=tk.state.value, service=tk.service, until=until.isoformat()
+        )
+        tx.emit(held, who.actor())
+        tx.emit(QueueStats(QueueView.load(tx, tx.now).stats(list(tx.hall.window(number).services))), who.actor())
+        return _window_result(tx, w)
+
+
+def resume(store: Store, hall_id: str, number: int, who: Principal, ticket: str | None = None) -> Result:
+    """The held citizen is back: their ticket is at the window again (by default the one held first)."""
+    with _transaction(store, hall_id, number, who) as (tx, w):
+        w.require_free()
+        held = held_at(tx, number)
+        if ticket is not None:
+            tk = _ticket_by_number(tx, ticket)
+            if tk.id not in {h.id for h in held}:
+                raise Conflict("not_held", f"{tk.number} 未在本窗口挂起", f"{tk.number} is not held at window {number}")
+        elif held:
+            tk = held[0]
+        else:
+            raise Conflict("nothing_held", "本窗口没有挂起的号码", f"nothing is held at window {number}")
+        since = tk.matter.held_at
+        tk.resume(number)
+        tx.save_ticket(tk)
+        assert tk.id is not None
+        w.take(tk.id, w.priority_streak, tx.now)
+        tx.save_window(w)
+        seconds = (tx.now - since).total_seconds() if since else 0.0
+        tx.emit(
+            TicketResumed(id=tk.id, number=tk.number, service=tk.service, window=number, held_seconds=seconds),
+            who.actor(),
+        )
+        tx.emit(QueueStats(QueueView.load(tx, tx.now).stats(list(tx.hall.window(number).services))), who.actor())
+        return _window_result(tx, w, tk)
+
+
+def end_overdue_holds(store: Store, hall_id: str) -> int:
+    """Holds past the hall's limit end as the hall file says (`calling.hold_end`), by the system."""
+    with store.read(hall_id) as r:
+        limit = r.hall.calling.hold_minutes
+        if not any(tk.hold_due(limit, store.clock.now()) for tk in r.in_states([State.held])):
+            return 0  # the sweep's usual pass: no write transaction
+    with store.write(hall_id) as tx:
+        calling = tx.hall.calling
+        due = [tk for tk in tx.in_states([State.held]) if tk.hold_due(calling.hold_minutes, tx.now)]
+        for tk in due:
+            window = tk.window
+            assert tk.id is not None and window is not None
+            tk.end_hold(calling.hold_end, tx.now)
+            tx.save_ticket(tk)
+            tx.emit(
+                TicketHoldExpired(id=tk.id, number=tk.number, service=tk.service, window=window, state=tk.state.value),
+                SYSTEM,
+            )
+        if due:
+            tx.emit(QueueStats(QueueView.load(tx, tx.now).stats(sorted({tk.service for tk in due}))), SYSTEM)
+        return len(due)
+
+
+def press(
+    store: Store, hall_id: str, number: int, key: CallerKey, device: Principal, reason: str | None = None
+) -> Result:
     """A window device presses a call key: the action is the clerk's, through the device."""
-    if action not in CALLER_ACTIONS:
-        raise NotFound("unknown_action", f"呼叫器没有操作 {action}", f"no caller key {action!r}")
     if device.kind != "window" or device.window != number:
         raise Forbidden("other_window", "此设备不属于该窗口", "this device belongs to another window")
     with store.write(hall_id) as tx:
-        row = tx.window(number)
-        clerk = tx.user(row.clerk_id) if row is not None and row.clerk_id is not None else None
-        if clerk is None or not clerk.active or row.state == "closed":
+        w = tx.window(number)
+        clerk = tx.user(w.clerk_id) if w is not None and w.clerk_id is not None else None
+        if w is None or clerk is None or not clerk.active or not w.staffed:
             raise Conflict("no_clerk", f"{number} 号窗口无人登录", f"nobody is signed in at window {number}")
-        if action == "open" and row.state != "paused":
+        if key is CallerKey.open and w.state is not WindowStatus.paused:
             raise Conflict("not_paused", f"{number} 号窗口未暂停", f"window {number} is not paused")
         who = Principal(
             kind="user",
@@ -66,95 +280,123 @@ def act_for_clerk(store: Store, hall_id: str, number: int, action: str, device: 
             staff_no=clerk.staff_no,
             via=device,
         )
-        if action == "open":
-            return _open(tx, number, row, who)
-        return _HANDLERS[action](tx, number, row, who, body)
+        steps: dict[CallerKey, Step] = {
+            CallerKey.call_next: _call_next,
+            CallerKey.recall: _recall,
+            CallerKey.pause: lambda tx, w, who: _pause(tx, w, who, reason),
+            CallerKey.open: _open,
+        }
+        return steps[key](tx, w, who)
 
 
-def act(store: Store, hall_id: str, number: int, action: str, who: Principal, body: Body) -> Body:
-    if action not in ACTIONS:
-        raise NotFound("unknown_action", f"没有操作 {action}", f"no window action {action!r}")
-    if not who.is_user or who.role not in ("clerk", "manager", "admin"):
+# -- the transaction and its window -----------------------------------------------------------------
+@contextmanager
+def _transaction(
+    store: Store, hall_id: str, number: int, who: Principal, *, own: bool = True, takeover: bool = False
+) -> Iterator[tuple[HallTx, Window]]:
+    """The window's one transaction, for a member of staff signed in there (`own`); a hall manager
+    may end what a clerk left behind (`takeover`: a ticket still at the window, the window still
+    open), never call anyone there."""
+    if not who.is_user or who.role not in STAFF_ROLES:
         raise Forbidden("clerk_only", "仅窗口工作人员可操作", "only a window clerk may do this")
     with store.write(hall_id) as tx:
-        try:
-            tx.hall.window(number)
-        except KeyError:
-            raise NotFound("window_not_found", f"没有 {number} 号窗口", f"no window {number}") from None
-        row = tx.window(number)
-        if action == "open":
-            return _open(tx, number, row, who)
-        takeover = who.role in ("manager", "admin") and action in TAKEOVER_ACTIONS
-        if row.clerk_id != who.user_id and not takeover:
+        w = _window(tx, number)
+        if own and w.clerk_id != who.user_id and not (takeover and who.role in MANAGERS):
             raise Forbidden("not_your_window", f"您未登录 {number} 号窗口", f"you are not signed in at window {number}")
-        handler = _HANDLERS[action]
-        return handler(tx, number, row, who, body)
+        yield tx, w
 
 
-# -- window state -------------------------------------------------------------------------
-def _window_event(tx: HallTx, number: int, who: Principal, state: str, reason: str | None) -> None:
-    tx.emit(WindowState(window=number, state=state, reason=reason, clerk=who.name, staff_no=who.staff_no), who.actor())
+def _window(tx: HallTx, number: int) -> Window:
+    try:
+        tx.hall.window(number)
+    except KeyError:
+        raise NotFound("window_not_found", f"没有 {number} 号窗口", f"no window {number}") from None
+    w = tx.window(number)
+    assert w is not None  # every window of the hall's configuration has its row
+    return w
+
+
+def _window_event(tx: HallTx, w: Window, who: Principal) -> None:
+    tx.emit(
+        WindowState(window=w.number, state=w.state, reason=w.pause_reason, clerk=who.name, staff_no=who.staff_no),
+        who.actor(),
+    )
     # A window opening or closing changes the estimated wait of every service it serves.
-    tx.emit(QueueStats(QueueView.load(tx, tx.now).stats(list(tx.hall.window(number).services))), who.actor())
+    tx.emit(QueueStats(QueueView.load(tx, tx.now).stats(list(tx.hall.window(w.number).services))), who.actor())
 
 
-def _open(tx: HallTx, number: int, row: Row[Any], who: Principal) -> Body:
-    if row.clerk_id not in (None, who.user_id) and row.state != "closed":
-        raise Conflict("window_taken", f"{number} 号窗口已有人登录", f"window {number} is staffed by someone else")
+def _window_result(tx: HallTx, w: Window, tk: Ticket | None = None) -> Result:
+    current = tk if tk is not None else (tx.ticket(w.ticket_id) if w.ticket_id else None)
+    return {
+        "window": w.number,
+        "state": w.state.value,
+        "pause_reason": w.pause_reason,
+        "ticket": staff_view(current, tx.hall) if current else None,
+        "held": [staff_view(h, tx.hall) for h in held_at(tx, w.number)],
+        "max_recalls": tx.hall.calling.max_recalls,
+    }
+
+
+# -- the steps --------------------------------------------------------------------------------------
+def _open(tx: HallTx, w: Window, who: Principal) -> Result:
+    w.open(who.user_id, tx.now)
     elsewhere = tx.window_of_clerk(who.user_id) if who.user_id is not None else None
-    if elsewhere is not None and (elsewhere.hall, elsewhere.number) != (tx.hall_id, number):
+    if elsewhere is not None and (elsewhere.hall, elsewhere.number) != (tx.hall_id, w.number):
         raise Conflict(
             "clerk_elsewhere",
             f"您已登录 {elsewhere.number} 号窗口，请先关闭",
             f"you are signed in at window {elsewhere.number}",
         )
-    tx.save_window(number, state="open", pause_reason=None, clerk_id=who.user_id, state_since=tx.now)
-    _window_event(tx, number, who, "open", None)
-    return _window_result(tx, number)
+    tx.save_window(w)
+    _window_event(tx, w, who)
+    return _window_result(tx, w)
 
 
-def _pause(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
-    reason = (body.get("reason") or "").strip() or "暂停服务"
-    tx.save_window(number, state="paused", pause_reason=reason[:200], state_since=tx.now)
-    _window_event(tx, number, who, "paused", reason[:200])
-    return _window_result(tx, number)
+def _pause(tx: HallTx, w: Window, who: Principal, reason: str | None) -> Result:
+    w.pause(reason, tx.now)
+    tx.save_window(w)
+    _window_event(tx, w, who)
+    return _window_result(tx, w)
 
 
-def _close(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
-    if row.ticket_id is not None:
-        raise Conflict("ticket_in_progress", "请先办结当前号码", "finish the current ticket first")
-    tx.save_window(number, state="closed", pause_reason=None, clerk_id=None, priority_streak=0, state_since=tx.now)
-    _window_event(tx, number, who, "closed", None)
-    return _window_result(tx, number)
+def _close(tx: HallTx, w: Window, who: Principal) -> Result:
+    if held_at(tx, w.number):
+        raise Conflict("tickets_on_hold", "本窗口有挂起的号码，请先处理", "tickets are on hold at this window")
+    w.close(tx.now)
+    # Tickets transferred to this window alone go back to their service's front for any window.
+    for tk in tx.waiting(tx.hall.window(w.number).services):
+        if tk.window == w.number:
+            tk.window = None
+            tx.save_ticket(tk)
+    tx.save_window(w)
+    _window_event(tx, w, who)
+    return _window_result(tx, w)
 
 
-def _window_result(tx: HallTx, number: int, tk: Ticket | None = None) -> Body:
-    row = tx.window(number)
-    current = tk if tk is not None else (tx.ticket(row.ticket_id) if row.ticket_id else None)
-    return {
-        "window": number,
-        "state": row.state,
-        "pause_reason": row.pause_reason,
-        "ticket": ticket_view(current, tx.hall, None) | {"masked_name": current.masked_name} if current else None,
-    }
+def _choose(tx: HallTx, w: Window) -> policy.Choice | None:
+    weights = tx.hall.window(w.number).services
+    return policy.choose(tx.shortlist(weights), weights, tx.rules, tx.now, w.priority_streak, w.number)
 
 
-# -- calling ------------------------------------------------------------------------------
-def _require_free(tx: HallTx, number: int, row: Row[Any]) -> None:
-    if row.state != "open":
-        raise Conflict("window_not_open", f"{number} 号窗口未开启", f"window {number} is not open")
-    if row.ticket_id is not None:
-        # Also what makes a double click on "call next" harmless: the second click finds a ticket.
-        raise Conflict("ticket_in_progress", "请先办结当前号码", "finish the current ticket first")
+def _call_next(tx: HallTx, w: Window, who: Principal) -> Result:
+    w.require_free()
+    choice = _choose(tx, w)
+    if choice is None:
+        raise Conflict("queue_empty", "当前没有等候的号码", "nobody is waiting for this window")
+    tk = tx.ticket(choice.ticket.id)
+    assert tk is not None
+    return _call(tx, w, who, tk, choice.priority_streak)
 
 
-def _call(tx: HallTx, number: int, who: Principal, tk: Ticket, streak: int) -> Body:
-    tk.call(number, who.username, tx.now)
+def _call(tx: HallTx, w: Window, who: Principal, tk: Ticket, streak: int) -> Result:
+    assert tk.id is not None
+    w.take(tk.id, streak, tx.now)
+    tk.call(w.number, who.username, tx.now)
     tx.save_ticket(tk)
-    tx.save_window(number, ticket_id=tk.id, priority_streak=streak, last_call_at=tx.now)
-    tx.emit(_call_event(TicketCalled, tx, tk, number, recall=0), who.actor())
+    tx.save_window(w)
+    tx.emit(_call_event(TicketCalled, tx, tk, w.number, recall=0), who.actor())
     tx.emit(QueueStats(QueueView.load(tx, tx.now).stats([tk.service])), who.actor())
-    return _window_result(tx, number, tk)
+    return _window_result(tx, w, tk)
 
 
 def _call_event(kind: type[TicketCall], tx: HallTx, tk: Ticket, number: int, recall: int) -> TicketCall:
@@ -172,161 +414,63 @@ def _call_event(kind: type[TicketCall], tx: HallTx, tk: Ticket, number: int, rec
     )
 
 
-def _call_next(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
-    _require_free(tx, number, row)
-    weights = tx.hall.window(number).services
-    choice = policy.choose(tx.shortlist(weights), weights, tx.rules, tx.now, row.priority_streak)
-    if choice is None:
-        raise Conflict("queue_empty", "当前没有等候的号码", "nobody is waiting for this window")
-    tk = tx.ticket(choice.ticket.id)
-    assert tk is not None  # chosen from the waiting tickets of this transaction
-    return _call(tx, number, who, tk, choice.priority_streak)
-
-
-def _call_number(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
-    _require_free(tx, number, row)
-    tk = _ticket_by_number(tx, body.get("number"))
-    if tk.state is not State.waiting:
-        raise Conflict("not_waiting", f"{tk.number} 不在等候中", f"{tk.number} is not waiting")
-    if tk.service not in tx.hall.window(number).services:
-        raise Conflict("wrong_window", f"{tk.number} 不属于本窗口办理", f"window {number} does not serve {tk.service}")
-    return _call(tx, number, who, tk, row.priority_streak)
-
-
-def _ticket_by_number(tx: HallTx, raw: Any) -> Ticket:
-    if not isinstance(raw, str) or not raw.strip():
+def _ticket_by_number(tx: HallTx, raw: str | None) -> Ticket:
+    if raw is None or not raw.strip():
         raise Invalid("number_required", "请输入号码", "a ticket number is required")
-    day = business_day(tx.now, tx.hall.timezone, tx.hall.day_boundary_hour)
-    tk = tx.ticket_by_number(day, raw.strip())
-    if tk is None:
-        raise NotFound("ticket_not_found", f"今日没有 {raw.strip().upper()} 号", f"no ticket {raw.strip()} today")
+    return lookups.ticket_today(tx, tx.now, raw)
+
+
+def _current(tx: HallTx, w: Window) -> Ticket:
+    tk = tx.ticket(w.current())
+    assert tk is not None
     return tk
 
 
-def _current(tx: HallTx, number: int, row: Row[Any]) -> Ticket:
-    tk = tx.ticket(row.ticket_id) if row.ticket_id else None
-    if tk is None:
-        raise Conflict("no_current_ticket", "当前没有正在办理的号码", "this window has no current ticket")
-    return tk
-
-
-def _recall(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
-    tk = _current(tx, number, row)
+def _recall(tx: HallTx, w: Window, who: Principal) -> Result:
+    tk = _current(tx, w)
     tk.recall(tx.hall.calling.max_recalls)
     tx.save_ticket(tk)
-    tx.emit(_call_event(TicketRecalled, tx, tk, number, recall=tk.recalls), who.actor())
-    return _window_result(tx, number, tk)
+    tx.emit(_call_event(TicketRecalled, tx, tk, w.number, recall=tk.recalls), who.actor())
+    return _window_result(tx, w, tk)
 
 
-def _start(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
-    tk = _current(tx, number, row)
-    tk.start(tx.now)
+def _release(tx: HallTx, w: Window, tk: Ticket, who: Principal, event: TicketRelease) -> Result:
     tx.save_ticket(tk)
-    assert tk.id is not None
-    tx.emit(TicketServing(id=tk.id, number=tk.number, service=tk.service, window=number), who.actor())
-    return _window_result(tx, number, tk)
-
-
-def _release(tx: HallTx, number: int, tk: Ticket, who: Principal, event: TicketRelease) -> Body:
-    tx.save_ticket(tk)
-    tx.save_window(number, ticket_id=None)
+    w.release()
+    tx.save_window(w)
     tx.emit(event, who.actor())
     tx.emit(QueueStats(QueueView.load(tx, tx.now).stats(sorted(set(tk.services())))), who.actor())
-    return _window_result(tx, number) | {"released": ticket_view(tk, tx.hall, None)}
+    return _window_result(tx, w) | {"released": ticket_view(tk, tx.hall, None)}
 
 
-def _finish(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
-    tk = _current(tx, number, row)
-    try:
-        result = FinishResult(body.get("result", "done"))
-    except ValueError:
-        raise Invalid("bad_result", "办理结果须为 done 或 unresolved", "result must be done or unresolved") from None
-    reason = body.get("reason")
-    if reason is not None and not isinstance(reason, str):
-        raise Invalid("bad_reason", "原因须为文字", "reason must be text")
+def _finish(tx: HallTx, w: Window, who: Principal, outcome: Finish) -> Result:
+    tk = _current(tx, w)
     matter_index = tk.current
     matter = tk.matter
-    tk.finish(result, reason, tx.now)
-    assert matter.started_at is not None and matter.finished_at is not None  # finishing sets both
+    tk.finish(outcome.result, outcome.reason, tx.now)
+    assert tk.id is not None and matter.finished_at is not None and matter.started_at is not None
     seconds = (matter.finished_at - matter.started_at).total_seconds()
     _record_window_time(tx, matter)
-    assert tk.id is not None
-    return _release(
-        tx,
-        number,
-        tk,
-        who,
-        TicketDone(
-            id=tk.id,
-            number=tk.number,
-            window=number,
-            state=tk.state.value,
-            service=matter.service,
-            matter=matter_index,
-            result=result.value,
-            reason=matter.reason,
-            next_service=tk.service if tk.state is State.waiting else None,
-            service_seconds=seconds,
-        ),
+    event = TicketDone(
+        id=tk.id,
+        number=tk.number,
+        window=w.number,
+        state=tk.state.value,
+        service=matter.service,
+        matter=matter_index,
+        result=outcome.result.value,
+        reason=matter.reason,
+        next_service=tk.service if tk.state is State.waiting else None,
+        service_seconds=seconds,
     )
+    return _release(tx, w, tk, who, event)
 
 
 def _record_window_time(tx: HallTx, matter: Matter) -> None:
     """The estimated wait needs how long a call keeps a window: from the call (the citizen has yet to
     walk over) to the release, the service itself and the recalls of a no-show alike."""
-    began = matter.called_at or matter.started_at
-    assert began is not None and matter.finished_at is not None  # a released matter was called
-    taken = (matter.finished_at - began).total_seconds()
+    assert matter.finished_at is not None
+    called = matter.called_at or matter.started_at
+    assert called is not None
+    taken = (matter.finished_at - called).total_seconds()
     tx.record_window_time(matter.service, update_call_time(tx.call_times().get(matter.service), taken))
-
-
-def _no_show(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
-    tk = _current(tx, number, row)
-    service = tk.service
-    tk.no_show(tx.now)
-    _record_window_time(tx, tk.matter)
-    assert tk.id is not None
-    return _release(
-        tx,
-        number,
-        tk,
-        who,
-        TicketNoShow(
-            id=tk.id, number=tk.number, window=number, state=tk.state.value, service=service, matter=tk.current
-        ),
-    )
-
-
-def _transfer(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
-    tk = _current(tx, number, row)
-    target = body.get("service")
-    if not isinstance(target, str) or target not in {s.code for s in tx.hall.services}:
-        raise NotFound("service_not_found", f"没有事项 {target}", f"no service {target!r}")
-    source = tk.service
-    tk.transfer(target, tx.now)
-    assert tk.id is not None
-    return _release(
-        tx,
-        number,
-        tk,
-        who,
-        TicketTransferred(
-            id=tk.id, number=tk.number, window=number, state=tk.state.value, source=source, service=target
-        ),
-    )
-
-
-# An action at a window the clerk is signed in at: (tx, window number, its row, who, request body).
-Handler: TypeAlias = Callable[[HallTx, int, Row[Any], Principal, Body], Body]
-
-_HANDLERS: dict[str, Handler] = {
-    "pause": _pause,
-    "close": _close,
-    "call-next": _call_next,
-    "call": _call_number,
-    "recall": _recall,
-    "start": _start,
-    "finish": _finish,
-    "no-show": _no_show,
-    "transfer": _transfer,
-}

@@ -121,7 +121,7 @@ def test_unresolved_no_show_transfer_and_pause_from_the_keyboard(hall, pages):
     page.keyboard.press("F1")
     until(page, f"document.querySelector('#cur-number').textContent === '{c['number']}'")
     page.keyboard.press("F8")  # transfer
-    page.select_option("#transfer-service", "biz-change")
+    page.select_option("#transfer-target", "s:biz-change")
     page.locator("#dlg-transfer button[value='ok']").click()
     until(page, "document.querySelector('#cur-number').textContent === '—'")
 
@@ -156,3 +156,82 @@ def test_a_guide_account_is_refused_at_the_console_and_its_session_ended(hall, p
     while httpx.get(f"{hall.url}/api/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code != 401:
         assert time.monotonic() < end, "the refused session is still valid"
         page.wait_for_timeout(100)
+
+
+# One line: every part of the header inside the page's width, centred on one line, nothing cut short.
+HEADER_FITS = """(() => {
+  const bar = document.querySelector('.topbar');
+  const kids = [...bar.children].filter((k) => k.offsetParent !== null && k.getBoundingClientRect().height > 0);
+  const mid = (k) => { const r = k.getBoundingClientRect(); return (r.top + r.bottom) / 2; };
+  return document.documentElement.scrollWidth <= innerWidth && bar.getBoundingClientRect().height <= 60
+    && kids.every((k) => k.getBoundingClientRect().right <= innerWidth && Math.abs(mid(k) - mid(kids[0])) < 4
+                         && k.scrollWidth <= k.clientWidth + 1);
+})()"""
+
+
+def test_the_caller_at_1024x768_hold_finish_next_transfer_to_a_window_and_a_priority(hall, pages, screenshots_dir):
+    a, b, c = (hall.issue("tax-general") for _ in range(3))
+    hall.act(27, "open", "clerk2")
+    page = pages("/console.html?hall=demo", 1024, 768, wait_live=False)
+    sign_in(page, "clerk1", 26)
+    page.wait_for_function("document.documentElement.dataset.live === 'open'")
+    page.keyboard.press("Alt+o")
+    until(page, "document.querySelector('#c-state').classList.contains('open')")
+    assert page.evaluate(HEADER_FITS), "the console header wraps or overflows at 1024x768"
+
+    page.keyboard.press("F1")
+    until(page, f"document.querySelector('#cur-number').textContent === '{a['number']}'")
+    for n in (1, 2):
+        page.keyboard.press("F2")
+        until(page, f"document.querySelector('#btn-recall span').textContent === '重呼 {n}/2'")
+    assert page.locator("#btn-recall").is_disabled()  # at the hall's limit
+
+    page.keyboard.press("F5")  # hold: the citizen steps away
+    until(page, "document.querySelector('#cur-number').textContent === '—'")
+    assert page.locator("#held-list li b").all_inner_texts() == [a["number"]]
+    assert "前回来" in page.locator("#held-list li").inner_text()
+    phone = pages(f"/t/{a['token']}", 390, 844, wait_live=False)
+    phone.wait_for_function("document.querySelector('#t-call').textContent.includes('暂离中')")
+    until_time = page.locator("#held-list li span").inner_text().split(" ")[0]
+    assert until_time in phone.locator("#t-call").inner_text() and "26" in phone.locator("#t-call").inner_text()
+    assert phone.locator("#t-state").inner_text() == "暂离"
+    phone.screenshot(path=str(screenshots_dir / "ticket-held.png"))
+
+    page.keyboard.press("F1")
+    until(page, f"document.querySelector('#cur-number').textContent === '{b['number']}'")
+    page.keyboard.press("F11")  # done and the next, in one request
+    until(page, f"document.querySelector('#cur-number').textContent === '{c['number']}'")
+    assert "已办结" in page.locator("#c-message").inner_text()
+
+    page.keyboard.press("F8")
+    page.select_option("#transfer-target", "w:27")
+    page.click("#dlg-transfer button[value=ok]")
+    until(page, "document.querySelector('#c-message').textContent.includes('27 号窗口')")
+    assert page.locator("#cur-number").inner_text() == "—"
+
+    d = hall.issue("tax-general")
+    page.wait_for_function(f"!!document.querySelector('#q-body tr[data-number=\"{d['number']}\"]')")
+    page.locator(f"#q-body tr[data-number='{d['number']}'] button[data-act='raise']").click()
+    page.select_option("#priority-klass", "elderly")
+    page.fill("#priority-reason", "行动不便")
+    page.keyboard.press("Enter")
+    until(page, "document.querySelector('#c-message').textContent.includes('已提级')")
+
+    page.screenshot(path=str(screenshots_dir / "console-1024x768-held.png"))
+    assert page.evaluate(
+        "document.querySelector('.q-table').scrollWidth <= document.querySelector('.queue').clientWidth"
+    )
+    assert page.locator("#held-list li").inner_text().count(":") == 1  # the hall's hh:mm
+    page.keyboard.press("Alt+r")  # the held citizen is back
+    until(page, f"document.querySelector('#cur-number').textContent === '{a['number']}'")
+    assert page.locator("#held-box").is_hidden() and page.locator("#cur-state").inner_text() == "办理中"
+    assert page.evaluate(HEADER_FITS)
+    page.screenshot(path=str(screenshots_dir / "console-1024x768.png"))
+
+    [moved] = hall.events("ticket.transferred_to_window")
+    assert moved["data"]["number"] == c["number"] and moved["data"]["to_window"] == 27
+    [raised] = hall.events("ticket.priority_raised")
+    assert raised["data"]["klass"] == "elderly" and raised["data"]["reason"] == "行动不便"
+    assert raised["actor"]["id"] == "clerk1"
+    assert [e["data"]["number"] for e in hall.events("ticket.held", "ticket.resumed")] == [a["number"]] * 2
+    assert hall.http.get(f"/api/tickets/{c['token']}").json()["window"] == 27

@@ -16,6 +16,7 @@ from queue_server.domain.tickets import (
     OPEN_STATES,
     STATE_NAMES,
     FinishResult,
+    HoldEnd,
     Matter,
     State,
     Ticket,
@@ -58,6 +59,11 @@ def to_no_show(t: Ticket) -> Ticket:
     return t
 
 
+def to_held(t: Ticket) -> Ticket:
+    to_called(t).hold(at(3))
+    return t
+
+
 def to_cancelled(t: Ticket) -> Ticket:
     t.cancel()
     return t
@@ -74,6 +80,7 @@ DRIVERS = {
     State.serving: to_serving,
     State.done: to_done,
     State.no_show: to_no_show,
+    State.held: to_held,
     State.cancelled: to_cancelled,
     State.expired: to_expired,
 }
@@ -90,6 +97,10 @@ ACTIONS = {
     "reactivate": lambda t: t.reactivate(at(4), limit_minutes=30, queued_at=at(4)),
     "cancel": lambda t: t.cancel(),
     "expire": lambda t: t.expire(),
+    "hold": lambda t: t.hold(at(22)),
+    "resume": lambda t: t.resume(window=3),
+    "end_hold": lambda t: t.end_hold(HoldEnd.queue, at(30)),
+    "raise_priority": lambda t: t.raise_priority("green"),
 }
 
 # The state machine of the module docstring: which action is allowed from which state, and where it goes.
@@ -109,6 +120,12 @@ ALLOWED = {
     (State.no_show, "reactivate"): State.waiting,
     (State.no_show, "cancel"): State.cancelled,
     (State.no_show, "expire"): State.expired,
+    (State.waiting, "raise_priority"): State.waiting,
+    (State.called, "hold"): State.held,
+    (State.serving, "hold"): State.held,
+    (State.held, "resume"): State.serving,
+    (State.held, "end_hold"): State.waiting,
+    (State.held, "expire"): State.expired,
 }
 
 ALL_PAIRS = [(s, a) for s in DRIVERS for a in ACTIONS]
@@ -492,3 +509,38 @@ def test_round_trip_of_every_matter_of_a_worked_ticket():
     t = finished_two_matters()
     t.rate(4, 0)
     assert [Matter.from_dict(m.to_dict()) for m in t.matters] == t.matters
+
+
+# -- hold (挂起) ------------------------------------------------------------------------------------
+def test_a_held_ticket_comes_back_to_its_own_window_only():
+    t = to_held(make("svc"))
+    assert t.window == 3 and t.matter.held_at == at(3) and t.matter.started_at is not None
+    assert not t.hold_due(15, at(18)) and t.hold_due(15, at(18.5))
+    with pytest.raises(DomainError) as err:
+        t.resume(window=6)
+    assert err.value.code == "held_elsewhere"
+    t.resume(window=3)
+    assert (t.state, t.matter.state, t.window, t.matter.held_at) == (State.serving, State.serving, 3, None)
+
+
+@pytest.mark.parametrize(
+    "end,state,window,front",
+    [(HoldEnd.queue, State.waiting, None, True), (HoldEnd.no_show, State.no_show, 3, False)],
+)
+def test_a_hold_past_its_limit_ends_as_the_hall_says(end, state, window, front):
+    t = to_held(make("svc"))
+    t.end_hold(end, at(20))
+    assert (t.state, t.matter.state, t.window, t.front) == (state, state, window, front)
+    if end is HoldEnd.no_show:
+        t.reactivate(at(25), limit_minutes=30, queued_at=at(25))  # a missed call like any other
+        assert t.state is State.waiting
+
+
+def test_a_transfer_to_a_window_waits_for_that_window():
+    t = to_serving(make("svc"))
+    with pytest.raises(DomainError) as err:
+        t.transfer("svc", at(4), window=3)
+    assert err.value.code == "same_window"
+    t.transfer("svc", at(4), window=7)  # the same service, at a colleague's window
+    assert (t.state, t.front, t.window, t.service) == (State.waiting, True, 7, "svc")
+    assert [m.state for m in t.matters] == [State.transferred, State.waiting]

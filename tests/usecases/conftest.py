@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from queue_server.clock import Clock
 from queue_server.domain.errors import DomainError
+from queue_server.domain.tickets import FinishResult
 from queue_server.halls import DEMO, read_hall
 from queue_server.store import tables as t
 from queue_server.store.db import make_engine
@@ -85,7 +86,28 @@ class Hall:
         return issuing.issue(self.store, "demo", req, who, SECRET)[0]
 
     def act(self, window: int, action: str, who: Principal, **body) -> dict:
-        return windows.act(self.store, "demo", window, action, who, body)
+        """A window action by the name the API routes it by, with the body's fields."""
+        fn, *args = {
+            "open": [windows.open_window],
+            "pause": [windows.pause, body.get("reason")],
+            "close": [windows.close],
+            "call-next": [windows.call_next],
+            "call": [windows.call_number, body.get("number")],
+            "recall": [windows.recall],
+            "start": [windows.start],
+            "finish": [windows.finish, finish_of(body)],
+            "finish-next": [windows.finish_and_call_next, finish_of(body)],
+            "no-show": [windows.no_show],
+            "transfer": [windows.transfer, body.get("service")],
+            "transfer-window": [windows.transfer_to_window, body.get("to"), body.get("service")],
+            "hold": [windows.hold],
+            "resume": [windows.resume, body.get("number")],
+        }[action]
+        return fn(self.store, "demo", window, who, *args)
+
+
+def finish_of(body: dict) -> windows.Finish:
+    return windows.Finish(FinishResult(body.get("result", "done")), body.get("reason"))
 
 
 @pytest.fixture
