@@ -6,7 +6,7 @@ from datetime import date
 from statistics import mean
 
 from ..domain.calendar import business_day, day_start, local_time
-from ..domain.events import CALLS, HallCleared
+from ..domain.events import CALLS, HallCleared, TicketNoShow
 from ..domain.hall import Hall
 from ..domain.tickets import RATING_NAMES, State
 from ..errors import NotFound
@@ -17,6 +17,7 @@ from .queue_view import QueueView, eta_fields
 from .views import ticket_view
 
 RECENT_CALLS = 8
+NEXT_UP = 3  # numbers per service on the board's "next up" line
 
 
 def _today(hall: Hall, store: Store) -> date:
@@ -125,6 +126,8 @@ def board(store: Store, hall_id: str) -> dict:
         log = r.events_after(max(0, last - 2000))
         cleared = max((e.seq for e in log if e.kind is HallCleared), default=0)  # a trial run's calls are gone
         recent = [e for e in log if e.kind in CALLS and e.ts >= today and e.seq > cleared]
+        # A call the citizen did not answer is shown 过号, not 正在呼叫, until the ticket is called again.
+        missed = {e.data["id"]: e.seq for e in log if e.kind is TicketNoShow}
         calls = [
             {
                 "number": e.data["number"],
@@ -133,10 +136,13 @@ def board(store: Store, hall_id: str) -> dict:
                 "text": e.data["text"],
                 "ts": e.ts.isoformat(),
                 "seq": e.seq,
+                "missed": missed.get(e.data["id"], 0) > e.seq,
             }
             for e in recent[-RECENT_CALLS:]
         ][::-1]
         queue = QueueView.load(r, now)
+        next_ids = {s.code: queue.ordered(s.code)[:NEXT_UP] for s in r.hall.services}
+        numbers = r.numbers(i for ids in next_ids.values() for i in ids)
         return {
             "hall": hall_id,
             "name": r.hall.name,
@@ -147,7 +153,16 @@ def board(store: Store, hall_id: str) -> dict:
             "calls": calls,
             "voice": r.hall.voice.model_dump(),
             "services": [
-                {"code": s.code, "name": s.name, "name_en": s.name_en, "prefix": s.prefix, "floor": s.floor}
+                {
+                    "code": s.code,
+                    "name": s.name,
+                    "name_en": s.name_en,
+                    "short_name": s.short_name,
+                    "short_name_en": s.short_name_en,
+                    "prefix": s.prefix,
+                    "floor": s.floor,
+                    "next": [numbers[i] for i in next_ids[s.code]],
+                }
                 | queue.stats([s.code])[s.code]
                 for s in r.hall.services
             ],

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 HERO = "document.querySelector('#hero').dataset.number"
+ID_NUMBER = "110101195001010017"
 
 
 def board_url(hall, extra: str = "") -> str:
@@ -162,3 +163,72 @@ def test_a_cleared_trial_run_leaves_the_board_and_the_window_screen(hall, pages)
     assert board.locator("[data-service='tax-general'] .s-wait").inner_text() == "0"
     screen.wait_for_function("document.querySelector('#w-main').dataset.state === 'closed'", timeout=10000)
     assert not screen.evaluate("document.querySelector('#w-main').dataset.ticket")
+
+
+# Every element of the board inside its box and the screen, no text cut (the notice line is a marquee).
+OVERFLOW = """() => {
+  const out = [];
+  for (const e of document.querySelectorAll('body *')) {
+    if (e.closest('.b-foot, [hidden], #setup, #voice-btn, script, style')) continue;
+    const r = e.getBoundingClientRect();
+    if (!r.width && !r.height) continue;
+    const name = `${e.tagName}.${e.className}[${e.textContent.trim().slice(0, 30)}]`;
+    if (e.scrollWidth > e.clientWidth + 1) out.push(`${name} is ${e.scrollWidth - e.clientWidth}px too wide`);
+    if (e.matches(".s-text") && e.scrollHeight > e.clientHeight + 1) out.push(`${name} is cut below: ${e.scrollHeight} > ${e.clientHeight}`);
+    if (r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5) out.push(`${name} leaves the screen`);
+    const box = e.parentElement.getBoundingClientRect();
+    if (getComputedStyle(e.parentElement).overflow !== 'visible' && (r.right > box.right + 1 || r.left < box.left - 1)) {
+      out.push(`${name} sticks out of its box by ${Math.round(Math.max(r.right - box.right, box.left - r.left))}px`);
+    }
+  }
+  return out;
+}"""
+
+
+def _fits(page, label: str) -> None:
+    problems = page.evaluate(OVERFLOW)
+    assert problems == [], f"{label}: {problems}"
+
+
+def _every_page_fits(page, label: str, dots: str) -> None:
+    """This page of the paged lists, then the next one (the board turns them every 10 s)."""
+    _fits(page, label)
+    if page.locator(f"{dots} i").count() > 1:
+        on = f"[...document.querySelectorAll('{dots} i')].findIndex(i => i.classList.contains('on'))"
+        page.wait_for_function(f"{on} !== {page.evaluate(on)}", timeout=30000)
+        _fits(page, f"{label}, the next page")
+
+
+def test_the_longest_names_and_a_three_hour_wait_fit_both_modes_in_both_languages(hall, pages, screenshots_dir):
+    hall.act(14, "open", "clerk1")  # the one window of 住房公积金个人住房贷款 (30 min a matter)
+    for _ in range(7):
+        hall.issue("gjj-loan")
+    hall.act(14, "call-next", "clerk1")
+    for service in ("tax-general", "exit-entry", "med-insure", "hukou", "marriage", "project-filing"):
+        # the longest names, with someone waiting: on both modes' lists
+        r = hall.http.post(
+            "/api/halls/demo/tickets",
+            json={"services": [service], "id_card": {"id_number": ID_NUMBER}},
+            headers={"Authorization": f"Bearer {hall.token('kiosk')}"},
+        )
+        assert r.status_code == 201, r.text
+    snapshot = hall.http.get("/api/halls/demo/board").json()
+    loan = next(s for s in snapshot["services"] if s["code"] == "gjj-loan")
+    assert loan["eta_seconds"] >= 3 * 3600, loan
+
+    for lang in ("zh", "en"):
+        for mode in ("", "&mode=windows"):
+            page = pages(board_url(hall, f"&voice=off&lang={lang}{mode}"))
+            label = f"{lang} {mode or 'calls'}"
+            if mode:
+                page.wait_for_selector("#windows li[data-window='14'][data-ticket='P001']")
+                assert page.locator("#next [data-service='gjj-loan'] .n-nums").inner_text().split() == [
+                    "P002",
+                    "P003",
+                    "P004",
+                ]
+            else:
+                eta = page.locator("[data-service='gjj-loan'] .s-eta").inner_text()
+                assert eta.startswith("约 3 小时" if lang == "zh" else "~3 h"), eta
+            page.screenshot(path=str(screenshots_dir / f"board-{lang}-{mode[6:] or 'calls'}.png"))
+            _every_page_fits(page, label, "#next-pages" if mode else "#svc-pages")
