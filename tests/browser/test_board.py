@@ -174,11 +174,14 @@ OVERFLOW = """() => {
     if (!r.width && !r.height) continue;
     const name = `${e.tagName}.${e.className}[${e.textContent.trim().slice(0, 30)}]`;
     if (e.scrollWidth > e.clientWidth + 1) out.push(`${name} is ${e.scrollWidth - e.clientWidth}px too wide`);
-    if (e.matches(".s-text") && e.scrollHeight > e.clientHeight + 1) out.push(`${name} is cut below: ${e.scrollHeight} > ${e.clientHeight}`);
+    if (getComputedStyle(e).overflowY !== 'visible' && e.scrollHeight > e.clientHeight + 1) {
+      out.push(`${name} is cut below: ${e.scrollHeight} > ${e.clientHeight}`);
+    }
     if (r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5) out.push(`${name} leaves the screen`);
     const box = e.parentElement.getBoundingClientRect();
-    if (getComputedStyle(e.parentElement).overflow !== 'visible' && (r.right > box.right + 1 || r.left < box.left - 1)) {
-      out.push(`${name} sticks out of its box by ${Math.round(Math.max(r.right - box.right, box.left - r.left))}px`);
+    const out_by = Math.max(r.right - box.right, box.left - r.left, r.bottom - box.bottom, box.top - r.top);
+    if (getComputedStyle(e.parentElement).overflow !== 'visible' && out_by > 1) {
+      out.push(`${name} sticks out of its box by ${Math.round(out_by)}px`);
     }
   }
   return out;
@@ -204,6 +207,8 @@ def test_the_longest_names_and_a_three_hour_wait_fit_both_modes_in_both_language
     for _ in range(7):
         hall.issue("gjj-loan")
     hall.act(14, "call-next", "clerk1")
+    hall.act(15, "open", "clerk2")
+    hall.act(15, "pause", "clerk2", {"reason": "业务培训，10:30 恢复，急办请到 16 号窗口"})  # a clerk's long reason
     for service in ("tax-general", "exit-entry", "med-insure", "hukou", "marriage", "project-filing"):
         # the longest names, with someone waiting: on both modes' lists
         r = hall.http.post(
@@ -232,3 +237,59 @@ def test_the_longest_names_and_a_three_hour_wait_fit_both_modes_in_both_language
                 assert eta.startswith("约 3 小时" if lang == "zh" else "~3 h"), eta
             page.screenshot(path=str(screenshots_dir / f"board-{lang}-{mode[6:] or 'calls'}.png"))
             _every_page_fits(page, label, "#next-pages" if mode else "#svc-pages")
+
+
+def _next_up(page, service: str) -> list[str]:
+    return page.eval_on_selector_all(
+        f"#next [data-service='{service}'] [data-number]", "els => els.map(e => e.textContent)"
+    )
+
+
+def test_the_window_view_and_next_up_follow_calls_and_a_no_show_is_shown_missed(hall, pages):
+    for _ in range(4):
+        hall.issue("tax-general")
+    hall.act(26, "open", "clerk1")
+    hall.act(27, "open", "clerk2")
+    windows = pages(board_url(hall, "&voice=off&mode=windows"))
+    calls = pages(board_url(hall, "&voice=off"))
+    tile = "#windows li[data-window='{}']"
+    assert windows.locator(tile.format(26)).get_attribute("class") == "free"
+    assert _next_up(windows, "tax-general") == ["E001", "E002", "E003"]
+    assert windows.locator(tile.format(21)).count() == 0  # a closed window is not on the board
+
+    hall.act(26, "call-next", "clerk1")
+    windows.wait_for_selector(f"{tile.format(26)}[data-ticket='E001']", timeout=5000)
+    assert "正在呼叫" in windows.locator(tile.format(26)).inner_text()
+    windows.wait_for_function(
+        "[...document.querySelectorAll(\"#next [data-service='tax-general'] [data-number]\")].map(e => e.textContent)"
+        ".join() === 'E002,E003,E004'",
+        timeout=10000,
+    )
+    hall.act(27, "pause", "clerk2", {"reason": "内部会议"})
+    windows.wait_for_selector(f"{tile.format(27)}[data-state='paused']", timeout=5000)
+    assert windows.locator(f"{tile.format(27)} .w-ticket").inner_text() == "暂停"
+    hall.act(26, "start", "clerk1")
+    windows.wait_for_function(f"document.querySelector(\"{tile.format(26)}\").textContent.includes('办理中')")
+
+    # A second call, then the first citizen is marked missed: 过号 on the board, and the hero moves on.
+    hall.act(26, "finish", "clerk1", {"result": "done"})
+    hall.act(26, "call-next", "clerk1")
+    calls.wait_for_function(f"{HERO} === 'E002'", timeout=5000)
+    hall.act(26, "no-show", "clerk1")
+    calls.wait_for_selector("#recent li[data-number='E002'][data-missed='1']", timeout=5000)
+    assert "过号" in calls.locator("#recent li[data-number='E002']").inner_text()
+    assert calls.evaluate(HERO) == "E001"  # the newest call still to be answered
+    windows.wait_for_selector(f"{tile.format(26)}[data-ticket='']", timeout=5000)
+    # and so from the snapshot, for a board started now
+    again = pages(board_url(hall, "&voice=off"))
+    assert again.locator("#recent li[data-number='E002']").get_attribute("data-missed") == "1"
+    assert again.evaluate(HERO) == "E001"
+    assert hall.http.get("/api/halls/demo/board").json()["calls"][0] | {"ts": None} == {
+        "number": "E002",
+        "window": 26,
+        "service": "tax-general",
+        "text": hall.events("ticket.called")[-1]["data"]["text"],
+        "ts": None,
+        "seq": hall.events("ticket.called")[-1]["seq"],
+        "missed": True,
+    }
