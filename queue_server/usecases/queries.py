@@ -128,8 +128,9 @@ def board(store: Store, hall_id: str) -> dict:
         recent = [e for e in log if e.kind in CALLS and e.ts >= today and e.seq > cleared]
         # A call the citizen did not answer is shown 过号, not 正在呼叫, until the ticket is called again.
         missed = {e.data["id"]: e.seq for e in log if e.kind is TicketNoShow}
-        calls = [
-            {
+        calls: list[dict] = []
+        for e in reversed(recent):  # as the board keeps them live: a recall replaces the call, a new call a 过号
+            call = {
                 "number": e.data["number"],
                 "window": e.data["window"],
                 "service": e.data["service"],
@@ -138,8 +139,11 @@ def board(store: Store, hall_id: str) -> dict:
                 "seq": e.seq,
                 "missed": missed.get(e.data["id"], 0) > e.seq,
             }
-            for e in recent[-RECENT_CALLS:]
-        ][::-1]
+            if any(c["number"] == call["number"] and (c["window"] == call["window"] or call["missed"]) for c in calls):
+                continue
+            calls.append(call)
+            if len(calls) == RECENT_CALLS:
+                break
         queue = QueueView.load(r, now)
         next_ids = {s.code: queue.ordered(s.code)[:NEXT_UP] for s in r.hall.services}
         numbers = r.numbers(i for ids in next_ids.values() for i in ids)
