@@ -186,7 +186,8 @@ function renderWindows() {
   $('#windows').replaceChildren(...paged(shown, WINDOWS_PER_PAGE, '#win-pages').map((w) => {
     const paused = w.state === 'paused';
     const status = paused ? null : w.ticket ? t(w.ticket_state === 'serving' ? 'serving' : 'calling') : t('free');
-    return el('li', { class: paused ? 'paused' : w.ticket ? w.ticket_state || 'called' : 'free',
+    const flash = w.flashUntil > Date.now() ? ' flash' : ''; // a tile drawn again while it flashes goes on flashing
+    return el('li', { class: (paused ? 'paused' : w.ticket ? w.ticket_state || 'called' : 'free') + flash,
                       dataset: { window: w.number, ticket: w.ticket || '', state: w.state } },
       el('div', { class: 'w-no' }, lang === 'en' ? ['Window ', el('b', {}, String(w.number))]
         : [el('b', {}, String(w.number)), t('window_unit')]),
@@ -256,13 +257,11 @@ function onEvent(ev) {
                      ts: ev.ts, seq: ev.seq, recall: ev.type === EVENT.TICKET_RECALLED ? (d.recall || 1) : 0 };
       state.calls = [call, ...state.calls.filter((c) => !(c.number === call.number && (c.window === call.window || c.missed)))].slice(0, 50);
       const w = state.windows.get(d.window);
-      if (w) Object.assign(w, { ticket: d.number, ticket_state: 'called' });
+      if (w) Object.assign(w, { ticket: d.number, ticket_state: 'called', flashUntil: callShown(call) ? Date.now() + 4000 : 0 });
       const s = state.services.get(d.service);
       if (s && s.next) s.next = s.next.filter((n) => n !== d.number); // the next queue.stats brings the one after
       renderWindows();
       renderServices();
-      const tile = document.querySelector(`#windows li[data-window="${d.window}"]`);
-      if (tile && callShown(call)) tile.classList.add('flash');
       if (callShown(call)) {
         renderCalls(true);
         announcer.enqueue({ ...call, speech: d.speech, audio_url: d.audio_url }); // a stale replay is flagged, not said
@@ -352,7 +351,6 @@ async function main() {
   applyI18n();
   renderVoice();
   setInterval(renderClock, 1000);
-  document.body.classList.toggle('by-window', byWindow);
   $('.b-main').hidden = byWindow;
   $('.w-mode').hidden = !byWindow;
   setInterval(() => { state.page += 1; renderServices(); renderWindows(); }, 10000); // lists that do not fit page on

@@ -266,6 +266,7 @@ def test_the_window_view_and_next_up_follow_calls_and_a_no_show_is_shown_missed(
 
     hall.act(26, "call-next", "clerk1")
     windows.wait_for_selector(f"{tile.format(26)}[data-ticket='E001']", timeout=5000)
+    assert "flash" in windows.locator(tile.format(26)).get_attribute("class")
     assert "正在呼叫" in windows.locator(tile.format(26)).inner_text()
     windows.wait_for_function(
         "[...document.querySelectorAll(\"#next [data-service='tax-general'] [data-number]\")].map(e => e.textContent)"
