@@ -145,7 +145,7 @@ def board(store: Store, hall_id: str) -> dict:
             if len(calls) == RECENT_CALLS:
                 break
         queue = QueueView.load(r, now)
-        next_ids = {s.code: queue.ordered(s.code)[:NEXT_UP] for s in r.hall.services}
+        next_ids = queue.heads(NEXT_UP)
         numbers = r.numbers(i for ids in next_ids.values() for i in ids)
         return {
             "hall": hall_id,
