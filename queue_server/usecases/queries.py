@@ -128,7 +128,7 @@ def board(store: Store, hall_id: str) -> dict:
         recent = [e for e in log if e.kind in CALLS and e.ts >= today and e.seq > cleared]
         # A call the citizen did not answer is shown 过号, not 正在呼叫, until the ticket is called again.
         missed = {e.data["id"]: e.seq for e in log if e.kind is TicketNoShow}
-        calls: list[dict] = []
+        calls: list[dict[str, object]] = []
         for e in reversed(recent):  # as the board keeps them live: a recall replaces the call, a new call a 过号
             call = {
                 "number": e.data["number"],
