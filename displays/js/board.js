@@ -99,6 +99,7 @@ function renderCalls(flashNewest = false) {
   const shown = state.calls.filter(callShown).slice(0, RECENT);
   const newest = shown.find((c) => !c.missed);
   const hero = $('#hero');
+  if (hero.dataset.number !== (newest ? newest.number : '')) hero.classList.remove('flash'); // a 过号 is not flashed on
   $('#hero-num').textContent = newest ? newest.number : '—';
   $('#hero-win').textContent = newest ? newest.window : '—';
   $('#hero-tag').hidden = !(newest && newest.recall);
@@ -117,10 +118,10 @@ function renderCalls(flashNewest = false) {
     return el('li', { class: `${i === 0 ? 'newest' : ''} ${i === 0 && flashNewest ? 'flash' : ''} ${c.recall ? 'recall' : ''} ${c.unvoiced ? 'unvoiced' : ''} ${c.missed ? 'missed' : ''}`,
                       dataset: { number: c.number, window: c.window, seq: c.seq, unvoiced: c.unvoiced || '', missed: c.missed ? '1' : '' } },
       el('div', { class: 'r-num' }, c.number),
-      c.missed ? el('div', { class: 'r-tag' }, t('missed'))
-        : c.unvoiced ? el('div', { class: 'r-tag' }, t('unvoiced')) : null,
-      el('div', { class: 'r-win' }, lang === 'en' ? ['Window ', el('b', {}, String(c.window))]
-        : [el('b', {}, String(c.window)), t('window_unit')]));
+      c.missed ? el('div', { class: 'r-tag' }, t('missed')) : [
+        c.unvoiced ? el('div', { class: 'r-tag' }, t('unvoiced')) : null,
+        el('div', { class: 'r-win' }, lang === 'en' ? ['Window ', el('b', {}, String(c.window))]
+          : [el('b', {}, String(c.window)), t('window_unit')])]);
   }));
 }
 

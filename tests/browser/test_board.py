@@ -180,7 +180,7 @@ OVERFLOW = """() => {
     if (r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5) out.push(`${name} leaves the screen`);
     const box = e.parentElement.getBoundingClientRect();
     const out_by = Math.max(r.right - box.right, box.left - r.left, r.bottom - box.bottom, box.top - r.top);
-    if (getComputedStyle(e.parentElement).overflow !== 'visible' && out_by > 1) {
+    if ((e.parentElement.tagName === 'LI' || getComputedStyle(e.parentElement).overflow !== 'visible') && out_by > 1) {
       out.push(`${name} sticks out of its box by ${Math.round(out_by)}px`);
     }
   }
@@ -213,7 +213,11 @@ def test_the_longest_names_and_a_three_hour_wait_fit_both_modes_in_both_language
             headers={"Authorization": f"Bearer {hall.token('kiosk')}"},
         )
         assert r.status_code == 201, r.text
+    hall.act(26, "open", "clerk3")
+    hall.act(26, "call-next", "clerk3")
+    hall.act(26, "no-show", "clerk3")  # a 过号 among the recent calls
     snapshot = hall.http.get("/api/halls/demo/board").json()
+    assert [(c["number"], c["missed"]) for c in snapshot["calls"]] == [("E001", True), ("P001", False)]
     loan = next(s for s in snapshot["services"] if s["code"] == "gjj-loan")
     assert loan["eta_seconds"] >= 3 * 3600, loan
 
@@ -252,7 +256,7 @@ def _next_up(page, service: str) -> list[str]:
     )
 
 
-def test_the_window_view_and_next_up_follow_calls_and_a_no_show_is_shown_missed(hall, pages):
+def test_the_window_view_and_next_up_follow_calls_and_a_no_show_is_shown_missed(hall, pages, screenshots_dir):
     for _ in range(4):
         hall.issue("tax-general")
     hall.act(26, "open", "clerk1")
@@ -287,6 +291,7 @@ def test_the_window_view_and_next_up_follow_calls_and_a_no_show_is_shown_missed(
     calls.wait_for_selector("#recent li[data-number='E002'][data-missed='1']", timeout=5000)
     assert "过号" in calls.locator("#recent li[data-number='E002']").inner_text()
     assert calls.evaluate(HERO) == "E001"  # the newest call still to be answered
+    calls.screenshot(path=str(screenshots_dir / "board-zh-missed.png"))
     windows.wait_for_selector(f"{tile.format(26)}[data-ticket='']", timeout=5000)
     # and so from the snapshot, for a board started now
     again = pages(board_url(hall, "&voice=off"))
