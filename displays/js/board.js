@@ -1,10 +1,11 @@
-// 综合屏 (hall board). URL: board.html?hall=demo[&floor=1][&services=a,b][#token=<display token>]
+// 综合屏 (hall board). URL: board.html?hall=demo[&mode=windows][&floor=1][&services=a,b][#token=<display token>]
 //   [&voice=auto|server|browser|chime|off][&autoplay=1][&rows=10][&lang=en]
 // autoplay=1: the browser plays sound without a click (Chromium --autoplay-policy=no-user-gesture-required).
 // Shows the newest call large (flashing), the last 8 calls, waiting and estimated wait per
 // service (paged when they do not fit), the notice line, the clock and the hall's name; announces
 // every call and recall through one queue (announcer.js); a call the queue could not voice in time
-// is marked on the board (未播报). How it speaks is the hall file's `voice` section.
+// is marked on the board (未播报), one the citizen did not answer 过号. mode=windows shows instead
+// every open window with its current number (or 暂停) and the next numbers of each service.
 
 import { connectHall, mountLiveBanner } from './live.js';
 import { api } from './api.js';
@@ -20,6 +21,14 @@ register({
   recall: ['重呼', 'Recall'],
   unvoiced: ['未播报', 'Not announced'],
   recent: ['最近呼叫', 'Recent calls'],
+  missed: ['过号', 'Missed'],
+  windows: ['窗口', 'Windows'],
+  next_up: ['下一位', 'Next up'],
+  paused: ['暂停', 'Paused'],
+  free: ['空闲', 'Free'],
+  calling: ['正在呼叫', 'Calling'],
+  serving: ['办理中', 'Serving'],
+  nobody_waiting: ['暂无等候', 'Nobody waiting'],
   service: ['办理事项', 'Service'],
   waiting: ['等候', 'Waiting'],
   eta: ['预计等候', 'Est. wait'],
@@ -37,7 +46,9 @@ const hall = params.get('hall') || 'demo';
 const floorFilter = params.get('floor') ? Number(params.get('floor')) : null;
 const serviceFilter = params.get('services') ? new Set(params.get('services').split(',').map((s) => s.trim()).filter(Boolean)) : null;
 const rowsPerPage = Math.max(4, Math.min(20, Number(params.get('rows')) || 10));
+const byWindow = params.get('mode') === 'windows';
 const RECENT = 8;
+const WINDOWS_PER_PAGE = 16; // 4 x 4 tiles
 
 const clock = new HallClock();
 const state = { name: '', notice: '', calls: [], services: new Map(), order: [], windows: new Map(), page: 0, seq: null };
@@ -70,7 +81,7 @@ function renderHeader() {
   $('#hall-name').textContent = lang === 'en' && state.name_en ? state.name_en : state.name;
   const scope = [];
   if (floorFilter !== null) scope.push(t('floor_n', { n: floorFilter }));
-  if (serviceFilter) scope.push([...serviceFilter].map((c) => nameOf(state.services.get(c)) || c).join(' · '));
+  if (serviceFilter) scope.push([...serviceFilter].map((c) => (state.services.has(c) ? boardName(state.services.get(c)) : c)).join(' · '));
   $('#scope').textContent = scope.join('  ');
   document.title = `${t('now')} · ${state.name}`;
 }
@@ -86,15 +97,16 @@ function renderNotice() {
 
 function renderCalls(flashNewest = false) {
   const shown = state.calls.filter(callShown).slice(0, RECENT);
-  const newest = shown[0];
+  const newest = shown.find((c) => !c.missed);
   const hero = $('#hero');
+  if (hero.dataset.number !== (newest ? newest.number : '')) hero.classList.remove('flash'); // a 过号 is not flashed on
   $('#hero-num').textContent = newest ? newest.number : '—';
   $('#hero-win').textContent = newest ? newest.window : '—';
   $('#hero-tag').hidden = !(newest && newest.recall);
   hero.classList.toggle('idle', !newest);
   hero.dataset.number = newest ? newest.number : '';
   hero.dataset.window = newest ? newest.window : '';
-  if (flashNewest && newest) {
+  if (flashNewest && newest && newest === shown[0]) {
     hero.classList.remove('flash');
     void hero.offsetWidth; // restart the animation
     hero.classList.add('flash');
@@ -103,39 +115,95 @@ function renderCalls(flashNewest = false) {
   list.replaceChildren(...Array.from({ length: RECENT }, (_, i) => {
     const c = shown[i];
     if (!c) return el('li', { class: 'empty' });
-    return el('li', { class: `${i === 0 ? 'newest' : ''} ${i === 0 && flashNewest ? 'flash' : ''} ${c.recall ? 'recall' : ''} ${c.unvoiced ? 'unvoiced' : ''}`,
-                      dataset: { number: c.number, window: c.window, seq: c.seq, unvoiced: c.unvoiced || '' } },
+    return el('li', { class: `${i === 0 ? 'newest' : ''} ${i === 0 && flashNewest ? 'flash' : ''} ${c.recall ? 'recall' : ''} ${c.unvoiced ? 'unvoiced' : ''} ${c.missed ? 'missed' : ''}`,
+                      dataset: { number: c.number, window: c.window, seq: c.seq, unvoiced: c.unvoiced || '', missed: c.missed ? '1' : '' } },
       el('div', { class: 'r-num' }, c.number),
-      c.unvoiced ? el('div', { class: 'r-tag' }, t('unvoiced')) : null,
-      el('div', { class: 'r-win' }, lang === 'en' ? ['Window ', el('b', {}, String(c.window))]
-        : [el('b', {}, String(c.window)), t('window_unit')]));
+      c.missed ? el('div', { class: 'r-tag' }, t('missed')) : [
+        c.unvoiced ? el('div', { class: 'r-tag' }, t('unvoiced')) : null,
+        el('div', { class: 'r-win' }, lang === 'en' ? ['Window ', el('b', {}, String(c.window))]
+          : [el('b', {}, String(c.window)), t('window_unit')])]);
   }));
+}
+
+// One page of a list that does not fit the screen (all lists turn their pages on one timer), with
+// its dots under the list.
+function paged(items, perPage, dots) {
+  const pages = Math.max(1, Math.ceil(items.length / perPage));
+  const at = state.page % pages;
+  $(dots).replaceChildren(...(pages > 1 ? Array.from({ length: pages }, (_, i) => el('i', { class: i === at ? 'on' : '' })) : []));
+  return items.slice(at * perPage, (at + 1) * perPage);
+}
+
+// A service's name cell: the prefix, the floor (on a board of the whole hall) and its board name.
+function serviceName(s) {
+  return el('div', { class: 's-name' }, el('span', { class: 's-pre' }, s.prefix),
+    floorFilter === null ? el('span', { class: 's-floor' }, `${s.floor}F`) : null,
+    el('span', { class: 's-text' }, boardName(s)));
+}
+
+// A name still too long for its line takes two, smaller (the hall file's short names avoid it).
+function fitNames(list) {
+  for (const text of list.querySelectorAll('.s-text')) {
+    if (text.scrollWidth > text.clientWidth) text.classList.add('wrap');
+  }
 }
 
 function renderServices() {
-  const codes = state.order.filter(serviceShown);
-  const pages = Math.max(1, Math.ceil(codes.length / rowsPerPage));
-  if (state.page >= pages) state.page = 0;
-  const slice = codes.slice(state.page * rowsPerPage, (state.page + 1) * rowsPerPage);
+  if (byWindow) return renderNext();
   const list = $('#services');
   list.style.setProperty('--rows', rowsPerPage);
-  list.replaceChildren(...slice.map((code) => {
+  list.replaceChildren(...paged(state.order.filter(serviceShown), rowsPerPage, '#svc-pages').map((code) => {
     const s = state.services.get(code);
-    return el('li', { dataset: { service: code } },
-      el('div', { class: 's-name' }, el('span', { class: 's-pre' }, s.prefix),
-        floorFilter === null ? el('span', { class: 's-floor' }, `${s.floor}F`) : null,
-        el('span', { class: 's-text' }, shortName(s))),
+    return el('li', { dataset: { service: code } }, serviceName(s),
       el('div', { class: 's-wait num' }, String(s.waiting ?? 0)),
       el('div', { class: 's-eta' }, s.waiting ? fmtEta(s.eta_seconds) : '—'));
   }));
-  $('#svc-pages').replaceChildren(...(pages > 1 ? Array.from({ length: pages }, (_, i) => el('i', { class: i === state.page ? 'on' : '' })) : []));
+  fitNames(list);
 }
 
-// The board has no room for a name's parenthesis: 不动产交易税费申报（契税、个人所得税） -> 不动产交易税费申报
-function shortName(s) {
+// Next up: numbers only, in calling order, for the services someone waits for.
+function renderNext() {
+  const codes = state.order.filter((code) => serviceShown(code) && (state.services.get(code).next || []).length);
+  const list = $('#next');
+  list.style.setProperty('--rows', rowsPerPage);
+  list.replaceChildren(...(codes.length ? paged(codes, rowsPerPage, '#next-pages').map((code) => {
+    const s = state.services.get(code);
+    return el('li', { dataset: { service: code } }, serviceName(s),
+      el('div', { class: 'n-nums num' }, ...s.next.map((n) => el('span', { dataset: { number: n } }, n))));
+  }) : [el('li', { class: 'n-none' }, t('nobody_waiting'))]));
+  if (!codes.length) $('#next-pages').replaceChildren();
+  fitNames(list);
+}
+
+function windowShown(w) {
+  if (w.state === 'closed') return false;
+  if (floorFilter !== null && w.floor !== floorFilter) return false;
+  return !serviceFilter || w.services.some((code) => serviceFilter.has(code));
+}
+
+function renderWindows() {
+  if (!byWindow) return;
+  const shown = [...state.windows.values()].filter(windowShown).sort((a, b) => a.number - b.number);
+  $('#windows').replaceChildren(...paged(shown, WINDOWS_PER_PAGE, '#win-pages').map((w) => {
+    const paused = w.state === 'paused';
+    const status = paused ? null : w.ticket ? t(w.ticket_state === 'serving' ? 'serving' : 'calling') : t('free');
+    const flash = w.flashUntil > Date.now() ? ' flash' : ''; // a tile drawn again while it flashes goes on flashing
+    return el('li', { class: (paused ? 'paused' : w.ticket ? w.ticket_state || 'called' : 'free') + flash,
+                      dataset: { window: w.number, ticket: w.ticket || '', state: w.state } },
+      el('div', { class: 'w-no' }, lang === 'en' ? ['Window ', el('b', {}, String(w.number))]
+        : [el('b', {}, String(w.number)), t('window_unit')]),
+      el('div', { class: 'w-ticket num' }, paused ? t('paused') : w.ticket || '—'),
+      el('div', { class: 'w-status' }, paused ? w.pause_reason || '' : status));
+  }));
+}
+
+// The board's name of a service: the hall file's short name, else the name without its
+// parenthesis (不动产交易税费申报（契税、个人所得税） -> 不动产交易税费申报).
+function boardName(s) {
+  const short = lang === 'en' ? s.short_name_en : s.short_name;
+  if (short) return short;
   const full = nameOf(s);
-  const short = full.replace(/（[^）]*）/g, '').replace(/\s*\([^)]*\)\s*/g, ' ').trim();
-  return short || full;
+  return full.replace(/（[^）]*）/g, '').replace(/\s*\([^)]*\)\s*/g, ' ').trim() || full;
 }
 
 function renderClock() {
@@ -148,6 +216,7 @@ function renderAll() {
   renderNotice();
   renderCalls(false);
   renderServices();
+  renderWindows();
   renderClock();
   applyI18n();
 }
@@ -174,6 +243,7 @@ const refreshServices = debounce(async () => {
     if (live && live.seq !== undefined && board.seq < live.seq) { clock.sync(board.now); return; } // never step back
     applyBoard(board, { calls: false });
     renderServices();
+    renderWindows();
     renderNotice();
     renderHeader();
   } catch { /* the next event or timer tries again */ }
@@ -186,9 +256,13 @@ function onEvent(ev) {
     case EVENT.TICKET_RECALLED: {
       const call = { number: d.number, window: d.window, service: d.service, floor: d.floor, text: d.text,
                      ts: ev.ts, seq: ev.seq, recall: ev.type === EVENT.TICKET_RECALLED ? (d.recall || 1) : 0 };
-      state.calls = [call, ...state.calls.filter((c) => !(c.number === call.number && c.window === call.window))].slice(0, 50);
+      state.calls = [call, ...state.calls.filter((c) => !(c.number === call.number && (c.window === call.window || c.missed)))].slice(0, 50);
       const w = state.windows.get(d.window);
-      if (w) Object.assign(w, { ticket: d.number, ticket_state: 'called' });
+      if (w) Object.assign(w, { ticket: d.number, ticket_state: 'called', flashUntil: callShown(call) ? Date.now() + 4000 : 0 });
+      const s = state.services.get(d.service);
+      if (s && s.next) s.next = s.next.filter((n) => n !== d.number); // the next queue.stats brings the one after
+      renderWindows();
+      renderServices();
       if (callShown(call)) {
         renderCalls(true);
         announcer.enqueue({ ...call, speech: d.speech, audio_url: d.audio_url }); // a stale replay is flagged, not said
@@ -199,6 +273,7 @@ function onEvent(ev) {
     case EVENT.TICKET_RESUMED: {
       const w = state.windows.get(d.window);
       if (w) Object.assign(w, { ticket: d.number, ticket_state: 'serving' });
+      renderWindows();
       break;
     }
     case EVENT.TICKET_DONE:
@@ -208,12 +283,18 @@ function onEvent(ev) {
     case EVENT.TICKET_TRANSFERRED_TO_WINDOW: {
       const w = state.windows.get(d.window);
       if (w && w.ticket === d.number) Object.assign(w, { ticket: null, ticket_state: null });
+      if (ev.type === EVENT.TICKET_NO_SHOW) {
+        for (const c of state.calls) if (c.number === d.number) c.missed = true;
+        renderCalls(false);
+      }
+      renderWindows();
       break;
     }
     case EVENT.WINDOW_STATE: {
       const w = state.windows.get(d.window);
       if (w) Object.assign(w, { state: d.state, pause_reason: d.reason, clerk: d.state === 'closed' ? null : d.clerk,
                                 staff_no: d.state === 'closed' ? null : d.staff_no });
+      renderWindows();
       refreshServices();
       break;
     }
@@ -223,6 +304,7 @@ function onEvent(ev) {
         if (s && st && typeof st === 'object') Object.assign(s, { waiting: st.waiting, eta_seconds: st.eta_seconds });
       }
       renderServices();
+      if (byWindow) refreshServices(); // who is next: the event says how many wait, not who
       break;
     case EVENT.HALL_NOTICE:
       if (typeof d.notice === 'string') { state.notice = d.notice; renderNotice(); }
@@ -273,10 +355,9 @@ async function main() {
   applyI18n();
   renderVoice();
   setInterval(renderClock, 1000);
-  setInterval(() => { // page through the services when they do not fit on one screen
-    const pages = Math.ceil(state.order.filter(serviceShown).length / rowsPerPage);
-    if (pages > 1) { state.page = (state.page + 1) % pages; renderServices(); }
-  }, 10000);
+  $('.b-main').hidden = byWindow;
+  $('.w-mode').hidden = !byWindow;
+  setInterval(() => { state.page += 1; renderServices(); renderWindows(); }, 10000); // lists that do not fit page on
   setInterval(() => { renderServices(); refreshServices(); }, 120000); // estimates age with time alone
   setInterval(dropOldCalls, 60000);
   document.addEventListener('langchange', renderAll);

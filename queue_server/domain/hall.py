@@ -83,6 +83,9 @@ PREFIX_PATTERN = r"^[A-HJ-NP-Z]$"
 class Service(_Named):
     code: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,31}$")]
     prefix: Annotated[str, Field(pattern=PREFIX_PATTERN)]
+    # The hall board's name for it, where the full name (with its parenthesis) does not fit a line.
+    short_name: Annotated[str, Field(min_length=1, max_length=12)] | None = None
+    short_name_en: Annotated[str, Field(min_length=1, max_length=32)] | None = None
     department: str
     schedule: str
     floor: int

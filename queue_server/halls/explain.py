@@ -77,6 +77,13 @@ def _what(error: ErrorDetails) -> tuple[str, str]:
             f"应 {sign} {bound}（现为 {error.get('input')!r}）",
             f"must be {sign} {bound} (it is {error.get('input')!r})",
         )
+    if kind in ("string_too_long", "string_too_short"):
+        limit = ctx.get("max_length", ctx.get("min_length"))
+        most = kind == "string_too_long"
+        return (
+            f"应{'不超过' if most else '至少'} {limit} 个字（现为 {len(str(error.get('input')))} 个）",
+            f"must be at {'most' if most else 'least'} {limit} characters (it is {len(str(error.get('input')))})",
+        )
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"应为整数（现为 {error.get('input')!r}）", f"must be a whole number (it is {error.get('input')!r})"
     if kind in ("float_parsing", "float_type"):

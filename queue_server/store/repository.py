@@ -175,6 +175,12 @@ class Reader:
         row = self.conn.execute(TICKET_BY_ID, {"p_hall": self.hall_id, "p_id": ticket_id}).first()
         return ticket_from_row(row) if row else None
 
+    def numbers(self, ids: Iterable[int]) -> dict[int, str]:
+        """Tickets' numbers by id, and nothing else of them (what a board may show)."""
+        c = t.tickets.c
+        q = select(c.id, c.number).where(c.hall == self.hall_id, c.id.in_(list(ids)))
+        return {row.id: row.number for row in self.conn.execute(q)}
+
     def ticket_by_number(self, day: date, number: str) -> Ticket | None:
         found = self._tickets(t.tickets.c.day == day, t.tickets.c.number == number.upper())
         return found[0] if found else None

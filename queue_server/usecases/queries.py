@@ -6,7 +6,7 @@ from datetime import date
 from statistics import mean
 
 from ..domain.calendar import business_day, day_start, local_time
-from ..domain.events import CALLS, HallCleared
+from ..domain.events import CALLS, HallCleared, TicketNoShow
 from ..domain.hall import Hall
 from ..domain.tickets import RATING_NAMES, State
 from ..errors import NotFound
@@ -18,6 +18,7 @@ from .queue_view import QueueView, eta_fields
 from .views import held_at, staff_view, ticket_view
 
 RECENT_CALLS = 8
+NEXT_UP = 3  # numbers per service on the board's "next up" line
 
 
 def _today(hall: Hall, store: Store) -> date:
@@ -126,18 +127,27 @@ def board(store: Store, hall_id: str) -> Body:
         log = r.events_after(max(0, last - 2000))
         cleared = max((e.seq for e in log if e.kind is HallCleared), default=0)  # a trial run's calls are gone
         recent = [e for e in log if e.kind in CALLS and e.ts >= today and e.seq > cleared]
-        calls = [
-            {
+        # A call the citizen did not answer is shown 过号, not 正在呼叫, until the ticket is called again.
+        missed = {e.data["id"]: e.seq for e in log if e.kind is TicketNoShow}
+        calls: list[dict[str, object]] = []
+        for e in reversed(recent):  # as the board keeps them live: a recall replaces the call, a new call a 过号
+            call = {
                 "number": e.data["number"],
                 "window": e.data["window"],
                 "service": e.data["service"],
                 "text": e.data["text"],
                 "ts": e.ts.isoformat(),
                 "seq": e.seq,
+                "missed": missed.get(e.data["id"], 0) > e.seq,
             }
-            for e in recent[-RECENT_CALLS:]
-        ][::-1]
+            if any(c["number"] == call["number"] and (c["window"] == call["window"] or call["missed"]) for c in calls):
+                continue
+            calls.append(call)
+            if len(calls) == RECENT_CALLS:
+                break
         queue = QueueView.load(r, now)
+        next_ids = queue.heads(NEXT_UP)
+        numbers = r.numbers(i for ids in next_ids.values() for i in ids)
         return {
             "hall": hall_id,
             "name": r.hall.name,
@@ -148,7 +158,16 @@ def board(store: Store, hall_id: str) -> Body:
             "calls": calls,
             "voice": r.hall.voice.model_dump(),
             "services": [
-                {"code": s.code, "name": s.name, "name_en": s.name_en, "prefix": s.prefix, "floor": s.floor}
+                {
+                    "code": s.code,
+                    "name": s.name,
+                    "name_en": s.name_en,
+                    "short_name": s.short_name,
+                    "short_name_en": s.short_name_en,
+                    "prefix": s.prefix,
+                    "floor": s.floor,
+                    "next": [numbers[i] for i in next_ids[s.code]],
+                }
                 | queue.stats([s.code])[s.code]
                 for s in r.hall.services
             ],

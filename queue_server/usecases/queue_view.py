@@ -83,6 +83,15 @@ class QueueView:
         """The ids of a service's queue in calling order (costs a sort: for consoles, not hot paths)."""
         return [c.id for c in policy.queue_order(self.reader.candidates([service]), self.reader.rules, self.now)]
 
+    def heads(self, n: int) -> dict[str, list[int]]:
+        """The first n ids of every service's queue in calling order, from one read: the order is a
+        key per ticket, so one sort of all the queues orders each of them."""
+        out: dict[str, list[int]] = {s.code: [] for s in self.reader.hall.services}
+        for c in policy.queue_order(self.reader.candidates(out), self.reader.rules, self.now):
+            if c.service in out and len(out[c.service]) < n:
+                out[c.service].append(c.id)
+        return out
+
     def stats(self, services: list[str] | None = None) -> dict[str, Body]:
         """Per service, its queue length and the wait of a normal ticket taken now."""
         codes = services if services is not None else [s.code for s in self.reader.hall.services]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 HERO = "document.querySelector('#hero').dataset.number"
+ID_NUMBER = "110101195001010017"
 
 
 def board_url(hall, extra: str = "") -> str:
@@ -162,3 +163,146 @@ def test_a_cleared_trial_run_leaves_the_board_and_the_window_screen(hall, pages)
     assert board.locator("[data-service='tax-general'] .s-wait").inner_text() == "0"
     screen.wait_for_function("document.querySelector('#w-main').dataset.state === 'closed'", timeout=10000)
     assert not screen.evaluate("document.querySelector('#w-main').dataset.ticket")
+
+
+# Every element of the board inside its box and the screen, no text cut (the notice line is a marquee).
+OVERFLOW = """() => {
+  const out = [];
+  for (const e of document.querySelectorAll('body *')) {
+    if (e.closest('.b-foot, [hidden], #setup, #voice-btn, script, style')) continue;
+    const r = e.getBoundingClientRect();
+    if (!r.width && !r.height) continue;
+    const name = `${e.tagName}.${e.className}[${e.textContent.trim().slice(0, 30)}]`;
+    if (e.scrollWidth > e.clientWidth + 1) out.push(`${name} is ${e.scrollWidth - e.clientWidth}px too wide`);
+    if (getComputedStyle(e).overflowY !== 'visible' && e.scrollHeight > e.clientHeight + 1) {
+      out.push(`${name} is cut below: ${e.scrollHeight} > ${e.clientHeight}`);
+    }
+    if (r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5) out.push(`${name} leaves the screen`);
+    const box = e.parentElement.getBoundingClientRect();
+    const out_by = Math.max(r.right - box.right, box.left - r.left, r.bottom - box.bottom, box.top - r.top);
+    if ((e.parentElement.tagName === 'LI' || getComputedStyle(e.parentElement).overflow !== 'visible') && out_by > 1) {
+      out.push(`${name} sticks out of its box by ${Math.round(out_by)}px`);
+    }
+  }
+  return out;
+}"""
+
+
+def _fits(page, label: str) -> None:
+    problems = page.evaluate(OVERFLOW)
+    assert problems == [], f"{label}: {problems}"
+
+
+def _page_shown(page, dots: str) -> int:
+    """Which page of a paged list is on screen (-1: the list fits on one)."""
+    return page.evaluate(f"[...document.querySelectorAll('{dots} i')].findIndex(i => i.classList.contains('on'))")
+
+
+def test_the_longest_names_and_a_three_hour_wait_fit_both_modes_in_both_languages(hall, pages, screenshots_dir):
+    hall.act(14, "open", "clerk1")  # the one window of 住房公积金个人住房贷款 (30 min a matter)
+    for _ in range(7):
+        hall.issue("gjj-loan")
+    hall.act(14, "call-next", "clerk1")
+    hall.act(15, "open", "clerk2")
+    hall.act(15, "pause", "clerk2", {"reason": "业务培训，10:30 恢复，急办请到 16 号窗口"})  # a clerk's long reason
+    for service in ("tax-general", "exit-entry", "med-insure", "hukou", "marriage", "project-filing"):
+        # the longest names, with someone waiting: on both modes' lists
+        r = hall.http.post(
+            "/api/halls/demo/tickets",
+            json={"services": [service], "id_card": {"id_number": ID_NUMBER}},
+            headers={"Authorization": f"Bearer {hall.token('kiosk')}"},
+        )
+        assert r.status_code == 201, r.text
+    hall.act(26, "open", "clerk3")
+    hall.act(26, "call-next", "clerk3")
+    hall.act(26, "no-show", "clerk3")  # a 过号 among the recent calls
+    snapshot = hall.http.get("/api/halls/demo/board").json()
+    assert [(c["number"], c["missed"]) for c in snapshot["calls"]] == [("E001", True), ("P001", False)]
+    loan = next(s for s in snapshot["services"] if s["code"] == "gjj-loan")
+    assert loan["eta_seconds"] >= 3 * 3600, loan
+
+    turning = []
+    for lang in ("zh", "en"):
+        for mode in ("", "&mode=windows"):
+            page = pages(board_url(hall, f"&voice=off&lang={lang}{mode}"))
+            label = f"{lang} {mode or 'calls'}"
+            if mode:
+                page.wait_for_selector("#windows li[data-window='14'][data-ticket='P001']")
+                assert page.locator("#next [data-service='gjj-loan'] .n-nums").inner_text().split() == [
+                    "P002",
+                    "P003",
+                    "P004",
+                ]
+            else:
+                eta = page.locator("[data-service='gjj-loan'] .s-eta").inner_text()
+                assert eta.startswith("约 3 小时" if lang == "zh" else "~3 h"), eta
+            page.screenshot(path=str(screenshots_dir / f"board-{lang}-{mode[6:] or 'calls'}.png"))
+            dots = "#next-pages" if mode else "#svc-pages"
+            _fits(page, label)
+            if _page_shown(page, dots) >= 0:
+                turning.append((page, label, dots, _page_shown(page, dots)))
+    assert turning, "the 20 demo services take two pages of the calls board"
+    for page, label, dots, shown in turning:  # the boards turn their pages together, every 10 s
+        page.wait_for_function(
+            f"[...document.querySelectorAll('{dots} i')].findIndex(i => i.classList.contains('on')) !== {shown}",
+            timeout=30000,
+        )
+        _fits(page, f"{label}, the other page")
+
+
+def _next_up(page, service: str) -> list[str]:
+    return page.eval_on_selector_all(
+        f"#next [data-service='{service}'] [data-number]", "els => els.map(e => e.textContent)"
+    )
+
+
+def test_the_window_view_and_next_up_follow_calls_and_a_no_show_is_shown_missed(hall, pages, screenshots_dir):
+    for _ in range(4):
+        hall.issue("tax-general")
+    hall.act(26, "open", "clerk1")
+    hall.act(27, "open", "clerk2")
+    windows = pages(board_url(hall, "&voice=off&mode=windows"))
+    calls = pages(board_url(hall, "&voice=off"))
+    tile = "#windows li[data-window='{}']"
+    assert windows.locator(tile.format(26)).get_attribute("class") == "free"
+    assert _next_up(windows, "tax-general") == ["E001", "E002", "E003"]
+    assert windows.locator(tile.format(21)).count() == 0  # a closed window is not on the board
+
+    hall.act(26, "call-next", "clerk1")
+    windows.wait_for_selector(f"{tile.format(26)}[data-ticket='E001']", timeout=5000)
+    assert "flash" in windows.locator(tile.format(26)).get_attribute("class")
+    assert "正在呼叫" in windows.locator(tile.format(26)).inner_text()
+    windows.wait_for_function(
+        "[...document.querySelectorAll(\"#next [data-service='tax-general'] [data-number]\")].map(e => e.textContent)"
+        ".join() === 'E002,E003,E004'",
+        timeout=10000,
+    )
+    hall.act(27, "pause", "clerk2", {"reason": "内部会议"})
+    windows.wait_for_selector(f"{tile.format(27)}[data-state='paused']", timeout=5000)
+    assert windows.locator(f"{tile.format(27)} .w-ticket").inner_text() == "暂停"
+    hall.act(26, "start", "clerk1")
+    windows.wait_for_function(f"document.querySelector(\"{tile.format(26)}\").textContent.includes('办理中')")
+
+    # A second call, then the first citizen is marked missed: 过号 on the board, and the hero moves on.
+    hall.act(26, "finish", "clerk1", {"result": "done"})
+    hall.act(26, "call-next", "clerk1")
+    calls.wait_for_function(f"{HERO} === 'E002'", timeout=5000)
+    hall.act(26, "no-show", "clerk1")
+    calls.wait_for_selector("#recent li[data-number='E002'][data-missed='1']", timeout=5000)
+    assert "过号" in calls.locator("#recent li[data-number='E002']").inner_text()
+    assert calls.evaluate(HERO) == "E001"  # the newest call still to be answered
+    calls.screenshot(path=str(screenshots_dir / "board-zh-missed.png"))
+    windows.wait_for_selector(f"{tile.format(26)}[data-ticket='']", timeout=5000)
+    # and so from the snapshot, for a board started now
+    again = pages(board_url(hall, "&voice=off"))
+    assert again.locator("#recent li[data-number='E002']").get_attribute("data-missed") == "1"
+    assert again.evaluate(HERO) == "E001"
+    assert hall.http.get("/api/halls/demo/board").json()["calls"][0] | {"ts": None} == {
+        "number": "E002",
+        "window": 26,
+        "service": "tax-general",
+        "text": hall.events("ticket.called")[-1]["data"]["text"],
+        "ts": None,
+        "seq": hall.events("ticket.called")[-1]["seq"],
+        "missed": True,
+    }

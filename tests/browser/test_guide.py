@@ -38,3 +38,25 @@ def test_the_guide_issues_looks_up_and_reactivates(hall, pages):
     page.click("#reactivate-btn")
     page.wait_for_function("document.querySelector('#lookup-result').textContent.includes('已重新排队')")
     assert hall.events("ticket.reactivated")[0]["data"]["number"] == number
+
+
+def test_the_tablet_held_upright_has_touch_sized_controls_and_room_for_the_id_number(hall, pages, screenshots_dir):
+    hall.issue("tax-general")
+    for lang in ("zh", "en"):
+        page = pages(f"/guide.html?hall=demo&lang={lang}#token={hall.token('guide')}", 800, 1280)
+        page.wait_for_selector("#services [data-service='hukou']")
+        page.click("#services [data-service='hukou']")  # the ID-card line shows
+        page.fill("#id-number", ID_NUMBER)
+        page.screenshot(path=str(screenshots_dir / f"guide-portrait-{lang}.png"), full_page=True)
+        small = page.evaluate(
+            """() => [...document.querySelectorAll('button, input, select')]
+              .filter((e) => e.offsetParent !== null && !e.closest('dialog'))
+              .map((e) => [e.id || e.dataset.service || e.dataset.klass || e.textContent.trim(), e.getBoundingClientRect()])
+              .filter(([, r]) => r.height < 44 || r.right > innerWidth || r.left < 0)
+              .map(([name, r]) => `${name}: ${Math.round(r.width)}x${Math.round(r.height)} at ${Math.round(r.left)}`)"""
+        )
+        assert small == [], f"{lang}: {small}"
+        field = page.locator("#id-number")
+        assert field.bounding_box()["width"] >= 300, field.bounding_box()
+        assert field.evaluate("e => e.scrollWidth <= e.clientWidth"), "the 18 digits do not fit"
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")

@@ -79,6 +79,10 @@ def test_screenshots_of_every_page(hall, pages, shots):
     shots(board_en, "02-board-floor2-en-1920x1080")
     board_new = pages(f"/board.html?hall=demo#token={hall.token('display')}")
     shots(board_new, "03-board-voice-button-1920x1080")
+    for lang in ("zh", "en"):
+        by_window = pages(f"/board.html?hall=demo&voice=off&mode=windows&lang={lang}#token={display}")
+        by_window.wait_for_selector("#windows li[data-state='paused']")
+        shots(by_window, f"03-board-windows-{lang}-1920x1080")
 
     screen = pages(f"/window.html?hall=demo&window=26#token={display}", 800, 480)
     shots(screen, "04-window-serving-800x480")
@@ -104,6 +108,9 @@ def test_screenshots_of_every_page(hall, pages, shots):
     guide.wait_for_selector("#dlg-issued[open]")
     guide.wait_for_function("document.querySelector('#issued-qr').naturalWidth > 0")
     shots(guide, "10-guide-issued-1280x800")
+    upright = pages(f"/guide.html?hall=demo#token={hall.token('guide')}", 800, 1280)
+    upright.click("#services [data-service='hukou']")
+    shots(upright, "10-guide-upright-800x1280")
 
     waiting = tickets["tax-general"][-1]
     phone = pages(urlsplit(waiting["status_url"]).path, 360, 740)

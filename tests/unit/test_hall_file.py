@@ -55,6 +55,11 @@ def test_a_missing_prefix_is_named_by_the_service(tmp_path):
         ),
         (lambda d: d.update(window_weight=2), "不认识 window_weight", "window_weight is not a field"),
         (
+            lambda d: d["services"][0].update(short_name="社会保障卡申领补换与激活业务"),
+            "short_name：应不超过 12 个字",
+            "at most 12",
+        ),
+        (
             lambda d: d["windows"][0].update(services={"pension": 0}),
             "1 号窗口的 services",
             "window 1: services: service weights must be positive",
