@@ -13,9 +13,12 @@ from queue_server.domain.events import (
     TicketCalled,
     TicketDone,
     TicketExpired,
+    TicketHeld,
     TicketNoShow,
     TicketRecalled,
+    TicketResumed,
     TicketTransferred,
+    TicketTransferredToWindow,
     WindowState,
 )
 from queue_server.domain.window import WindowStatus
@@ -133,8 +136,10 @@ def on_event(state: State, msg: dict) -> tuple[State, list[Command]]:
             w, asking=None if w.asking == rated else w.asking, last_done=None if w.last_done == rated else w.last_done
         )
         return state | {w.number: new}, [StopAsking(w.number)] if w.asking == rated else []
-    if kind in (TicketNoShow, TicketTransferred, TicketExpired):
+    if kind in (TicketNoShow, TicketTransferred, TicketTransferredToWindow, TicketExpired, TicketHeld):
         return _with(state, replace(w, ticket=None), [], w)
+    if kind is TicketResumed:  # the citizen on hold is back at the counter
+        return _with(state, replace(w, ticket=data.get("number")), [], w)
     if kind is WindowState:
         new = replace(w, state=data.get("state") or w.state)
         if new.state == WindowStatus.closed:

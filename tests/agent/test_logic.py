@@ -97,3 +97,17 @@ def test_a_finished_ticket_without_its_number_frees_the_window_and_asks_for_no_r
     state, out = run(state, ev("ticket.done", window=21, matter=0))
     assert out == [Show(21, IDLE)]
     assert state[21].asking is None and logic.on_key(state, 21, "evaluate")[1] == []
+
+
+def test_a_held_ticket_leaves_the_screen_and_comes_back_with_its_citizen():
+    state, _ = run(logic.initial([21]), ev("window.state", window=21, state="open"))
+    state, out = run(state, ev("ticket.called", window=21, number="A012"))
+    state, out = run(state, ev("ticket.held", window=21, number="A012"))
+    assert out == [Show(21, IDLE)]  # fetching a copy: the window calls the next
+    state, out = run(
+        state, ev("ticket.called", window=21, number="A013"), ev("ticket.done", window=21, number="A013", matter=0)
+    )
+    state, out = run(state, ev("ticket.resumed", window=21, number="A012"))
+    assert out == [Show(21, "A012")]
+    state, out = run(state, ev("ticket.transferred_to_window", window=21, to_window=22, number="A012"))
+    assert out == [Show(21, IDLE)]
