@@ -183,21 +183,29 @@ class CallerKey(StrEnum):
 
 
 class ActionIn(Body):
-    """Fields by action: pause {reason}, call {number}, finish {result, reason}, transfer {service}."""
+    """Fields by action: pause {reason}, call {number}, finish {result, reason, case_no}, transfer {service}."""
 
     reason: Text | None = None
     number: TicketNumber | None = None
     result: Literal["done", "unresolved"] | None = None
     service: ServiceCode | None = None
+    # 办件编号: the business system's case number, the key of the rating at the provincial platform
+    case_no: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z][0-9A-Za-z_\-/.]*$")] | None = None
 
 
 class RatingIn(Body):
-    score: Annotated[int, Field(ge=1, le=4)]
+    """A score on the hall's scale (GET /api/halls/{hall}/rating-scale); a 差评 names a reason code
+    (`other` with words in reason_text)."""
+
+    score: Annotated[int, Field(ge=1, le=5)]
     matter: Annotated[int, Field(ge=0, le=20)] | None = None
+    reason: Annotated[str, Field(max_length=16)] | None = None
+    reason_text: Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$")] | None = None
 
 
 class WindowRatingIn(RatingIn):
     number: TicketNumber
+    scale: Literal["national5", "legacy4"] | None = None  # the device's own (a four-key pad); else the hall's
 
 
 class LoginIn(Body):

@@ -36,7 +36,8 @@ def rate_at_window(hall: HallId, window: WindowNo, body: WindowRatingIn, who: Ra
     served there, for the citizen at the counter; the event's actor names the device and window."""
     if who.window != window:
         raise Forbidden("other_window", "此评价器不属于该窗口", "this rating device belongs to another window")
-    return followup.rate_at_window(store, hall, body.number, body.score, body.matter, who)
+    given = followup.Given(body.score, body.matter, body.reason, body.reason_text, body.scale)
+    return followup.rate_at_window(store, hall, body.number, given, who)
 
 
 @router.post("/windows/{window}/caller/{key}")
@@ -64,7 +65,7 @@ async def window_action(
     body: Annotated[ActionIn | None, Body()] = None,
 ) -> dict:
     """open, pause {reason}, close, call-next, call {number}, recall, start,
-    finish {result: done|unresolved, reason}, no-show, transfer {service}."""
+    finish {result: done|unresolved, reason, case_no}, no-show, transfer {service}."""
     fields = body.model_dump(exclude_none=True) if body else {}
     return await on_writer(store, windows.act, store, hall, window, action.value, who, fields)
 

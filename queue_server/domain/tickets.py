@@ -59,6 +59,7 @@ class Matter:
     reason: str | None = None
     rating: int | None = None
     queued_at: datetime | None = None
+    case_no: str | None = None  # 办件编号: the business system's case, entered by the clerk at finish
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()}
@@ -241,9 +242,8 @@ class Ticket:
 
     # -- ratings --------------------------------------------------------------------------
     def rate(self, score: int, matter_index: int | None) -> int:
-        """一事一评: one rating per finished matter. Returns the index of the matter rated."""
-        if type(score) is not int or not 1 <= score <= 4:  # whole points only: True or 2.5 is no score
-            raise _refuse("bad_score", "评价须为 1 至 4", "score must be 1..4")
+        """一事一评: one rating per finished matter, its score checked on the hall's scale
+        (`domain.rating.check`). Returns the index of the matter rated."""
         finished = [i for i, m in enumerate(self.matters) if m.state in (State.done, State.unresolved)]
         if matter_index is None:
             unrated = [i for i in finished if self.matters[i].rating is None]
@@ -282,5 +282,3 @@ ACTION_NAMES = {
     "cancel": "取消",
     "expire": "作废",
 }
-
-RATING_NAMES = {4: "满意", 3: "基本满意", 2: "一般", 1: "不满意"}

@@ -244,6 +244,7 @@ def _finish(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     matter_index = tk.current
     matter = tk.matter
     tk.finish(result, reason, tx.now)
+    matter.case_no = body.get("case_no")  # 办件编号, optional: the key of the matter's rating upstream
     seconds = (matter.finished_at - matter.started_at).total_seconds()
     _record_window_time(tx, matter)
     assert tk.id is not None
