@@ -241,9 +241,8 @@ class Ticket:
                 m.state = state
 
     # -- ratings --------------------------------------------------------------------------
-    def rate(self, score: int, matter_index: int | None) -> int:
-        """一事一评: one rating per finished matter, its score checked on the hall's scale
-        (`domain.rating.check`). Returns the index of the matter rated."""
+    def to_rate(self, matter_index: int | None) -> int:
+        """The matter a rating would be for (None: the last finished one unrated), or why none is."""
         finished = [i for i, m in enumerate(self.matters) if m.state in (State.done, State.unresolved)]
         if matter_index is None:
             unrated = [i for i in finished if self.matters[i].rating is None]
@@ -254,6 +253,12 @@ class Ticket:
             raise _refuse("nothing_to_rate", "该事项尚未办结", "that matter is not finished")
         if self.matters[matter_index].rating is not None:
             raise _refuse("already_rated", "该事项已评价", "that matter has been rated already")
+        return matter_index
+
+    def rate(self, score: int, matter_index: int | None) -> int:
+        """一事一评: one rating per finished matter, its score checked on the hall's scale
+        (`domain.rating.check`). Returns the index of the matter rated."""
+        matter_index = self.to_rate(matter_index)
         self.matters[matter_index].rating = score
         return matter_index
 

@@ -90,13 +90,14 @@ def rate_at_window(store: Store, hall_id: str, number: str, given: Given, who: P
 
 def _rate(tx, tk: Ticket, given: Given, actor: dict, pad: bool = False) -> dict:
     """One rating and, for a 差评, its follow-up, in one transaction: neither is lost without the other."""
+    index = tk.to_rate(given.matter)  # rated already: say that, whatever this rating's flaws
     try:
         rated = rating.check(
             given.scale or tx.hall.ratings.scale, given.score, given.reason, given.reason_text, pad=pad
         )
     except DomainError as e:
         raise Invalid(e.code, e.message, e.message_en) from None
-    index = tk.rate(rated.score, given.matter)
+    tk.rate(rated.score, index)
     m = tk.matters[index]
     tx.save_ticket(tk)
     tx.add_rating(
