@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import subprocess
+import sys
 
 import httpx
 
@@ -80,3 +83,14 @@ def test_poor_rating_follow_up_and_export_over_http(server_factory, db_url):
         events = c.get("/halls/demo/events", params={"limit": 5000}, headers=manager).json()["events"]
     types = [e["type"] for e in events]
     assert types.count("followup.opened") == 2 and types.count("followup.updated") == 2
+
+    # The same export from the command line, for a hall without network to its platform.
+    cli = subprocess.run(
+        [sys.executable, "-m", "queue_server.cli", "export-ratings", "--first", "2026-11-24", "--last", "2026-11-30"],
+        env=srv.env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert cli.returncode == 0, cli.stderr
+    assert [json.loads(line) for line in cli.stdout.splitlines()] == rows
