@@ -41,6 +41,7 @@ register({
   recall: ['重呼', 'Recall'],
   start: ['开始办理', 'Start'],
   finish: ['办结', 'Done'],
+  case_no: ['办件编号', 'Case no.'],
   unresolved: ['未办成', 'Unresolved'],
   no_show: ['过号', 'No-show'],
   transfer: ['转办', 'Transfer'],
@@ -270,6 +271,7 @@ async function act(action, body) {
     const res = await call(`/api/halls/${hall}/windows/${state.window}/${action}`, { method: 'POST', body: body || {} });
     const n = (res.ticket && res.ticket.number) || (res.released && res.released.number) || (before && before.number) || '';
     if (action === 'finish') {
+      $('#case-no').value = '';
       const rel = res.released;
       if (body && body.result === 'unresolved') message(t('msg_unresolved', { n }), 'ok');
       else if (rel && rel.state === 'waiting') message(t('msg_next', { n, s: rel.service_name }), 'ok');
@@ -289,6 +291,13 @@ async function act(action, body) {
     document.body.classList.remove('busy');
     updateButtons();
   }
+}
+
+// 办件编号 (optional): the business system's case number, the key of this matter's rating at the
+// provincial 好差评 platform; sent with the finish, then cleared for the next matter.
+function withCase(body) {
+  const caseNo = $('#case-no').value.trim();
+  return caseNo ? { ...body, case_no: caseNo } : body;
 }
 
 // -- dialogs ---------------------------------------------------------------------------------------
@@ -322,7 +331,7 @@ async function doAction(name) {
       break;
     case 'unresolved':
       if (await ask('#dlg-unresolved', (d) => { fillChips(d, ['u_materials', 'u_conditions', 'u_other_dept', 'u_system']); $('#unresolved-reason').value = ''; })) {
-        await act('finish', { result: 'unresolved', reason: $('#unresolved-reason').value.trim() });
+        await act('finish', withCase({ result: 'unresolved', reason: $('#unresolved-reason').value.trim() }));
       }
       break;
     case 'transfer':
@@ -341,7 +350,7 @@ async function doAction(name) {
       }
       break;
     case 'finish':
-      await act('finish', { result: 'done' });
+      await act('finish', withCase({ result: 'done' }));
       break;
     default:
       await act(name);
