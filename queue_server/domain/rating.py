@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import DomainError
 from .opening import Calendar
@@ -121,7 +121,7 @@ def follow_up_due(calendar: Calendar, day: date) -> date:
     return calendar.add_working_days(day, FOLLOW_UP_WORKING_DAYS)
 
 
-def scale_view(scale: str) -> dict:
+def scale_view(scale: str) -> dict[str, Any]:
     """What a rating page draws: the levels best first, and the reasons of a 差评."""
     return {
         "scale": scale,

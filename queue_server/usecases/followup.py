@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
 from ..domain import rating
 from ..domain.calendar import business_day, day_start
@@ -19,6 +20,7 @@ from ..domain.events import (
 )
 from ..domain.tickets import OPEN_STATES, Ticket
 from ..errors import Forbidden, Invalid, NotFound
+from ..store.repository import HallTx
 from ..store.store import Store
 from . import lookups
 from .principal import CITIZEN, SYSTEM, Principal
@@ -56,7 +58,7 @@ def status(store: Store, token: str) -> dict:
         }
 
 
-def rate(store: Store, token: str, given: Given) -> dict:
+def rate(store: Store, token: str, given: Given) -> dict[str, Any]:
     """The citizen rates, by the ticket's token (their phone)."""
     hall_id, ticket_id = _by_token(store, token)
     with store.write(hall_id) as tx:
@@ -65,7 +67,7 @@ def rate(store: Store, token: str, given: Given) -> dict:
         return _rate(tx, tk, given, CITIZEN)
 
 
-def rate_at_window(store: Store, hall_id: str, number: str, given: Given, who: Principal) -> dict:
+def rate_at_window(store: Store, hall_id: str, number: str, given: Given, who: Principal) -> dict[str, Any]:
     """A window's rating device rates today's ticket `number`: only a matter that window served
     (the device faces the citizen at the counter; it never holds a ticket's token)."""
     with store.write(hall_id) as tx:
@@ -88,7 +90,7 @@ def rate_at_window(store: Store, hall_id: str, number: str, given: Given, who: P
         return _rate(tx, tk, replace(given, matter=matter), who.actor(), pad=who.kind == "window")
 
 
-def _rate(tx, tk: Ticket, given: Given, actor: dict, pad: bool = False) -> dict:
+def _rate(tx: HallTx, tk: Ticket, given: Given, actor: dict[str, Any], pad: bool = False) -> dict[str, Any]:
     """One rating and, for a 差评, its follow-up, in one transaction: neither is lost without the other."""
     index = tk.to_rate(given.matter)  # rated already: say that, whatever this rating's flaws
     try:
@@ -112,14 +114,26 @@ def _rate(tx, tk: Ticket, given: Given, actor: dict, pad: bool = False) -> dict:
         reason_text=rated.reason_text,
     )
     assert tk.id is not None
-    common = {"number": tk.number, "matter": index, "service": m.service, "window": m.window, "clerk": m.clerk}
+    common: dict[str, Any] = {
+        "number": tk.number,
+        "matter": index,
+        "service": m.service,
+        "window": m.window,
+        "clerk": m.clerk,
+    }
     tx.emit(
         RatingSubmitted(
             id=tk.id, **common, score=rated.score, scale=rated.scale, level=rated.level.key, reason=rated.reason
         ),
         actor,
     )
-    out = {"number": tk.number, "matter": index, "score": rated.score, "scale": rated.scale, "level": rated.level.key}
+    out: dict[str, Any] = {
+        "number": tk.number,
+        "matter": index,
+        "score": rated.score,
+        "scale": rated.scale,
+        "level": rated.level.key,
+    }
     if rated.bad:
         due = rating.follow_up_due(tx.hall.calendar, business_day(tx.now, tx.hall.timezone, tx.hall.day_boundary_hour))
         fid = tx.add_followup(tk.id, index, due)

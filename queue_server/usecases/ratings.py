@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from ..domain import rating
 from ..domain.calendar import business_day, day_start, local_time
@@ -22,7 +23,7 @@ def _service_name(hall: Hall, code: str) -> str:
         return code
 
 
-def _view(r: Reader, row, today: date) -> dict:
+def _view(r: Reader, row: Any, today: date) -> dict[str, Any]:
     level = rating.level_of(row.scale, row.score)
     reason = rating.REASON_CODES.get(row.reason or "")
     tz = r.hall.timezone
@@ -54,13 +55,13 @@ def _today(r: Reader, store: Store) -> date:
     return business_day(store.clock.now(), r.hall.timezone, r.hall.day_boundary_hour)
 
 
-def followups(store: Store, hall_id: str, open_only: bool = False) -> list[dict]:
+def followups(store: Store, hall_id: str, open_only: bool = False) -> list[dict[str, Any]]:
     with store.read(hall_id) as r:
         today = _today(r, store)
         return [_view(r, row, today) for row in r.followups(open_only=open_only)]
 
 
-def record(store: Store, hall_id: str, followup_id: int, who: Principal, fields: dict) -> dict:
+def record(store: Store, hall_id: str, followup_id: int, who: Principal, fields: dict[str, Any]) -> dict[str, Any]:
     """A step of a follow-up: `assignee` (who verifies and calls back), `called_back` (the return call
     was made now), `result` (what was found and put right). It closes once the call and the result are
     both in; a closed one is not changed again."""
@@ -71,7 +72,7 @@ def record(store: Store, hall_id: str, followup_id: int, who: Principal, fields:
         row = found[0]
         if row.state == "closed":
             raise Conflict("followup_closed", "该差评整改已办结", "this follow-up is closed already")
-        values: dict = {}
+        values: dict[str, Any] = {}
         if fields.get("assignee") is not None:
             values["assignee"] = fields["assignee"]
         if fields.get("called_back"):
@@ -131,7 +132,7 @@ EXPORT_FIELDS = (
 )
 
 
-def export(store: Store, hall_id: str, first: date, last: date) -> list[dict]:
+def export(store: Store, hall_id: str, first: date, last: date) -> list[dict[str, Any]]:
     """Every rating given from business day `first` to `last`, for upload to the 好差评 platform."""
     if last < first:
         raise Invalid("bad_period", "结束日期早于开始日期", "the last day is before the first")
