@@ -44,6 +44,10 @@ def test_poor_rating_follow_up_and_export_over_http(server_factory, db_url):
         assert no_reason.json()["message"] and no_reason.json()["message_en"]
         rated = c.post(f"/tickets/{a['token']}/rating", json={"score": 1, "reason": "again", "reason_text": "跑了三次"})
         assert rated.status_code == 200 and rated.json()["followup_due"] == "2026-12-15", rated.text
+        # No staff account rates, a manager no more than a clerk: only the window's own devices.
+        body = {"number": b["number"], "score": 5}
+        for staff in (clerk, manager):
+            assert c.post("/halls/demo/windows/26/rating", json=body, headers=staff).status_code == 403
         # The window agent's four-key pad: its own scale, no reason keys.
         pad = c.post(
             "/halls/demo/windows/26/rating", json={"number": b["number"], "score": 1, "scale": "legacy4"}, headers=agent
