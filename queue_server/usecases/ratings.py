@@ -112,6 +112,8 @@ def record(store: Store, hall_id: str, followup_id: int, who: Principal, fields:
         )
 
 
+EXPORT_MAX_DAYS = 366  # a year at a time: what one upload carries
+
 # The export's columns, in order (docs/ratings-export.md): one row per rating.
 EXPORT_FIELDS = (
     "case_no",
@@ -136,6 +138,10 @@ def export(store: Store, hall_id: str, first: date, last: date) -> list[dict[str
     """Every rating given from business day `first` to `last`, for upload to the 好差评 platform."""
     if last < first:
         raise Invalid("bad_period", "结束日期早于开始日期", "the last day is before the first")
+    if (last - first).days >= EXPORT_MAX_DAYS:
+        raise Invalid(
+            "period_too_long", f"一次最多导出 {EXPORT_MAX_DAYS} 天", f"export at most {EXPORT_MAX_DAYS} days at a time"
+        )
     with store.read(hall_id) as r:
         h = r.hall
         start = day_start(first, h.timezone, h.day_boundary_hour)

@@ -135,6 +135,7 @@ def test_the_case_number_at_finish_and_the_export_for_the_provincial_platform(ha
     assert rows[0]["rated_at"].startswith("2026-11-24T") and rows[0]["rated_at"].endswith("+08:00")
     assert ratings.export(hall.store, "demo", date(2026, 11, 25), date(2026, 11, 30)) == []
     assert refused(ratings.export, hall.store, "demo", date(2026, 11, 25), date(2026, 11, 24)).code == "bad_period"
+    assert refused(ratings.export, hall.store, "demo", date(2024, 1, 1), date(2025, 1, 1)).code == "period_too_long"
     text = ratings_csv(rows, ratings.EXPORT_FIELDS).decode("utf-8")
     assert text.startswith("\ufeffcase_no,ticket,matter,") and "'=HYPERLINK(1)" in text
     with hall.store.engine.connect() as conn:
