@@ -232,7 +232,7 @@ class FollowUpOpened(Event):
 
 @dataclass(frozen=True)
 class FollowUpUpdated(Event):
-    """A manager records a follow-up's step: who it is assigned to, the return call (回访), the result; closed once the call and the result are in."""
+    """A manager records a follow-up's step: who it is assigned to, the return call (回访), the result (whether recorded: its words, which may name the citizen, stay off the stream); closed once the call and the result are in."""
 
     type = "followup.updated"
     followup: int
@@ -243,7 +243,7 @@ class FollowUpUpdated(Event):
     state: str
     assignee: str | None
     called_back: str | None
-    result: str | None
+    result: bool
     due: str
 
 

@@ -100,7 +100,7 @@ def record(store: Store, hall_id: str, followup_id: int, who: Principal, fields:
                 called_back=local_time(merged["called_back"], tx.hall.timezone).isoformat()
                 if merged["called_back"]
                 else None,
-                result=merged["result"],
+                result=bool(merged["result"]),
                 due=row.due.isoformat(),
             ),
             who.actor(),

@@ -91,7 +91,8 @@ def test_the_follow_up_is_assigned_called_back_and_closed_or_it_raises_an_alert_
     assert [c.data["alert"] for c in cleared] == [alert.seq]
     steps = events(hall, "followup.updated")
     assert [s.data["state"] for s in steps] == ["open", "open", "closed"]
-    assert steps[-1].actor["id"] == "manager1"
+    assert steps[-1].actor["id"] == "manager1" and steps[-1].data["result"] is True
+    assert "批评教育" not in str([s.data for s in steps])  # the result's words stay off the stream
 
     # Reports count them: opened on the rating's day, closed (late) on the 16th.
     first = report_for(hall.store, "demo", "day", date(2026, 11, 24))["totals"]
