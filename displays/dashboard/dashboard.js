@@ -221,8 +221,8 @@ function renderFollowups() {
     return el('tr', { dataset: { id: f.id, overdue: String(f.overdue) }, class: f.overdue ? 'overdue' : '' },
       el('td', { class: 'num' }, f.number),
       el('td', {}, `${f.window ?? '—'} · ${f.clerk || '—'}`),
-      el('td', { class: 'bad' }, lang === 'en' ? f.level : f.level_name),
-      el('td', { class: 'fu-why' }, f.reason_name || f.reason || '', f.reason_text ? el('div', { class: 'muted' }, f.reason_text) : null),
+      el('td', { class: 'bad' }, lang === 'en' ? f.level_name_en : f.level_name),
+      el('td', { class: 'fu-why' }, (lang === 'en' ? f.reason_name_en : f.reason_name) || f.reason || '', f.reason_text ? el('div', { class: 'muted' }, f.reason_text) : null),
       el('td', { class: 'num' }, f.due, f.overdue ? el('span', { class: 'chip bad' }, t('fu_overdue')) : null),
       el('td', {}, assignee),
       el('td', { class: 'fu-call' }, called, f.called_back ? el('div', { class: 'muted num' }, f.called_back.slice(5, 16).replace('T', ' ')) : null),
@@ -478,7 +478,7 @@ async function download(e) {
 // -- start ------------------------------------------------------------------------------------------------
 applyI18n();
 mountLangSwitch($('#lang'));
-document.addEventListener('langchange', () => { render(); renderNotice(); });
+document.addEventListener('langchange', () => { render(); renderNotice(); renderFollowups(); });
 mountSignIn({ roles: ['manager', 'admin'], refused: 'not_manager', signedIn,
               token: () => state.session && state.session.token, signedOut });
 $('#show-all').addEventListener('change', (e) => { state.showAll = e.target.checked; renderAlerts(); });
