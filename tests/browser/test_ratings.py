@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from pathlib import Path
 
 from .test_console import console, until
 
@@ -90,7 +91,12 @@ def test_case_number_pad_reason_and_the_dashboard_follow_up(hall, pages, screens
     assert [s["data"]["state"] for s in steps] == ["open", "closed"] and steps[-1]["data"]["assignee"] == "李科长"
     dash.wait_for_selector(".alert[data-kind=followup_overdue].cleared", timeout=30_000)
 
-    # The export carries the case number the clerk typed.
+    # The export carries the case number the clerk typed: from the dashboard's reports panel, and the API.
+    with dash.expect_download() as download:
+        dash.click("#report-form button[value=ratings]")
+    assert download.value.suggested_filename == "ratings-demo-2026-11-24-2026-11-24.csv"
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert exported.startswith("case_no,") and "SZ2026-000777" in exported
     manager = hall.user("manager1")
     rows = hall.http.get("/api/halls/demo/ratings/export", params={"first": "2026-11-24"}, headers=manager).json()
     assert [(r["case_no"], r["level_name"], r["reason_text"]) for r in rows] == [
