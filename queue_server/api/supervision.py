@@ -10,7 +10,6 @@ from typing import Annotated
 from fastapi import APIRouter, Body, FastAPI, Path, Request, Response
 from pydantic import Field
 
-from ..errors import Invalid
 from ..supervision import export, live
 from ..supervision.source import Tracker, report_for
 from ..usecases import ratings
@@ -41,6 +40,11 @@ class Format(StrEnum):
     json = "json"
     csv = "csv"
     xlsx = "xlsx"
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
 
 
 class AlertsShown(StrEnum):
@@ -129,15 +133,18 @@ def record_followup(hall: HallId, followup: AlertId, body: FollowUpIn, who: Mana
 
 @router.get("/ratings/export", responses={200: {"content": {"text/csv": {}}}})
 def ratings_export(
-    hall: HallId, who: Manager, store: StoreDep, first: Day, last: Day | None = None, format: Format = Format.json
+    hall: HallId,
+    who: Manager,
+    store: StoreDep,
+    first: Day,
+    last: Day | None = None,
+    format: ExportFormat = ExportFormat.json,
 ):
     """Every rating of the business days `first` to `last` (default: `first` alone), one record each
     (docs/ratings-export.md), for upload to the provincial 好差评 platform keyed by the case number."""
     rows = ratings.export(store, hall, first, last or first)
-    if format is Format.json:
+    if format is ExportFormat.json:
         return rows
-    if format is not Format.csv:
-        raise Invalid("bad_format", "评价导出只有 json 和 csv", "the ratings export is json or csv")
     name = f"ratings-{hall}-{first.isoformat()}-{(last or first).isoformat()}.csv"
     return Response(
         export.ratings_csv(rows, ratings.EXPORT_FIELDS),
