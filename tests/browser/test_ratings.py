@@ -40,6 +40,13 @@ def test_case_number_pad_reason_and_the_dashboard_follow_up(hall, pages, screens
         "document.documentElement.scrollWidth <= innerWidth && document.documentElement.scrollHeight <= innerHeight"
     )
     pad.screenshot(path=str(screenshots_dir / "ratings-pad-five-1024x600.png"))
+    pad.click("#lang")  # the longest words are the English ones: each fits its button
+    pad.wait_for_function("document.documentElement.lang === 'en'")
+    fits = "[...document.querySelectorAll('#r-buttons > button')].every((b) => b.scrollWidth <= b.clientWidth)"
+    assert pad.evaluate(fits)
+    pad.screenshot(path=str(screenshots_dir / "ratings-pad-five-en-1024x600.png"))
+    pad.click("#lang")
+    pad.wait_for_function("document.documentElement.lang === 'zh-CN'")
     pad.locator("#r-buttons button[data-level='very_dissatisfied']").click()
     pad.wait_for_selector(".reason-form")
     assert not hall.events("rating.submitted")
