@@ -47,7 +47,8 @@ from queue_server.domain import policy  # noqa: E402
 from queue_server.domain.calendar import zone  # noqa: E402
 from queue_server.domain.hall import APPOINTMENT, NORMAL, Hall  # noqa: E402
 from queue_server.halls import DEMO, read_hall  # noqa: E402
-from queue_server.supervision.simulation import Citizen, Matter, Setup, WindowPlan, mmc_check, run  # noqa: E402
+from queue_server.supervision.erlang import mmc_check  # noqa: E402
+from queue_server.supervision.simulation import Citizen, Matter, Setup, WindowPlan, run  # noqa: E402
 
 DAY = date(2026, 11, 24)  # a Tuesday
 OPEN, CLOSE, LAST_ARRIVAL = dtime(9, 0), dtime(17, 30), dtime(17, 10)

@@ -97,6 +97,10 @@ class ApiClient:
             headers={"Idempotency-Key": idempotency_key},
         )
 
+    def give_phone(self, token: str, phone: str, family: bool) -> dict:
+        """Text messages about this ticket to `phone`; answered masked (138****1234)."""
+        return self._call("POST", f"/api/tickets/{quote(token)}/notify", json={"phone": phone, "family": family})
+
     def report_device(self, device: str, kind: str, state: str, detail: str = "") -> dict:
         return self._call(
             "POST",

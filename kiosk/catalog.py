@@ -94,6 +94,11 @@ class Catalog:
         return self.hall.get("notice") or ""
 
     @property
+    def sms(self) -> bool:
+        """Whether the hall sends text messages (a visitor may then leave a phone number)."""
+        return bool(self.hall.get("sms"))
+
+    @property
     def departments(self) -> list[dict]:
         return list(self.hall.get("departments", []))
 

@@ -429,6 +429,9 @@ class Kiosk:
     def appointments_of(self, identity: Identity) -> list[dict]:
         return self.call(self.client.appointments_of, identity.id_number)
 
+    def give_phone(self, token: str, phone: str, family: bool) -> dict:
+        return self.call(self.client.give_phone, token, phone, family)
+
     def print_checklist(self, guide: dict) -> PrintResult:
         hall_name = self.catalog.name("zh") if self.catalog else ""
         return self.devices.print_checklist(checklist_for_printer(guide, hall_name))

@@ -242,6 +242,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cancel": ("取消", "Cancel"),
     "delete": ("删除", "Delete"),
     "clear": ("清空", "Clear"),
+    # text messages (optional, after the ticket)
+    "sms_button": ("短信提醒", "Text me"),
+    "sms_title": ("短信提醒（可选）", "Text message reminders (optional)"),
+    "sms_hint": (
+        "快到您、叫到您时发短信告诉您，不必一直看屏幕。号码只保存到今天结束。",
+        "We text you when your turn is near and when you are called. The number is kept until today ends.",
+    ),
+    "sms_input": ("请输入11位手机号码", "Enter an 11-digit mobile number"),
+    "sms_family": ("这是家人的号码", "This is a family member's number"),
+    "sms_family_on": ("✓ 这是家人的号码", "✓ A family member's number"),
+    "sms_submit": ("确认", "Confirm"),
+    "sms_on": ("短信将发送至 {phone}", "Text messages go to {phone}"),
     "printer_banner": (
         "打印机暂停服务：号码将显示为二维码，请用手机拍下",
         "Printer out of service: tickets are shown as a QR code to photograph",

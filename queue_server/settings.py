@@ -7,6 +7,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -17,6 +18,10 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data")
     database_url: str | None = None  # default: SQLite file in data_dir
+    # PostgreSQL connections one server process opens for requests (held, and beyond them for a
+    # burst); each process also holds 3 for the live stream. See the README's sizing.
+    db_pool_size: int = Field(10, ge=1, le=200)
+    db_max_overflow: int = Field(5, ge=0, le=200)
     secret: str | None = None  # HMAC key for ID numbers; default: generated once into data_dir
     # A key file every server process reads (one key for all): PostgreSQL needs it or `secret`.
     secret_file: Path | None = None
@@ -54,6 +59,15 @@ class Settings(BaseSettings):
     voice_piper_model: Path | None = None  # a Piper .onnx voice (its .onnx.json beside it) instead of espeak-ng
     voice_clips_dir: Path | None = None  # the hall's recorded clips; default data_dir/voice-clips
     voice_cache_bytes: int = 16 * 2**20  # the engine's clips cached on disk (data_dir/voice), all packs together
+    # Text messages to citizens who give a phone number (README, "Text messages"): a GSM modem by
+    # its device URL (gsm+serial:///dev/ttyUSB3, sim://), or a provider's HTTP gateway by a URL
+    # template with {phone} and {text}; neither: no messages, and the kiosk asks for no number.
+    sms_modem_url: str | None = None
+    sms_gateway_url: str | None = None
+    sms_gateway_method: str = "POST"  # POST also sends {"phone", "text"} as JSON; GET only the URL
+    sms_gateway_token: str | None = None  # sent as "Authorization: Bearer …"
+    sms_gateway_user: str | None = None  # ... or basic auth
+    sms_gateway_password: str | None = None
     voice_memory_bytes: int = 8 * 2**20  # assembled announcements kept in memory
 
     def is_postgres(self) -> bool:

@@ -34,6 +34,12 @@ def need(condition: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture
+def pty_available() -> None:
+    """The device simulators serve on pseudo-terminals."""
+    need(hasattr(os, "openpty") and os.path.isdir("/dev/pts"), "pseudo-terminals (/dev/pts)")
+
+
 # -- databases and live servers ---------------------------------------------------------------
 from tests.support import live  # noqa: E402
 

@@ -4,9 +4,11 @@
     python -m devices.sim idcard --tcp 7001 [--cards FILE] [--card 0] [--fault lift_mid_read]
     python -m devices.sim pad --pty --addr 1 [--led 2]     (type 1-4, call, recall, pause or evaluate + Enter)
     python -m devices.sim led --pty --addr 2 [--pad 1]
+    python -m devices.sim modem --pty [--state no_credit]     (GSM modem: prints each message it decodes)
 
 It prints the port to use (a pty path or host:port), then serves until interrupted. Typing
-`state paper_out`, `place 2`, `lift` or `fault silent` on stdin changes the printer or reader."""
+`state paper_out`, `place 2`, `lift` or `fault silent` on stdin changes the printer or reader
+(`state no_signal` the modem)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from devices.interfaces import RATING_LABELS
 from devices.sim.endpoint import Simulator
+from devices.sim.gsm import STATES as MODEM_STATES, ModemSim
 from devices.sim.idcard import CARDS_FILE, FAULTS, IdCardSim, load_cards
 from devices.sim.printer import STATES, PrinterSim
 from devices.sim.rs485 import BusSim, LedSim
@@ -26,12 +29,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m devices.sim", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("device", choices=("printer", "idcard", "pad", "led"))
+    parser.add_argument("device", choices=("printer", "idcard", "pad", "led", "modem"))
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--pty", action="store_true", help="serve on a new pseudo-terminal")
     where.add_argument("--tcp", type=int, metavar="PORT", help="serve on this TCP port (0: any free port)")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--state", choices=STATES, default="ok", help="printer state")
+    parser.add_argument(
+        "--state", choices=sorted(set(STATES) | set(MODEM_STATES)), default="ok", help="printer or modem state"
+    )
     parser.add_argument("--jobs", type=Path, help="printer: save each job here as job-NNNN.bin")
     parser.add_argument("--cards", type=Path, default=CARDS_FILE, help="ID cards: YAML file of people")
     parser.add_argument("--card", help="ID cards: place this card (index, number or name) at start")
@@ -45,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
 def _build(args: argparse.Namespace) -> Simulator:
     if args.device == "printer":
         return PrinterSim(args.state, args.jobs)
+    if args.device == "modem":
+        return ModemSim(args.state)
     if args.device == "idcard":
         sim = IdCardSim(load_cards(args.cards), args.fault)
         if args.card is not None:
@@ -62,7 +69,7 @@ def _build(args: argparse.Namespace) -> Simulator:
 def _command(sim: Simulator, line: str) -> str:
     """One stdin command; returns what to print."""
     word, _, arg = line.strip().partition(" ")
-    if isinstance(sim, PrinterSim) and word == "state":
+    if isinstance(sim, (PrinterSim, ModemSim)) and word == "state":
         sim.state = arg
         return f"state {arg}"
     if isinstance(sim, IdCardSim) and word == "place":
@@ -94,8 +101,19 @@ def _watch_screens(sim: BusSim, stop: threading.Event) -> None:
                 print(f"led {address}: [{device.text}] beeps={device.beeps}", flush=True)
 
 
+def _watch_messages(sim: ModemSim, stop: threading.Event) -> None:
+    seen = 0
+    while not stop.wait(0.2):
+        for to, text in sim.messages[seen:]:
+            print(f"sms to {to}: {text}", flush=True)
+        seen = len(sim.messages)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.state not in (MODEM_STATES if args.device == "modem" else STATES):
+        parser.error(f"--state {args.state} is not a state of the {args.device}")
     sim = _build(args)
     if args.pty:
         print(sim.start_pty().path, flush=True)
@@ -105,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     if isinstance(sim, BusSim):
         threading.Thread(target=_watch_screens, args=(sim, stop), daemon=True).start()
+    if isinstance(sim, ModemSim):
+        threading.Thread(target=_watch_messages, args=(sim, stop), daemon=True).start()
     try:
         for line in sys.stdin:
             if line.strip():

@@ -4,7 +4,7 @@
 // Figures come from GET /api/halls/{hall}/supervision; the hall's event stream (/js/live.js) says
 // when to fetch them again, and alert events are shown as they arrive, before any fetch.
 
-import { api } from '/js/api.js';
+import { api, download } from '/js/api.js';
 import { t, register, applyI18n, errorText, mountLangSwitch, nameOf, lang } from '/js/i18n.js';
 import { connectHall, mountLiveBanner } from '/js/live.js';
 import { $, el, params, HallClock, fmtDuration, fmtEta } from '/js/util.js';
@@ -19,7 +19,7 @@ register({
   username: ['用户名', 'Username'],
   password: ['密码', 'Password'],
   login: ['登录', 'Sign in'],
-  not_manager: ['仅大厅管理人员可查看电子监察', 'Only hall managers may open the supervision dashboard'],
+  not_manager: ['仅大厅管理人员或监察人员可查看电子监察', 'Only hall managers and supervisors may open the supervision dashboard'],
   session_expired: ['登录已过期，请重新登录', 'Your session has expired; please sign in again'],
   alerts: ['预警', 'Alerts'],
   show_all: ['显示已确认', 'Show acknowledged'],
@@ -446,7 +446,7 @@ function periodDays(period, day) {
   return [day, day];
 }
 
-async function download(e) {
+async function downloadReport(e) {
   e.preventDefault();
   const format = e.submitter ? e.submitter.value : 'csv';
   const period = $('#report-period').value;
@@ -457,20 +457,9 @@ async function download(e) {
     : `${base}/reports/${period}?format=${format}${day ? `&day=${day}` : ''}`;
   $('#report-msg').textContent = t('downloading');
   try {
-    const res = await fetch(url, { headers: { Authorization: `Bearer ${state.session.token}` } });
-    if (!res.ok) {
-      const err = await res.json().catch(() => ({}));
-      if (res.status === 401) expired();
-      throw err;
-    }
-    const blob = await res.blob();
-    const name = (/filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '') || [])[1] || `report.${format}`;
-    const a = el('a', { href: URL.createObjectURL(blob), download: name });
-    document.body.append(a);
-    a.click();
-    setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-    $('#report-msg').textContent = name;
+    $('#report-msg').textContent = await download(url, state.session.token);
   } catch (err) {
+    if (err.status === 401) expired();
     $('#report-msg').textContent = errorText(err);
   }
 }
@@ -479,14 +468,15 @@ async function download(e) {
 applyI18n();
 mountLangSwitch($('#lang'));
 document.addEventListener('langchange', () => { render(); renderNotice(); renderFollowups(); });
-mountSignIn({ roles: ['manager', 'admin'], refused: 'not_manager', signedIn,
+mountSignIn({ roles: ['manager', 'admin', 'supervisor'], refused: 'not_manager', signedIn,
               token: () => state.session && state.session.token, signedOut });
 $('#show-all').addEventListener('change', (e) => { state.showAll = e.target.checked; renderAlerts(); });
-$('#report-form').addEventListener('submit', download);
+$('#report-form').addEventListener('submit', downloadReport);
 $('#notice-form').addEventListener('submit', (e) => { e.preventDefault(); publishNotice($('#notice-text').value); });
 $('#notice-clear').addEventListener('click', () => publishNotice(''));
 setInterval(tick, 1000);
 setInterval(() => { if (state.session && state.data) soon(); }, 30000);
 window.addEventListener('resize', () => { if (state.data) renderCharts(state.data); });
-state.session = saved.load();
+// A supervisor opening one of its halls from the city's page is signed in already.
+state.session = saved.load() || remembered('hallq.city').load();
 if (state.session) start().catch(() => showLogin()); else showLogin();

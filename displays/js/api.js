@@ -4,6 +4,7 @@
 //   import { api, ApiError } from '/js/api.js';
 //   const board = await api(`/api/halls/${hall}/board`);
 //   await api(`/api/halls/${hall}/windows/5/call-next`, { method: 'POST', token, body: {} });
+//   const name = await download(`/api/halls/${hall}/reports/day?format=csv`, token);  // saved by the browser
 
 export class ApiError extends Error {
   constructor(status, code, message, message_en) {
@@ -38,4 +39,29 @@ export async function api(path, { method = 'GET', body, token, timeout = 15000, 
                        d.message_en || `request failed (${res.status})`);
   }
   return data;
+}
+
+// A file from the server (a report), saved by the browser under the name the server gives; returns
+// that name. Errors as api() throws them.
+export async function download(path, token) {
+  let res;
+  try {
+    res = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {}, cache: 'no-store' });
+  } catch (e) {
+    throw new ApiError(0, 'network', '网络连接失败，请稍后重试', 'network error, please try again');
+  }
+  if (!res.ok) {
+    const d = await res.json().catch(() => ({}));
+    throw new ApiError(res.status, d.code || `http_${res.status}`, d.message || `请求失败（${res.status}）`,
+                       d.message_en || `request failed (${res.status})`);
+  }
+  const blob = await res.blob();
+  const name = (/filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') || '') || [])[1] || 'report';
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  setTimeout(() => { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  return name;
 }

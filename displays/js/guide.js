@@ -38,6 +38,10 @@ register({
   issued_next: ['下一位即可办理', 'Next in line'],
   scan: ['扫码查看排队进度', 'Scan to follow the queue'],
   done: ['完成', 'Done'],
+  sms_title: ['短信提醒（可选，号码仅保存到今天结束）', 'Text reminders (optional; the number is kept until today ends)'],
+  sms_phone: ['手机号码（11 位）', 'Mobile number (11 digits)'],
+  sms_family: ['家人的号码', "A family member's"],
+  sms_on: ['短信将发送至 {phone}', 'Text messages go to {phone}'],
   lookup_title: ['查询号码', 'Look up a ticket'],
   lookup: ['查询', 'Look up'],
   reactivate: ['重新激活', 'Re-activate'],
@@ -141,6 +145,8 @@ async function issue() {
     const body = { services: state.chosen };
     if (state.klass !== 'normal') body.priority = state.klass;
     if (idNumber) body.id_card = { id_number: idNumber, name: $('#id-name').value.trim() };
+    const phone = $('#sms-phone').value.trim();
+    if (phone) body.notify = { phone, family: $('#sms-family').checked };
     const tk = await call(`/api/halls/${hall}/tickets`, { method: 'POST', body, headers: { 'Idempotency-Key': state.idemKey } });
     showIssued(tk);
     clearForm();
@@ -159,6 +165,8 @@ function clearForm() {
   state.idemKey = null;
   $('#id-number').value = '';
   $('#id-name').value = '';
+  $('#sms-phone').value = '';
+  $('#sms-family').checked = false;
   $('#issue-error').textContent = '';
   renderIssue();
 }
@@ -166,6 +174,8 @@ function clearForm() {
 function showIssued(tk) {
   $('#issued-number').textContent = tk.number;
   $('#issued-info').textContent = tk.position ? t('issued_info', { n: tk.position, eta: fmtEta(tk.eta_seconds, tk.eta_low_seconds, tk.eta_high_seconds) }) : t('issued_next');
+  $('#issued-sms').hidden = !tk.notify;
+  $('#issued-sms').textContent = tk.notify ? t('sms_on', { phone: tk.notify.phone }) : '';
   $('#issued-matters').replaceChildren(...tk.matters.map((m) => el('li', {}, nameOf(m))));
   $('#issued-qr').src = `/qr.svg?data=${encodeURIComponent(tk.status_url)}`;
   $('#dlg-issued').dataset.number = tk.number;
@@ -267,6 +277,7 @@ async function startMain() {
   show('main');
   try { $('#who').textContent = localStorage.getItem(`hallq.guide.who.${hall}`) || ''; } catch { /* ignore */ }
   state.info = await api(`/api/halls/${hall}`);
+  $('#sms-row').hidden = !state.info.sms;
   $('#hall-name').textContent = nameOf(state.info);
   await loadServices();
   if (state.live) state.live.close();

@@ -15,6 +15,7 @@
 //   live.seq; live.status; live.close(); live.reconnect();
 //
 //   const tl = connectTicket({ token, onTicket(view) {}, onStatus(status, info) {} });
+//   const city = connectCity({ token, onCity(view) {}, onStatus(status, info) {} });  // a supervisor's halls
 //
 //   mountLiveBanner(live)  -> a fixed "连接中断" banner while the connection is down
 //
@@ -30,6 +31,10 @@ const REFUSALS = new Set([4400, 4401, 4403, 4404]);
 function wsBase() {
   return (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host;
 }
+
+// A browser cannot set headers on a WebSocket: the token goes as a subprotocol (never in the
+// address, which servers and proxies log); the server answers 'hallq'.
+const bearerProtocols = (token) => (token ? ['hallq', `bearer.${token}`] : ['hallq']);
 
 class LiveConnection {
   constructor(url, opts) {
@@ -178,9 +183,7 @@ class HallConnection extends LiveConnection {
     }, opts);
   }
 
-  // A browser cannot set headers on a WebSocket: the token goes as a subprotocol (never in the
-  // address, which servers and proxies log); the server answers 'hallq'.
-  protocols() { return this.opts.token ? ['hallq', `bearer.${this.opts.token}`] : ['hallq']; }
+  protocols() { return bearerProtocols(this.opts.token); }
 
   handle(msg) {
     if (msg.type === 'snapshot') {
@@ -228,6 +231,25 @@ class TicketConnection extends LiveConnection {
 export function connectTicket(opts) {
   if (!opts || !opts.token) throw new Error('connectTicket: token is required');
   const conn = new TicketConnection(opts);
+  conn._open();
+  return conn;
+}
+
+class CityConnection extends LiveConnection {
+  constructor(opts) {
+    super(() => `${wsBase()}/ws/city`, opts);
+  }
+
+  protocols() { return bearerProtocols(this.opts.token); }
+
+  handle(msg) {
+    if (msg.type === 'city' && this.opts.onCity) this.opts.onCity(msg);
+  }
+}
+
+export function connectCity(opts) {
+  if (!opts || !opts.token) throw new Error('connectCity: token is required');
+  const conn = new CityConnection(opts);
   conn._open();
   return conn;
 }

@@ -1,13 +1,14 @@
 // The citizen's ticket page at /t/{token} (the status_url on the ticket's QR code).
 // Number, matters, people ahead and estimated wait, live; when called, "请到 5 号窗口"; after
 // each finished matter, the rating buttons of the hall's scale (一事一评; five levels by default, 国办发
-// 〔2019〕51号), and for a 差评 its reason before it is sent.
+// 〔2019〕51号), and for a 差评 its reason before it is sent; while it waits, text messages to a phone
+// number (where the hall sends them), which comes back masked.
 
 import { connectTicket, mountLiveBanner } from './live.js';
 import { api } from './api.js';
 import { applyI18n, errorText, lang, mountLangSwitch, nameOf, register, t } from './i18n.js';
 import { $, el, fmtEta, params } from './util.js';
-import { levelOf, levelText, loadScale, reasonForm } from './ratings.js';
+import { levelOf, levelText, reasonForm } from './ratings.js';
 
 register({
   your_number: ['您的排队号', 'Your number'],
@@ -31,11 +32,18 @@ register({
   s_done: ['已办结', 'Done'], s_no_show: ['已过号', 'Missed'], s_cancelled: ['已取消', 'Cancelled'],
   s_expired: ['已过期', 'Expired'], s_unresolved: ['未办成', 'Unresolved'], s_pending: ['待办', 'Next'],
   s_transferred: ['已转办', 'Transferred'],
+  sms_title: ['短信提醒', 'Text message reminders'],
+  sms_hint: ['快到您、叫到您时发短信告诉您，关掉本页也能收到。号码只保存到今天结束。',
+    'We text you when your turn is near and when you are called, even with this page closed. The number is kept until today ends.'],
+  sms_input: ['11位手机号码', '11-digit mobile number'],
+  sms_family: ['这是家人的号码', "A family member's number"],
+  sms_submit: ['开启短信提醒', 'Text me'],
+  sms_on: ['短信将发送至 {phone}', 'Text messages go to {phone}'],
 });
 
 const token = (location.pathname.match(/^\/t\/([A-Za-z0-9_-]{8,64})$/) || [])[1] || params.get('token');
 // poor: the 差评 waiting for its reason {matter, score, reason, text}
-const state = { ticket: null, rating: false, scale: null, poor: null };
+const state = { ticket: null, rating: false, scale: null, poor: null, sms: false, notify: null };
 window.hallq = { state };
 
 function render() {
@@ -84,6 +92,7 @@ function render() {
       finished && m.rating == null && state.scale ? rating(i) : null,
       finished && m.rating != null ? el('div', { class: 'rated' }, t('rated', { r: ratingName(m.rating) })) : null);
   }));
+  renderSms(tk);
   // The phone's own clock: "updated at" is about this phone's view, whatever the hall's clock says.
   $('#t-updated').textContent = new Date().toLocaleTimeString(lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
 }
@@ -127,6 +136,31 @@ async function rate(matter, score, reason, reasonText) {
   }
 }
 
+function renderSms(tk) {
+  const open = ['waiting', 'called', 'no_show'].includes(tk.state);
+  $('#t-sms').hidden = !state.sms || !(open || state.notify);
+  const on = $('#t-sms-on');
+  on.hidden = !state.notify;
+  on.textContent = state.notify ? t('sms_on', { phone: state.notify.phone }) : '';
+  $('#t-sms-form').hidden = Boolean(state.notify) || !open;
+}
+
+async function givePhone(ev) {
+  ev.preventDefault();
+  const error = $('#t-sms-error');
+  error.hidden = true;
+  try {
+    state.notify = await api(`/api/tickets/${token}/notify`, {
+      method: 'POST', body: { phone: $('#t-sms-phone').value, family: $('#t-sms-family').checked },
+    });
+    $('#t-sms-phone').value = '';
+  } catch (e) {
+    error.textContent = errorText(e);
+    error.hidden = false;
+  }
+  render();
+}
+
 function showError(text) {
   const e = $('#t-error');
   e.textContent = text;
@@ -149,9 +183,13 @@ async function main() {
   mountLangSwitch($('#lang'));
   document.addEventListener('langchange', render);
   if (!token) { showError(t('not_found')); return; }
+  $('#t-sms-form').addEventListener('submit', givePhone);
   try {
     const view = await api(`/api/tickets/${token}`);
-    state.scale = await loadScale(view.hall);
+    state.notify = view.notify;
+    const hallInfo = await api(`/api/halls/${encodeURIComponent(view.hall)}`);
+    state.scale = hallInfo.rating;
+    state.sms = Boolean(hallInfo.sms);
     update(view);
   } catch (e) {
     showError(e.status === 404 ? t('not_found') : errorText(e));

@@ -8,6 +8,7 @@ from .confirm import ConfirmScreen
 from .guide import GuideScreen
 from .home import HomeScreen
 from .maintenance import MaintenanceScreen
+from .phone import PhoneScreen
 from .search import SearchScreen
 from .services import ServicesScreen
 from .status import StatusScreen
@@ -22,6 +23,7 @@ SCREENS = (
     ConfirmScreen,
     CardScreen,
     TicketScreen,
+    PhoneScreen,
     GuideScreen,
     StatusScreen,
     AppointmentScreen,

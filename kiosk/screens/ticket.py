@@ -103,6 +103,14 @@ class TicketScreen(KioskScreen):
         anchor.add_widget(QrCode(ticket["status_url"], side=qr_side, kid="ticket_qr"))
         side.add_widget(anchor)
         side.add_widget(Text(app.t("scan_status"), size=30, halign="center", color=MUTED))
+        if ticket.get("notify"):
+            side.add_widget(
+                Text(app.t("sms_on", phone=ticket["notify"]["phone"]), size=30, halign="center", kid="ticket_sms_on")
+            )
+        elif app.catalog is not None and app.catalog.sms and ticket.get("state") == "waiting":
+            side.add_widget(
+                Tile(app.t("sms_button"), self.ask_phone, kind="secondary", size=34, height=100, kid="ticket_sms")
+            )
         row = Row(height=120, gap=24)
         self.countdown = Text("", size=28, color=MUTED, height=100, halign="right", kid="countdown")
         row.add_widget(self.countdown)
@@ -138,6 +146,11 @@ class TicketScreen(KioskScreen):
             self.countdown.text = self.app.t("back_home_in", s=max(0, left))
         if left <= 0 and self.app.sm.current == self.NAME:
             self.finish()
+
+    def ask_phone(self):
+        # The ticket screen is not kept for `back` (a finished visit is not gone back to): the
+        # phone screen takes this one's parameters along to return to it.
+        self.app.go("phone", ticket_screen=dict(self.params))
 
     def finish(self):
         self.app.reset_session()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -21,7 +21,9 @@ router = APIRouter(
     prefix="/api/halls/{hall}", responses={404: {"model": Error}, 422: {"model": Error}, 503: {"model": Error}}
 )
 
-WAV_RESPONSE = {200: {"content": {"audio/wav": {}}, "description": "mono 16-bit PCM WAV"}}
+WAV_RESPONSE: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"audio/wav": {}}, "description": "mono 16-bit PCM WAV"}
+}
 
 
 class Form(StrEnum):

@@ -11,13 +11,14 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 
 from ..clock import Clock
+from ..notifier import Notifier
 from ..settings import Settings
 from ..store.db import make_engine
 from ..store.store import Store
 from ..supervision.engine import AlertEngine
 from ..tts import HallVoice
 from ..usecases.followup import expire_past_days
-from . import announcements, auth, board, docs, errors, kiosk, pages, public, shipping, staff, stream, supervision
+from . import announcements, auth, board, city, docs, errors, kiosk, pages, public, shipping, staff, stream, supervision
 from .guards import BodyLimit, SecurityHeaders, WebsocketQuota
 from .schemas import Error
 from .storage_faults import StorageFaults
@@ -50,7 +51,9 @@ async def _sweep(store: Store) -> None:
 
 
 def create_app(settings: Settings, clock: Clock | None = None, store: Store | None = None) -> FastAPI:
-    store = store or Store(make_engine(settings.resolved_database_url()), clock)
+    store = store or Store(
+        make_engine(settings.resolved_database_url(), settings.db_pool_size, settings.db_max_overflow), clock
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -61,9 +64,11 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
         sweeper = asyncio.create_task(_sweep(store))
         alerts = app.state.alert_engine = AlertEngine(store, supervision.tracker_of(app))
         alerts.start()
+        await app.state.notifier.start()
         try:
             yield
         finally:
+            await app.state.notifier.stop()
             await alerts.stop()
             sweeper.cancel()
             # Changes already handed to the writer commit, and their events still go out live.
@@ -82,13 +87,14 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
     app.state.store = store
     app.state.settings = settings
     app.state.voice = HallVoice(settings)
+    app.state.notifier = Notifier(store, settings)
     errors.install(app)
     # Outermost last: headers on every answer, the body bounded before a retry buffers it.
     app.add_middleware(StorageFaults, store=store)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(WebsocketQuota, per_address=settings.ws_per_address)
-    for module in (auth, kiosk, staff, public, board, supervision, shipping, stream, announcements, pages):
+    for module in (auth, kiosk, staff, public, board, supervision, city, shipping, stream, announcements, pages):
         app.include_router(module.router, responses=ANY_ROUTE)
 
     @app.get("/api/halls", responses=ANY_ROUTE)

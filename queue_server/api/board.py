@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from ..usecases import notice, queries
-from .deps import LogReader, Manager, StoreDep, Watcher, on_writer
+from .deps import LogReader, Manager, Overseer, StoreDep, Watcher, on_writer
 from .schemas import Day, Error, HallId, NoticeIn, NoticeOut, Seq
 
 router = APIRouter(
@@ -36,7 +36,7 @@ def events(
 
 
 @router.get("/notice", response_model=NoticeOut)
-def get_notice(hall: HallId, who: Manager, store: StoreDep):
+def get_notice(hall: HallId, who: Overseer, store: StoreDep):
     return notice.current(store, hall)
 
 

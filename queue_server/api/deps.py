@@ -7,7 +7,7 @@ a thread hop per dependency was a large share of an issuing request's cost."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Annotated, TypeVar
 
@@ -56,7 +56,7 @@ async def current(store: StoreDep, token: Annotated[str | None, Depends(bearer)]
     return who
 
 
-def allow(*kinds: str) -> Callable[..., Principal]:
+def allow(*kinds: str) -> Callable[..., Awaitable[Principal]]:
     """A dependency admitting users of these roles and devices of these kinds, in the path's hall."""
 
     async def check(request: Request, who: Annotated[Principal, Depends(current)]) -> Principal:
@@ -75,8 +75,10 @@ Issuer = Annotated[Principal, Depends(allow("kiosk", "guide", "manager"))]
 Staff = Annotated[Principal, Depends(allow("guide", "clerk", "manager"))]
 Clerk = Annotated[Principal, Depends(allow("clerk", "manager"))]
 Manager = Annotated[Principal, Depends(allow("manager"))]
-# The audit trail: managers, and the shipper carrying it to the city (`hallq ship-log`).
-LogReader = Annotated[Principal, Depends(allow("manager", "shipper"))]
+# What supervision reads (figures, alerts, reports): the hall's managers and its supervisors.
+Overseer = Annotated[Principal, Depends(allow("manager", "supervisor"))]
+# The audit trail: those, and the shipper carrying it to the city (`hallq ship-log`).
+LogReader = Annotated[Principal, Depends(allow("manager", "supervisor", "shipper"))]
 InHall = Annotated[Principal, Depends(allow("kiosk", "guide", "clerk", "manager"))]
 Watcher = Annotated[Principal, Depends(allow("display", "kiosk", "guide", "clerk", "manager"))]
 Device = Annotated[Principal, Depends(allow("kiosk", "display", "guide", "rating", "window", "manager"))]

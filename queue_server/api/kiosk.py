@@ -6,7 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request, Response
 
-from ..usecases import appointments, devices, issuing, queries
+from ..errors import Conflict
+from ..usecases import appointments, devices, issuing, notify, queries
 from .deps import Device, InHall, Issuer, SettingsDep, StoreDep, on_writer
 from .ratelimit import client_address, limiter
 from .schemas import (
@@ -29,13 +30,22 @@ from .schemas import (
 router = APIRouter(prefix="/api/halls/{hall}", responses={404: {"model": Error}, 422: {"model": Error}})
 
 
+def sms_phone(request: Request, phone: str) -> str:
+    """A number given for text messages: refused when the hall sends none (no modem, no gateway)."""
+    if not request.app.state.notifier.enabled:
+        raise Conflict("sms_off", "本大厅未开通短信提醒", "this hall sends no text messages")
+    return notify.valid_phone(phone)
+
+
 def with_status_url(view: dict, public_url: str) -> dict:
     return view | {"status_url": f"{public_url.rstrip('/')}/t/{view['token']}"}
 
 
 @router.get("")
-def hall_info(hall: HallId, store: StoreDep) -> dict:
-    return queries.hall_info(store, hall)
+def hall_info(request: Request, hall: HallId, store: StoreDep) -> dict:
+    """The hall's configuration for its pages and kiosks; `sms`: whether a phone number may be
+    given for text messages."""
+    return queries.hall_info(store, hall) | {"sms": request.app.state.notifier.enabled}
 
 
 @router.get("/services", response_model=list[ServiceOut])
@@ -61,6 +71,7 @@ def service_guide(hall: HallId, code: ServicePath, store: StoreDep) -> dict:
     },
 )
 async def issue_ticket(
+    request: Request,
     hall: HallId,
     body: IssueIn,
     who: Issuer,
@@ -74,6 +85,8 @@ async def issue_ticket(
         priority=body.priority,
         appointment=body.appointment,
         id_card=issuing.IdCard(body.id_card.id_number, body.id_card.name) if body.id_card else None,
+        phone=sms_phone(request, body.notify.phone) if body.notify else None,
+        family=bool(body.notify and body.notify.family),
     )
     view, created = await on_writer(store, issuing.issue, store, hall, req, who, settings.secret_key(), idempotency_key)
     if not created:

@@ -51,11 +51,26 @@ class IdCardIn(Body):
     name: Annotated[str, Field(max_length=30, pattern=r"^[^\x00]*$")] = ""
 
 
+class NotifyIn(Body):
+    """A phone number for text messages about the ticket (opt-in), kept until the day ends."""
+
+    phone: Annotated[
+        str, Field(max_length=20, description="11-digit mainland mobile number (spaces, dashes, +86 allowed)")
+    ]
+    family: bool = Field(False, description="a family member's number (for an elderly visitor)")
+
+
+class NotifyOut(BaseModel):
+    phone: str = Field(description="masked: 138****1234")
+    family: bool
+
+
 class IssueIn(Body):
     services: Annotated[list[ServiceCode], Field(min_length=1, max_length=5)]
     priority: Annotated[str, Field(max_length=32, pattern=r"^[a-z][a-z0-9_-]*$")] | None = None
     appointment: AppointmentCodeField | None = None
     id_card: IdCardIn | None = None
+    notify: NotifyIn | None = None
 
 
 class MatterOut(BaseModel):
@@ -100,6 +115,7 @@ class TicketOut(StaffTicketOut):
 
     token: str
     status_url: str
+    notify: NotifyOut | None = None
 
 
 class ServiceOut(BaseModel):

@@ -20,6 +20,10 @@
 `WS /ws/tickets/{token}`
     `{type: "ticket", seq, ticket}` on connect and whenever the ticket's state, position, ETA or
     window changed. No sign-in: the ticket's token is the secret, as for GET /api/tickets/{token}.
+`WS /ws/city`
+    A supervisor's halls together: `{type: "city", now, halls, alerts}` (GET /api/city's shape) on
+    connect, after events in any of them (a burst makes one message), and every `CITY_REFRESH`
+    seconds without (the waits grow with the clock). Token as for the hall stream.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from ..events.watch import TicketWatch, TooManyFollowers
 from ..settings import Settings
 from ..store.db import is_sqlite
 from ..store.store import Store
+from ..supervision import city
 from ..usecases import queries
 from ..usecases.accounts import principal
 from ..usecases.queue_view import QueueView
@@ -51,6 +56,7 @@ from .deps import Watcher
 from .guards import CLOSE_BUSY
 from .kiosk import with_status_url
 from .schemas import Error, HallId
+from .supervision import tracker_of
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -95,10 +101,10 @@ async def stop(app: FastAPI) -> None:
 def ticket_views(store: Store, public_url: str, hall_id: str, ids: list[int]) -> dict[int, dict]:
     """The views of several tickets of one hall, on one queue view (what GET /api/tickets/{token} shows)."""
     with store.read(hall_id) as r:
-        tickets = [tk for tk in map(r.ticket, ids) if tk is not None]
+        found = {tid: tk for tid in ids if (tk := r.ticket(tid)) is not None}
         queue = QueueView.load(r, store.clock.now())
         extra = {"hall": hall_id, "hall_name": r.hall.name}
-        return {tk.id: with_status_url(citizen_view(tk, r.hall, queue) | extra, public_url) for tk in tickets}
+        return {tid: with_status_url(citizen_view(tk, r.hall, queue) | extra, public_url) for tid, tk in found.items()}
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -248,3 +254,50 @@ async def ticket_stream(ws: WebSocket, token: str) -> None:
         await _run_until_first(send(), _receive(ws))
     finally:
         watch.unfollow(hall, follower)
+
+
+# -- a supervisor's halls -------------------------------------------------------------------------
+CITY_REFRESH = 30.0
+CITY_COALESCE = 0.5  # events within this of the first make one update
+
+
+@router.websocket("/ws/city")
+async def city_stream(ws: WebSocket) -> None:
+    await ws.accept(subprotocol=chosen_subprotocol(ws))
+    store: Store = ws.app.state.store
+    token = handshake_token(ws)
+    who = await run_in_threadpool(principal, store, token) if 0 < len(token) <= 128 else None
+    if who is None:
+        return await _refuse(ws, 4401, "unauthorized", "请先登录", "sign in first")
+    if not (who.is_user and who.role in ("supervisor", "admin")):
+        return await _refuse(
+            ws, 4403, "not_supervisor", "仅监察账号可查看各大厅汇总", "only a supervisor sees the halls together"
+        )
+    hall_ids = who.overseen(await run_in_threadpool(store.hall_ids))
+    hub: Hub = ws.app.state.hub
+    changed = asyncio.Event()
+
+    def listen(_event) -> None:
+        changed.set()
+
+    channels = [await hub.channel(h) for h in hall_ids]
+    for ch in channels:
+        ch.listeners.append(listen)
+
+    async def send() -> None:
+        tracker = tracker_of(ws.app)
+        while True:
+            view = await run_in_threadpool(city.overview, store, tracker, hall_ids)
+            await ws.send_text(dumps({"type": "city"} | view))
+            try:
+                await asyncio.wait_for(changed.wait(), CITY_REFRESH)
+                await asyncio.sleep(CITY_COALESCE)
+            except TimeoutError:
+                pass
+            changed.clear()
+
+    try:
+        await _run_until_first(send(), _receive(ws))
+    finally:
+        for ch in channels:
+            ch.listeners.remove(listen)

@@ -13,7 +13,7 @@ from pydantic import Field
 from ..supervision import export, live
 from ..supervision.source import Tracker, report_for
 from ..usecases import ratings
-from .deps import Manager, StoreDep
+from .deps import Manager, Overseer, StoreDep
 from .schemas import Body as BodyModel, Day, Error, HallId, Text
 
 router = APIRouter(
@@ -69,7 +69,7 @@ class FollowUpIn(BodyModel):
 
 
 @router.get("/supervision")
-def supervision_live(hall: HallId, who: Manager, store: StoreDep, request: Request) -> dict:
+def supervision_live(hall: HallId, who: Overseer, store: StoreDep, request: Request) -> dict:
     """The dashboard: per service (waiting, longest wait, served, average wait and service, no-shows,
     ETA), per window (state, clerk, current ticket, served, service time, satisfaction), hall totals,
     arrivals and waits by hour, today's alerts. Live updates follow on `WS /ws/halls/{hall}`."""
@@ -79,7 +79,7 @@ def supervision_live(hall: HallId, who: Manager, store: StoreDep, request: Reque
 @router.get("/alerts")
 def alerts(
     hall: HallId,
-    who: Manager,
+    who: Overseer,
     store: StoreDep,
     request: Request,
     day: Day | None = None,
@@ -105,7 +105,7 @@ MEDIA = {
 
 @router.get("/reports/{period}", responses={200: {"content": {"text/csv": {}, MEDIA[Format.xlsx]: {}}}})
 def report(
-    hall: HallId, period: Period, who: Manager, store: StoreDep, day: Day | None = None, format: Format = Format.json
+    hall: HallId, period: Period, who: Overseer, store: StoreDep, day: Day | None = None, format: Format = Format.json
 ):
     """日清周结月通报: the day, week (Monday to Sunday) or month holding `day` (default today), per
     service, window, clerk, priority class and hour, recomputed from the event log."""
@@ -118,7 +118,7 @@ def report(
 
 
 @router.get("/followups")
-def followups(hall: HallId, who: Manager, store: StoreDep, only: AlertsShown = AlertsShown.all) -> list[dict]:
+def followups(hall: HallId, who: Overseer, store: StoreDep, only: AlertsShown = AlertsShown.all) -> list[dict]:
     """好差评: the follow-ups of 差评, earliest due first (`only=active`: those still open), each with
     its last day (15 working days after the rating) and whether it is overdue."""
     return ratings.followups(store, hall, open_only=only is not AlertsShown.all)
@@ -134,7 +134,7 @@ def record_followup(hall: HallId, followup: AlertId, body: FollowUpIn, who: Mana
 @router.get("/ratings/export", responses={200: {"content": {"text/csv": {}}}})
 def ratings_export(
     hall: HallId,
-    who: Manager,
+    who: Overseer,
     store: StoreDep,
     first: Day,
     last: Day | None = None,

@@ -99,8 +99,8 @@ def simulate(
 ) -> None:
     """What if: replay a day's arrivals and service times (from its event log) with a different set of
     windows; prints one JSON line: the day as it was, its replay, and the what-if."""
-    from ..supervision.simulation import what_if
     from ..supervision.source import period_events, today
+    from ..supervision.whatif import what_if
 
     wanted = _day_option("--day", day)
     store = _store()

@@ -16,16 +16,24 @@ from .base import _hall_id, _refusals, _store, app, user_app
 def user_add(
     name: str,
     password: Annotated[str, typer.Option(prompt=True, hide_input=True)],
-    role: Annotated[str | None, typer.Option(help="admin, manager, clerk or guide (needed for a new user)")] = None,
+    role: Annotated[
+        str | None, typer.Option(help="admin, manager, clerk, guide or supervisor (needed for a new user)")
+    ] = None,
     hall: Annotated[
-        str | None, typer.Option(help="the hall the account belongs to (all but an admin have one)")
+        str | None,
+        typer.Option(help="the hall the account belongs to (all but an admin and a supervisor have one)"),
     ] = None,
     display_name: Annotated[str | None, typer.Option()] = None,
     staff_no: Annotated[str | None, typer.Option()] = None,
+    halls: Annotated[
+        str | None,
+        typer.Option(help="a supervisor's halls, comma-separated ('*': every hall of this server, the default)"),
+    ] = None,
 ) -> None:
     """Create a staff account, or change what is given of one (a new password ends its sessions)."""
+    overseen = [h.strip() for h in halls.split(",") if h.strip()] if halls is not None else None
     with _refusals():
-        created = accounts.add_user(_store(), name, password, role, hall, display_name, staff_no)
+        created = accounts.add_user(_store(), name, password, role, hall, display_name, staff_no, overseen)
     typer.echo(f"user {name}: {'created' if created else 'updated'}")
 
 
@@ -34,7 +42,8 @@ def user_list() -> None:
     """The staff accounts: name, role, hall, display name, staff number, and whether disabled."""
     for u in accounts.users(_store()):
         typer.echo(
-            f"{u['username']:<16} {u['role']:<8} {u['hall'] or '(all halls)':<12} {u['display_name']:<10} "
+            f"{u['username']:<16} {u['role']:<10} {u['hall'] or ','.join(u['halls'] or ['(all halls)']):<12} "
+            f"{u['display_name']:<10} "
             f"{u['staff_no']:<8}{'' if u['active'] else ' disabled'}"
         )
 

@@ -169,6 +169,12 @@ class VoiceRules(_Model):
     max_delay_seconds: float = Field(60, gt=0)  # a board does not voice a call later than this (it marks it unvoiced)
 
 
+class NotifyRules(_Model):
+    """Text messages to citizens who left a phone number (README, "Text messages")."""
+
+    ahead: int = Field(3, ge=1, le=50)  # "your turn is near" when this many people or fewer are ahead
+
+
 class Floor(_Model):
     number: int
     name: str
@@ -197,6 +203,7 @@ class Hall(_Named):
     alerts: AlertRules = AlertRules()
     ratings: RatingRules = RatingRules()
     voice: VoiceRules = VoiceRules()
+    notify: NotifyRules = NotifyRules()
 
     @model_validator(mode="after")
     def _consistent(self) -> Hall:

@@ -18,7 +18,7 @@ ratings and the audit trail are about.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -81,7 +81,7 @@ def _refuse(code: str, zh: str, en: str) -> DomainError:
 @dataclass
 class Ticket:
     number: str
-    day: object  # datetime.date; typed loosely to keep dataclass defaults simple
+    day: date
     matters: list[Matter]
     klass: str
     issued_at: datetime

@@ -18,7 +18,8 @@ import json
 import logging
 import os
 from collections import deque
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any
 
 from ..domain.events import Recorded
 from .fastsend import text_frame
@@ -87,7 +88,7 @@ class Hub:
         self._tasks: list[asyncio.Task] = []
 
     # -- lifecycle --------------------------------------------------------------------------
-    async def start(self, listener: Callable[[Hub], Awaitable[None]] | None = None) -> None:
+    async def start(self, listener: Callable[[Hub], Coroutine[Any, Any, None]] | None = None) -> None:
         self._loop = asyncio.get_running_loop()
         self._tasks = [asyncio.create_task(self._heartbeats()), asyncio.create_task(self._polls())]
         if listener is not None:

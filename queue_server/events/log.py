@@ -23,7 +23,7 @@ class EventLog:
     def __init__(self, store: Store, threads: int = 2):
         url = store.engine.url.render_as_string(hide_password=False)
         # A second Store on its own engine; it never writes, so its sink is never used.
-        self.store = Store(make_engine(url), store.clock, LocalBus())
+        self.store = Store(make_engine(url, pool_size=threads, max_overflow=0), store.clock, LocalBus())
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="hallq-events")
 
     async def run(self, fn: Callable[..., T], *args) -> T:

@@ -81,15 +81,15 @@ class Subscriber:
                 if seq > self.cursor:
                     self.cursor = seq
                 if frame is None or self.raw is None or not self.raw(frame):
-                    self._write(text)
+                    self._write(self.send, text)
             return True
         if len(self.queue) >= self.maxsize:
             return False
         self.queue.append((seq, text))
         return True
 
-    def _write(self, text: str) -> None:
-        coro = self.send(text)
+    def _write(self, send: Send, text: str) -> None:
+        coro = send(text)
         try:
             blocked = coro.send(None)
         except StopIteration:

@@ -41,10 +41,9 @@ def touched_services(ev: Recorded) -> set[str] | None:
     if ev.kind is WindowState:  # windows opening or closing change every ETA they serve
         return None
     data = ev.data
-    services = {data.get("service"), data.get("next_service")}
+    services: set[str] = {s for s in (data.get("service"), data.get("next_service")) if s is not None}
     if ev.kind is QueueStats:
         services.update(data)
-    services.discard(None)
     return services
 
 

@@ -22,7 +22,9 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 10, max_overflow: int = 5) -> Engine:
+    """`pool_size` and `max_overflow` bound the PostgreSQL connections this engine opens (the
+    settings `db_pool_size` and `db_max_overflow` for a server's requests; see the README's sizing)."""
     url = normalise_url(url)
     if url.startswith("sqlite"):
         if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
@@ -31,7 +33,7 @@ def make_engine(url: str) -> Engine:
         _sqlite_transactions(engine)
         return engine
     if url.startswith("postgresql"):
-        return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+        return create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
     raise ValueError(f"unsupported database URL {url!r}: use sqlite:///PATH or postgresql://...")
 
 

@@ -13,7 +13,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, and_, bindparam, case, delete, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 
 from ..domain import policy
 from ..domain.eta import CallTime
@@ -28,7 +43,7 @@ from . import tables as t
 # parameters: SQLAlchemy then reuses their cache key and compiled form, where building the
 # expression on every call cost more than running it on SQLite.
 _c = t.tickets.c
-_HALL = bindparam("p_hall")
+_HALL: BindParameter[str] = bindparam("p_hall")
 _WAITING = and_(_c.hall == _HALL, _c.state == State.waiting.value)
 _SAME_QUEUE = and_(_WAITING, _c.service == bindparam("p_service"), _c.id != bindparam("p_id"))
 _EARLIER = or_(_c.rank_key < bindparam("p_rank"), and_(_c.rank_key == bindparam("p_rank"), _c.id < bindparam("p_id")))
@@ -189,7 +204,7 @@ class Reader:
         rules = self.rules
         assert tk.queued_at is not None and tk.id is not None
         me = Candidate(tk.id, tk.service, tk.klass, tk.queued_at, tk.front, tk.slot)
-        params = {
+        params: dict[str, Any] = {
             "p_hall": self.hall_id,
             "p_service": tk.service,
             "p_id": tk.id,
@@ -208,7 +223,7 @@ class Reader:
         return int(fronts) + int(others) + booked
 
     def in_states(self, states: Iterable[State], day: date | None = None) -> list[Ticket]:
-        where = [t.tickets.c.state.in_([s.value for s in states])]
+        where: list[ColumnElement[bool]] = [t.tickets.c.state.in_([s.value for s in states])]
         if day is not None:
             where.append(t.tickets.c.day == day)
         return self._tickets(*where)
@@ -355,6 +370,32 @@ class Reader:
     def devices(self) -> list[Any]:
         return list(self.conn.execute(select(t.devices).where(t.devices.c.hall == self.hall_id)))
 
+    def phones(self, ticket_ids: Iterable[int] | None = None) -> dict[int, Any]:
+        """The phone numbers given for text messages, by ticket (today's only: older ones are cleared)."""
+        p = t.notify_phones
+        query = select(p).where(p.c.hall == self.hall_id)
+        if ticket_ids is not None:
+            query = query.where(p.c.ticket_id.in_(list(ticket_ids)))
+        return {r.ticket_id: r for r in self.conn.execute(query)}
+
+    def notice_keys(self, ticket_ids: Iterable[int]) -> set[tuple[int, str, int]]:
+        """(ticket, kind, key) of the messages in the outbox for these tickets, whatever their state."""
+        o = t.notify_outbox
+        where = and_(o.c.hall == self.hall_id, o.c.ticket_id.in_(list(ticket_ids)))
+        return {
+            (r.ticket_id, r.kind, r.key)
+            for r in self.conn.execute(select(o.c.ticket_id, o.c.kind, o.c.key).where(where))
+        }
+
+    def notify_cursor(self) -> int | None:
+        c = t.notify_cursor
+        return self.conn.execute(select(c.c.seq).where(c.c.hall == self.hall_id)).scalar()
+
+    def notices(self, state: str, limit: int = 50) -> list[Any]:
+        o = t.notify_outbox
+        where = and_(o.c.hall == self.hall_id, o.c.state == state)
+        return list(self.conn.execute(select(o).where(where).order_by(o.c.id).limit(limit)))
+
 
 @dataclass
 class HallTx(Reader):
@@ -472,8 +513,11 @@ class HallTx(Reader):
             "masked_name": tk.masked_name,
             "issued_by": issued_by,
         }
-        tk.id = self.conn.execute(INSERT_TICKET, values).inserted_primary_key[0]
-        return tk.id
+        key = self.conn.execute(INSERT_TICKET, values).inserted_primary_key
+        assert key is not None  # an INSERT's result
+        ticket_id: int = key[0]
+        tk.id = ticket_id
+        return ticket_id
 
     def save_ticket(self, tk: Ticket) -> None:
         self.conn.execute(SAVE_TICKET, {"p_id": tk.id, **_ticket_values(tk, self.rules)})
@@ -517,11 +561,13 @@ class HallTx(Reader):
         self.conn.execute(insert(t.ratings).values(hall=self.hall_id, ts=self.now, **values))
 
     def add_followup(self, ticket_id: int, matter: int, due: date) -> int:
-        return self.conn.execute(
+        key = self.conn.execute(
             insert(t.followups).values(
                 hall=self.hall_id, ticket_id=ticket_id, matter=matter, opened_at=self.now, due=due, state="open"
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert key is not None  # an insert of one row
+        return int(key[0])
 
     def save_followup(self, followup_id: int, **values: Any) -> None:
         self.conn.execute(update(t.followups).where(t.followups.c.id == followup_id).values(**values))
@@ -549,6 +595,48 @@ class HallTx(Reader):
         self.conn.execute(update(d).where(key).values(kind=kind, state=state, detail=detail, since=self.now))
         return True
 
+    def set_phone(self, ticket_id: int, day: date, phone: str, family: bool) -> None:
+        p = t.notify_phones
+        self.conn.execute(delete(p).where(p.c.ticket_id == ticket_id))
+        self.conn.execute(
+            insert(p).values(
+                ticket_id=ticket_id, hall=self.hall_id, day=day, phone=phone, family=family, created_at=self.now
+            )
+        )
+
+    def drop_phones(self, before: date) -> int:
+        """The day boundary: numbers given for an earlier day's tickets are kept no longer, nor
+        their messages (which hold the ticket's number and window, not the phone)."""
+        p, o = t.notify_phones, t.notify_outbox
+        old = select(p.c.ticket_id).where(p.c.hall == self.hall_id, p.c.day < before).scalar_subquery()
+        self.conn.execute(delete(o).where(o.c.hall == self.hall_id, o.c.ticket_id.in_(old)))
+        return self.conn.execute(delete(p).where(p.c.hall == self.hall_id, p.c.day < before)).rowcount
+
+    def set_notify_cursor(self, seq: int) -> None:
+        c = t.notify_cursor
+        if self.conn.execute(update(c).where(c.c.hall == self.hall_id).values(seq=seq)).rowcount == 0:
+            self.conn.execute(insert(c).values(hall=self.hall_id, seq=seq))
+
+    def queue_notice(self, ticket_id: int, kind: str, key: int, text: str) -> None:
+        """A message into the outbox; its (ticket, kind, key) is unique, so a second is refused."""
+        self.conn.execute(
+            insert(t.notify_outbox).values(
+                hall=self.hall_id,
+                ticket_id=ticket_id,
+                kind=kind,
+                key=key,
+                text=text,
+                state="pending",
+                detail="",
+                created_at=self.now,
+            )
+        )
+
+    def set_notice_state(self, notice_id: int, state: str, detail: str = "") -> None:
+        o = t.notify_outbox
+        sent = self.now if state == "sent" else None
+        self.conn.execute(update(o).where(o.c.id == notice_id).values(state=state, detail=detail, sent_at=sent))
+
     def clear_day(self, day: date) -> int:
         """Removes the day's tickets with what hangs on them (ratings and their follow-ups, idempotency keys, the day's
         numbering, bookings' check-ins, the windows' hold on them) and what their calls taught the
@@ -566,6 +654,8 @@ class HallTx(Reader):
             .where(a.hall == self.hall_id, a.ticket_id.in_(day_tickets))
             .values(state="booked", ticket_id=None)
         )
+        self.conn.execute(delete(t.notify_outbox).where(t.notify_outbox.c.ticket_id.in_(day_tickets)))
+        self.conn.execute(delete(t.notify_phones).where(t.notify_phones.c.ticket_id.in_(day_tickets)))
         self.conn.execute(delete(t.tickets).where(c.hall == self.hall_id, c.day == day))
         self.conn.execute(delete(t.counters).where(n.hall == self.hall_id, n.day == day))
         self.conn.execute(delete(t.service_stats).where(t.service_stats.c.hall == self.hall_id))

@@ -153,6 +153,7 @@ users = Table(
     Column("display_name", String(64), nullable=False, default=""),
     Column("staff_no", String(32), nullable=False, default=""),
     Column("active", Boolean, nullable=False, default=True),
+    Column("halls", JSON),  # a supervisor's halls (NULL: every hall)
 )
 
 tokens = Table(
@@ -245,4 +246,45 @@ devices = Table(
     Column("detail", Text, nullable=False, default=""),
     Column("since", UTCDateTime, nullable=False),
     Column("owner", String(16)),  # the id of the device token that reports it (none: a manager's)
+)
+
+# A phone number a citizen gave for text messages about one ticket. In clear, because the modem
+# needs it; never in an event or a view (masked there), and gone with the ticket's day.
+notify_phones = Table(
+    "notify_phones",
+    metadata,
+    Column("ticket_id", Integer, primary_key=True),
+    Column("hall", String(32), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("phone", String(20), nullable=False),
+    Column("family", Boolean, nullable=False, default=False),  # a family member's number (an elderly visitor)
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_notify_phones_day", "hall", "day"),
+)
+
+# The outbox: one row per message, keyed by what caused it, so that none is sent twice. `state`:
+# pending, sending (claimed; left so by a crash it is not sent again: at most once), sent, failed.
+notify_outbox = Table(
+    "notify_outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("ticket_id", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("key", Integer, nullable=False),  # the causing event's seq; 0 for a kind sent once per ticket
+    Column("text", Text, nullable=False),
+    Column("state", String(16), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("sent_at", UTCDateTime),
+    UniqueConstraint("hall", "ticket_id", "kind", "key"),
+    Index("ix_notify_outbox_state", "hall", "state"),
+)
+
+# How far the notifier has read each hall's event log.
+notify_cursor = Table(
+    "notify_cursor",
+    metadata,
+    Column("hall", String(32), primary_key=True),
+    Column("seq", Integer, nullable=False),
 )

@@ -52,6 +52,11 @@ DEVICE_STATES = {
     "offline": "离线",
     "unreachable": "无法连接",
     "error": "故障",
+    # the text-message sender (a GSM modem or a provider's gateway)
+    "no_sim": "未插SIM卡",
+    "no_signal": "无手机信号",
+    "no_credit": "短信发送被拒（余额不足）",
+    "bad_credentials": "短信平台拒绝账号",
 }
 WARNING_DEVICE_STATES = {"near_end"}
 

@@ -134,7 +134,7 @@ class AlertEngine:
     # -- the loop -----------------------------------------------------------------------------
     def _notify(self, events: list[Recorded]) -> None:
         """From a writer's thread, after its commit: look again soon (not for our own alerts)."""
-        if self._loop is None or all(e.kind in ALERTS and e.actor == SYSTEM for e in events):
+        if self._loop is None or self._wake is None or all(e.kind in ALERTS and e.actor == SYSTEM for e in events):
             return
         try:
             self._loop.call_soon_threadsafe(self._wake.set)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from typing import Any
 
 from .reports import COLUMNS, sections
 
@@ -14,20 +15,20 @@ SECTION_COLUMN = "类别"
 FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _csv_cell(value):
+def csv_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_LEAD):
         return "'" + value
     return "" if value is None else value
 
 
-def ratings_csv(rows: list[dict], fields: tuple[str, ...]) -> bytes:
+def ratings_csv(rows: list[dict[str, Any]], fields: tuple[str, ...]) -> bytes:
     """The 好差评 export as CSV: UTF-8 with BOM, a header of the field names, one row per rating; the
     citizen's own words cannot start a spreadsheet formula."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(fields)
     for row in rows:
-        w.writerow([_csv_cell(row[f]) for f in fields])
+        w.writerow([csv_cell(row[f]) for f in fields])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
@@ -47,7 +48,7 @@ def to_csv(report: dict) -> bytes:
     w.writerow([SECTION_COLUMN] + [label for _, label in COLUMNS])
     for label, rows in sections(report):
         for cells in rows:
-            w.writerow([_csv_cell(label)] + [_csv_cell(c) for c in cells])
+            w.writerow([csv_cell(label)] + [csv_cell(c) for c in cells])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 

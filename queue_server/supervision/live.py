@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from ..domain.calendar import local_time
 from ..domain.events import ALERTS, AlertAcknowledged, AlertCleared, AlertRaised
@@ -17,7 +17,7 @@ from .source import Tracker, at_windows, days_span, events_between, today, waiti
 ALERTS_SHOWN = 200
 
 
-def _iso(x, tz: str) -> str | None:
+def _iso(x: datetime | None, tz: str) -> str | None:
     return local_time(x, tz).isoformat() if x else None
 
 
@@ -43,7 +43,7 @@ def dashboard(store: Store, tracker: Tracker, hall_id: str) -> dict:
         staff = r.staff()
         local = local_time(now, tz)
 
-    oldest: dict[str, object] = {}
+    oldest: dict[str, datetime] = {}
     for p in people:
         if p.service not in oldest or p.queued_at < oldest[p.service]:
             oldest[p.service] = p.queued_at

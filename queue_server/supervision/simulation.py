@@ -18,35 +18,21 @@ no-shows included, as the server does). It is scored against the wait the ticket
 until its first call: the error, and whether the wait fell inside the p10-p90 range shown.
 
 Inputs come from `bench/sim.py` (a synthetic day with arrival profiles) or from a day's event log
-(`replay_inputs`, for `hallq simulate`: what if there had been more or fewer windows).
+(`whatif`, for `hallq simulate`: what if there had been more or fewer windows); `erlang` checks the
+engine against queueing theory.
 """
 
 from __future__ import annotations
 
 import heapq
-import math
-import random
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..domain import policy
 from ..domain.eta import JOIN_SPAN, CallTime, Estimate, OpenWindow, Snapshot, back_in, update_call_time
-from ..domain.events import (
-    Recorded,
-    TicketCalled,
-    TicketCancelled,
-    TicketDone,
-    TicketIssued,
-    TicketNoShow,
-    TicketReactivated,
-    TicketServing,
-    TicketTransferred,
-    WindowState,
-)
-from ..domain.hall import NORMAL, Hall
 from .figures import mean, percentile
 
 
@@ -87,9 +73,6 @@ class Setup:
     break_s: float = 1800.0  # how long a paused window is expected to stay away (the hall's break alert)
 
 
-_CST = timezone(timedelta(hours=8))
-
-
 # -- the run --------------------------------------------------------------------------------------------
 ARRIVE, DONE, LEAVE, REQUEUE, SHIFT = 0, 1, 2, 3, 4
 
@@ -104,6 +87,11 @@ class _Ticket:
     first_call: float | None = None
     eta: Estimate | None = None
     candidate: policy.Candidate | None = None
+
+
+def _candidates(tickets: Iterable[_Ticket]) -> list[policy.Candidate]:
+    """Queued tickets as the calling policy sees them (every queued ticket has its candidate)."""
+    return [tk.candidate for tk in tickets if tk.candidate is not None]
 
 
 @dataclass
@@ -134,9 +122,9 @@ class Result:
         def figures(xs: list[float]) -> dict:
             return {
                 "n": len(xs),
-                "mean_s": _r(mean(xs)),
-                "p90_s": _r(percentile(xs)),
-                "max_s": _r(max(xs) if xs else None),
+                "mean_s": rounded(mean(xs)),
+                "p90_s": rounded(percentile(xs)),
+                "max_s": rounded(max(xs) if xs else None),
             }
 
         everyone = [w for ws in self.waits.values() for w in ws]
@@ -149,16 +137,16 @@ class Result:
             "services": {k: figures(v) for k, v in sorted(self.waits_by_service.items())},
             "eta": {
                 "n": len(self.eta_errors),
-                "mae_s": _r(mean(abs_err)),
-                "p90_abs_s": _r(percentile(abs_err)),
-                "bias_s": _r(mean(self.eta_errors)),
+                "mae_s": rounded(mean(abs_err)),
+                "p90_abs_s": rounded(percentile(abs_err)),
+                "bias_s": rounded(mean(self.eta_errors)),
                 "coverage": _coverage([c for v in self.eta_by_class.values() for c in v]),
                 "no_estimate": self.eta_missing,
                 "classes": {
                     k: {
                         "n": len(v),
-                        "mae_s": _r(mean([abs(e) for e, _ in v])),
-                        "bias_s": _r(mean([e for e, _ in v])),
+                        "mae_s": rounded(mean([abs(e) for e, _ in v])),
+                        "bias_s": rounded(mean([e for e, _ in v])),
                         "coverage": _coverage(v),
                     }
                     for k, v in sorted(self.eta_by_class.items())
@@ -173,7 +161,8 @@ class Result:
         }
 
 
-def _r(x: float | None) -> float | None:
+def rounded(x: float | None) -> float | None:
+    """A figure in seconds as the summaries give it: to a tenth."""
     return None if x is None else round(x, 1)
 
 
@@ -257,11 +246,11 @@ class _Run:
         res.unserved = sum(len(q) for q in self.queues.values())
         return res
 
-    def enqueue(self, tk: _Ticket, t: float, front: bool) -> None:
+    def enqueue(self, tk: _Ticket, t: float, front: bool) -> policy.Candidate:
         m = tk.citizen.matters[tk.index]
         tk.state, tk.queued_at, tk.front = "waiting", t, front
         slot = tk.citizen.slot
-        tk.candidate = policy.Candidate(
+        tk.candidate = me = policy.Candidate(
             tk.citizen.id,
             m.service,
             tk.citizen.klass,
@@ -270,15 +259,16 @@ class _Run:
             (self.when(slot[0]), self.when(slot[1])) if slot else None,
         )
         self.queues.setdefault(m.service, {})[tk.citizen.id] = tk
+        return me
 
     def arrive(self, citizen: Citizen, t: float) -> None:
         tk = _Ticket(citizen)
-        self.enqueue(tk, t, False)
+        me = self.enqueue(tk, t, False)
         service = citizen.matters[0].service
         self.joins.setdefault(service, deque()).append((t, citizen.klass))
         if self.estimates:
             tk.eta = self.snapshot(service, t).wait(
-                service, policy.effective_class(tk.candidate, self.when(t)), self.ahead(tk, t)
+                service, policy.effective_class(me, self.when(t)), self.ahead(tk, t)
             )
             if tk.eta is None:
                 self.res.eta_missing += 1
@@ -337,10 +327,10 @@ class _Run:
         )
 
     def ahead(self, tk: _Ticket, t: float) -> int:
-        q = self.queues.get(tk.candidate.service, {}).values()
+        q = self.queues.get(tk.citizen.matters[tk.index].service, {}).values()
         if self.fifo:
             return sum((o.queued_at, o.citizen.id) < (tk.queued_at, tk.citizen.id) for o in q)
-        order = policy.queue_order([o.candidate for o in q], self.rules, self.when(t))
+        order = policy.queue_order(_candidates(q), self.rules, self.when(t))
         return next(i for i, c in enumerate(order) if c.id == tk.citizen.id)
 
     def wake(self, service: str, t: float) -> None:
@@ -359,7 +349,7 @@ class _Run:
             return None
         if self.fifo:
             return min(mine, key=lambda tk: (tk.queued_at, tk.citizen.id))
-        choice = policy.choose([tk.candidate for tk in mine], w.plan.services, self.rules, self.when(t), w.streak)
+        choice = policy.choose(_candidates(mine), w.plan.services, self.rules, self.when(t), w.streak)
         if choice is None:
             return None
         w.streak = choice.priority_streak
@@ -413,309 +403,3 @@ class _Run:
             self.wake(tk.citizen.matters[tk.index].service, t)
         else:
             tk.state = "done"
-
-
-# -- Erlang C ------------------------------------------------------------------------------------------------
-def erlang_c(c: int, lam: float, mu: float) -> float:
-    """The probability that an arrival waits in an M/M/c queue."""
-    a = lam / mu
-    rho = a / c
-    if rho >= 1:
-        return 1.0
-    term, total = 1.0, 1.0  # a^k / k!, summed for k < c
-    for k in range(1, c):
-        term *= a / k
-        total += term
-    last = term * a / c / (1 - rho)  # a^c / c! / (1 - rho)
-    return last / (total + last)
-
-
-def erlang_wq(c: int, lam: float, mu: float) -> float:
-    """The mean wait in the queue of an M/M/c system (Erlang C)."""
-    return erlang_c(c, lam, mu) / (c * mu - lam)
-
-
-def mmc_setup(c: int, lam: float, mu: float, customers: int, seed: int, start: datetime) -> Setup:
-    """Poisson arrivals, exponential services, c identical windows, one service, no classes."""
-    rng = random.Random(seed)
-    t = 0.0
-    citizens = []
-    for i in range(customers):
-        t += rng.expovariate(lam)
-        citizens.append(Citizen(i + 1, t, NORMAL, [Matter("s", rng.expovariate(mu))]))
-    horizon = t + 100 / mu * 1000
-    windows = [WindowPlan(n + 1, {"s": 1.0}, [(0.0, horizon)]) for n in range(c)]
-    return Setup(start, policy.Rules(boosts={}, priority_ratio=3), {"s": 1 / mu}, windows, citizens)
-
-
-def mmc_check(
-    c: int = 4,
-    rho: float = 0.8,
-    mu: float = 1 / 600,
-    customers: int = 200_000,
-    seed: int = 1,
-    start: datetime | None = None,
-) -> dict:
-    """The simulated mean wait of an M/M/c queue against the Erlang-C formula (a long run through
-    the real policy, whose order for one class is first come, first served)."""
-    start = start or datetime(2026, 11, 24, 9, tzinfo=_CST)
-    lam = rho * c * mu
-    res = run(mmc_setup(c, lam, mu, customers, seed, start), "policy", estimates=False)
-    waits = res.waits[NORMAL]
-    warm = len(waits) // 20  # the first 5% start from an empty hall
-    body = waits[warm:]
-    sim = sum(body) / len(body)
-    theory = erlang_wq(c, lam, mu)
-    # batch means: 20 batches give an honest spread for correlated waits
-    size = len(body) // 20
-    batches = [sum(body[i * size : (i + 1) * size]) / size for i in range(20)]
-    bm = sum(batches) / 20
-    se = math.sqrt(sum((b - bm) ** 2 for b in batches) / 19 / 20)
-    return {
-        "c": c,
-        "rho": rho,
-        "lambda_per_h": round(lam * 3600, 2),
-        "mean_service_s": round(1 / mu, 1),
-        "customers": len(body),
-        "wq_sim_s": round(sim, 2),
-        "wq_erlang_s": round(theory, 2),
-        "error_pct": round((sim - theory) / theory * 100, 2),
-        "stderr_pct": round(se / theory * 100, 2),
-        "p_wait_sim": round(sum(w > 0 for w in body) / len(body), 4),
-        "p_wait_erlang": round(erlang_c(c, lam, mu), 4),
-    }
-
-
-# -- inputs from a day's event log (what if) -------------------------------------------------------------------
-@dataclass
-class _Visit:
-    service: str
-    called: float
-    started: float | None = None
-    ended: float | None = None
-    outcome: str | None = None  # done, unresolved, transferred, no_show
-
-
-def replay_inputs(
-    events: Iterable[Recorded | dict], hall: Hall, start: datetime, seed: int = 1
-) -> tuple[list[Citizen], dict[int, list[tuple[float, float]]], dict]:
-    """Citizens and window shifts as they were on a day, from its events.
-
-    Arrivals, classes and matters are the tickets issued; each matter served keeps the time it took
-    at the window (walk = call to start, duration = start to finish); a no-show keeps how long the
-    window waited and when (if ever) it was re-activated; a ticket cancelled while waiting leaves at
-    the moment it did. Matters never served that day get a duration drawn from that service's
-    served matters (or its configured average). Returns (citizens, shifts per window, facts)."""
-    rng = random.Random(seed)
-    sec = lambda ts: (ts - start).total_seconds()  # noqa: E731
-    issued: dict[int, dict] = {}
-    visits: dict[int, list[_Visit]] = {}
-    reactivated: dict[int, list[float]] = {}
-    cancelled: dict[int, float] = {}
-    shifts: dict[int, list[tuple[float, float]]] = {}
-    opened: dict[int, float] = {}
-    last = 0.0
-    for raw in events:
-        e = Recorded.of(raw)
-        t = sec(e.ts)
-        last = max(last, t)
-        d = e.data
-        kind = e.kind
-        if kind is TicketIssued:
-            issued[d["id"]] = {
-                "t": t,
-                "klass": d.get("klass") or NORMAL,
-                "services": list(d.get("services") or [d["service"]]),
-            }
-            visits[d["id"]] = []
-        elif kind is TicketCalled and d["id"] in visits:
-            visits[d["id"]].append(_Visit(d["service"], t))
-        elif kind is TicketServing and visits.get(d["id"]):
-            visits[d["id"]][-1].started = t
-        elif kind in (TicketDone, TicketNoShow, TicketTransferred) and visits.get(d["id"]):
-            v = visits[d["id"]][-1]
-            if v.ended is None:
-                v.ended = t
-                v.outcome = {
-                    TicketDone: d.get("result", "done"),
-                    TicketNoShow: "no_show",
-                    TicketTransferred: "transferred",
-                }[kind]
-        elif kind is TicketReactivated and d["id"] in visits:
-            reactivated.setdefault(d["id"], []).append(t)
-        elif kind is TicketCancelled and d["id"] in issued:
-            cancelled[d["id"]] = t
-        elif kind is WindowState:
-            n = d["window"]
-            if d["state"] == "open":
-                opened.setdefault(n, t)
-            elif n in opened:
-                shifts.setdefault(n, []).append((opened.pop(n), t))
-    for n, a in opened.items():  # still open at the end of the log
-        shifts.setdefault(n, []).append((a, max(last, a)))
-
-    served: dict[str, list[tuple[float, float]]] = {}
-    for vs in visits.values():
-        for v in vs:
-            if v.ended is not None and v.outcome in ("done", "unresolved", "transferred"):
-                begun = v.started if v.started is not None else v.called
-                served.setdefault(v.service, []).append((begun - v.called, v.ended - begun))
-
-    def draw(service: str) -> Matter:
-        seen = served.get(service)
-        if seen:
-            walk, duration = rng.choice(seen)
-            return Matter(service, duration, walk)
-        try:
-            avg = hall.service(service).avg_service_minutes * 60
-        except KeyError:
-            avg = 600.0
-        return Matter(service, avg)
-
-    citizens = []
-    for tid, info in sorted(issued.items()):
-        matters: list[Matter] = []
-        vs = visits[tid]
-        comebacks = iter(reactivated.get(tid, []))
-        for v in vs:
-            if v.ended is None:  # still at a window when the log ends
-                matters.append(draw(v.service))
-                continue
-            begun = v.started if v.started is not None else v.called
-            if v.outcome == "no_show":
-                back = next(comebacks, None)
-                matters.append(
-                    Matter(
-                        v.service,
-                        0.0,
-                        0.0,
-                        no_show=v.ended - v.called,
-                        reactivate_after=(back - v.ended) if back is not None else None,
-                    )
-                )
-                if back is not None:
-                    continue  # the next visit of the same service follows
-                break
-            matters.append(Matter(v.service, v.ended - begun, begun - v.called))
-        else:
-            # matters it never reached (cancelled, expired, or the day ran out)
-            done_services = [m.service for m in matters if m.no_show is None]
-            remaining = list(info["services"])
-            for s in done_services:
-                if s in remaining:
-                    remaining.remove(s)
-            if not vs or vs[-1].ended is not None:
-                matters.extend(draw(s) for s in remaining)
-        if not matters:
-            matters = [draw(info["services"][0])]
-        citizens.append(Citizen(tid, info["t"], info["klass"], matters, leaves_at=cancelled.get(tid)))
-    facts = {"tickets": len(issued), "cancelled": len(cancelled), "windows": sorted(shifts), "end": last}
-    return citizens, shifts, facts
-
-
-def _window_spec(spec: str, staffed: list[int]) -> tuple[str, int | list[int]]:
-    spec = spec.strip()
-    if "," in spec:
-        return "list", [int(x) for x in spec.split(",") if x.strip()]
-    if spec[:1] in "+-":
-        return "count", len(staffed) + int(spec)
-    return "count", int(spec)
-
-
-def what_if(events: Iterable[Recorded | dict], hall: Hall, start: datetime, windows: str, seed: int = 1) -> dict:
-    """The day of `events` replayed with the windows it had, and again with `windows`: a number
-    ("12"), a change ("+2", "-1") or a list of window numbers ("21,22,26"). Fewer windows drop the
-    least busy ones; more windows open first the hall's windows unstaffed that day that serve the
-    services people waited longest for, then copies of the busiest windows (numbered from 1001).
-    A window added works the day's whole span (its first opening to its last closing)."""
-    events = list(events)
-    citizens, shifts, facts = replay_inputs(events, hall, start, seed)
-    configured = {w.number: w for w in hall.windows}
-    staffed = [n for n in sorted(shifts) if n in configured]
-    if not staffed:
-        raise ValueError("no window was open in that log")
-    span = (min(a for n in staffed for a, _ in shifts[n]), max(b for n in staffed for _, b in shifts[n]))
-    rules = policy.rules_for(hall)
-    averages = {s.code: s.avg_service_minutes * 60 for s in hall.services}
-
-    def plan(n: int, services: dict[str, float] | None = None) -> WindowPlan:
-        if services is None:
-            services = dict(configured[n].services)
-        return WindowPlan(n, services, list(shifts.get(n) or [span]))
-
-    baseline_plans = [plan(n) for n in staffed]
-    break_s = hall.alerts.break_minutes * 60
-    baseline = run(Setup(start, rules, averages, baseline_plans, citizens, break_s=break_s))
-    kind, value = _window_spec(windows, staffed)
-    wait_by_service = {code: sum(ws) for code, ws in baseline.waits_by_service.items()}
-    if kind == "list":
-        unknown = [n for n in value if n not in configured]
-        if unknown:
-            raise ValueError(f"no window {', '.join(map(str, unknown))} in hall {hall.id}")
-        chosen = [plan(n) for n in value]
-    else:
-        target = int(value)
-        if target < 1:
-            raise ValueError("at least one window")
-        busy = baseline.busy_s
-        if target <= len(staffed):
-            keep = sorted(staffed, key=lambda n: (-busy.get(n, 0.0), n))[:target]
-            chosen = [plan(n) for n in sorted(keep)]
-        else:
-            chosen = list(baseline_plans)
-            need = {n: sum(wait_by_service.get(c, 0.0) for c in configured[n].services) for n in configured}
-            spare = sorted((n for n in configured if n not in staffed and need[n] > 0), key=lambda n: (-need[n], n))
-            for n in spare[: target - len(chosen)]:
-                chosen.append(WindowPlan(n, dict(configured[n].services), [span]))
-            busiest = sorted(staffed, key=lambda n: (-busy.get(n, 0.0), n))
-            i = 0
-            while len(chosen) < target:
-                src = configured[busiest[i % len(busiest)]]
-                chosen.append(WindowPlan(1001 + i, dict(src.services), [span]))
-                i += 1
-    scenario = run(Setup(start, rules, averages, chosen, citizens, break_s=break_s))
-
-    # What really happened, from the log: the same definitions as the reports.
-    from .figures import Fold
-
-    fold = Fold(hall.timezone).add_all(events)
-    actual = {
-        k: {
-            "n": len(t.waits),
-            "mean_s": _r(mean(t.waits)),
-            "p90_s": _r(percentile(t.waits)),
-            "max_s": _r(max(t.waits) if t.waits else None),
-        }
-        for k, t in sorted(fold.classes.items())
-        if t.waits
-    }
-    everyone = fold.hall.waits
-    base_numbers = [p.number for p in baseline_plans]
-    new_numbers = [p.number for p in chosen]
-    return {
-        "bench": "simulate",
-        "hall": hall.id,
-        "tickets": facts["tickets"],
-        "windows": {
-            "day": base_numbers,
-            "what_if": new_numbers,
-            "added": [n for n in new_numbers if n not in base_numbers],
-            "removed": [n for n in base_numbers if n not in new_numbers],
-        },
-        "actual": {
-            "classes": actual,
-            "all": {
-                "n": len(everyone),
-                "mean_s": _r(mean(everyone)),
-                "p90_s": _r(percentile(everyone)),
-                "max_s": _r(max(everyone) if everyone else None),
-            },
-        },
-        "replay": _brief(baseline.summary()),
-        "what_if": _brief(scenario.summary()),
-    }
-
-
-def _brief(summary: dict) -> dict:
-    summary.pop("services", None)
-    return summary

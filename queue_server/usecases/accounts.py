@@ -11,15 +11,17 @@ import threading
 import time
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Row, delete, insert, select, update
 
 from ..domain.events import SigninLocked
 from ..errors import Conflict, Invalid, NotFound, Unauthorized
 from ..store import tables as t
 from ..store.store import Store
+from .body import Body
 from .principal import DEVICE_KINDS, ROLES, SYSTEM, WINDOW_DEVICES, Principal
 
 _hasher = PasswordHasher()
@@ -37,18 +39,25 @@ def add_user(
     hall: str | None = None,
     display_name: str | None = None,
     staff_no: str | None = None,
+    halls: list[str] | None = None,
 ) -> bool:
     """Creates the user, or updates what is given of an existing one (None keeps it): a password
     reset alone leaves role, hall and names as they were, and ends the user's sessions.
-    Only an admin may be without a hall; a hall must exist. Returns True when the user was created."""
+    Only an admin or a supervisor is without a hall; a hall must exist. A supervisor oversees
+    `halls` (["*"]: every hall of this server, as when none is given to a new one). Returns True
+    when the user was created."""
     if role is not None and role not in ROLES:
         raise Invalid("bad_role", f"角色须为 {'/'.join(ROLES)}", f"role must be one of {', '.join(ROLES)}")
     if password is not None and len(password) < 6:
         raise Invalid("weak_password", "密码至少 6 位", "a password has at least 6 characters")
-    if hall is not None and hall not in store.hall_ids():
-        raise Conflict("hall_not_found", f"没有大厅 {hall}", f"no hall {hall!r}; load it first")
-    given = {"role": role, "hall": hall, "display_name": display_name, "staff_no": staff_no}
-    values = {k: v for k, v in given.items() if v is not None}
+    every_hall = halls == ["*"]
+    for h in ([hall] if hall is not None else []) + ([] if every_hall else halls or []):
+        if h not in store.hall_ids():
+            raise Conflict("hall_not_found", f"没有大厅 {h}", f"no hall {h!r}; load it first")
+    given = {"role": role, "hall": hall, "display_name": display_name, "staff_no": staff_no, "halls": halls}
+    values: dict[str, object] = {k: v for k, v in given.items() if v is not None}
+    if every_hall:
+        values["halls"] = None
     if password is not None:
         values["password_hash"] = _hasher.hash(password)  # before the transaction: argon2 takes ~0.2 s of CPU
     with store.transaction() as conn:
@@ -59,7 +68,13 @@ def add_user(
             values.get("role", user.role if user else None),
             values.get("hall", user.hall if user else None),
         )
-        if final_role != "admin" and final_hall is None:
+        if final_role == "supervisor" and final_hall is not None:
+            raise Invalid(
+                "supervisor_halls",
+                "监察账号不属于某一个大厅：用 --halls 给出所监察的大厅（不给则为全部大厅）",
+                "a supervisor belongs to no one hall: give the halls overseen with --halls (none: every hall)",
+            )
+        if final_role not in ("admin", "supervisor") and final_hall is None:
             raise Invalid(
                 "hall_required",
                 f"{final_role} 账号须属于一个大厅（--hall）",
@@ -86,12 +101,12 @@ def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_urlsafe(16))
 
 
-def _active_user(store: Store, username: str):
+def _active_user(store: Store, username: str) -> Row[Any] | None:
     with store.engine.connect() as conn:
         return conn.execute(select(t.users).where(t.users.c.username == username, t.users.c.active)).first()
 
 
-def check_password(store: Store, username: str, password: str):
+def check_password(store: Store, username: str, password: str) -> Row[Any] | None:
     """The active user with this name and password, else None. Reads, then verifies outside any
     transaction: the hash takes ~0.2 s of CPU, which must not hold the store's write lock."""
     user = _active_user(store, username)
@@ -103,7 +118,7 @@ def check_password(store: Store, username: str, password: str):
     return user
 
 
-def login(store: Store, username: str, password: str, hours: int) -> dict:
+def login(store: Store, username: str, password: str, hours: int) -> Body:
     user = check_password(store, username, password)
     if user is None:
         raise Unauthorized("bad_login", "用户名或密码错误", "wrong username or password")
@@ -138,7 +153,7 @@ def login(store: Store, username: str, password: str, hours: int) -> dict:
     }
 
 
-def users(store: Store) -> list[dict]:
+def users(store: Store) -> list[Body]:
     with store.engine.connect() as conn:
         return [
             {
@@ -148,6 +163,7 @@ def users(store: Store) -> list[dict]:
                 "display_name": r.display_name,
                 "staff_no": r.staff_no,
                 "active": r.active,
+                "halls": r.halls,
             }
             for r in conn.execute(select(t.users).order_by(t.users.c.hall, t.users.c.role, t.users.c.username))
         ]
@@ -219,7 +235,7 @@ def disable_user(store: Store, username: str) -> None:
         conn.execute(delete(t.tokens).where(t.tokens.c.user_id == user.id))
 
 
-def tokens(store: Store, hall: str | None = None) -> list[dict]:
+def tokens(store: Store, hall: str | None = None) -> list[Body]:
     """The device tokens and open sessions, each named by the start of its hash (the token itself
     is not stored)."""
     q = select(t.tokens, t.users.c.username).outerjoin(t.users, t.users.c.id == t.tokens.c.user_id)
@@ -342,4 +358,5 @@ def _lookup(store: Store, token: str) -> Principal | None:
             role=user.role,
             name=user.display_name,
             staff_no=user.staff_no,
+            halls=tuple(user.halls) if user.halls is not None else None,
         )

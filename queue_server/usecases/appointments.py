@@ -8,15 +8,19 @@ from __future__ import annotations
 
 import secrets
 from datetime import date
+from typing import Any
+
+from sqlalchemy import Row
 
 from ..domain.calendar import business_day, local_time
 from ..domain.events import AppointmentBooked, AppointmentCancelled
-from ..domain.hall import Hall
+from ..domain.hall import Hall, Service
 from ..domain.identity import birth_date
 from ..domain.privacy import id_hash, phone_hash
 from ..errors import Conflict, Invalid, NotFound
 from ..store.store import Store
 from . import lookups
+from .body import Body
 from .issuing import appointment_window
 from .principal import CITIZEN
 
@@ -27,14 +31,14 @@ CODE_LENGTH = 12
 BOOK_AHEAD_DAYS = 14
 
 
-def _service(hall: Hall, code: str):
+def _service(hall: Hall, code: str) -> Service:
     s = lookups.service(hall, code)
     if not s.appointments:
         raise Conflict("no_appointments", f"「{s.name}」不接受预约", f"{code} takes no appointments")
     return s
 
 
-def slots(store: Store, hall_id: str, service: str, day: date) -> list[dict]:
+def slots(store: Store, hall_id: str, service: str, day: date) -> list[Body]:
     with store.read(hall_id) as r:
         hall = r.hall
         _service(hall, service)  # refuses an unknown service, or one without appointments
@@ -77,7 +81,7 @@ def book(
     id_number: str | None,
     secret: bytes,
     phone: str | None = None,
-) -> dict:
+) -> Body:
     person_key(id_number, phone, secret)
     person = _person(id_number, secret) if id_number else None
     phone_key = phone_hash(secret, phone) if phone else None
@@ -116,7 +120,7 @@ def book(
         }
 
 
-def _view(hall: Hall, row) -> dict:
+def _view(hall: Hall, row: Row[Any]) -> Body:
     opens, closes = appointment_window(hall, row.day, row.slot)
     return {
         "code": row.code,
@@ -130,7 +134,7 @@ def _view(hall: Hall, row) -> dict:
     }
 
 
-def lookup(store: Store, hall_id: str, code: str) -> dict:
+def lookup(store: Store, hall_id: str, code: str) -> Body:
     with store.read(hall_id) as r:
         row = r.appointment(code.upper())
         if row is None:
@@ -138,7 +142,7 @@ def lookup(store: Store, hall_id: str, code: str) -> dict:
         return _view(r.hall, row)
 
 
-def of_person(store: Store, hall_id: str, id_number: str, secret: bytes) -> list[dict]:
+def of_person(store: Store, hall_id: str, id_number: str, secret: bytes) -> list[Body]:
     """Today's appointments booked with this ID number, by slot: check-in with the ID card instead
     of the code. Bookings made without an ID number cannot be found this way."""
     person = _person(id_number, secret)
@@ -148,7 +152,7 @@ def of_person(store: Store, hall_id: str, id_number: str, secret: bytes) -> list
         return [_view(hall, row) for row in sorted(r.person_appointments(today, person), key=lambda row: row.slot)]
 
 
-def cancel(store: Store, hall_id: str, code: str) -> dict:
+def cancel(store: Store, hall_id: str, code: str) -> Body:
     with store.write(hall_id) as tx:
         row = tx.appointment(code.upper())
         if row is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from ..domain.events import DeviceStateChanged
 from ..errors import Forbidden
 from ..store.store import Store
+from .body import Body
 from .principal import Principal
 
 PARTS = {
@@ -20,7 +21,7 @@ PARTS = {
 }
 
 
-def report_state(store: Store, hall_id: str, who: Principal, device: str, kind: str, state: str, detail: str) -> dict:
+def report_state(store: Store, hall_id: str, who: Principal, device: str, kind: str, state: str, detail: str) -> Body:
     if not who.is_user and kind not in PARTS.get(who.kind, ()):
         raise Forbidden(
             "device_kind",

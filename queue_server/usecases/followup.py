@@ -23,9 +23,10 @@ from ..errors import Forbidden, Invalid, NotFound
 from ..store.repository import HallTx
 from ..store.store import Store
 from . import lookups
-from .principal import CITIZEN, SYSTEM, Principal
+from .body import Body
+from .principal import CITIZEN, SYSTEM, Actor, Principal
 from .queue_view import QueueView
-from .views import citizen_view, ticket_view
+from .views import citizen_view, phone_view, ticket_view
 
 
 @dataclass(frozen=True)
@@ -40,34 +41,35 @@ class Given:
     scale: str | None = None
 
 
-def _by_token(store: Store, token: str) -> tuple[str, int]:
+def by_token(store: Store, token: str) -> tuple[str, int]:
     found = store.locate_ticket(token) if 8 <= len(token) <= 64 else None
     if found is None:
         raise NotFound("ticket_not_found", "没有这张票", "no such ticket")
     return found
 
 
-def status(store: Store, token: str) -> dict:
-    hall_id, ticket_id = _by_token(store, token)
+def status(store: Store, token: str) -> Body:
+    hall_id, ticket_id = by_token(store, token)
     with store.read(hall_id) as r:
         tk = r.ticket(ticket_id)
         assert tk is not None
         return citizen_view(tk, r.hall, QueueView.load(r, store.clock.now())) | {
             "hall": hall_id,
             "hall_name": r.hall.name,
+            "notify": phone_view(r.phones([ticket_id]).get(ticket_id)),
         }
 
 
-def rate(store: Store, token: str, given: Given) -> dict[str, Any]:
+def rate(store: Store, token: str, given: Given) -> Body:
     """The citizen rates, by the ticket's token (their phone)."""
-    hall_id, ticket_id = _by_token(store, token)
+    hall_id, ticket_id = by_token(store, token)
     with store.write(hall_id) as tx:
         tk = tx.ticket(ticket_id)
         assert tk is not None
         return _rate(tx, tk, given, CITIZEN)
 
 
-def rate_at_window(store: Store, hall_id: str, number: str, given: Given, who: Principal) -> dict[str, Any]:
+def rate_at_window(store: Store, hall_id: str, number: str, given: Given, who: Principal) -> Body:
     """A window's rating device rates today's ticket `number`: only a matter that window served
     (the device faces the citizen at the counter; it never holds a ticket's token)."""
     with store.write(hall_id) as tx:
@@ -90,7 +92,7 @@ def rate_at_window(store: Store, hall_id: str, number: str, given: Given, who: P
         return _rate(tx, tk, replace(given, matter=matter), who.actor(), pad=who.kind == "window")
 
 
-def _rate(tx: HallTx, tk: Ticket, given: Given, actor: dict[str, Any], pad: bool = False) -> dict[str, Any]:
+def _rate(tx: HallTx, tk: Ticket, given: Given, actor: Actor, pad: bool = False) -> Body:
     """One rating and, for a 差评, its follow-up, in one transaction: neither is lost without the other."""
     index = tk.to_rate(given.matter)  # rated already: say that, whatever this rating's flaws
     try:
@@ -127,7 +129,7 @@ def _rate(tx: HallTx, tk: Ticket, given: Given, actor: dict[str, Any], pad: bool
         ),
         actor,
     )
-    out: dict[str, Any] = {
+    out: Body = {
         "number": tk.number,
         "matter": index,
         "score": rated.score,
@@ -147,7 +149,7 @@ def _rate(tx: HallTx, tk: Ticket, given: Given, actor: dict[str, Any], pad: bool
     return out
 
 
-def reactivate(store: Store, hall_id: str, number: str, who: Principal) -> dict:
+def reactivate(store: Store, hall_id: str, number: str, who: Principal) -> Body:
     """A missed ticket goes back into its queue behind `reactivate_behind` people."""
     with store.write(hall_id) as tx:
         tk = lookups.ticket_today(tx, tx.now, number)
@@ -156,7 +158,7 @@ def reactivate(store: Store, hall_id: str, number: str, who: Principal) -> dict:
         behind = tx.hall.calling.reactivate_behind
         if len(ahead) > behind:
             anchor = tx.ticket(ahead[behind - 1]) if behind > 0 else None
-            place = anchor.queued_at + timedelta(milliseconds=1) if anchor else tx.now
+            place = anchor.queued_at + timedelta(milliseconds=1) if anchor and anchor.queued_at else tx.now
         else:
             place = tx.now
         tk.reactivate(tx.now, tx.hall.calling.reactivate_minutes, place)
@@ -168,7 +170,7 @@ def reactivate(store: Store, hall_id: str, number: str, who: Principal) -> dict:
         return ticket_view(tk, tx.hall, queue)
 
 
-def cancel(store: Store, hall_id: str, ticket_id: int, who: Principal | None) -> dict:
+def cancel(store: Store, hall_id: str, ticket_id: int, who: Principal | None) -> Body:
     with store.write(hall_id) as tx:
         tk = tx.ticket(ticket_id)
         assert tk is not None
@@ -180,14 +182,15 @@ def cancel(store: Store, hall_id: str, ticket_id: int, who: Principal | None) ->
         return ticket_view(tk, tx.hall, None)
 
 
-def cancel_number(store: Store, hall_id: str, number: str, who: Principal) -> dict:
+def cancel_number(store: Store, hall_id: str, number: str, who: Principal) -> Body:
     with store.read(hall_id) as r:
         tk = lookups.ticket_today(r, store.clock.now(), number)
+    assert tk.id is not None  # a stored ticket
     return cancel(store, hall_id, tk.id, who)
 
 
-def cancel_by_token(store: Store, token: str) -> dict:
-    hall_id, ticket_id = _by_token(store, token)
+def cancel_by_token(store: Store, token: str) -> Body:
+    hall_id, ticket_id = by_token(store, token)
     return cancel(store, hall_id, ticket_id, None) | {"token": token}
 
 
@@ -198,6 +201,7 @@ def expire_past_days(store: Store, hall_id: str) -> int:
     with store.write(hall_id) as tx:
         today = business_day(tx.now, tx.hall.timezone, tx.hall.day_boundary_hour)
         started = day_start(today, tx.hall.timezone, tx.hall.day_boundary_hour)
+        tx.drop_phones(today)
         stale = [tk for tk in tx.in_states(OPEN_STATES) if tk.day < today]
         for tk in stale:
             tk.expire()

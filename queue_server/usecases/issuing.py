@@ -7,7 +7,7 @@ import hmac
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from ..domain.calendar import business_day, day_start, local_time
 from ..domain.events import QueueStats, TicketIssued
@@ -20,9 +20,10 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..store.repository import HallTx
 from ..store.store import Store
 from . import lookups
+from .body import Body
 from .principal import Principal
 from .queue_view import QueueView
-from .views import citizen_view
+from .views import citizen_view, phone_view
 
 MAX_MATTERS = 5
 
@@ -39,6 +40,8 @@ class IssueRequest:
     priority: str | None = None
     appointment: str | None = None
     id_card: IdCard | None = None
+    phone: str | None = None  # for text messages (usecases/notify.py), already checked
+    family: bool = False
 
     def digest(self, secret: bytes) -> str:
         """What an Idempotency-Key is checked against. Keyed: the body holds the raw ID number, and an
@@ -48,13 +51,14 @@ class IssueRequest:
             "priority": self.priority,
             "appointment": self.appointment,
             "id": self.id_card.id_number.upper() if self.id_card else None,
+            "phone": [self.phone, self.family] if self.phone else None,
         }
         return hmac.new(secret, json.dumps(body, sort_keys=True).encode(), hashlib.sha256).hexdigest()
 
 
 def issue(
     store: Store, hall_id: str, req: IssueRequest, who: Principal, secret: bytes, idempotency_key: str | None = None
-) -> tuple[dict, bool]:
+) -> tuple[Body, bool]:
     """Returns (ticket view, created). The same Idempotency-Key returns the first ticket again."""
     with store.write(hall_id) as tx:
         if idempotency_key:
@@ -68,21 +72,29 @@ def issue(
                     )
                 tk = tx.ticket(seen.ticket_id)
                 assert tk is not None
-                return citizen_view(tk, tx.hall, QueueView.load(tx, tx.now)), False
+                return _with_phone(tx, tk, citizen_view(tk, tx.hall, QueueView.load(tx, tx.now))), False
         tk = _new_ticket(tx, req, who, secret)
-        tx.add_ticket(tk, issued_by=who.actor()["id"] or who.kind)
+        ticket_id = tx.add_ticket(tk, issued_by=who.actor()["id"] or who.kind)
         if idempotency_key:
-            tx.remember_idempotency(idempotency_key, req.digest(secret), tk.id)
+            tx.remember_idempotency(idempotency_key, req.digest(secret), ticket_id)
         if req.appointment:
-            tx.save_appointment(req.appointment.upper(), state="checked_in", ticket_id=tk.id)
+            tx.save_appointment(req.appointment.upper(), state="checked_in", ticket_id=ticket_id)
+        if req.phone:
+            tx.set_phone(ticket_id, tk.day, req.phone, req.family)
         queue = QueueView.load(tx, tx.now)
         view = citizen_view(tk, tx.hall, queue)
         tx.emit(_issued(view), who.actor())
         tx.emit(QueueStats(queue.stats([tk.service])), who.actor())
-        return view, True
+        return _with_phone(tx, tk, view), True
 
 
-def _issued(view: dict) -> TicketIssued:
+def _with_phone(tx: HallTx, tk: Ticket, view: Body) -> Body:
+    """The holder's view shows the number given for messages, masked; events never carry it."""
+    assert tk.id is not None
+    return view | {"notify": phone_view(tx.phones([tk.id]).get(tk.id))}
+
+
+def _issued(view: Body) -> TicketIssued:
     """The event carries what a display may show: no token, no name."""
     return TicketIssued(
         id=view["id"],
@@ -183,7 +195,7 @@ def _requested_class(hall: Hall, priority: str | None, who: Principal) -> str:
     return cls.code
 
 
-def _check_person_cap(tx: HallTx, hall: Hall, day, person_hash: str, services: list[str]) -> None:
+def _check_person_cap(tx: HallTx, hall: Hall, day: date, person_hash: str, services: list[str]) -> None:
     cap = hall.issuing.per_person_per_service
     held = [tk for tk in tx.person_tickets(day, person_hash) if tk.state not in (State.cancelled, State.expired)]
     for code in services:
@@ -196,7 +208,7 @@ def _check_person_cap(tx: HallTx, hall: Hall, day, person_hash: str, services: l
             )
 
 
-def appointment_window(hall: Hall, day, slot: str) -> tuple[datetime, datetime]:
+def appointment_window(hall: Hall, day: date, slot: str) -> tuple[datetime, datetime]:
     """The instants an appointment may be checked in and boosted: its slot plus the margins."""
     rules = hall.appointments
     h, m = (int(x) for x in slot.split(":"))

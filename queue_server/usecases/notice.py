@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from ..domain.events import HallNotice
 from ..store.store import Store
+from .body import Body
 from .principal import Principal
 
 
-def _view(notice: str, live: bool) -> dict:
+def _view(notice: str, live: bool) -> Body:
     return {"notice": notice, "live": live}
 
 
-def current(store: Store, hall_id: str) -> dict:
+def current(store: Store, hall_id: str) -> Body:
     with store.read(hall_id) as r:
         return _view(r.hall.notice, r.live_notice() is not None)
 
 
-def publish(store: Store, hall_id: str, who: Principal, text: str) -> dict:
+def publish(store: Store, hall_id: str, who: Principal, text: str) -> Body:
     """`text` blank clears the live notice. The event carries the notice now shown, so a board
     needs nothing else to show it."""
     text = text.strip()

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, TypeAlias
 
-ROLES = ("admin", "manager", "clerk", "guide")
+# A supervisor (电子监察, the city's or county's office) oversees a set of halls, read-only.
+ROLES = ("admin", "manager", "clerk", "guide", "supervisor")
 # A shipper carries a township hall's event log to the city's server (`hallq ship-log`).
 DEVICE_KINDS = ("kiosk", "display", "guide", "rating", "window", "shipper")
 # Devices that belong to one window: a rating device (a browser rating page, a pad) rates what it
 # served; a window agent (the window's pad and LED screen) also works the caller for its clerk.
 WINDOW_DEVICES = ("rating", "window")
+
+# Who caused an event, as its `actor` records it: kind and id, and what else names them.
+Actor: TypeAlias = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -24,12 +29,13 @@ class Principal:
     device_id: str | None = None  # a device token's id (the start of its hash, as `hallq tokens` lists it)
     window: int | None = None  # a window device's window
     via: Principal | None = None  # the window device a clerk acts through (the pad's call keys)
+    halls: tuple[str, ...] | None = None  # a supervisor's halls (None: every hall of this server)
 
     @property
     def is_user(self) -> bool:
         return self.kind == "user"
 
-    def actor(self) -> dict:
+    def actor(self) -> Actor:
         if self.is_user:
             # Acting through a device, the clerk stays the actor (reports count the clerk's calls)
             # and `via` names the device that pressed for them.
@@ -40,10 +46,16 @@ class Principal:
         return {"kind": "device", "id": self.kind}
 
     def may_act_in(self, hall: str) -> bool:
+        if self.is_user and self.role == "supervisor":
+            return self.halls is None or hall in self.halls
         if self.hall is None:  # every hall: an admin's only (a clerk made without a hall, before, gets none)
             return self.is_user and self.role == "admin"
         return self.hall == hall
 
+    def overseen(self, hall_ids: list[str]) -> list[str]:
+        """Which of these halls this principal may see the figures of."""
+        return [h for h in hall_ids if self.may_act_in(h)]
 
-SYSTEM = {"kind": "system", "id": "server"}
-CITIZEN = {"kind": "citizen", "id": "ticket"}
+
+SYSTEM: Actor = {"kind": "system", "id": "server"}
+CITIZEN: Actor = {"kind": "citizen", "id": "ticket"}

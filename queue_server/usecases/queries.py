@@ -14,6 +14,7 @@ from ..errors import NotFound
 from ..store.repository import Reader
 from ..store.store import Store
 from . import lookups
+from .body import Body
 from .queue_view import QueueView, eta_fields
 from .views import ticket_view
 
@@ -24,7 +25,7 @@ def _today(hall: Hall, store: Store) -> date:
     return business_day(store.clock.now(), hall.timezone, hall.day_boundary_hour)
 
 
-def hall_info(store: Store, hall_id: str) -> dict:
+def hall_info(store: Store, hall_id: str) -> Body:
     with store.read(hall_id) as r:
         h = r.hall
         return {
@@ -43,7 +44,7 @@ def hall_info(store: Store, hall_id: str) -> dict:
         }
 
 
-def services(store: Store, hall_id: str) -> list[dict]:
+def services(store: Store, hall_id: str) -> list[Body]:
     with store.read(hall_id) as r:
         now = store.clock.now()
         hall = r.hall
@@ -77,7 +78,7 @@ def services(store: Store, hall_id: str) -> list[dict]:
         return out
 
 
-def guide(store: Store, hall_id: str, code: str) -> dict:
+def guide(store: Store, hall_id: str, code: str) -> Body:
     with store.read(hall_id) as r:
         s = lookups.service(r.hall, code)
         windows = [w.number for w in r.hall.windows_for(code)]
@@ -91,7 +92,7 @@ def guide(store: Store, hall_id: str, code: str) -> dict:
         } | s.guide.model_dump(mode="json")
 
 
-def _windows(r: Reader) -> list[dict]:
+def _windows(r: Reader) -> list[Body]:
     names = r.staff()
     rows = r.windows()
     out = []
@@ -119,7 +120,7 @@ def _windows(r: Reader) -> list[dict]:
     return out
 
 
-def board(store: Store, hall_id: str) -> dict:
+def board(store: Store, hall_id: str) -> Body:
     with store.read(hall_id) as r:
         now = store.clock.now()
         last = r.last_seq()
@@ -157,7 +158,7 @@ def board(store: Store, hall_id: str) -> dict:
         }
 
 
-def window_detail(store: Store, hall_id: str, number: int) -> dict:
+def window_detail(store: Store, hall_id: str, number: int) -> Body:
     """What the clerk console shows: the window, its current ticket (masked name) and its queue."""
     with store.read(hall_id) as r:
         try:
@@ -169,27 +170,27 @@ def window_detail(store: Store, hall_id: str, number: int) -> dict:
         row = r.window(number)
         current = r.ticket(row.ticket_id) if row.ticket_id else None
         place = {tid: i for code in w.services for i, tid in enumerate(queue.ordered(code))}
-        waiting = []
-        for tk in sorted(r.waiting(w.services), key=lambda tk: (place[tk.id], tk.id)):
-            waiting.append(
-                {
-                    "number": tk.number,
-                    "service": tk.service,
-                    "klass": tk.klass,
-                    "front": tk.front,
-                    "waited_seconds": int((now - tk.queued_at).total_seconds()),
-                    "position": place[tk.id],
-                }
-            )
+        waiting: list[tuple[int, int, Body]] = []  # (position, id, view): ids are unique, views never compared
+        for tk in r.waiting(w.services):
+            assert tk.id is not None and tk.queued_at is not None  # a stored, waiting ticket
+            view = {
+                "number": tk.number,
+                "service": tk.service,
+                "klass": tk.klass,
+                "front": tk.front,
+                "waited_seconds": int((now - tk.queued_at).total_seconds()),
+                "position": place[tk.id],
+            }
+            waiting.append((place[tk.id], tk.id, view))
         info = next(x for x in _windows(r) if x["number"] == number)
         return info | {
             "priority_streak": row.priority_streak,
             "current": ticket_view(current, r.hall, None) | {"masked_name": current.masked_name} if current else None,
-            "queue": waiting,
+            "queue": [view for _, _, view in sorted(waiting)],
         }
 
 
-def lookup_ticket(store: Store, hall_id: str, number: str) -> dict:
+def lookup_ticket(store: Store, hall_id: str, number: str) -> Body:
     with store.read(hall_id) as r:
         tk = lookups.ticket_today(r, store.clock.now(), number)
         return ticket_view(tk, r.hall, QueueView.load(r, store.clock.now())) | {"masked_name": tk.masked_name}
@@ -214,7 +215,7 @@ BOARD_FIELDS = (
 BOARD_MATTER_FIELDS = ("service", "name", "name_en", "state", "window")
 
 
-def ticket_board_status(store: Store, hall_id: str, number: str) -> dict:
+def ticket_board_status(store: Store, hall_id: str, number: str) -> Body:
     """Today's ticket by its number, for anyone in the hall (kiosks): only what the board could show."""
     view = lookup_ticket(store, hall_id, number)
     return {k: view[k] for k in BOARD_FIELDS} | {
@@ -222,18 +223,18 @@ def ticket_board_status(store: Store, hall_id: str, number: str) -> dict:
     }
 
 
-def events(store: Store, hall_id: str, since: int, limit: int) -> dict:
+def events(store: Store, hall_id: str, since: int, limit: int) -> Body:
     with store.read(hall_id) as r:
         evs = r.events_after(since, limit)
         return {"last_seq": r.last_seq(), "events": [e.to_dict() for e in evs]}
 
 
-def stats(store: Store, hall_id: str, day: date | None) -> dict:
+def stats(store: Store, hall_id: str, day: date | None) -> Body:
     """The day's figures per service, from the tickets' matters (a report's quick view)."""
     with store.read(hall_id) as r:
         hall = r.hall
         day = day or _today(hall, store)
-        per: dict[str, dict] = {
+        per: dict[str, Body] = {
             s.code: {
                 "issued": 0,
                 "done": 0,

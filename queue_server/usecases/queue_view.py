@@ -11,6 +11,7 @@ from ..domain.eta import JOIN_SPAN, Estimate, OpenWindow, Snapshot, back_in
 from ..domain.hall import NORMAL
 from ..domain.tickets import State, Ticket
 from ..store.repository import Reader
+from .body import Body
 
 
 def eta_fields(estimate: Estimate | None) -> dict[str, int | None]:
@@ -81,7 +82,7 @@ class QueueView:
         """The ids of a service's queue in calling order (costs a sort: for consoles, not hot paths)."""
         return [c.id for c in policy.queue_order(self.reader.candidates([service]), self.reader.rules, self.now)]
 
-    def stats(self, services: list[str] | None = None) -> dict[str, dict]:
+    def stats(self, services: list[str] | None = None) -> dict[str, Body]:
         """Per service, its queue length and the wait of a normal ticket taken now."""
         codes = services if services is not None else [s.code for s in self.reader.hall.services]
         return {c: {"waiting": self.waiting(c)} | eta_fields(self.eta(c, self.waiting(c))) for c in codes}

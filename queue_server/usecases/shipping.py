@@ -8,18 +8,19 @@ from __future__ import annotations
 from ..domain.events import Recorded
 from ..errors import Conflict
 from ..store.store import Store
+from .body import Body
 
 MAX_EVENTS = 500  # per request: well under the request body limit with the largest events
 
 
-def received(store: Store, hall_id: str) -> dict:
+def received(store: Store, hall_id: str) -> Body:
     """Where the shipped log stands here: the shipper sends from `last_seq` + 1."""
     with store.read(hall_id) as r:
         last = r.last_seq()
     return {"hall": hall_id, "last_seq": last, "shipped": hall_id not in store.local_hall_ids()}
 
 
-def receive(store: Store, hall_id: str, events: list[Recorded]) -> dict:
+def receive(store: Store, hall_id: str, events: list[Recorded]) -> Body:
     """Appends the events after the last one here; those already here must be the same (a batch
     sent again after a lost answer), and none may be skipped."""
     with store.write(hall_id) as tx:

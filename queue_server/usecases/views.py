@@ -5,12 +5,16 @@ without it, so a clerk cannot rate his own service as the citizen."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..domain.hall import Hall
-from ..domain.tickets import STATE_NAMES, Ticket
+from ..domain.notices import mask_phone
+from ..domain.tickets import STATE_NAMES, Matter, Ticket
+from .body import Body
 from .queue_view import QueueView, eta_fields
 
 
-def matter_view(hall: Hall, m) -> dict:
+def matter_view(hall: Hall, m: Matter) -> Body:
     s = hall.service(m.service)
     return {
         "service": m.service,
@@ -23,7 +27,7 @@ def matter_view(hall: Hall, m) -> dict:
     }
 
 
-def ticket_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> dict:
+def ticket_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> Body:
     position, eta = queue.position(tk) if queue else (None, None)
     service = hall.service(tk.service)
     return {
@@ -47,6 +51,11 @@ def ticket_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> dict:
     }
 
 
-def citizen_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> dict:
+def citizen_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> Body:
     """What the ticket's holder sees (the kiosk or guide that issued it, the citizen's phone)."""
     return ticket_view(tk, hall, queue) | {"token": tk.token}
+
+
+def phone_view(row: Any) -> Body | None:
+    """How a given number is shown back (the kiosk, the phone page): masked, never in full."""
+    return None if row is None else {"phone": mask_phone(row.phone), "family": row.family}

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeAlias
+
+from sqlalchemy import Row
 
 from ..domain import announcement, policy
 from ..domain.calendar import business_day
@@ -19,11 +22,12 @@ from ..domain.events import (
     TicketTransferred,
     WindowState,
 )
-from ..domain.tickets import FinishResult, State, Ticket
+from ..domain.tickets import FinishResult, Matter, State, Ticket
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..store.repository import HallTx
 from ..store.store import Store
 from . import announce
+from .body import Body
 from .principal import Principal
 from .queue_view import QueueView
 from .views import ticket_view
@@ -39,9 +43,7 @@ TAKEOVER_ACTIONS = ("finish", "no-show", "close")
 CALLER_ACTIONS = ("call-next", "recall", "pause", "open")
 
 
-def act_for_clerk(
-    store: Store, hall_id: str, number: int, action: str, device: Principal, body: dict[str, Any]
-) -> dict:
+def act_for_clerk(store: Store, hall_id: str, number: int, action: str, device: Principal, body: Body) -> Body:
     """A window device presses a call key: the action is the clerk's, through the device."""
     if action not in CALLER_ACTIONS:
         raise NotFound("unknown_action", f"呼叫器没有操作 {action}", f"no caller key {action!r}")
@@ -69,7 +71,7 @@ def act_for_clerk(
         return _HANDLERS[action](tx, number, row, who, body)
 
 
-def act(store: Store, hall_id: str, number: int, action: str, who: Principal, body: dict[str, Any]) -> dict:
+def act(store: Store, hall_id: str, number: int, action: str, who: Principal, body: Body) -> Body:
     if action not in ACTIONS:
         raise NotFound("unknown_action", f"没有操作 {action}", f"no window action {action!r}")
     if not who.is_user or who.role not in ("clerk", "manager", "admin"):
@@ -96,7 +98,7 @@ def _window_event(tx: HallTx, number: int, who: Principal, state: str, reason: s
     tx.emit(QueueStats(QueueView.load(tx, tx.now).stats(list(tx.hall.window(number).services))), who.actor())
 
 
-def _open(tx: HallTx, number: int, row, who: Principal) -> dict:
+def _open(tx: HallTx, number: int, row: Row[Any], who: Principal) -> Body:
     if row.clerk_id not in (None, who.user_id) and row.state != "closed":
         raise Conflict("window_taken", f"{number} 号窗口已有人登录", f"window {number} is staffed by someone else")
     elsewhere = tx.window_of_clerk(who.user_id) if who.user_id is not None else None
@@ -111,14 +113,14 @@ def _open(tx: HallTx, number: int, row, who: Principal) -> dict:
     return _window_result(tx, number)
 
 
-def _pause(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+def _pause(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
     reason = (body.get("reason") or "").strip() or "暂停服务"
     tx.save_window(number, state="paused", pause_reason=reason[:200], state_since=tx.now)
     _window_event(tx, number, who, "paused", reason[:200])
     return _window_result(tx, number)
 
 
-def _close(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+def _close(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
     if row.ticket_id is not None:
         raise Conflict("ticket_in_progress", "请先办结当前号码", "finish the current ticket first")
     tx.save_window(number, state="closed", pause_reason=None, clerk_id=None, priority_streak=0, state_since=tx.now)
@@ -126,7 +128,7 @@ def _close(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     return _window_result(tx, number)
 
 
-def _window_result(tx: HallTx, number: int, tk: Ticket | None = None) -> dict:
+def _window_result(tx: HallTx, number: int, tk: Ticket | None = None) -> Body:
     row = tx.window(number)
     current = tk if tk is not None else (tx.ticket(row.ticket_id) if row.ticket_id else None)
     return {
@@ -138,7 +140,7 @@ def _window_result(tx: HallTx, number: int, tk: Ticket | None = None) -> dict:
 
 
 # -- calling ------------------------------------------------------------------------------
-def _require_free(tx: HallTx, number: int, row) -> None:
+def _require_free(tx: HallTx, number: int, row: Row[Any]) -> None:
     if row.state != "open":
         raise Conflict("window_not_open", f"{number} 号窗口未开启", f"window {number} is not open")
     if row.ticket_id is not None:
@@ -146,7 +148,7 @@ def _require_free(tx: HallTx, number: int, row) -> None:
         raise Conflict("ticket_in_progress", "请先办结当前号码", "finish the current ticket first")
 
 
-def _call(tx: HallTx, number: int, who: Principal, tk: Ticket, streak: int) -> dict:
+def _call(tx: HallTx, number: int, who: Principal, tk: Ticket, streak: int) -> Body:
     tk.call(number, who.username, tx.now)
     tx.save_ticket(tk)
     tx.save_window(number, ticket_id=tk.id, priority_streak=streak, last_call_at=tx.now)
@@ -170,17 +172,18 @@ def _call_event(kind: type[TicketCall], tx: HallTx, tk: Ticket, number: int, rec
     )
 
 
-def _call_next(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+def _call_next(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
     _require_free(tx, number, row)
     weights = tx.hall.window(number).services
     choice = policy.choose(tx.shortlist(weights), weights, tx.rules, tx.now, row.priority_streak)
     if choice is None:
         raise Conflict("queue_empty", "当前没有等候的号码", "nobody is waiting for this window")
     tk = tx.ticket(choice.ticket.id)
+    assert tk is not None  # chosen from the waiting tickets of this transaction
     return _call(tx, number, who, tk, choice.priority_streak)
 
 
-def _call_number(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+def _call_number(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
     _require_free(tx, number, row)
     tk = _ticket_by_number(tx, body.get("number"))
     if tk.state is not State.waiting:
@@ -200,14 +203,14 @@ def _ticket_by_number(tx: HallTx, raw: Any) -> Ticket:
     return tk
 
 
-def _current(tx: HallTx, number: int, row) -> Ticket:
+def _current(tx: HallTx, number: int, row: Row[Any]) -> Ticket:
     tk = tx.ticket(row.ticket_id) if row.ticket_id else None
     if tk is None:
         raise Conflict("no_current_ticket", "当前没有正在办理的号码", "this window has no current ticket")
     return tk
 
 
-def _recall(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+def _recall(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
     tk = _current(tx, number, row)
     tk.recall(tx.hall.calling.max_recalls)
     tx.save_ticket(tk)
@@ -215,7 +218,7 @@ def _recall(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     return _window_result(tx, number, tk)
 
 
-def _start(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+def _start(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
     tk = _current(tx, number, row)
     tk.start(tx.now)
     tx.save_ticket(tk)
@@ -224,7 +227,7 @@ def _start(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     return _window_result(tx, number, tk)
 
 
-def _release(tx: HallTx, number: int, tk: Ticket, who: Principal, event: TicketRelease) -> dict:
+def _release(tx: HallTx, number: int, tk: Ticket, who: Principal, event: TicketRelease) -> Body:
     tx.save_ticket(tk)
     tx.save_window(number, ticket_id=None)
     tx.emit(event, who.actor())
@@ -232,7 +235,7 @@ def _release(tx: HallTx, number: int, tk: Ticket, who: Principal, event: TicketR
     return _window_result(tx, number) | {"released": ticket_view(tk, tx.hall, None)}
 
 
-def _finish(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+def _finish(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
     tk = _current(tx, number, row)
     try:
         result = FinishResult(body.get("result", "done"))
@@ -245,6 +248,7 @@ def _finish(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     matter = tk.matter
     tk.finish(result, reason, tx.now)
     matter.case_no = body.get("case_no")  # 办件编号, optional: the key of the matter's rating upstream
+    assert matter.started_at is not None and matter.finished_at is not None  # finishing sets both
     seconds = (matter.finished_at - matter.started_at).total_seconds()
     _record_window_time(tx, matter)
     assert tk.id is not None
@@ -268,14 +272,16 @@ def _finish(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     )
 
 
-def _record_window_time(tx: HallTx, matter) -> None:
+def _record_window_time(tx: HallTx, matter: Matter) -> None:
     """The estimated wait needs how long a call keeps a window: from the call (the citizen has yet to
     walk over) to the release, the service itself and the recalls of a no-show alike."""
-    taken = (matter.finished_at - (matter.called_at or matter.started_at)).total_seconds()
+    began = matter.called_at or matter.started_at
+    assert began is not None and matter.finished_at is not None  # a released matter was called
+    taken = (matter.finished_at - began).total_seconds()
     tx.record_window_time(matter.service, update_call_time(tx.call_times().get(matter.service), taken))
 
 
-def _no_show(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+def _no_show(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
     tk = _current(tx, number, row)
     service = tk.service
     tk.no_show(tx.now)
@@ -292,7 +298,7 @@ def _no_show(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     )
 
 
-def _transfer(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
+def _transfer(tx: HallTx, number: int, row: Row[Any], who: Principal, body: Body) -> Body:
     tk = _current(tx, number, row)
     target = body.get("service")
     if not isinstance(target, str) or target not in {s.code for s in tx.hall.services}:
@@ -311,7 +317,10 @@ def _transfer(tx: HallTx, number: int, row, who: Principal, body: dict) -> dict:
     )
 
 
-_HANDLERS = {
+# An action at a window the clerk is signed in at: (tx, window number, its row, who, request body).
+Handler: TypeAlias = Callable[[HallTx, int, Row[Any], Principal, Body], Body]
+
+_HANDLERS: dict[str, Handler] = {
     "pause": _pause,
     "close": _close,
     "call-next": _call_next,

@@ -1,17 +1,10 @@
 from __future__ import annotations
 
-import os
 from datetime import datetime
 
 import pytest
 
 from devices import Ticket
-from tests.conftest import need
-
-
-@pytest.fixture
-def pty_available() -> None:
-    need(hasattr(os, "openpty") and os.path.isdir("/dev/pts"), "pseudo-terminals (/dev/pts)")
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from devices import PadEvent, PrinterState, open_id_reader, open_pad, open_printer
+from devices.sms.modem import SmsError
+from devices.sms.open import open_modem
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,3 +79,17 @@ def test_pad_sim_sends_typed_ratings(run_sim):
         assert pad.poll() == PadEvent(3, "rating", 2)
     finally:
         pad.close()
+
+
+def test_modem_sim_prints_what_it_decodes(run_sim):
+    process, path = run_sim("modem", "--pty")
+    modem = open_modem(f"gsm+serial://{path}?timeout=5")
+    try:
+        modem.send("13812341234", "请A012号到21号窗口")
+        assert process.stdout.readline().strip() == "sms to 13812341234: 请A012号到21号窗口"
+        assert say(process, "state no_signal") == "state no_signal"
+        with pytest.raises(SmsError):
+            modem.send("13812341234", "x")
+        assert modem.health.state == "no_signal"
+    finally:
+        modem.close()

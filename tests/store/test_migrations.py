@@ -22,7 +22,7 @@ def test_migrations_match_the_tables(db_url):
 
 
 def test_ratings_stored_before_the_five_levels_keep_their_four_level_meaning(sqlite_url):
-    """0009 gives every rating already stored the scale it was given on: a 2 stays 一般, not 不满意."""
+    """0011 gives every rating already stored the scale it was given on: a 2 stays 一般, not 不满意."""
     from alembic import command
     from sqlalchemy import text
 
@@ -31,7 +31,7 @@ def test_ratings_stored_before_the_five_levels_keep_their_four_level_meaning(sql
 
     engine = make_engine(sqlite_url)
     try:
-        command.upgrade(alembic_config(engine), "0008")
+        command.upgrade(alembic_config(engine), "0010")
         with engine.begin() as conn:
             conn.execute(
                 text(

@@ -13,8 +13,9 @@ import pytest
 from queue_server.domain import eta, policy
 from queue_server.domain.hall import NORMAL
 from queue_server.halls import DEMO, read_hall
-from queue_server.supervision import simulation
-from queue_server.supervision.simulation import Citizen, Matter, Setup, WindowPlan, erlang_c, erlang_wq, run, what_if
+from queue_server.supervision.erlang import erlang_c, erlang_wq, mmc_check, mmc_setup
+from queue_server.supervision.simulation import Citizen, Matter, Setup, WindowPlan, run
+from queue_server.supervision.whatif import replay_inputs, what_if
 from tests.supervision.conftest import ROOT, hallq, prepare, write_events
 
 sys.path.insert(0, str(ROOT))
@@ -36,7 +37,7 @@ def test_erlang_c_formula():
 
 def test_mmc_mean_wait_matches_erlang_c():
     """300,000 customers through 3 windows at 60% load, each call decided by policy.choose."""
-    r = simulation.mmc_check(c=3, rho=0.6, customers=300_000, seed=1)
+    r = mmc_check(c=3, rho=0.6, customers=300_000, seed=1)
     assert abs(r["error_pct"]) < 3.0, r
     assert r["stderr_pct"] < 2.0, r  # the run is long enough for the 3% to mean something
     assert abs(r["p_wait_sim"] - r["p_wait_erlang"]) < 0.01, r
@@ -51,7 +52,7 @@ def test_the_simulator_calls_the_real_policy(monkeypatch):
         return real(*args, **kw)
 
     monkeypatch.setattr(policy, "choose", spy)
-    run(simulation.mmc_setup(2, 1 / 700, 1 / 600, 200, 3, START))
+    run(mmc_setup(2, 1 / 700, 1 / 600, 200, 3, START))
     assert len(calls) >= 200
 
 
@@ -101,7 +102,7 @@ def test_the_simulator_estimates_with_the_server_s_function(monkeypatch):
         return real(self, *args, **kw)
 
     monkeypatch.setattr(eta.Snapshot, "wait", spy)
-    setup = simulation.mmc_setup(2, 1 / 700, 1 / 600, 200, 3, START)
+    setup = mmc_setup(2, 1 / 700, 1 / 600, 200, 3, START)
     res = run(setup)
     assert len(seen) == len(setup.citizens) == res.summary()["eta"]["n"]
 
@@ -266,7 +267,7 @@ def test_replay_keeps_no_shows_cancellations_and_matters():
     log = [
         {"seq": i + 1, "type": typ, "ts": ts.isoformat(), "actor": a, "data": d} for i, (ts, typ, a, d) in enumerate(ev)
     ]
-    citizens, shifts, facts = simulation.replay_inputs(log, HALL, t0)
+    citizens, shifts, facts = replay_inputs(log, HALL, t0)
     assert shifts == {21: [(0.0, 1200.0)]} and facts["tickets"] == 3
     one, two, three = citizens
     assert [(m.service, m.walk, m.duration) for m in one.matters][0] == ("biz-setup", 60.0, 600.0)

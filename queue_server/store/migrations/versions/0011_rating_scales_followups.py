@@ -1,15 +1,15 @@
 """好差评: a rating's scale and a 差评's reason; the follow-ups of 差评
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0011
+Revises: 0010
 """
 import sqlalchemy as sa
 from alembic import op
 
 from queue_server.store.tables import UTCDateTime
 
-revision = '0009'
-down_revision = '0008'
+revision = '0011'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

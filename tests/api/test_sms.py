@@ -1,0 +1,132 @@
+"""Text messages over HTTP: a number given at issue or on the phone page (checked, answered masked,
+never in events or on the board), a sender's failure as a device state and an alert on the
+dashboard, and a hall without a sender refusing numbers. One server with a modem simulator on a pty."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import httpx
+import pytest
+
+from devices.sim.gsm import ModemSim
+from tests.support import live
+
+
+@pytest.fixture(scope="module")
+def srv(tmp_path_factory):
+    modem = ModemSim()
+    port = modem.start_pty()
+    data = tmp_path_factory.mktemp("sms-server")
+    url = f"sqlite:///{data / 'hallq.db'}"
+    tokens = live.prepare(url, clerks=1)
+    server = live.LiveServer(
+        db_url=url, data_dir=data, settings={"HALLQ_SMS_MODEM_URL": f"gsm+serial://{port.path}?timeout=5"}
+    ).start(120)
+    server.tokens, server.modem = tokens, modem
+    yield server
+    server.stop()
+    modem.stop()
+
+
+def issue(srv, **body) -> httpx.Response:
+    return httpx.post(
+        f"{srv.url}/api/halls/demo/tickets",
+        json={"services": ["biz-change"]} | body,
+        headers={"Authorization": f"Bearer {srv.tokens['kiosk']}", "Idempotency-Key": uuid.uuid4().hex},
+    )
+
+
+def wait(predicate, what: str, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = predicate()
+        if found:
+            return found
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_numbers_are_checked_masked_and_kept_out_of_events_and_the_board(srv):
+    assert httpx.get(f"{srv.url}/api/halls/demo").json()["sms"] is True
+    bad = issue(srv, notify={"phone": "12345678901"})
+    assert bad.status_code == 422 and bad.json()["code"] == "bad_phone" and bad.json()["message_en"]
+    t = issue(srv, notify={"phone": "+86 137-0000-2222", "family": True})
+    assert t.status_code == 201 and t.json()["notify"] == {"phone": "137****2222", "family": True}
+    wait(
+        lambda: (
+            ("13700002222", "【示范区政务服务中心】您的B001号前面已没有人，即将叫到，请到等候区留意叫号。")
+            in srv.modem.messages
+        ),
+        "the message",
+    )
+
+    later = issue(srv).json()
+    assert later["notify"] is None
+    answer = httpx.post(f"{srv.url}/api/tickets/{later['token']}/notify", json={"phone": "13600003333"})
+    assert answer.status_code == 200 and answer.json() == {"phone": "136****3333", "family": False}
+    assert httpx.get(f"{srv.url}/api/tickets/{later['token']}").json()["notify"]["phone"] == "136****3333"
+    wait(lambda: any(to == "13600003333" for to, _ in srv.modem.messages), "the phone page's number to get its message")
+    refused = httpx.post(f"{srv.url}/api/tickets/{later['token']}/notify", json={"phone": "1360000"})
+    assert refused.status_code == 422
+
+    manager = srv.login("manager1")
+    log = httpx.get(f"{srv.url}/api/halls/demo/events", params={"since": 0, "limit": 5000}, headers=manager).text
+    board = httpx.get(
+        f"{srv.url}/api/halls/demo/board", headers={"Authorization": f"Bearer {srv.tokens['display']}"}
+    ).text
+    for text in (log, board):
+        assert "13700002222" not in text and "13600003333" not in text and "****" not in text
+
+
+def test_a_modem_out_of_credit_is_a_device_alert_on_the_dashboard(srv):
+    srv.modem.state = "no_credit"
+    try:
+        assert issue(srv, notify={"phone": "13500004444"}).status_code == 201
+        manager = srv.login("manager1")
+
+        def alert():
+            active = httpx.get(f"{srv.url}/api/halls/demo/alerts", params={"only": "active"}, headers=manager).json()
+            return next((a for a in active["alerts"] if a["key"] == "device:sms"), None)
+
+        found = wait(alert, "the device_trouble alert of the SMS sender")
+        assert found["kind"] == "device_trouble" and found["data"]["state"] == "no_credit"
+        assert "余额不足" in found["message"]
+        assert not any(to == "13500004444" for to, _ in srv.modem.messages)
+    finally:
+        srv.modem.state = "ok"
+
+
+def test_a_hall_without_a_sender_takes_no_numbers(server_factory, sqlite_url):
+    plain = server_factory(sqlite_url)
+    assert httpx.get(f"{plain.url}/api/halls/demo").json()["sms"] is False
+    r = issue(plain, notify={"phone": "13800001111"})
+    assert r.status_code == 409 and r.json()["code"] == "sms_off"
+
+
+@pytest.mark.postgres
+def test_two_processes_send_each_message_once_and_one_takes_over(pg_url, tmp_path, pty_available):
+    modem = ModemSim()
+    port = modem.start_pty()
+    tokens = live.prepare(pg_url, clerks=1)
+    settings = {"HALLQ_SMS_MODEM_URL": f"gsm+serial://{port.path}?timeout=5"}
+    # One clock for both (no --clock): tickets then queue in the order they were taken.
+    first, second = (
+        live.LiveServer(db_url=pg_url, data_dir=tmp_path, clock=None, settings=settings).start(120) for _ in range(2)
+    )
+    try:
+        for srv in (first, second):
+            srv.tokens = tokens
+        phones = [f"1370000{i:04d}" for i in range(4)]
+        for i, phone in enumerate(phones[:3]):
+            assert issue((first, second)[i % 2], notify={"phone": phone}).status_code == 201
+        wait(lambda: {to for to, _ in modem.messages} >= set(phones[:3]), "a message for each")
+        first.kill()  # the lease holder, most likely; either way the other process sends on
+        assert issue(second, notify={"phone": phones[3]}).status_code == 201
+        wait(lambda: phones[3] in {to for to, _ in modem.messages}, "the message after the first process died")
+        assert sorted(to for to, _ in modem.messages) == phones
+    finally:
+        first.stop()
+        second.stop()
+        modem.stop()
