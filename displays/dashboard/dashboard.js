@@ -89,6 +89,20 @@ register({
   'k.service_long': ['办理超时', 'Long service'],
   'k.break_long': ['暂停超时', 'Long break'],
   'k.rating_low': ['差评', 'Low rating'],
+  'k.followup_overdue': ['差评整改逾期', 'Follow-up overdue'],
+  followups: ['差评整改回访', 'Poor ratings: follow-up'],
+  fu_rule: ['每件差评须在 15 个工作日内核实整改并回访（国办发〔2019〕51号）', 'Each poor rating: verified, put right and called back within 15 working days'],
+  fu_ticket: ['号码', 'Ticket'],
+  fu_level: ['评价', 'Rating'],
+  fu_reason: ['原因', 'Reason'],
+  fu_due: ['办结期限', 'Due by'],
+  fu_overdue: ['已逾期', 'overdue'],
+  fu_assignee: ['承办人', 'Assignee'],
+  fu_called: ['回访', 'Called back'],
+  fu_result: ['核实整改结果', 'Result'],
+  fu_save: ['保存', 'Save'],
+  fu_none: ['没有待办的差评整改', 'No follow-up open'],
+  ratings_export: ['好差评导出（CSV）', 'Ratings export (CSV)'],
   'k.device_trouble': ['设备故障', 'Device'],
   'k.storage_full': ['存储空间已满', 'Storage full'],
   'k.signin_locked': ['登录锁定', 'Sign-in locked'],
@@ -98,7 +112,7 @@ const hall = params.get('hall') || 'demo';
 const saved = remembered(`hallq.dashboard.${hall}`);
 const clock = new HallClock();
 const state = { session: null, data: null, alerts: new Map(), live: null, showAll: false, fetching: false, again: false,
-                notice: null };
+                notice: null, followups: [] };
 
 // -- session ---------------------------------------------------------------------------------------
 const call = authorized(() => state.session && state.session.token, () => expired());
@@ -163,6 +177,8 @@ function onEvent(ev) {
     state.alerts.set(ev.seq, { id: ev.seq, ts: ev.ts, key: d.key, kind: d.kind, level: d.level, message: d.message,
                                message_en: d.message_en, data: d, active: true, acknowledged: false, fresh: true });
     renderAlerts();
+  } else if (ev.type === EVENT.FOLLOWUP_OPENED || ev.type === EVENT.FOLLOWUP_UPDATED) {
+    loadFollowups();
   } else if (ev.type === EVENT.HALL_NOTICE) {
     state.notice = ev.data; // another manager's change too
     renderNotice();
@@ -176,6 +192,58 @@ function onEvent(ev) {
     }
   }
   soon();
+}
+
+// -- 差评 follow-ups (核实, 整改, 回访) ---------------------------------------------------------------------
+async function loadFollowups() {
+  try {
+    state.followups = await call(`/api/halls/${encodeURIComponent(hall)}/followups?only=active`);
+    renderFollowups();
+  } catch (e) {
+    if (e.status !== 401) console.error(e);
+  }
+}
+
+function renderFollowups() {
+  const rows = state.followups;
+  $('#fu-count').textContent = rows.length;
+  $('#fu-count').classList.toggle('hot', rows.some((f) => f.overdue));
+  $('#followups-empty').hidden = rows.length > 0;
+  $('#followups tbody').replaceChildren(...rows.map((f) => {
+    const assignee = el('input', { class: 'field fu-assignee', maxlength: 64, 'aria-label': t('fu_assignee') });
+    assignee.value = f.assignee || '';
+    const called = el('input', { type: 'checkbox', class: 'fu-called', 'aria-label': t('fu_called'),
+      checked: !!f.called_back, disabled: !!f.called_back });
+    const result = el('input', { class: 'field fu-result', maxlength: 1000, 'aria-label': t('fu_result') });
+    result.value = f.result || '';
+    const msg = el('div', { class: 'fu-msg error' });
+    const save = el('button', { class: 'btn fu-save', type: 'button', onclick: () => saveFollowup(f, { assignee, called, result }, msg) }, t('fu_save'));
+    return el('tr', { dataset: { id: f.id, overdue: String(f.overdue) }, class: f.overdue ? 'overdue' : '' },
+      el('td', { class: 'num' }, f.number),
+      el('td', {}, `${f.window ?? '—'} · ${f.clerk || '—'}`),
+      el('td', { class: 'bad' }, lang === 'en' ? f.level_name_en : f.level_name),
+      el('td', { class: 'fu-why' }, (lang === 'en' ? f.reason_name_en : f.reason_name) || f.reason || '', f.reason_text ? el('div', { class: 'muted' }, f.reason_text) : null),
+      el('td', { class: 'num' }, f.due, f.overdue ? el('span', { class: 'chip bad' }, t('fu_overdue')) : null),
+      el('td', {}, assignee),
+      el('td', { class: 'fu-call' }, called, f.called_back ? el('div', { class: 'muted num' }, f.called_back.slice(5, 16).replace('T', ' ')) : null),
+      el('td', {}, result, msg),
+      el('td', {}, save));
+  }));
+}
+
+async function saveFollowup(f, inputs, msg) {
+  const body = {};
+  const assignee = inputs.assignee.value.trim();
+  const result = inputs.result.value.trim();
+  if (assignee && assignee !== (f.assignee || '')) body.assignee = assignee;
+  if (inputs.called.checked && !f.called_back) body.called_back = true;
+  if (result && result !== (f.result || '')) body.result = result;
+  try {
+    await call(`/api/halls/${encodeURIComponent(hall)}/followups/${f.id}`, { method: 'POST', body });
+    await loadFollowups();
+  } catch (e) {
+    msg.textContent = errorText(e);
+  }
 }
 
 // -- the hall's notice ----------------------------------------------------------------------------------
@@ -227,6 +295,7 @@ async function start() {
   } catch (e) {
     if (e.status !== 401) console.error(e);
   }
+  await loadFollowups();
   startLive(state.data.seq);
 }
 
@@ -365,15 +434,30 @@ function tick() {
   }
 }
 
+// The first and last day of the period holding `day` (YYYY-MM-DD): weeks run Monday to Sunday.
+function periodDays(period, day) {
+  const d = new Date(`${day}T00:00:00Z`);
+  const iso = (x) => x.toISOString().slice(0, 10);
+  if (period === 'week') {
+    const first = new Date(d.getTime() - ((d.getUTCDay() + 6) % 7) * 86400000);
+    return [iso(first), iso(new Date(first.getTime() + 6 * 86400000))];
+  }
+  if (period === 'month') return [iso(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1))), iso(new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)))];
+  return [day, day];
+}
+
 async function downloadReport(e) {
   e.preventDefault();
   const format = e.submitter ? e.submitter.value : 'csv';
   const period = $('#report-period').value;
-  const day = $('#report-day').value;
+  const day = $('#report-day').value || (state.data && state.data.day);
+  const base = `/api/halls/${encodeURIComponent(hall)}`;
+  const [first, last] = periodDays(period, day);
+  const url = format === 'ratings' ? `${base}/ratings/export?format=csv&first=${first}&last=${last}`
+    : `${base}/reports/${period}?format=${format}${day ? `&day=${day}` : ''}`;
   $('#report-msg').textContent = t('downloading');
   try {
-    $('#report-msg').textContent = await download(
-      `/api/halls/${encodeURIComponent(hall)}/reports/${period}?format=${format}${day ? `&day=${day}` : ''}`, state.session.token);
+    $('#report-msg').textContent = await download(url, state.session.token);
   } catch (err) {
     if (err.status === 401) expired();
     $('#report-msg').textContent = errorText(err);
@@ -383,7 +467,7 @@ async function downloadReport(e) {
 // -- start ------------------------------------------------------------------------------------------------
 applyI18n();
 mountLangSwitch($('#lang'));
-document.addEventListener('langchange', () => { render(); renderNotice(); });
+document.addEventListener('langchange', () => { render(); renderNotice(); renderFollowups(); });
 mountSignIn({ roles: ['manager', 'admin', 'supervisor'], refused: 'not_manager', signedIn,
               token: () => state.session && state.session.token, signedOut });
 $('#show-all').addEventListener('change', (e) => { state.showAll = e.target.checked; renderAlerts(); });

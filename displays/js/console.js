@@ -43,6 +43,7 @@ register({
   recall: ['重呼', 'Recall'],
   start: ['开始办理', 'Start'],
   finish: ['办结', 'Done'],
+  case_no: ['办件编号', 'Case no.'],
   unresolved: ['未办成', 'Unresolved'],
   no_show: ['过号', 'No-show'],
   transfer: ['转办', 'Transfer'],
@@ -308,11 +309,13 @@ async function act(action, body) {
     const res = await call(`/api/halls/${hall}/windows/${state.window}/${action}`, { method: 'POST', body: body || {} });
     const n = (res.ticket && res.ticket.number) || (res.released && res.released.number) || (before && before.number) || '';
     if (action === 'finish') {
+      $('#case-no').value = '';
       const rel = res.released;
       if (body && body.result === 'unresolved') message(t('msg_unresolved', { n }), 'ok');
       else if (rel && rel.state === 'waiting') message(t('msg_next', { n, s: rel.service_name }), 'ok');
       else message(t('msg_done', { n }), 'ok');
     } else if (action === 'finish-next') {
+      $('#case-no').value = '';
       const done = t('msg_done', { n: res.released.number });
       message(`${done} · ${res.ticket ? t('msg_called', { n: res.ticket.number }) : t('msg_queue_empty')}`, 'ok');
     } else if (action === 'hold') {
@@ -352,6 +355,13 @@ async function raise(number, klass, reason) {
   }
 }
 
+// 办件编号 (optional): the business system's case number, the key of this matter's rating at the
+// provincial 好差评 platform; sent with the finish, then cleared for the next matter.
+function withCase(body) {
+  const caseNo = $('#case-no').value.trim();
+  return caseNo ? { ...body, case_no: caseNo } : body;
+}
+
 // -- dialogs ---------------------------------------------------------------------------------------
 function ask(id, prepare) {
   return new Promise((resolve) => {
@@ -383,7 +393,7 @@ async function doAction(name, arg = {}) {
       break;
     case 'unresolved':
       if (await ask('#dlg-unresolved', (d) => { fillChips(d, ['u_materials', 'u_conditions', 'u_other_dept', 'u_system']); $('#unresolved-reason').value = ''; })) {
-        await act('finish', { result: 'unresolved', reason: $('#unresolved-reason').value.trim() });
+        await act('finish', withCase({ result: 'unresolved', reason: $('#unresolved-reason').value.trim() }));
       }
       break;
     case 'transfer':
@@ -420,7 +430,7 @@ async function doAction(name, arg = {}) {
       break;
     }
     case 'finish-next':
-      await act('finish-next', { result: 'done' });
+      await act('finish-next', withCase({ result: 'done' }));
       break;
     case 'call':
       if (await ask('#dlg-call', () => { $('#call-number').value = ''; })) {
@@ -428,7 +438,7 @@ async function doAction(name, arg = {}) {
       }
       break;
     case 'finish':
-      await act('finish', { result: 'done' });
+      await act('finish', withCase({ result: 'done' }));
       break;
     default:
       await act(name);

@@ -21,6 +21,8 @@ export const EVENT = Object.freeze({
   QUEUE_STATS: 'queue.stats',
   WINDOW_STATE: 'window.state',
   RATING_SUBMITTED: 'rating.submitted',
+  FOLLOWUP_OPENED: 'followup.opened',
+  FOLLOWUP_UPDATED: 'followup.updated',
   DEVICE_STATE: 'device.state',
   HALL_NOTICE: 'hall.notice',
   HALL_CHANGED: 'hall.changed',

@@ -2,15 +2,16 @@
 // URL: rate.html?hall=demo&window=5[&lang=en][#token=<rating device token>]
 // It runs on a rating device token of its window (hallq device-token --kind rating --window 5),
 // given once in the address's fragment or typed in. After the clerk finishes a matter at this
-// window, the four rating buttons appear for that ticket; the rating is stored against the matter,
-// which records its window and clerk (一事一评). The pad never holds a ticket's token, and a clerk's
+// window, the rating buttons of the hall's scale appear for that ticket (five levels by default, 国办发
+// 〔2019〕51号; a 差评 then asks for its reason); the rating is stored against the matter, which records
+// its window and clerk (一事一评). The pad never holds a ticket's token, and a clerk's
 // sign-in cannot rate: the event's actor is this window's rating device.
 
 import { connectHall, mountLiveBanner } from './live.js';
 import { api } from './api.js';
 import { applyI18n, errorText, lang, mountLangSwitch, nameOf, register, t } from './i18n.js';
 import { $, el, params, pageToken, storeToken } from './util.js';
-import { RATINGS } from './ratings.js';
+import { loadScale, levelText, reasonForm } from './ratings.js';
 import { authorized } from './signin.js';
 import { EVENT } from './events.js';
 
@@ -34,22 +35,25 @@ const hall = params.get('hall') || 'demo';
 const number = Number(params.get('window')) || 1;
 const ASK_SECONDS = 90;  // an unanswered question goes away
 const THANKS_SECONDS = 5;
-const state = { token: null, pending: null, busy: false, timer: null, live: null, services: {} };
+// pending: the matter asked about {number, matter}, with `poor` {score, reason, text} once a 差评 is pressed
+const state = { token: null, pending: null, busy: false, timer: null, live: null, services: {}, scale: null };
 window.hallq = { state };
 
 const FACES = {
-  4: 'M8 14c1 2 2.5 3 4 3s3-1 4-3',
-  3: 'M8.5 15c1 1 2 1.4 3.5 1.4s2.5-.4 3.5-1.4',
-  2: 'M8.5 15.5h7',
-  1: 'M8 17c1-2 2.5-3 4-3s3 1 4 3',
+  very_satisfied: 'M7.5 13.5c1 3 2.8 4.2 4.5 4.2s3.5-1.2 4.5-4.2z',
+  satisfied: 'M8 14c1 2 2.5 3 4 3s3-1 4-3',
+  basically_satisfied: 'M8.5 15c1 1 2 1.4 3.5 1.4s2.5-.4 3.5-1.4',
+  average: 'M8.5 15.5h7',
+  dissatisfied: 'M8 17c1-2 2.5-3 4-3s3 1 4 3',
+  very_dissatisfied: 'M7.5 18c1-3 2.8-4.2 4.5-4.2s3.5 1.2 4.5 4.2',
 };
-function face(score) {
+function face(key) {
   const ns = 'http://www.w3.org/2000/svg';
   const svg = document.createElementNS(ns, 'svg');
   svg.setAttribute('viewBox', '0 0 24 24');
   svg.innerHTML = `<circle cx="12" cy="12" r="10" fill="none" stroke="currentColor" stroke-width="1.8"/>
     <circle cx="8.7" cy="9.5" r="1.3" fill="currentColor"/><circle cx="15.3" cy="9.5" r="1.3" fill="currentColor"/>
-    <path d="${FACES[score]}" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"/>`;
+    <path d="${FACES[key]}" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round"/>`;
   return svg;
 }
 
@@ -93,18 +97,37 @@ async function ask(data) {
 }
 
 function renderButtons() {
-  $('#r-buttons').replaceChildren(...RATINGS.map((r) => el('button', { type: 'button', dataset: { score: r.score },
-    disabled: state.busy, onclick: () => rate(r.score) }, face(r.score), lang === 'en' ? r.en : r.zh)));
+  const box = $('#r-buttons');
+  const p = state.pending;
+  if (!state.scale || !p) { box.replaceChildren(); return; }
+  if (p.poor) {
+    box.className = 'r-buttons r-poor';
+    box.replaceChildren(reasonForm(state.scale, p.poor, { busy: state.busy,
+      onSend: (reason, text) => rate(p.poor.score, reason, text),
+      onBack: () => { p.poor = null; renderButtons(); } }));
+    return;
+  }
+  box.className = `r-buttons n${state.scale.levels.length}`;
+  box.replaceChildren(...state.scale.levels.map((lv) => el('button', { type: 'button',
+    dataset: { score: lv.score, level: lv.key }, disabled: state.busy,
+    onclick: () => (lv.bad ? askReason(lv.score) : rate(lv.score)) }, face(lv.key), levelText(lv))));
 }
 
-async function rate(score) {
+function askReason(score) {
+  state.pending.poor = { score, reason: null, text: '' };
+  renderButtons();
+  clearTimeout(state.timer);
+  state.timer = setTimeout(idle, ASK_SECONDS * 1000);
+}
+
+async function rate(score, reason, reasonText) {
   const p = state.pending;
   if (!p || state.busy) return;
   state.busy = true;
   renderButtons();
   try {
     await call(`/api/halls/${hall}/windows/${number}/rating`, { method: 'POST',
-      body: { number: p.number, score, matter: p.matter } });
+      body: { number: p.number, score, matter: p.matter, ...(reason ? { reason, reason_text: reasonText || null } : {}) } });
     thanks();
   } catch (e) {
     if (e.code === 'already_rated') thanks();
@@ -159,6 +182,15 @@ async function loadServices() {
   } catch { /* names fall back to codes */ }
 }
 
+async function loadRatingScale() {
+  try {
+    state.scale = await loadScale(hall);
+    if (state.pending) renderButtons();
+  } catch (e) {
+    $('#r-error').textContent = errorText(e);
+  }
+}
+
 function main() {
   applyI18n();
   mountLangSwitch($('#lang'));
@@ -172,6 +204,7 @@ function main() {
     start();
   });
   loadServices();
+  loadRatingScale();
   state.token = pageToken('rater', hall);
   if (state.token) start(); else show('login');
 }

@@ -1,13 +1,14 @@
 // The citizen's ticket page at /t/{token} (the status_url on the ticket's QR code).
 // Number, matters, people ahead and estimated wait, live; when called, "请到 5 号窗口"; after
-// each finished matter, the four rating buttons (一事一评); while it waits, text messages to a phone
+// each finished matter, the rating buttons of the hall's scale (一事一评; five levels by default, 国办发
+// 〔2019〕51号), and for a 差评 its reason before it is sent; while it waits, text messages to a phone
 // number (where the hall sends them), which comes back masked.
 
 import { connectTicket, mountLiveBanner } from './live.js';
 import { api } from './api.js';
 import { applyI18n, errorText, lang, mountLangSwitch, nameOf, register, t } from './i18n.js';
 import { $, el, fmtEta, params } from './util.js';
-import { RATINGS } from './ratings.js';
+import { levelOf, levelText, reasonForm } from './ratings.js';
 
 register({
   your_number: ['您的排队号', 'Your number'],
@@ -42,7 +43,8 @@ register({
 });
 
 const token = (location.pathname.match(/^\/t\/([A-Za-z0-9_-]{8,64})$/) || [])[1] || params.get('token');
-const state = { ticket: null, rating: false, sms: false, notify: null };
+// poor: the 差评 waiting for its reason {matter, score, reason, text}
+const state = { ticket: null, rating: false, scale: null, poor: null, sms: false, notify: null };
 window.hallq = { state };
 
 function render() {
@@ -92,9 +94,7 @@ function render() {
         el('span', { class: `m-st ${m.state}` }, t(`s_${m.state}`))),
       m.window && finished ? el('div', { class: 'm-where muted' }, t('done_at', { n: m.window })) : null,
       m.state === 'unresolved' && m.reason ? el('div', { class: 'm-reason' }, m.reason) : null,
-      finished && m.rating == null ? [el('div', { class: 'rate-q' }, t('rate_q')),
-        el('div', { class: 'rate' }, ...RATINGS.map((r) => el('button', { type: 'button', dataset: { score: r.score },
-          disabled: state.rating, onclick: () => rate(i, r.score) }, lang === 'en' ? r.en : r.zh)))] : null,
+      finished && m.rating == null && state.scale ? rating(i) : null,
       finished && m.rating != null ? el('div', { class: 'rated' }, t('rated', { r: ratingName(m.rating) })) : null);
   }));
   renderSms(tk);
@@ -102,15 +102,37 @@ function render() {
   $('#t-updated').textContent = new Date().toLocaleTimeString(lang === 'en' ? 'en-GB' : 'zh-CN', { hour12: false });
 }
 
-const ratingName = (score) => { const r = RATINGS.find((x) => x.score === score); return r ? (lang === 'en' ? r.en : r.zh) : String(score); };
+function rating(matter) {
+  const poor = state.poor && state.poor.matter === matter ? state.poor : null;
+  if (poor) {
+    return el('div', { class: 'rate-poor', dataset: { score: poor.score } },
+      el('div', { class: 'rate-q' }, levelText(levelOf(state.scale, poor.score))),
+      reasonForm(state.scale, poor, { busy: state.rating,
+        onSend: (reason, text) => rate(matter, poor.score, reason, text),
+        onBack: () => { state.poor = null; render(); } }));
+  }
+  return [el('div', { class: 'rate-q' }, t('rate_q')),
+    el('div', { class: `rate n${state.scale.levels.length}` }, ...state.scale.levels.map((lv) => el('button', {
+      type: 'button', dataset: { score: lv.score, level: lv.key }, disabled: state.rating,
+      onclick: () => (lv.bad ? askReason(matter, lv.score) : rate(matter, lv.score)) }, levelText(lv))))];
+}
 
-async function rate(matter, score) {
+function askReason(matter, score) {
+  state.poor = { matter, score, reason: null, text: '' };
+  render();
+}
+
+const ratingName = (score) => { const lv = state.scale && levelOf(state.scale, score); return lv ? levelText(lv) : String(score); };
+
+async function rate(matter, score, reason, reasonText) {
   if (state.rating) return;
   state.rating = true;
   render();
   try {
-    await api(`/api/tickets/${token}/rating`, { method: 'POST', body: { score, matter } });
+    await api(`/api/tickets/${token}/rating`, { method: 'POST',
+      body: { score, matter, ...(reason ? { reason, reason_text: reasonText || null } : {}) } });
     state.ticket.matters[matter].rating = score;
+    state.poor = null;
   } catch (e) {
     showError(errorText(e));
   } finally {
@@ -170,7 +192,9 @@ async function main() {
   try {
     const view = await api(`/api/tickets/${token}`);
     state.notify = view.notify;
-    state.sms = Boolean((await api(`/api/halls/${encodeURIComponent(view.hall)}`)).sms);
+    const hallInfo = await api(`/api/halls/${encodeURIComponent(view.hall)}`);
+    state.scale = hallInfo.rating;
+    state.sms = Boolean(hallInfo.sms);
     update(view);
   } catch (e) {
     showError(e.status === 404 ? t('not_found') : errorText(e));

@@ -15,6 +15,7 @@ import httpx
 
 from devices import DeviceError, DeviceStateChange, PadEvent, open_led, open_pad
 from queue_server.client import HallStream
+from queue_server.domain import rating
 from queue_server.domain.events import RatingSubmitted, WindowState
 
 from . import logic
@@ -22,6 +23,7 @@ from .bus import BusWorker, Keys, Screen
 
 log = logging.getLogger(__name__)
 
+PAD_SCALE = rating.LEGACY
 TOPICS = ("ticket", WindowState.type, RatingSubmitted.type)
 PRESS_SECONDS = 10.0  # a call key pressed while the server is away is given up after this
 
@@ -97,7 +99,9 @@ class Agent:
                 self._post(
                     c.window,
                     f"windows/{c.window}/rating",
-                    {"number": c.number, "matter": c.matter, "score": c.score},
+                    # The RS-485 pad has four rating keys: its scores are on the four-level scale,
+                    # and its 差评 carries no reason (the follow-up's return call asks).
+                    {"number": c.number, "matter": c.matter, "score": c.score, "scale": PAD_SCALE},
                     None,
                 )
             elif isinstance(c, logic.Press):

@@ -21,8 +21,9 @@ def ticket_status(token: Token, store: StoreDep, settings: SettingsDep):
 
 @router.post("/rating")
 def rate(token: Token, body: RatingIn, store: StoreDep) -> dict:
-    """一事一评: one rating (1 不满意 .. 4 满意) per finished matter."""
-    return followup.rate(store, token, body.score, body.matter)
+    """一事一评: one rating per finished matter on the hall's scale (the national five levels, 5 非常满意 ..
+    1 非常不满意, by default); a 差评 names its reason and opens a follow-up."""
+    return followup.rate(store, token, followup.Given(body.score, body.matter, body.reason, body.reason_text))
 
 
 @router.post("/cancel", response_model=TicketOut)

@@ -196,7 +196,7 @@ class WindowAction(StrEnum):
 
 
 class ActionIn(Body):
-    """Fields by action: pause {reason}, call {number}, finish and finish-next {result, reason},
+    """Fields by action: pause {reason}, call {number}, finish and finish-next {result, reason, case_no},
     transfer {service} or {window, service?} (to one window), resume {number?}."""
 
     reason: Text | None = None
@@ -204,6 +204,8 @@ class ActionIn(Body):
     result: Literal["done", "unresolved"] | None = None
     service: ServiceCode | None = None
     window: Annotated[int, Field(ge=1, le=9999)] | None = None
+    # 办件编号: the business system's case number, the key of the rating at the provincial platform
+    case_no: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z][0-9A-Za-z_\-/.]*$")] | None = None
 
 
 class PriorityIn(Body):
@@ -212,12 +214,18 @@ class PriorityIn(Body):
 
 
 class RatingIn(Body):
-    score: Annotated[int, Field(ge=1, le=4)]
+    """A score on the hall's scale (GET /api/halls/{hall}/rating-scale); a 差评 names a reason code
+    (`other` with words in reason_text)."""
+
+    score: Annotated[int, Field(ge=1, le=5)]
     matter: Annotated[int, Field(ge=0, le=20)] | None = None
+    reason: Annotated[str, Field(max_length=16)] | None = None
+    reason_text: Annotated[str, Field(max_length=200, pattern=r"^[^\x00]*$")] | None = None
 
 
 class WindowRatingIn(RatingIn):
     number: TicketNumber
+    scale: Literal["national5", "legacy4"] | None = None  # the device's own (a four-key pad); else the hall's
 
 
 class LoginIn(Body):

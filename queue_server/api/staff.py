@@ -40,7 +40,8 @@ def rate_at_window(hall: HallId, window: WindowNo, body: WindowRatingIn, who: Ra
     served there, for the citizen at the counter; the event's actor names the device and window."""
     if who.window != window:
         raise Forbidden("other_window", "此评价器不属于该窗口", "this rating device belongs to another window")
-    return followup.rate_at_window(store, hall, body.number, body.score, body.matter, who)
+    given = followup.Given(body.score, body.matter, body.reason, body.reason_text, body.scale)
+    return followup.rate_at_window(store, hall, body.number, given, who)
 
 
 @router.post("/windows/{window}/caller/{key}")
@@ -68,7 +69,7 @@ async def window_action(
     body: Annotated[ActionIn | None, Body()] = None,
 ) -> dict:
     """open, pause {reason}, close, call-next, call {number}, recall, start,
-    finish {result: done|unresolved, reason}, finish-next (finish, then call the next, in one),
+    finish {result: done|unresolved, reason, case_no}, finish-next (finish, then call the next, in one),
     no-show, transfer {service} or {window, service?}, hold (挂起), resume {number?}."""
     b = body or ActionIn()
     return await on_writer(store, _step(action, b), store, hall, window, who)
@@ -76,7 +77,7 @@ async def window_action(
 
 def _step(action: WindowAction, b: ActionIn) -> Callable[[Store, str, int, Principal], dict]:
     """The use case of `action`, with the fields of the body it takes."""
-    outcome = windows.Finish(FinishResult(b.result or "done"), b.reason)
+    outcome = windows.Finish(FinishResult(b.result or "done"), b.reason, b.case_no)
     match action:
         case WindowAction.pause:
             return _last(windows.pause, b.reason)

@@ -8,9 +8,11 @@ from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Body, FastAPI, Path, Request, Response
+from pydantic import Field
 
 from ..supervision import export, live
 from ..supervision.source import Tracker, report_for
+from ..usecases import ratings
 from .deps import Manager, Overseer, StoreDep
 from .schemas import Body as BodyModel, Day, Error, HallId, Text
 
@@ -40,6 +42,11 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+
+
 class AlertsShown(StrEnum):
     all = "all"
     active = "active"
@@ -51,6 +58,14 @@ class AckIn(BodyModel):
 
 
 AlertId = Annotated[int, Path(ge=1, le=2**31 - 1, examples=[1])]
+
+
+class FollowUpIn(BodyModel):
+    """A step of a 差评's follow-up; any of the three."""
+
+    assignee: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^\x00]*$")] | None = None
+    called_back: bool | None = None  # the return call (回访) was made now
+    result: Annotated[str, Field(min_length=1, max_length=1000, pattern=r"^[^\x00]*$")] | None = None
 
 
 @router.get("/supervision")
@@ -100,3 +115,39 @@ def report(
     body = export.to_csv(data) if format is Format.csv else export.to_xlsx(data)
     name = export.filename(data, format.value)
     return Response(body, media_type=MEDIA[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/followups")
+def followups(hall: HallId, who: Overseer, store: StoreDep, only: AlertsShown = AlertsShown.all) -> list[dict]:
+    """好差评: the follow-ups of 差评, earliest due first (`only=active`: those still open), each with
+    its last day (15 working days after the rating) and whether it is overdue."""
+    return ratings.followups(store, hall, open_only=only is not AlertsShown.all)
+
+
+@router.post("/followups/{followup}", responses={409: {"model": Error}})
+def record_followup(hall: HallId, followup: AlertId, body: FollowUpIn, who: Manager, store: StoreDep) -> dict:
+    """Assign a follow-up, record its return call (回访) or its result (核实, 整改); with the call and the
+    result both in, it is closed (a `followup.updated` event each)."""
+    return ratings.record(store, hall, followup, who, body.model_dump(exclude_none=True))
+
+
+@router.get("/ratings/export", responses={200: {"content": {"text/csv": {}}}})
+def ratings_export(
+    hall: HallId,
+    who: Overseer,
+    store: StoreDep,
+    first: Day,
+    last: Day | None = None,
+    format: ExportFormat = ExportFormat.json,
+):
+    """Every rating of the business days `first` to `last` (default: `first` alone), one record each
+    (docs/ratings-export.md), for upload to the provincial 好差评 platform keyed by the case number."""
+    rows = ratings.export(store, hall, first, last or first)
+    if format is ExportFormat.json:
+        return rows
+    name = f"ratings-{hall}-{first.isoformat()}-{(last or first).isoformat()}.csv"
+    return Response(
+        export.ratings_csv(rows, ratings.EXPORT_FIELDS),
+        media_type=MEDIA[Format.csv],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -115,3 +115,31 @@ def simulate(
         typer.echo(f"hallq simulate: {e}", err=True)
         raise typer.Exit(2) from None
     typer.echo(json.dumps({"day": d.isoformat()} | result, ensure_ascii=False))
+
+
+@app.command("export-ratings")
+def export_ratings(
+    hall: Annotated[str | None, typer.Option(help="default: the database's only hall")] = None,
+    first: Annotated[str | None, typer.Option(help="the first business day, YYYY-MM-DD; default today")] = None,
+    last: Annotated[str | None, typer.Option(help="the last business day; default the first")] = None,
+    format: Annotated[str, typer.Option(help="json (one object a line) or csv")] = "json",
+) -> None:
+    """好差评: every rating of the days, for upload to the provincial platform keyed by the case number
+    (办件编号); the fields are in docs/ratings-export.md."""
+    from ..supervision import export
+    from ..usecases import ratings
+
+    if format not in ("json", "csv"):
+        raise typer.BadParameter("--format is json or csv")
+    start, end = _day_option("--first", first), _day_option("--last", last)
+    store = _store()
+    hall_id = _hall_id(store, hall)
+    with store.read(hall_id) as r:
+        start = start or business_day(store.clock.now(), r.hall.timezone, r.hall.day_boundary_hour)
+    with _refusals():
+        rows = ratings.export(store, hall_id, start, end or start)
+    if format == "csv":
+        sys.stdout.buffer.write(export.ratings_csv(rows, ratings.EXPORT_FIELDS))
+    else:
+        sys.stdout.buffer.write("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows).encode())
+    sys.stdout.flush()

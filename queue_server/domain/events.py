@@ -257,7 +257,7 @@ class WindowState(Event):
 
 @dataclass(frozen=True)
 class RatingSubmitted(Event):
-    """A citizen rates a served matter (on their phone or the window's pad)."""
+    """A citizen rates a served matter (on their phone or the window's pad): the score on its scale (no scale: the four-level one), its level and a 差评's reason code (the citizen's own words stay off the stream)."""
 
     type = "rating.submitted"
     id: int
@@ -267,6 +267,43 @@ class RatingSubmitted(Event):
     window: int | None
     clerk: str | None
     score: int
+    scale: str
+    level: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class FollowUpOpened(Event):
+    """A 差评 opens its follow-up (核实, 整改, 回访), due by the 15th working day after the rating."""
+
+    type = "followup.opened"
+    followup: int
+    ticket: int
+    number: str
+    matter: int
+    service: str
+    window: int | None
+    clerk: str | None
+    level: str
+    reason: str | None
+    due: str
+
+
+@dataclass(frozen=True)
+class FollowUpUpdated(Event):
+    """A manager records a follow-up's step: who it is assigned to, the return call (回访), the result (whether recorded: its words, which may name the citizen, stay off the stream); closed once the call and the result are in."""
+
+    type = "followup.updated"
+    followup: int
+    number: str
+    service: str
+    window: int | None
+    clerk: str | None
+    state: str
+    assignee: str | None
+    called_back: str | None
+    result: bool
+    due: str
 
 
 @dataclass(frozen=True)

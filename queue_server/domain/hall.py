@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -152,7 +152,14 @@ class AlertRules(_Model):
     service_factor: float = Field(3, gt=0)  # a service running longer than this x its avg_service_minutes...
     service_minutes: dict[str, float] = {}  # ...or than this many minutes, for the services listed here
     break_minutes: float = Field(30, gt=0)  # a clerk paused longer than this
-    rating_at_most: int = Field(1, ge=1, le=4)  # a rating of this score or lower (1 不满意)
+    # rating_low: every 差评, and with this also any rating of this score or lower on its scale
+    rating_at_most: int | None = Field(None, ge=1, le=5)
+
+
+class RatingRules(_Model):
+    """好差评: the scale the hall's pages ask on (docs/hall-file.md)."""
+
+    scale: Literal["national5", "legacy4"] = "national5"  # 国办发〔2019〕51号 five levels; legacy4 for old pads
 
 
 class VoiceRules(_Model):
@@ -200,6 +207,7 @@ class Hall(_Named):
     issuing: IssuingRules = IssuingRules()
     appointments: AppointmentRules = AppointmentRules()
     alerts: AlertRules = AlertRules()
+    ratings: RatingRules = RatingRules()
     voice: VoiceRules = VoiceRules()
     notify: NotifyRules = NotifyRules()
 

@@ -70,6 +70,7 @@ class Matter:
     rating: int | None = None
     queued_at: datetime | None = None
     held_at: datetime | None = None
+    case_no: str | None = None  # 办件编号: the business system's case, entered by the clerk at finish
 
     def to_dict(self) -> dict[str, Any]:
         return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()}
@@ -305,10 +306,8 @@ class Ticket:
                 m.state = state
 
     # -- ratings --------------------------------------------------------------------------
-    def rate(self, score: int, matter_index: int | None) -> int:
-        """一事一评: one rating per finished matter. Returns the index of the matter rated."""
-        if type(score) is not int or not 1 <= score <= 4:  # whole points only: True or 2.5 is no score
-            raise _refuse("bad_score", "评价须为 1 至 4", "score must be 1..4")
+    def to_rate(self, matter_index: int | None) -> int:
+        """The matter a rating would be for (None: the last finished one unrated), or why none is."""
         finished = [i for i, m in enumerate(self.matters) if m.state in (State.done, State.unresolved)]
         if matter_index is None:
             unrated = [i for i in finished if self.matters[i].rating is None]
@@ -319,6 +318,12 @@ class Ticket:
             raise _refuse("nothing_to_rate", "该事项尚未办结", "that matter is not finished")
         if self.matters[matter_index].rating is not None:
             raise _refuse("already_rated", "该事项已评价", "that matter has been rated already")
+        return matter_index
+
+    def rate(self, score: int, matter_index: int | None) -> int:
+        """一事一评: one rating per finished matter, its score checked on the hall's scale
+        (`domain.rating.check`). Returns the index of the matter rated."""
+        matter_index = self.to_rate(matter_index)
         self.matters[matter_index].rating = score
         return matter_index
 
@@ -352,5 +357,3 @@ ACTION_NAMES = {
     "cancel": "取消",
     "expire": "作废",
 }
-
-RATING_NAMES = {4: "满意", 3: "基本满意", 2: "一般", 1: "不满意"}

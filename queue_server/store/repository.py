@@ -330,13 +330,44 @@ class Reader:
         )
         return {r[0]: r[1] for r in rows}
 
-    def rating_scores(self, day: date) -> list[int]:
+    def rating_scores(self, day: date) -> list[tuple[str, int]]:
+        """(scale, score) of each rating of the day's tickets."""
         rows = self.conn.execute(
-            select(t.ratings.c.score)
+            select(t.ratings.c.scale, t.ratings.c.score)
             .join(t.tickets, t.tickets.c.id == t.ratings.c.ticket_id)
             .where(t.ratings.c.hall == self.hall_id, t.tickets.c.day == day)
         )
-        return [r[0] for r in rows]
+        return [(r[0], r[1]) for r in rows]
+
+    def ratings_between(self, start: datetime, end: datetime) -> list[Any]:
+        """Ratings given in [start, end), oldest first, with their ticket's number and matters and the
+        clerk's staff number (the 好差评 export)."""
+        r, tk, u = t.ratings.c, t.tickets.c, t.users.c
+        return list(
+            self.conn.execute(
+                select(t.ratings, tk.number, tk.matters, u.staff_no)
+                .join(t.tickets, tk.id == r.ticket_id)
+                .outerjoin(t.users, u.username == r.clerk)
+                .where(r.hall == self.hall_id, r.ts >= start, r.ts < end)
+                .order_by(r.ts, r.id)
+            )
+        )
+
+    def followups(self, open_only: bool = False, followup_id: int | None = None) -> list[Any]:
+        """The follow-ups of 差评, with their rating and ticket number, earliest due first."""
+        f, r, tk = t.followups.c, t.ratings.c, t.tickets.c
+        q = (
+            select(t.followups, tk.number, r.service, r.window, r.clerk, r.scale, r.score, r.reason, r.reason_text)
+            .join(t.ratings, (r.ticket_id == f.ticket_id) & (r.matter == f.matter))
+            .join(t.tickets, tk.id == f.ticket_id)
+            .where(f.hall == self.hall_id)
+            .order_by(f.due, f.id)
+        )
+        if open_only:
+            q = q.where(f.state == "open")
+        if followup_id is not None:
+            q = q.where(f.id == followup_id)
+        return list(self.conn.execute(q))
 
     def user(self, user_id: int) -> Any:
         return self.conn.execute(select(t.users).where(t.users.c.id == user_id)).first()
@@ -540,6 +571,18 @@ class HallTx(Reader):
     def add_rating(self, **values: Any) -> None:
         self.conn.execute(insert(t.ratings).values(hall=self.hall_id, ts=self.now, **values))
 
+    def add_followup(self, ticket_id: int, matter: int, due: date) -> int:
+        key = self.conn.execute(
+            insert(t.followups).values(
+                hall=self.hall_id, ticket_id=ticket_id, matter=matter, opened_at=self.now, due=due, state="open"
+            )
+        ).inserted_primary_key
+        assert key is not None  # an insert of one row
+        return int(key[0])
+
+    def save_followup(self, followup_id: int, **values: Any) -> None:
+        self.conn.execute(update(t.followups).where(t.followups.c.id == followup_id).values(**values))
+
     def device(self, device: str) -> Any:
         d = t.devices
         return self.conn.execute(select(d).where(d.c.hall == self.hall_id, d.c.device == device)).first()
@@ -606,13 +649,14 @@ class HallTx(Reader):
         self.conn.execute(update(o).where(o.c.id == notice_id).values(state=state, detail=detail, sent_at=sent))
 
     def clear_day(self, day: date) -> int:
-        """Removes the day's tickets with what hangs on them (ratings, idempotency keys, the day's
+        """Removes the day's tickets with what hangs on them (ratings and their follow-ups, idempotency keys, the day's
         numbering, bookings' check-ins, the windows' hold on them) and what their calls taught the
         waiting-time estimate; closes every window. Returns how many tickets went. The events stay:
         the audit trail keeps what happened, and the reports leave out what a `hall.cleared` voids."""
         c = t.tickets.c
         day_tickets = select(c.id).where(c.hall == self.hall_id, c.day == day).scalar_subquery()
         gone = self.conn.execute(select(func.count()).where(c.hall == self.hall_id, c.day == day)).scalar_one()
+        self.conn.execute(delete(t.followups).where(t.followups.c.ticket_id.in_(day_tickets)))
         self.conn.execute(delete(t.ratings).where(t.ratings.c.ticket_id.in_(day_tickets)))
         i, a, n = t.idempotency.c, t.appointments.c, t.counters.c
         self.conn.execute(delete(t.idempotency).where(i.hall == self.hall_id, i.ticket_id.in_(day_tickets)))

@@ -199,8 +199,31 @@ ratings = Table(
     Column("window", Integer),
     Column("clerk", String(64)),
     Column("score", Integer, nullable=False),
+    # The score's scale (domain/rating.py); rows from before the five levels are on the four-level one.
+    Column("scale", String(16), nullable=False, default="national5", server_default="legacy4"),
+    Column("reason", String(16)),  # a 差评's reason code
+    Column("reason_text", String(200), nullable=False, default="", server_default=""),
     Column("ts", UTCDateTime, nullable=False),
     UniqueConstraint("ticket_id", "matter"),
+)
+
+# 好差评: every 差评's follow-up (核实, 整改, 回访), due by its 15th working day.
+followups = Table(
+    "followups",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("ticket_id", Integer, nullable=False),
+    Column("matter", Integer, nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("due", Date, nullable=False),
+    Column("state", String(16), nullable=False),  # open, closed
+    Column("assignee", String(64)),
+    Column("called_back", UTCDateTime),  # the return call (回访)
+    Column("result", Text),  # what was verified and put right
+    Column("closed_at", UTCDateTime),
+    UniqueConstraint("ticket_id", "matter"),
+    Index("ix_followups_open", "hall", "state", "due"),
 )
 
 service_stats = Table(

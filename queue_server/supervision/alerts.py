@@ -13,7 +13,9 @@ Kinds and their thresholds (the hall's `alerts` section, `AlertRules`):
 - service_long     a service running longer than its limit (service_minutes, or service_factor x
                    the service's average minutes in the configuration)
 - break_long       a window paused longer than break_minutes
-- rating_low       a rating of rating_at_most or lower
+- rating_low       a 差评 (不满意, 非常不满意), or a rating of rating_at_most or lower
+- followup_overdue a 差评's follow-up still open after its last day (15 working days; raised again
+                   each day it stays overdue, until it is closed)
 - device_trouble   a device reporting anything but "ok" (a printer out of paper)
 - storage_full     the server's disk is full (changes are refused until space is freed)
 - signin_locked    sign-in locked for an account or a client address after repeated wrong
@@ -23,8 +25,10 @@ Kinds and their thresholds (the hall's `alerts` section, `AlertRules`):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from ..domain import rating
+from ..domain.calendar import business_day, day_start
 from ..domain.events import AlertRaised
 from ..domain.hall import Hall
 from ..domain.window import WindowStatus
@@ -37,6 +41,7 @@ KINDS = {
     "service_long": ("办理超时", "long service"),
     "break_long": ("暂停超时", "long break"),
     "rating_low": ("差评", "low rating"),
+    "followup_overdue": ("差评整改逾期", "overdue follow-up"),
     "device_trouble": ("设备故障", "device trouble"),
     "storage_full": ("存储空间已满", "storage full"),
     "signin_locked": ("登录锁定", "sign-in locked"),
@@ -99,6 +104,21 @@ class Rating:
     service: str
     window: int | None
     clerk: str | None
+    scale: str | None = None  # None: a rating stored before the five levels
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """An open follow-up of a 差评."""
+
+    id: int
+    number: str
+    service: str
+    window: int | None
+    clerk: str | None
+    due: date
+    assignee: str | None
 
 
 @dataclass(frozen=True)
@@ -126,6 +146,7 @@ class HallNow:
     devices: list[Device] = field(default_factory=list)
     storage_full_since: datetime | None = None
     lockouts: list[Lockout] = field(default_factory=list)
+    followups: list[FollowUp] = field(default_factory=list)
 
 
 def duration_text(seconds: float) -> tuple[str, str]:
@@ -308,21 +329,26 @@ def evaluate(
 
     # rating_low
     for r in state.ratings:
-        if r.score <= rules.rating_at_most:
-            label = {4: "满意", 3: "基本满意", 2: "一般", 1: "不满意"}.get(r.score, str(r.score))
+        level = rating.level_of(r.scale, r.score)
+        if level.verdict == "bad" or (rules.rating_at_most is not None and r.score <= rules.rating_at_most):
+            reason = rating.REASON_CODES.get(r.reason or "")
             where = f"{r.window} 号窗口" if r.window is not None else "窗口"
             out.append(
                 Condition(
                     f"rating:{r.id}:{r.matter}",
                     "rating_low",
                     "warning",
-                    f"{r.number} 对{where}（{r.clerk or '—'}）办理「{name(r.service)}」的评价：{label}",
-                    f"{r.number} rated window {r.window} ({r.service}) {r.score}/4",
+                    f"{r.number} 对{where}（{r.clerk or '—'}）办理「{name(r.service)}」的评价：{level.zh}"
+                    + (f"（{reason.zh}）" if reason else ""),
+                    f"{r.number} rated window {r.window} ({r.service}): {level.en}"
+                    + (f" ({reason.en})" if reason else ""),
                     {
                         "ticket": r.id,
                         "matter": r.matter,
                         "number": r.number,
                         "score": r.score,
+                        "level": level.key,
+                        "reason": r.reason,
                         "service": r.service,
                         "window": r.window,
                         "clerk": r.clerk,
@@ -330,6 +356,32 @@ def evaluate(
                     sticky=True,
                 )
             )
+
+    # followup_overdue: the day after its last day, the follow-up is late
+    today = business_day(now, hall.timezone, hall.day_boundary_hour)
+    for f in state.followups:
+        if today > f.due:
+            out.append(
+                Condition(
+                    f"followup:{f.id}",
+                    "followup_overdue",
+                    "warning",
+                    f"{f.number} 的差评（{f.window or '—'} 号窗口，{f.clerk or '—'}）整改回访已逾期：应于 {f.due} 前办结"
+                    + (f"，承办人 {f.assignee}" if f.assignee else "，尚未指派"),
+                    f"the follow-up of {f.number}'s poor rating (window {f.window}) was due by {f.due}",
+                    {
+                        "followup": f.id,
+                        "number": f.number,
+                        "service": f.service,
+                        "window": f.window,
+                        "clerk": f.clerk,
+                        "due": f.due.isoformat(),
+                        "assignee": f.assignee,
+                    },
+                )
+            )
+        else:
+            due.append(day_start(f.due + timedelta(days=1), hall.timezone, hall.day_boundary_hour))
 
     # device_trouble
     for d in state.devices:

@@ -23,7 +23,7 @@ from ..store.health import is_disk_full
 from ..store.repository import Reader
 from ..store.store import Store
 from ..usecases.principal import SYSTEM
-from .alerts import Condition, Device, HallNow, Lockout, Rating, WindowNow, evaluate
+from .alerts import Condition, Device, FollowUp, HallNow, Lockout, Rating, WindowNow, evaluate
 from .figures import Fold
 from .source import Tracker, at_windows, waiting
 
@@ -55,13 +55,34 @@ def hall_now(reader: Reader, fold: Fold, now: datetime, storage_full_since: date
             )
         )
     ratings = [
-        Rating(r["id"], r["matter"] or 0, r["number"], r["score"], r["service"], r["window"], r["clerk"])
+        Rating(
+            r["id"],
+            r["matter"] or 0,
+            r["number"],
+            r["score"],
+            r["service"],
+            r["window"],
+            r["clerk"],
+            r["scale"],
+            r["reason"],
+        )
         for r in fold.ratings
+    ]
+    followups = [
+        FollowUp(f.id, f.number, f.service, f.window, f.clerk, f.due, f.assignee)
+        for f in reader.followups(open_only=True)
     ]
     devices = [Device(d.device, d.kind, d.state, d.detail or "", d.since) for d in reader.devices()]
     lockouts = [Lockout(lo["seq"], lo["account"], lo["address"]) for lo in fold.lockouts]
     return HallNow(
-        now, waiting(reader), windows, ratings, devices, storage_full_since=storage_full_since, lockouts=lockouts
+        now,
+        waiting(reader),
+        windows,
+        ratings,
+        devices,
+        storage_full_since=storage_full_since,
+        lockouts=lockouts,
+        followups=followups,
     )
 
 

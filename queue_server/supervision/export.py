@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from typing import Any
 
 from .reports import COLUMNS, sections
 
@@ -18,6 +19,17 @@ def csv_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_LEAD):
         return "'" + value
     return "" if value is None else value
+
+
+def ratings_csv(rows: list[dict[str, Any]], fields: tuple[str, ...]) -> bytes:
+    """The 好差评 export as CSV: UTF-8 with BOM, a header of the field names, one row per rating; the
+    citizen's own words cannot start a spreadsheet formula."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(fields)
+    for row in rows:
+        w.writerow([csv_cell(row[f]) for f in fields])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 def filename(report: dict, ext: str) -> str:
@@ -75,7 +87,7 @@ def to_xlsx(report: dict) -> bytes:
         ("预警", sum(report["alerts"].values())),
         (
             "说明",
-            "等候：进入队列至叫号；办理：开始办理至办结；P90 为第 90 百分位（最近秩）；满意率 =（满意+基本满意）/评价数",
+            "等候：进入队列至叫号；办理：开始办理至办结；P90 为第 90 百分位（最近秩）；满意率 = 好评（非常满意、满意、基本满意）/评价数（五级评价依国办发〔2019〕51号，旧四级评价的“一般”不计好评）",
         ),
     ):
         append_text(info, list(line))

@@ -12,7 +12,10 @@ Definitions (the same in the dashboard, the reports and the command line):
 - served: matters finished at a window, done or unresolved (未办成, with its reason);
 - issued: per service, the matters of the tickets issued (a ticket for two services counts in
   both); for the hall and per class, tickets;
-- satisfaction: (满意 + 基本满意) / ratings;
+- ratings by level (domain/rating.py: the five national levels and the old 一般), counted where
+  they were given; satisfaction: 好评 (非常满意, 满意, 基本满意) / ratings, on either scale;
+- follow-ups of 差评: opened (with the rating), closed and closed after their last day, counted on
+  the day of the step;
 - p90: the nearest-rank 90th percentile (the smallest sample with at least 90% of samples at or
   below it);
 - utilisation of a window: time with a ticket (call to release) / time open.
@@ -26,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..domain import rating
 from ..domain.calendar import local_time
 from ..domain.events import (
     AlertAcknowledged,
@@ -33,6 +37,8 @@ from ..domain.events import (
     AlertRaised,
     DeviceStateChanged,
     EventClass,
+    FollowUpOpened,
+    FollowUpUpdated,
     RatingSubmitted,
     Recorded,
     SigninLocked,
@@ -55,8 +61,6 @@ from ..domain.events import (
 from ..domain.hall import APPOINTMENT, NORMAL
 from ..domain.window import WindowStatus
 
-RATING_SCORES = (4, 3, 2, 1)
-RATING_NAMES = {4: "满意", 3: "基本满意", 2: "一般", 1: "不满意"}
 CLASS_NAMES = {NORMAL: "普通", APPOINTMENT: "预约"}
 
 
@@ -96,7 +100,10 @@ class Tally:
     priority_raised: int = 0
     waits: list[float] = field(default_factory=list)
     services: list[float] = field(default_factory=list)
-    ratings: dict[int, int] = field(default_factory=lambda: {s: 0 for s in RATING_SCORES})
+    ratings: Counter = field(default_factory=Counter)  # level key -> ratings
+    followups_opened: int = 0
+    followups_closed: int = 0
+    followups_late: int = 0  # closed after their last day
     reasons: Counter = field(default_factory=Counter)
     open_s: float = 0.0
     busy_s: float = 0.0
@@ -111,7 +118,8 @@ class Tally:
 
     def satisfaction(self) -> float | None:
         n = self.rated
-        return round((self.ratings[4] + self.ratings[3]) / n, 4) if n else None
+        good = sum(self.ratings[lv.key] for lv in rating.LEVELS if lv.verdict == "good")
+        return round(good / n, 4) if n else None
 
     def figures(self, open_extra: float = 0.0) -> dict:
         open_s = self.open_s + open_extra
@@ -136,8 +144,11 @@ class Tally:
             "service_avg_s": _r(mean(self.services)),
             "service_p90_s": _r(percentile(self.services)),
             "rated": self.rated,
-            **{f"rating_{s}": self.ratings[s] for s in RATING_SCORES},
+            **{f"rating_{lv.key}": self.ratings[lv.key] for lv in rating.LEVELS},
             "satisfaction": self.satisfaction(),
+            "followups_opened": self.followups_opened,
+            "followups_closed": self.followups_closed,
+            "followups_late": self.followups_late,
             "reasons": dict(self.reasons.most_common()),
             "open_s": round(open_s),
             "busy_s": round(self.busy_s),
@@ -426,12 +437,28 @@ class Fold:
     def _rating(self, e: Recorded) -> None:
         d = e.data
         score = int(d["score"])
+        level = rating.level_of(d.get("scale"), score)
         tk = self.tickets.get(d["id"])
         for t in self._each(d.get("service"), d.get("window"), d.get("clerk"), tk.klass if tk else None):
-            t.ratings[score] = t.ratings.get(score, 0) + 1
+            t.ratings[level.key] += 1
         self.ratings.append(
-            {k: d.get(k) for k in ("id", "matter", "number", "service", "window", "clerk")} | {"score": score}
+            {k: d.get(k) for k in ("id", "matter", "number", "service", "window", "clerk", "scale", "reason")}
+            | {"score": score}
         )
+
+    def _followup_opened(self, e: Recorded) -> None:
+        d = e.data
+        for t in self._each(d.get("service"), d.get("window"), d.get("clerk"), None):
+            t.followups_opened += 1
+
+    def _followup_updated(self, e: Recorded) -> None:
+        d = e.data
+        if d.get("state") != "closed":
+            return
+        late = local_time(e.ts, self.tz).date().isoformat() > d["due"]
+        for t in self._each(d.get("service"), d.get("window"), d.get("clerk"), None):
+            t.followups_closed += 1
+            t.followups_late += late
 
     def _window(self, e: Recorded) -> None:
         d = e.data
@@ -516,6 +543,8 @@ _HANDLERS: dict[EventClass, Callable[[Fold, Recorded], None]] = {
     TicketCancelled: Fold._cancelled,
     TicketExpired: Fold._expired,
     RatingSubmitted: Fold._rating,
+    FollowUpOpened: Fold._followup_opened,
+    FollowUpUpdated: Fold._followup_updated,
     WindowState: Fold._window,
     AlertRaised: Fold._alert_raised,
     AlertCleared: Fold._alert_cleared,

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from ..domain import rating
 from ..domain.hall import APPOINTMENT, NORMAL, Hall
 from .figures import CLASS_NAMES, Fold
 
@@ -137,11 +138,11 @@ COLUMNS = (  # (key, label); durations in minutes and rates in percent in the ta
     ("service_avg_min", "平均办理(分)"),
     ("service_p90_min", "P90办理(分)"),
     ("rated", "评价数"),
-    ("rating_4", "满意"),
-    ("rating_3", "基本满意"),
-    ("rating_2", "一般"),
-    ("rating_1", "不满意"),
+    *((f"rating_{lv.key}", lv.zh) for lv in rating.LEVELS),
     ("satisfaction_pct", "满意率(%)"),
+    ("followups_opened", "差评整改"),
+    ("followups_closed", "整改办结"),
+    ("followups_late", "逾期办结"),
     ("utilisation_pct", "利用率(%)"),
     ("reasons", "未办成原因"),
 )

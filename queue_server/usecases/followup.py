@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
+from ..domain import rating
 from ..domain.calendar import business_day, day_start
+from ..domain.errors import DomainError
 from ..domain.events import (
+    FollowUpOpened,
     QueueStats,
     RatingSubmitted,
     TicketCancelled,
@@ -15,7 +20,7 @@ from ..domain.events import (
     WindowState,
 )
 from ..domain.tickets import OPEN_STATES, Ticket
-from ..errors import Conflict, Forbidden, NotFound
+from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..store.repository import HallTx
 from ..store.store import Store
 from . import lookups
@@ -23,6 +28,18 @@ from .body import Body
 from .principal import CITIZEN, SYSTEM, Actor, Principal
 from .queue_view import QueueView
 from .views import citizen_view, phone_view, ticket_view
+
+
+@dataclass(frozen=True)
+class Given:
+    """A rating as asked: the score, the matter (None: the last one unrated), a 差评's reason, and the
+    scale when a device rates on its own (an old four-key pad); else the hall's."""
+
+    score: object
+    matter: int | None = None
+    reason: str | None = None
+    reason_text: str | None = None
+    scale: str | None = None
 
 
 def by_token(store: Store, token: str) -> tuple[str, int]:
@@ -44,21 +61,22 @@ def status(store: Store, token: str) -> Body:
         }
 
 
-def rate(store: Store, token: str, score: int, matter: int | None) -> Body:
+def rate(store: Store, token: str, given: Given) -> Body:
     """The citizen rates, by the ticket's token (their phone)."""
     hall_id, ticket_id = by_token(store, token)
     with store.write(hall_id) as tx:
         tk = tx.ticket(ticket_id)
         assert tk is not None
-        return _rate(tx, tk, score, matter, CITIZEN)
+        return _rate(tx, tk, given, CITIZEN)
 
 
-def rate_at_window(store: Store, hall_id: str, number: str, score: int, matter: int | None, who: Principal) -> Body:
+def rate_at_window(store: Store, hall_id: str, number: str, given: Given, who: Principal) -> Body:
     """A window's rating device rates today's ticket `number`: only a matter that window served
     (the device faces the citizen at the counter; it never holds a ticket's token)."""
     with store.write(hall_id) as tx:
         tk = lookups.ticket_today(tx, tx.now, number)
         served_here = [i for i, m in enumerate(tk.matters) if m.window == who.window]
+        matter = given.matter
         if matter is None:
             finished = [
                 i
@@ -72,22 +90,64 @@ def rate_at_window(store: Store, hall_id: str, number: str, score: int, matter: 
                 f"该事项不是在 {who.window} 号窗口办理的",
                 f"that matter was not served at window {who.window}",
             )
-        return _rate(tx, tk, score, matter, who.actor())
+        return _rate(tx, tk, replace(given, matter=matter), who.actor(), pad=who.kind == "window")
 
 
-def _rate(tx: HallTx, tk: Ticket, score: int, matter: int | None, actor: Actor) -> Body:
-    index = tk.rate(score, matter)
+def _rate(tx: HallTx, tk: Ticket, given: Given, actor: Actor, pad: bool = False) -> Body:
+    """One rating and, for a 差评, its follow-up, in one transaction: neither is lost without the other."""
+    index = tk.to_rate(given.matter)  # rated already: say that, whatever this rating's flaws
+    try:
+        rated = rating.check(
+            given.scale or tx.hall.ratings.scale, given.score, given.reason, given.reason_text, pad=pad
+        )
+    except DomainError as e:
+        raise Invalid(e.code, e.message, e.message_en) from None
+    tk.rate(rated.score, index)
     m = tk.matters[index]
     tx.save_ticket(tk)
-    tx.add_rating(ticket_id=tk.id, matter=index, service=m.service, window=m.window, clerk=m.clerk, score=score)
+    tx.add_rating(
+        ticket_id=tk.id,
+        matter=index,
+        service=m.service,
+        window=m.window,
+        clerk=m.clerk,
+        score=rated.score,
+        scale=rated.scale,
+        reason=rated.reason,
+        reason_text=rated.reason_text,
+    )
     assert tk.id is not None
+    common: dict[str, Any] = {
+        "number": tk.number,
+        "matter": index,
+        "service": m.service,
+        "window": m.window,
+        "clerk": m.clerk,
+    }
     tx.emit(
         RatingSubmitted(
-            id=tk.id, number=tk.number, matter=index, service=m.service, window=m.window, clerk=m.clerk, score=score
+            id=tk.id, **common, score=rated.score, scale=rated.scale, level=rated.level.key, reason=rated.reason
         ),
         actor,
     )
-    return {"number": tk.number, "matter": index, "score": score}
+    out: Body = {
+        "number": tk.number,
+        "matter": index,
+        "score": rated.score,
+        "scale": rated.scale,
+        "level": rated.level.key,
+    }
+    if rated.bad:
+        due = rating.follow_up_due(tx.hall.calendar, business_day(tx.now, tx.hall.timezone, tx.hall.day_boundary_hour))
+        fid = tx.add_followup(tk.id, index, due)
+        tx.emit(
+            FollowUpOpened(
+                followup=fid, ticket=tk.id, **common, level=rated.level.key, reason=rated.reason, due=due.isoformat()
+            ),
+            SYSTEM,
+        )
+        out["followup_due"] = due.isoformat()
+    return out
 
 
 def reactivate(store: Store, hall_id: str, number: str, who: Principal) -> Body:

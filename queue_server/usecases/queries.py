@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from statistics import mean
 
+from ..domain import rating
 from ..domain.calendar import business_day, day_start, local_time
 from ..domain.events import CALLS, HallCleared, TicketNoShow
 from ..domain.hall import Hall
-from ..domain.tickets import RATING_NAMES, State
+from ..domain.tickets import State
 from ..errors import NotFound
 from ..store.repository import Reader
 from ..store.store import Store
@@ -39,6 +40,7 @@ def hall_info(store: Store, hall_id: str) -> Body:
             "topics": [t.model_dump() for t in h.topics],
             "windows": [w.model_dump() for w in h.windows],
             "priority_classes": [c.model_dump() for c in h.priority_classes],
+            "rating": rating.scale_view(h.ratings.scale),
             "now": local_time(store.clock.now(), h.timezone).isoformat(),
         }
 
@@ -284,9 +286,7 @@ def stats(store: Store, hall_id: str, day: date | None) -> Body:
                     p["waits"].append((m.called_at - m.queued_at).total_seconds())
                 if m.finished_at and m.started_at and m.state in (State.done, State.unresolved):
                     p["services"].append((m.finished_at - m.started_at).total_seconds())
-        ratings = {code: 0 for code in RATING_NAMES}
-        for score in r.rating_scores(day):
-            ratings[score] += 1
+        levels = [rating.level_of(scale, score) for scale, score in r.rating_scores(day)]
         services_out = []
         for code, p in per.items():
             waits, serv = p.pop("waits"), p.pop("services")
@@ -298,8 +298,7 @@ def stats(store: Store, hall_id: str, day: date | None) -> Body:
                     "avg_service_seconds": round(mean(serv)) if serv else None,
                 }
             )
-        total_ratings = sum(ratings.values())
-        satisfied = ratings[4] + ratings[3]
+        good = sum(lv.verdict == "good" for lv in levels)
         return {
             "hall": hall_id,
             "day": day.isoformat(),
@@ -308,6 +307,10 @@ def stats(store: Store, hall_id: str, day: date | None) -> Body:
                 k: sum(s[k] for s in services_out)
                 for k in ("issued", "done", "unresolved", "no_show", "cancelled", "waiting")
             },
-            "ratings": {RATING_NAMES[k]: v for k, v in ratings.items()},
-            "satisfaction_rate": round(satisfied / total_ratings, 4) if total_ratings else None,
+            "ratings": {
+                lv.zh: levels.count(lv)
+                for lv in rating.LEVELS
+                if lv in levels or lv in rating.SCALES[hall.ratings.scale].values()
+            },
+            "satisfaction_rate": round(good / len(levels), 4) if levels else None,
         }

@@ -54,6 +54,7 @@ class Finish:
 
     result: FinishResult = FinishResult.done
     reason: str | None = None  # why a matter is unresolved (未办成), required then
+    case_no: str | None = None  # 办件编号: the business system's case, the key of its rating upstream
 
 
 class CallerKey(StrEnum):
@@ -448,6 +449,7 @@ def _finish(tx: HallTx, w: Window, who: Principal, outcome: Finish) -> Result:
     matter_index = tk.current
     matter = tk.matter
     tk.finish(outcome.result, outcome.reason, tx.now)
+    matter.case_no = outcome.case_no  # 办件编号, optional: the key of the matter's rating upstream
     assert tk.id is not None and matter.finished_at is not None and matter.started_at is not None
     seconds = (matter.finished_at - matter.started_at).total_seconds()
     _record_window_time(tx, matter)

@@ -204,6 +204,14 @@ def test_window_agent_end_to_end(server_factory, sqlite_url, wire, tmp_path):
         assert (led21.beeps, pad21.asks) == (4, 3)
         ratings = [(e["data"]["number"], e["data"]["score"], e["actor"]) for e in events("rating.submitted")]
         assert ratings == [("A012", 4, DEVICE_21), (first, 2, DEVICE_21), (second, 1, DEVICE_21)]
+        # The pad's four keys are the four-level scale: its 1 is a 差评 without a reason (the return call asks).
+        levels = [(e["data"]["scale"], e["data"]["level"], e["data"]["reason"]) for e in events("rating.submitted")]
+        assert levels == [
+            ("legacy4", "satisfied", None),
+            ("legacy4", "average", None),
+            ("legacy4", "dissatisfied", "unstated"),
+        ]
+        assert [(f["data"]["number"], f["data"]["reason"]) for f in events("followup.opened")] == [(second, "unstated")]
         assert agent.poll() is None, (tmp_path / "agent.log").read_text()
     finally:
         agent.terminate()

@@ -12,7 +12,7 @@ def no_sideways_scroll(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
 
 
-def test_the_ticket_page_shows_the_position_then_the_window_then_asks_for_a_rating(hall, pages):
+def test_the_ticket_page_shows_the_position_then_the_window_then_asks_for_a_rating(hall, pages, screenshots_dir):
     hall.issue("tax-general"), hall.issue("tax-general")  # two people ahead
     mine = hall.issue("tax-general")
     path = urlsplit(mine["status_url"]).path
@@ -38,12 +38,26 @@ def test_the_ticket_page_shows_the_position_then_the_window_then_asks_for_a_rati
     hall.act(26, "finish", "clerk1", {"result": "done"})
     page.wait_for_function("document.querySelector('#t-card').dataset.state === 'done'", timeout=5000)
     buttons = page.locator("#t-matters .rate button")
-    assert buttons.all_inner_texts() == ["满意", "基本满意", "一般", "不满意"]
-    page.locator("#t-matters .rate button[data-score='3']").click()
+    assert buttons.all_inner_texts() == ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]  # 国办发〔2019〕51号
+    # A 差评 asks for its reason (a short list and words); back, the five levels again.
+    page.locator("#t-matters .rate button[data-score='2']").click()
+    page.wait_for_selector("#t-matters .reason-form")
+    page.locator(".reason-form button[data-act='back']").click()
+    page.locator("#t-matters .rate button[data-score='2']").click()
+    send = page.locator(".reason-form button[data-act='send']")
+    assert send.is_disabled()
+    page.locator(".reasons button[data-reason='again']").click()
+    page.fill(".reason-text", "材料要求前后不一致")
+    no_sideways_scroll(page)
+    page.screenshot(path=str(screenshots_dir / "ratings-phone-reason-360x740.png"), full_page=True)
+    send.click()
     page.wait_for_selector("#t-matters .rated")
-    assert "基本满意" in page.locator("#t-matters .rated").inner_text()
+    assert "不满意" in page.locator("#t-matters .rated").inner_text()
     [rating] = hall.events("rating.submitted")
-    assert rating["data"]["score"] == 3 and rating["data"]["window"] == 26 and rating["data"]["clerk"] == "clerk1"
+    assert rating["data"]["score"] == 2 and rating["data"]["window"] == 26 and rating["data"]["clerk"] == "clerk1"
+    assert (rating["data"]["level"], rating["data"]["reason"]) == ("dissatisfied", "again")
+    [opened] = hall.events("followup.opened")
+    assert opened["data"]["number"] == mine["number"] and opened["data"]["due"] == "2026-12-15"
     no_sideways_scroll(page)
 
     page.click("#lang")  # the English switch

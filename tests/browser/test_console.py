@@ -70,6 +70,9 @@ def test_the_console_drives_a_ticket_through_call_start_finish_and_rating(hall, 
         "window": 26,
         "clerk": "clerk1",
         "score": 4,
+        "scale": "national5",
+        "level": "satisfied",
+        "reason": None,
     }
     assert rating["actor"] == {"kind": "device", "id": "rating", "window": 26}  # the pad, not the clerk
     [done] = hall.events("ticket.done")

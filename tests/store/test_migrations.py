@@ -19,3 +19,30 @@ def test_migrations_match_the_tables(db_url):
     finally:
         engine.dispose()
     assert differences == []
+
+
+def test_ratings_stored_before_the_five_levels_keep_their_four_level_meaning(sqlite_url):
+    """0011 gives every rating already stored the scale it was given on: a 2 stays 一般, not 不满意."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from queue_server.domain import rating
+    from queue_server.store.db import alembic_config
+
+    engine = make_engine(sqlite_url)
+    try:
+        command.upgrade(alembic_config(engine), "0010")
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO ratings (hall, ticket_id, matter, service, score, ts)"
+                    " VALUES ('demo', 1, 0, 'tax-general', 2, '2026-11-20 02:00:00.000000')"
+                )
+            )
+        migrate(engine)
+        with engine.connect() as conn:
+            scale, score, reason = conn.execute(text("SELECT scale, score, reason FROM ratings")).one()
+    finally:
+        engine.dispose()
+    assert (scale, score, reason) == ("legacy4", 2, None)
+    assert rating.level_of(scale, score) is rating.AVERAGE

@@ -33,7 +33,6 @@ def test_each_kind_raised_once_cleared_and_acknowledged(db_url, alert_server):
         idle_minutes=SHORT / 60,
         break_minutes=SHORT / 60,
         service_minutes={"tax-general": SHORT / 60},
-        rating_at_most=2,
     )
     t0 = time.monotonic()
 
@@ -65,8 +64,8 @@ def test_each_kind_raised_once_cleared_and_acknowledged(db_url, alert_server):
     assert keys(long_) == [f"service:26:{tax['id']}"] and time.monotonic() - started >= SHORT - 0.05
     api.window(26, "finish", "clerk2", {"result": "done"})
 
-    # rating_low: a 2 (一般) is at or below the hall's rating_at_most; it stays until acknowledged.
-    r = api.http.post(f"/api/tickets/{tax['token']}/rating", json={"score": 2})
+    # rating_low: a 2 (不满意, a 差评 with its reason); it stays until acknowledged.
+    r = api.http.post(f"/api/tickets/{tax['token']}/rating", json={"score": 2, "reason": "slow"})
     assert r.status_code == 200, r.text
     low = wait_for(lambda: api.alerts("rating_low"), 3)
     assert keys(low) == [f"rating:{tax['id']}:0"] and low[0]["data"]["clerk"] == "clerk2"

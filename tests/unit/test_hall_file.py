@@ -117,6 +117,7 @@ def test_the_reference_names_every_field_of_the_hall_file():
         h.CallingRules,
         h.IssuingRules,
         h.AppointmentRules,
+        h.RatingRules,
         h.VoiceRules,
     ]
     missing = [

@@ -459,16 +459,6 @@ def test_rating_a_matter_that_is_not_finished_or_does_not_exist(index):
     assert all(m.rating is None for m in t.matters)
 
 
-# Off the 1..4 scale, or not a whole point of it (a float, or a bool that Python counts as 1).
-@pytest.mark.parametrize("score", [0, 5, -1, 100, 2.5, 4.0, True, None, "4"])
-def test_bad_scores_are_refused(score):
-    t = to_done(make("a"))
-    with pytest.raises(DomainError) as e:
-        t.rate(score, None)
-    assert e.value.code == "bad_score"
-    assert t.matter.rating is None
-
-
 @pytest.mark.parametrize("score", [1, 2, 3, 4])
 def test_every_score_on_the_scale_is_accepted(score):
     t = to_done(make("a"))

@@ -27,7 +27,7 @@ action = st.one_of(
     st.tuples(st.just("reactivate"), st.integers(0, 60)),
     st.tuples(st.just("cancel"), st.none()),
     st.tuples(st.just("expire"), st.none()),
-    st.tuples(st.just("rate"), st.tuples(st.integers(0, 5), st.one_of(st.none(), st.integers(-1, 5)))),
+    st.tuples(st.just("rate"), st.tuples(st.integers(1, 5), st.one_of(st.none(), st.integers(-1, 5)))),
     st.tuples(st.just("wait"), st.integers(1, 40)),
 )
 
@@ -89,7 +89,7 @@ def check_invariants(t: Ticket) -> None:
     for m in t.matters:
         if m.rating is not None:
             assert m.state in (State.done, State.unresolved)
-            assert m.rating in (1, 2, 3, 4)
+            assert m.rating in (1, 2, 3, 4, 5)  # scores are checked on their scale before (domain.rating)
     if t.state is State.done:
         assert t.current == len(t.matters) - 1
         assert t.matter.state in (State.done, State.unresolved)

@@ -107,7 +107,7 @@ class Hall:
 
 
 def finish_of(body: dict) -> windows.Finish:
-    return windows.Finish(FinishResult(body.get("result", "done")), body.get("reason"))
+    return windows.Finish(FinishResult(body.get("result", "done")), body.get("reason"), body.get("case_no"))
 
 
 @pytest.fixture
