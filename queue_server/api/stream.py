@@ -23,7 +23,8 @@
 `WS /ws/city`
     A supervisor's halls together: `{type: "city", now, halls, alerts}` (GET /api/city's shape) on
     connect, after events in any of them (a burst makes one message), and every `CITY_REFRESH`
-    seconds without (the waits grow with the clock). Token as for the hall stream.
+    seconds without (the waits grow with the clock, and halls loaded since join). Token as for the
+    hall stream.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from starlette.websockets import WebSocketDisconnect
 from ..domain.errors import DomainError
 from ..errors import NotFound
 from ..events.fastsend import raw_writer
-from ..events.hub import Hub, dumps
+from ..events.hub import Channel, Hub, dumps
 from ..events.log import EventLog
 from ..events.pg_listener import libpq_url, listener
 from ..events.watch import TicketWatch, TooManyFollowers
@@ -273,20 +274,22 @@ async def city_stream(ws: WebSocket) -> None:
         return await _refuse(
             ws, 4403, "not_supervisor", "仅监察账号可查看各大厅汇总", "only a supervisor sees the halls together"
         )
-    hall_ids = who.overseen(await run_in_threadpool(store.hall_ids))
     hub: Hub = ws.app.state.hub
     changed = asyncio.Event()
+    channels: dict[str, Channel] = {}
 
     def listen(_event) -> None:
         changed.set()
 
-    channels = [await hub.channel(h) for h in hall_ids]
-    for ch in channels:
-        ch.listeners.append(listen)
-
     async def send() -> None:
         tracker = tracker_of(ws.app)
         while True:
+            # Read again each time: a hall loaded since is followed from its first update on.
+            hall_ids = who.overseen(await run_in_threadpool(store.hall_ids))
+            for h in hall_ids:
+                if h not in channels:
+                    channels[h] = await hub.channel(h)
+                    channels[h].listeners.append(listen)
             view = await run_in_threadpool(city.overview, store, tracker, hall_ids)
             await ws.send_text(dumps({"type": "city"} | view))
             try:
@@ -299,5 +302,5 @@ async def city_stream(ws: WebSocket) -> None:
     try:
         await _run_until_first(send(), _receive(ws))
     finally:
-        for ch in channels:
+        for ch in channels.values():
             ch.listeners.remove(listen)

@@ -10,6 +10,10 @@ import time
 import httpx
 import pytest
 
+from queue_server.halls import DEMO, read_hall
+from queue_server.store.db import make_engine
+from queue_server.store.store import Store
+from queue_server.usecases import halls
 from tests.city.test_city import add_halls
 from tests.city.test_shipping import HALL, Township, city_database, report_of, start_shipper
 from tests.support import chromium, live
@@ -71,6 +75,18 @@ def test_the_city_page_follows_three_halls_through_a_cut_link(browser, server_fa
         assert r.status_code == 201, r.text
         until_cell(page, "north", "waiting", "1")  # a hall that runs here, live too
 
+        store = Store(make_engine(pg_url))  # a hall loaded while the page is open joins it
+        halls.load_hall(store, read_hall(DEMO).model_copy(update={"id": "east", "name": "东区政务服务中心"}))
+        store.engine.dispose()
+        r = httpx.post(
+            f"{city.url}/api/halls/north/tickets",
+            json={"services": ["tax-general"]},
+            headers={"Authorization": f"Bearer {kiosks['north']}"},
+        )
+        assert r.status_code == 201, r.text
+        until_cell(page, "north", "waiting", "2")
+        page.wait_for_selector("#halls tr[data-hall='east']")
+
         shipper.kill()  # the link is cut; the township works on
         shipper.wait(10)
         town.issue(2)
@@ -94,7 +110,7 @@ def test_the_city_page_follows_three_halls_through_a_cut_link(browser, server_fa
 
         href = page.locator("#halls tr[data-hall='north'] a").get_attribute("href")
         page.goto(city.url + href)  # the hall's own dashboard, with the supervisor's session
-        page.wait_for_function("document.querySelector(\"#tiles [data-tile='tickets'] .tile-v\")?.textContent === '1'")
+        page.wait_for_function("document.querySelector(\"#tiles [data-tile='tickets'] .tile-v\")?.textContent === '2'")
     finally:
         shipper.kill()
         shipper.wait(10)
