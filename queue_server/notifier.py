@@ -125,7 +125,7 @@ class Notifier:
     # -- one pass -------------------------------------------------------------------------------
     def pass_(self) -> None:
         sending = self.lease.held()
-        halls = self.store.hall_ids()
+        halls = self.store.local_hall_ids()  # a shipped hall sends from its own server
         if sending and self.sender is None:
             # Taking the lease over: what the last holder left `sending` may have gone out.
             for hall in halls:
@@ -187,7 +187,7 @@ class Notifier:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         # Before the first request: the cursor starts at the log's end, not after a first ticket.
-        for hall in await self._run(self.store.hall_ids):
+        for hall in await self._run(self.store.local_hall_ids):
             await self._run(notify.plan, self.store, hall)
         if hasattr(self.store.sink, "subscribe"):
             self.store.sink.subscribe(self._notify)
