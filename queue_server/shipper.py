@@ -11,6 +11,7 @@ instead, or a gap)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import random
 from typing import Any
@@ -21,6 +22,8 @@ from .client import HallStream, StreamRefused
 from .usecases.shipping import MAX_EVENTS
 
 log = logging.getLogger(__name__)
+
+MAX_BYTES = 128 * 1024
 
 
 class Refused(Exception):
@@ -55,6 +58,8 @@ class Shipper:
             except (Refused, StreamRefused) as e:
                 log.error("hall %s: %s; retrying slowly until it is resolved", self.hall, e)
                 delay = self.backoff[1]
+            if self.connected.is_set() and delay < self.backoff[1]:
+                delay = self.backoff[0]  # it was working: a fresh failure retries soon
             self.connected.clear()
             await asyncio.sleep(delay * (0.5 + random.random()))
             delay = min(delay * 2, self.backoff[1])
@@ -66,6 +71,7 @@ class Shipper:
         ):
             self.shipped = _checked(await city.get(f"/api/halls/{self.hall}/shipped-events"))["last_seq"]
             self.connected.set()
+            await self._same_start(source, city)
             await self._catch_up(source, city)
             live: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
             stream = HallStream(self.source, self.hall, token=self.source_token, since=self.shipped)
@@ -86,6 +92,20 @@ class Shipper:
                 follow.cancel()
                 await asyncio.gather(follow, return_exceptions=True)
 
+    async def _same_start(self, source: httpx.AsyncClient, city: httpx.AsyncClient) -> None:
+        """The city's last event is the township's too: sent again, the city checks it is the same.
+        A township restored from an older backup (or rebuilt) would otherwise go on from the city's
+        last seq with other events under the seqs before it."""
+        if self.shipped == 0:
+            return
+        params = {"since": self.shipped - 1, "limit": 1}
+        last = _checked(await source.get(f"/api/halls/{self.hall}/events", params=params))["events"]
+        if not last or last[0]["seq"] != self.shipped:
+            raise Refused(
+                f"this hall's log ends before the city's (event {self.shipped}): restored from an older backup?"
+            )
+        await self._post(city, last)
+
     async def _catch_up(self, source: httpx.AsyncClient, city: httpx.AsyncClient) -> None:
         """Everything the township has stored after the city's last seq."""
         while True:
@@ -97,8 +117,11 @@ class Shipper:
             await self._post(city, page["events"])
 
     async def _post(self, city: httpx.AsyncClient, events: list[dict[str, Any]]) -> None:
-        body = {"events": [{k: e[k] for k in ("seq", "type", "ts", "actor", "data")} for e in events]}
-        r = await city.post(f"/api/halls/{self.hall}/shipped-events", json=body)
+        for chunk in _by_size([{k: e[k] for k in ("seq", "type", "ts", "actor", "data")} for e in events]):
+            await self._post_chunk(city, chunk)
+
+    async def _post_chunk(self, city: httpx.AsyncClient, events: list[dict[str, Any]]) -> None:
+        r = await city.post(f"/api/halls/{self.hall}/shipped-events", json={"events": events})
         if r.status_code == 409:
             code = r.json().get("code")
             if code == "seq_gap":  # the city has less than it said (restored from a backup): ask again
@@ -123,6 +146,21 @@ async def _next(live: asyncio.Queue, follow: asyncio.Task) -> dict[str, Any]:
     get.cancel()
     follow.result()  # raises what ended the stream
     raise httpx.HTTPError("the township's stream ended")
+
+
+def _by_size(events: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Requests well under the city's body limit (256 KB by default) however long the events'
+    texts, and of at most MAX_EVENTS events."""
+    chunks: list[list[dict[str, Any]]] = [[]]
+    size = 0
+    for e in events:
+        n = len(json.dumps(e, ensure_ascii=False).encode())
+        if chunks[-1] and (size + n > MAX_BYTES or len(chunks[-1]) >= MAX_EVENTS):
+            chunks.append([])
+            size = 0
+        chunks[-1].append(e)
+        size += n
+    return [c for c in chunks if c]
 
 
 def _contiguous(events: list[dict[str, Any]], after: int) -> list[dict[str, Any]]:

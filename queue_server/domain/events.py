@@ -8,7 +8,7 @@ as stored, which older logs may hold with fewer fields than the class has today.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -463,6 +463,20 @@ class Recorded:
             d.get("actor") or {},
             d.get("data") or {},
         )
+
+
+def missing(type_: str, data: dict[str, Any]) -> list[str]:
+    """The payload keys an event of this type must carry and `data` lacks (none for a type this
+    version does not know): what a log shipped from another server is checked against."""
+    cls = EVENTS.get(type_)
+    if cls is None:
+        return []
+    need = [
+        f.metadata.get("key", f.name)
+        for f in fields(cls)
+        if not f.metadata.get("merged") and f.default is MISSING and f.default_factory is MISSING
+    ]
+    return [k for k in need if k not in data]
 
 
 def table() -> str:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+import logging
+from datetime import date, datetime
 
 from ..domain.calendar import local_time
 from ..store.store import Store
 from . import reports
 from .export import SECTION_COLUMN, csv_cell
 from .source import Tracker, report_for, today
+
+log = logging.getLogger(__name__)
 
 SECTIONS = (("halls", "大厅汇总"), ("services", "服务事项"))
 DEFAULT_ZONE = "Asia/Shanghai"
@@ -30,41 +33,53 @@ def overview(store: Store, tracker: Tracker, hall_ids: list[str]) -> dict:
     local = set(store.local_hall_ids())
     halls, alerts = [], []
     for hall_id in hall_ids:
-        with store.read(hall_id) as r:
-            hall = r.hall
-            day = today(hall, now)
-            with tracker.lock:
-                fold = tracker.current(r, now)
-                totals = reports.from_fold(fold, hall, "day", day, day, now)["totals"]
-                waiting = [tk.queued_at for tk in fold.waiting_tickets().values()]
-                open_windows = sum(1 for w in fold.window_now.values() if w.state == "open")
-                active = [a for a in fold.alerts.values() if a.active]
-                alerts += [a.view(hall.timezone) | {"hall": hall_id, "hall_name": hall.name} for a in active]
-        halls.append(
-            {
-                "hall": hall_id,
-                "name": hall.name,
-                "name_en": hall.name_en,
-                "day": day.isoformat(),
-                "tz": hall.timezone,
-                "shipped": hall_id not in local,
-                "waiting": len(waiting),
-                "longest_wait_s": round((now - min(waiting)).total_seconds()) if waiting else None,
-                "windows_open": open_windows,
-                "alerts_open": len(active),
-                "alerts_critical": sum(a.level == "critical" for a in active),
-                "issued": totals["issued"],
-                "served": totals["served"],
-                "wait_avg_s": totals["wait_avg_s"],
-                "rated": totals["rated"],
-                "satisfaction": totals["satisfaction"],
-                "last_event": local_time(fold.last_ts, hall.timezone).isoformat() if fold.last_ts else None,
-            }
-        )
+        try:
+            row, raised = _hall_now(store, tracker, hall_id, now, hall_id not in local)
+        except Exception:  # noqa: BLE001 - one hall that cannot be read must not blank the others
+            log.exception("city view: hall %s cannot be read", hall_id)
+            row, raised = {"hall": hall_id, "name": hall_id, "name_en": hall_id, "unavailable": True}, []
+        halls.append(row)
+        alerts += raised
     alerts.sort(key=lambda a: a["ts"], reverse=True)
     # Pages show times on the clock of the halls (one zone in a city; the first hall's otherwise).
-    zone = halls[0]["tz"] if halls else DEFAULT_ZONE
+    zone = next((h["tz"] for h in halls if "tz" in h), DEFAULT_ZONE)
     return {"now": local_time(now, zone).isoformat(), "halls": halls, "alerts": alerts}
+
+
+def _hall_now(store: Store, tracker: Tracker, hall_id: str, now: datetime, shipped: bool) -> tuple[dict, list[dict]]:
+    """One hall's row of the overview, and its open alerts."""
+    with store.read(hall_id) as r:
+        hall = r.hall
+        day = today(hall, now)
+        with tracker.lock:
+            fold = tracker.current(r, now)
+            totals = reports.from_fold(fold, hall, "day", day, day, now)["totals"]
+            waiting = [tk.queued_at for tk in fold.waiting_tickets().values()]
+            open_windows = sum(1 for w in fold.window_now.values() if w.state == "open")
+            active = [a for a in fold.alerts.values() if a.active]
+            raised = [a.view(hall.timezone) | {"hall": hall_id, "hall_name": hall.name} for a in active]
+    return (
+        {
+            "hall": hall_id,
+            "name": hall.name,
+            "name_en": hall.name_en,
+            "day": day.isoformat(),
+            "tz": hall.timezone,
+            "shipped": shipped,
+            "waiting": len(waiting),
+            "longest_wait_s": round((now - min(waiting)).total_seconds()) if waiting else None,
+            "windows_open": open_windows,
+            "alerts_open": len(active),
+            "alerts_critical": sum(a.level == "critical" for a in active),
+            "issued": totals["issued"],
+            "served": totals["served"],
+            "wait_avg_s": totals["wait_avg_s"],
+            "rated": totals["rated"],
+            "satisfaction": totals["satisfaction"],
+            "last_event": local_time(fold.last_ts, hall.timezone).isoformat() if fold.last_ts else None,
+        },
+        raised,
+    )
 
 
 def report(store: Store, hall_ids: list[str], period: str, day: date | None) -> dict:

@@ -5,8 +5,8 @@ the hall's own."""
 
 from __future__ import annotations
 
-from ..domain.events import Recorded
-from ..errors import Conflict
+from ..domain.events import Recorded, missing
+from ..errors import Conflict, Invalid
 from ..store.store import Store
 from .body import Body
 
@@ -42,6 +42,13 @@ def receive(store: Store, hall_id: str, events: list[Recorded]) -> Body:
                         f"event {ev.seq} differs from the one received before",
                     )
         for ev in events[len(old) :]:
+            lacking = missing(ev.type, ev.data)
+            if lacking:  # the log is kept for good: a broken event would break every fold of it
+                raise Invalid(
+                    "bad_event",
+                    f"第 {ev.seq} 条记录（{ev.type}）缺少 {', '.join(lacking)}",
+                    f"event {ev.seq} ({ev.type}) lacks {', '.join(lacking)}",
+                )
             if ev.seq != tx.seq + 1:
                 raise Conflict(
                     "seq_gap", f"应从第 {tx.seq + 1} 条记录接着传", f"expected event {tx.seq + 1}, got {ev.seq}"

@@ -157,7 +157,18 @@ def test_the_city_takes_each_event_once_and_refuses_gaps_and_other_logs(server_f
             "type": "ticket.issued",
             "ts": f"2026-11-24T02:00:{seq:02d}+00:00",
             "actor": {"kind": "device", "id": "kiosk"},
-            "data": {"number": number, "services": ["tax-general"]},
+            "data": {
+                "id": seq,
+                "number": number,
+                "services": ["tax-general"],
+                "service": "tax-general",
+                "klass": "normal",
+                "state": "waiting",
+                "position": seq,
+                "eta_seconds": None,
+                "eta_low_seconds": None,
+                "eta_high_seconds": None,
+            },
         }
 
     def post(*events: dict) -> httpx.Response:
@@ -172,3 +183,34 @@ def test_the_city_takes_each_event_once_and_refuses_gaps_and_other_logs(server_f
     assert httpx.get(url, headers=auth).json()["last_seq"] == 3
     kiosk = httpx.post(url, json={"events": [event(4)]}, headers={"Authorization": f"Bearer {tokens['kiosk']}"})
     assert kiosk.status_code == 403, kiosk.text  # only the hall's shipper writes its log here
+
+
+def test_a_township_log_that_ends_before_the_citys_is_not_spliced_on(server_factory, sqlite_url, pg_url, tmp_path):
+    """The township restored from an older backup: its next events would take seqs the city has
+    already; the shipper refuses to go on rather than join two different logs."""
+    township_srv = server_factory(sqlite_url)
+    city_tokens = city_database(pg_url)
+    city = server_factory(pg_url, prepare=False)
+    auth = {"Authorization": f"Bearer {city_tokens['shipper']}"}
+    ahead = [
+        {"seq": s, "type": "hall.notice", "ts": "2026-11-24T01:00:00+00:00", "actor": {"kind": "system"}, "data": {}}
+        for s in (1, 2, 3)
+    ]
+    bad = httpx.post(f"{city.url}/api/halls/{HALL}/shipped-events", json={"events": ahead}, headers=auth)
+    assert bad.status_code == 422 and bad.json()["code"] == "bad_event", bad.text  # a notice without its text
+    for e in ahead:
+        e["data"] = {"notice": "", "live": False}
+    r = httpx.post(f"{city.url}/api/halls/{HALL}/shipped-events", json={"events": ahead}, headers=auth)
+    assert r.status_code == 200, r.text
+    tokens = {"township": live.device_token(sqlite_url, "shipper"), "city": city_tokens["shipper"]}
+    Township(township_srv).issue(1)  # the township has 2 events; the city 3 others
+    shipper = start_shipper(township_srv, city, tokens, tmp_path / "shipper.log")
+    try:
+        deadline = time.monotonic() + 60
+        while "ends before the city's" not in (tmp_path / "shipper.log").read_text():
+            assert time.monotonic() < deadline, (tmp_path / "shipper.log").read_text()
+            time.sleep(0.2)
+    finally:
+        shipper.kill()
+        shipper.wait(10)
+    assert shipped_at_city(city, tokens["city"]) == 3  # nothing joined on
