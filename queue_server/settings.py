@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     limit_booking_lookup_address: tuple[int, float] = (30, 10.0)  # booking lookups and cancels by code
     limit_booking_address: tuple[int, float] = (10, 360.0)  # bookings made from one address
     limit_booking_person: tuple[int, float] = (3, 3600.0)  # bookings for one ID number or phone
+    # Tickets on the phone: a hall's Wi-Fi puts many phones behind one address, so these are loose;
+    # the per-person cap and the codes' own limits (usecases/phone.py) do the real bounding.
+    limit_phone_code_address: tuple[int, float] = (30, 10.0)  # SMS codes asked for from one address
+    limit_phone_ticket_address: tuple[int, float] = (60, 5.0)  # phone tickets taken from one address
     # the hall's voice (README "The hall's voice")
     tts_command: str = "espeak-ng"
     voice_piper_model: Path | None = None  # a Piper .onnx voice (its .onnx.json beside it) instead of espeak-ng

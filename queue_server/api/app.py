@@ -17,9 +17,25 @@ from ..store.db import make_engine
 from ..store.store import Store
 from ..supervision.engine import AlertEngine
 from ..tts import HallVoice
+from ..usecases import phone as phone_tickets
 from ..usecases.followup import expire_past_days
 from ..usecases.windows import end_overdue_holds
-from . import announcements, auth, board, city, docs, errors, kiosk, pages, public, shipping, staff, stream, supervision
+from . import (
+    announcements,
+    auth,
+    board,
+    city,
+    docs,
+    errors,
+    kiosk,
+    pages,
+    phone,
+    public,
+    shipping,
+    staff,
+    stream,
+    supervision,
+)
 from .guards import BodyLimit, SecurityHeaders, WebsocketQuota
 from .schemas import Error
 from .storage_faults import StorageFaults
@@ -49,6 +65,9 @@ async def _sweep(store: Store) -> None:
                 n = await run_in_threadpool(end_overdue_holds, store, hall)
                 if n:
                     log.info("hall %s: %d holds ran past the limit", hall, n)
+                n = await run_in_threadpool(phone_tickets.lapse_overdue, store, hall)
+                if n:
+                    log.info("hall %s: %d places taken from outside lapsed unchecked", hall, n)
             except Exception:  # noqa: BLE001 - the sweep must outlive one bad pass
                 log.exception("expiry sweep failed for hall %s", hall)
         await asyncio.sleep(SWEEP_SECONDS)
@@ -98,7 +117,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes, timeout=settings.body_timeout_seconds)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(WebsocketQuota, per_address=settings.ws_per_address)
-    for module in (auth, kiosk, staff, public, board, supervision, city, shipping, stream, announcements, pages):
+    for module in (auth, kiosk, phone, staff, public, board, supervision, city, shipping, stream, announcements, pages):
         app.include_router(module.router, responses=ANY_ROUTE)
 
     @app.get("/api/halls", responses=ANY_ROUTE)

@@ -16,7 +16,15 @@ from ..domain.ratelimit import Buckets, Rule
 from ..errors import TooMany
 from ..settings import Settings
 
-LIMITS = ("login_account", "login_address", "booking_lookup_address", "booking_address", "booking_person")
+LIMITS = (
+    "login_account",
+    "login_address",
+    "booking_lookup_address",
+    "booking_address",
+    "booking_person",
+    "phone_code_address",
+    "phone_ticket_address",
+)
 
 
 class RateLimiter:

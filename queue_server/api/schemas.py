@@ -73,6 +73,39 @@ class IssueIn(Body):
     notify: NotifyIn | None = None
 
 
+class PhoneIssueIn(Body):
+    """A ticket taken on the citizen's phone: in the hall with the boards' entry code, or without it a
+    same-day place from outside (线上取号, called after check-in). Who takes it: an ID number, or a
+    phone number with the SMS code sent to it (POST /api/halls/{hall}/phone-codes)."""
+
+    services: Annotated[list[ServiceCode], Field(min_length=1, max_length=5)]
+    priority: Annotated[str, Field(max_length=32, pattern=r"^[a-z][a-z0-9_-]*$")] | None = None
+    entry_code: Annotated[str, Field(max_length=40, pattern=r"^[0-9a-f]{1,16}\.[0-9a-f]{1,20}$")] | None = None
+    id_card: IdCardIn | None = None
+    phone: Annotated[str, Field(max_length=20)] | None = None
+    sms_code: Annotated[str, Field(pattern=r"^\d{6}$")] | None = None
+
+
+class PhoneCodeIn(Body):
+    phone: Annotated[str, Field(max_length=20, description="11-digit mainland mobile number")]
+
+
+class EntryCodeIn(Body):
+    entry_code: Annotated[str, Field(max_length=40, pattern=r"^[0-9a-f]{1,16}\.[0-9a-f]{1,20}$")]
+
+
+class StepOutIn(Body):
+    minutes: Annotated[int, Field(ge=1, le=120, description="one of the hall's phone.step_out_minutes")]
+
+
+class EntryCodeOut(BaseModel):
+    code: str
+    url: str = Field(description="the page the boards' QR opens: take a ticket, or check in a place from outside")
+    shown_until: str
+    valid_until: str
+    lifetime_minutes: int
+
+
 class MatterOut(BaseModel):
     service: str
     name: str
@@ -108,6 +141,14 @@ class StaffTicketOut(BaseModel):
     window: int | None
     issued_at: str
     held_until: str | None = Field(None, description="挂起: when the hold ends, while the ticket is held")
+    absent: Literal["remote", "out"] | None = Field(
+        None,
+        description="waiting but passed over by call-next: remote (taken from outside, not checked in yet) "
+        "or out (暂离, until back_at)",
+    )
+    back_at: str | None = Field(
+        None, description="absent out: called again from then; absent remote: lapses then unless checked in"
+    )
     masked_name: str | None = None
 
 

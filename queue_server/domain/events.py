@@ -49,7 +49,8 @@ EVENTS: dict[str, EventClass] = {}
 # -- tickets ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class TicketIssued(Event):
-    """A ticket is taken (kiosk, floor guide, appointment check-in); where it stands in its first queue."""
+    """A ticket is taken (kiosk, floor guide, appointment check-in, a phone in the hall, a place taken from
+    outside: `remote`, not called before it arrives); where it stands in its first queue."""
 
     type = "ticket.issued"
     id: int
@@ -62,6 +63,7 @@ class TicketIssued(Event):
     eta_seconds: int | None
     eta_low_seconds: int | None
     eta_high_seconds: int | None
+    remote: bool = False
 
 
 @dataclass(frozen=True)
@@ -224,6 +226,37 @@ class TicketCancelled(_TicketAt):
     """The citizen or staff cancel a ticket."""
 
     type = "ticket.cancelled"
+
+
+@dataclass(frozen=True)
+class TicketLapsed(_TicketAt):
+    """A place taken from outside the hall (线上取号) was not checked in within the hall's time, and ends."""
+
+    type = "ticket.lapsed"
+
+
+@dataclass(frozen=True)
+class TicketArrived(_TicketAt):
+    """A place taken from outside is checked in at the hall (`via` kiosk, guide or the boards' entry code):
+    from now on it is called in its turn."""
+
+    type = "ticket.arrived"
+    via: str
+
+
+@dataclass(frozen=True)
+class TicketSteppedOut(_TicketAt):
+    """暂离: the citizen keeps their place but asks not to be called before `until` (ISO time)."""
+
+    type = "ticket.stepped_out"
+    until: str
+
+
+@dataclass(frozen=True)
+class TicketBack(_TicketAt):
+    """The citizen who stepped out is back before their time: called in their turn again."""
+
+    type = "ticket.back"
 
 
 @dataclass(frozen=True)

@@ -93,6 +93,7 @@ class Service(_Named):
     avg_service_minutes: float = Field(10.0, gt=0)
     appointments: bool = False
     id_card_required: bool = False
+    remote_per_hour: int | None = Field(None, ge=0)  # this service's own phone.remote.per_hour
     keywords: list[str] = []
     guide: Guide = Guide()  # a service may go live before its guide is written
 
@@ -181,6 +182,30 @@ class NotifyRules(_Model):
     ahead: int = Field(3, ge=1, le=50)  # "your turn is near" when this many people or fewer are ahead
 
 
+class RemoteRules(_Model):
+    """线上取号: a same-day place taken from outside the hall, called only once its holder has arrived."""
+
+    enabled: bool = False
+    # How far ahead of arriving a place may be taken: one not checked in this long after, lapses.
+    arrive_minutes: int = Field(60, ge=10, le=240)
+    per_hour: int = Field(6, ge=0)  # remote places a service gives per clock hour (walk-ins keep the rest)
+
+
+class PhoneRules(_Model):
+    """Tickets on the phone (README, "Tickets on the phone")."""
+
+    code_minutes: int = Field(3, ge=1, le=30)  # the boards' entry code is good this long after it is shown
+    step_out_minutes: list[int] = [10, 20, 30]  # 暂离: the choices of "don't call me for the next M minutes"
+    remote: RemoteRules = RemoteRules()
+
+    @field_validator("step_out_minutes")
+    @classmethod
+    def _choices(cls, v: list[int]) -> list[int]:
+        if any(not 1 <= m <= 120 for m in v):
+            raise ValueError("暂离时长须在 1 到 120 分钟之间\nstep-out choices are 1 to 120 minutes")
+        return sorted(set(v))
+
+
 class Floor(_Model):
     number: int
     name: str
@@ -210,6 +235,7 @@ class Hall(_Named):
     ratings: RatingRules = RatingRules()
     voice: VoiceRules = VoiceRules()
     notify: NotifyRules = NotifyRules()
+    phone: PhoneRules = PhoneRules()
 
     @model_validator(mode="after")
     def _consistent(self) -> Hall:

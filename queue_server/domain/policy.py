@@ -8,6 +8,8 @@ until it wins. On top of that:
 - an appointment earns its boost only inside its slot window (early/late margins included);
 - at most `priority_ratio` priority calls in a row at one window while a normal ticket waits there,
   which bounds how long a normal ticket can be overtaken however many priority tickets arrive;
+- a ticket away from the queue (not arrived from outside, stepped out until later) keeps its place but
+  is passed over until it is back;
 - ties fall to issue order, so the same queue always gives the same answer.
 """
 
@@ -29,6 +31,11 @@ class Candidate:
     front: bool = False
     slot: tuple[datetime, datetime] | None = None  # appointment window, margins included
     window: int | None = None  # transferred to this window alone
+    arrived: bool = True  # False: a place taken from outside, not checked in yet
+    back_at: datetime | None = None  # stepped out: not called before then
+
+    def callable_at(self, now: datetime) -> bool:
+        return self.arrived and (self.back_at is None or self.back_at <= now)
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,7 @@ def choose(
     window: int | None = None,
 ) -> Choice | None:
     """The next ticket for `window` serving `weights` (service -> weight), or None."""
-    mine = [c for c in candidates if c.service in weights and c.window in (None, window)]
+    mine = [c for c in candidates if c.service in weights and c.window in (None, window) and c.callable_at(now)]
     if not mine:
         return None
     fronts = [c for c in mine if c.front]
@@ -101,9 +108,9 @@ def rank_key(klass: str, queued_at: datetime, front: bool, rules: Rules) -> floa
     return base - rules.boosts.get(klass, 0.0)
 
 
-def shortlist(candidates: list[Candidate]) -> list[Candidate]:
-    """The only candidates `choose` can ever pick, whatever the weights, streak and clock:
-    per service the first front ticket, the first ticket of each class, and every appointment.
+def shortlist(candidates: list[Candidate], now: datetime) -> list[Candidate]:
+    """The only candidates `choose` can pick now, whatever the weights and streak: of those callable
+    now, per service the first front ticket, the first ticket of each class, and every appointment.
 
     Within one service and one class the effective-wait order is the issue order at any weight,
     so everything behind the first is out of reach; the store loads just these (see
@@ -111,6 +118,8 @@ def shortlist(candidates: list[Candidate]) -> list[Candidate]:
     first: dict[tuple[Any, ...], Candidate] = {}
     appointments = []
     for c in candidates:
+        if not c.callable_at(now):
+            continue
         if c.klass == APPOINTMENT and not c.front:
             appointments.append(c)
             continue

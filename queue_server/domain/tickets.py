@@ -11,6 +11,8 @@ next matter, joining that service's queue at the front without a new number.
     called|serving -> held -> serving   (挂起: the citizen steps away and comes back to the same window)
     held -> waiting|no_show     (the hold ran past the hall's limit: as the hall says)
     waiting|no_show -> cancelled
+    waiting, absent: not called until back (暂离, a set time) or arrived (a place taken from outside)
+    waiting, absent remote -> cancelled (lapsed: not checked in within the hall's time)
     any open state -> expired   (at the business-day boundary)
 
 Matters keep their own outcome (done, unresolved, transferred, no_show, ...), which is what reports,
@@ -43,6 +45,13 @@ class State(StrEnum):
 
 OPEN_STATES = frozenset({State.waiting, State.called, State.serving, State.held, State.no_show})
 FINAL_STATES = frozenset({State.done, State.cancelled, State.expired})
+
+
+class Absence(StrEnum):
+    """Why a waiting ticket keeps its place but is not called."""
+
+    remote = "remote"  # 线上取号: taken from outside, not checked in at the hall yet
+    out = "out"  # 暂离: the citizen asked not to be called before `back_at`
 
 
 class FinishResult(StrEnum):
@@ -109,6 +118,10 @@ class Ticket:
     token: str = ""
     id_hash: str | None = None
     masked_name: str | None = None
+    phone_hash: str | None = None  # a phone number confirmed by an SMS code, as its keyed hash
+    absent: Absence | None = None
+    # Absent out: called again from then on. Absent remote: lapses then unless checked in.
+    back_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if not self.matters:
@@ -135,6 +148,12 @@ class Ticket:
     def services(self) -> list[str]:
         return [m.service for m in self.matters]
 
+    def away(self, now: datetime) -> bool:
+        """Waiting but not to be called now: not arrived, or stepped out until later."""
+        if self.absent is Absence.remote:
+            return True
+        return self.absent is Absence.out and self.back_at is not None and now < self.back_at
+
     # -- transitions ----------------------------------------------------------------------
     def _require(self, *states: State, action: str) -> None:
         if self.state not in states:
@@ -146,6 +165,10 @@ class Ticket:
 
     def call(self, window: int, clerk: str | None, now: datetime) -> None:
         self._require(State.waiting, action="call")
+        if self.absent is Absence.remote:
+            raise _refuse("not_arrived", f"{self.number} 尚未到厅签到", f"{self.number} has not checked in yet")
+        # One stepped out is skipped by call-next; a clerk calling the number has seen them back.
+        self.absent = self.back_at = None
         self.state = State.called
         self.window = window
         self.recalls = 0
@@ -290,6 +313,39 @@ class Ticket:
         m.state, m.window, m.clerk, m.called_at, m.finished_at = State.waiting, None, None, None, None
         m.queued_at = queued_at
 
+    # -- away from the queue ------------------------------------------------------------------
+    def step_out(self, now: datetime, minutes: int) -> None:
+        """暂离: keep my place, don't call me for the next `minutes` (again: from now)."""
+        self._require(State.waiting, action="step_out")
+        if self.absent is Absence.remote:
+            raise _refuse("not_arrived", "请先到厅签到", "check in at the hall first")
+        self.absent, self.back_at = Absence.out, now + timedelta(minutes=minutes)
+
+    def come_back(self) -> bool:
+        """Back before the time asked for; False when not stepped out (a second tap changes nothing)."""
+        self._require(State.waiting, action="come_back")
+        if self.absent is not Absence.out:
+            return False
+        self.absent = self.back_at = None
+        return True
+
+    def arrive(self) -> bool:
+        """A place taken from outside is checked in at the hall: from now on it is called in its turn.
+        False when it was already (a second scan changes nothing)."""
+        self._require(State.waiting, action="arrive")
+        if self.absent is not Absence.remote:
+            return False
+        self.absent = self.back_at = None
+        return True
+
+    def lapse_due(self, now: datetime) -> bool:
+        return (
+            self.state is State.waiting
+            and self.absent is Absence.remote
+            and self.back_at is not None
+            and now >= self.back_at
+        )
+
     def cancel(self) -> None:
         self._require(State.waiting, State.no_show, action="cancel")
         self._close(State.cancelled)
@@ -301,6 +357,7 @@ class Ticket:
     def _close(self, state: State) -> None:
         self.state = state
         self.window = None
+        self.absent = self.back_at = None
         for m in self.matters[self.current :]:
             if m.state in (State.pending, State.waiting, State.called, State.serving, State.held):
                 m.state = state
@@ -355,5 +412,8 @@ ACTION_NAMES = {
     "no_show": "标记过号",
     "reactivate": "恢复排队",
     "cancel": "取消",
+    "step_out": "暂离",
+    "come_back": "结束暂离",
+    "arrive": "签到",
     "expire": "作废",
 }

@@ -31,11 +31,12 @@ from sqlalchemy import (
 )
 
 from ..domain import policy
+from ..domain.calendar import day_start
 from ..domain.eta import CallTime
 from ..domain.events import Event, Recorded
 from ..domain.hall import APPOINTMENT, Hall
 from ..domain.policy import Candidate
-from ..domain.tickets import OPEN_STATES, Matter, State, Ticket
+from ..domain.tickets import OPEN_STATES, Absence, Matter, State, Ticket
 from ..domain.window import Window, WindowStatus
 from ..errors import Conflict
 from . import tables as t
@@ -48,7 +49,12 @@ _HALL: BindParameter[str] = bindparam("p_hall")
 _WAITING = and_(_c.hall == _HALL, _c.state == State.waiting.value)
 _SAME_QUEUE = and_(_WAITING, _c.service == bindparam("p_service"), _c.id != bindparam("p_id"))
 _EARLIER = or_(_c.rank_key < bindparam("p_rank"), and_(_c.rank_key == bindparam("p_rank"), _c.id < bindparam("p_id")))
-_CANDIDATE_COLUMNS = (_c.id, _c.service, _c.klass, _c.queued_at, _c.front, _c.slot_start, _c.slot_end, _c.window)
+_CANDIDATE_COLUMNS = (
+    *(_c.id, _c.service, _c.klass, _c.queued_at, _c.front, _c.slot_start, _c.slot_end, _c.window),
+    *(_c.absent, _c.back_at),
+)
+# policy.Candidate.callable_at in SQL: not away from the queue at p_now.
+_CALLABLE = or_(_c.absent.is_(None), and_(_c.absent == Absence.out.value, _c.back_at <= bindparam("p_now")))
 
 TICKET_BY_ID = select(t.tickets).where(_c.hall == _HALL, _c.id == bindparam("p_id"))
 FRONT_AHEAD = select(func.count()).where(_SAME_QUEUE, _c.front, _EARLIER)
@@ -87,14 +93,18 @@ IDEMPOTENT = select(t.idempotency).where(t.idempotency.c.hall == _HALL, t.idempo
 INSERT_IDEMPOTENCY = insert(t.idempotency)
 
 
+REMOTE = "remote"  # tickets.issued_by of a place taken from outside the hall (线上取号)
+
+
 def _shortlist() -> Select:
-    """policy.shortlist: per service, class (front tickets as a class of their own) and window a ticket
-    was transferred to, the first in issue order, and every appointment (whose boost depends on the clock)."""
+    """policy.shortlist: of the tickets callable now, per service, class (front tickets as a class of
+    their own) and window a ticket was transferred to, the first in issue order, and every
+    appointment (whose boost depends on the clock)."""
     group = case((_c.front, literal("~front")), else_=_c.klass)
     rn = func.row_number().over(partition_by=[_c.service, group, _c.window], order_by=[_c.queued_at, _c.id]).label("rn")
     inner = (
         select(*_CANDIDATE_COLUMNS, rn)
-        .where(_WAITING, _c.service.in_(bindparam("p_services", expanding=True)))
+        .where(_WAITING, _CALLABLE, _c.service.in_(bindparam("p_services", expanding=True)))
         .subquery()
     )
     return select(inner).where(or_(inner.c.rn == 1, and_(inner.c.klass == APPOINTMENT, ~inner.c.front)))
@@ -109,8 +119,10 @@ def recorded(row: Any) -> Recorded:
 
 
 def _candidate(r: Any) -> Candidate:
+    slot = (r.slot_start, r.slot_end) if r.slot_start else None
+    back_at = r.back_at if r.absent == Absence.out.value else None
     return Candidate(
-        r.id, r.service, r.klass, r.queued_at, r.front, (r.slot_start, r.slot_end) if r.slot_start else None, r.window
+        r.id, r.service, r.klass, r.queued_at, r.front, slot, r.window, r.absent != Absence.remote.value, back_at
     )
 
 
@@ -133,6 +145,9 @@ def ticket_from_row(row: Any) -> Ticket:
         token=row.token,
         id_hash=row.id_hash,
         masked_name=row.masked_name,
+        phone_hash=row.phone_hash,
+        absent=Absence(row.absent) if row.absent else None,
+        back_at=row.back_at,
     )
     return tk
 
@@ -151,6 +166,8 @@ def _ticket_values(tk: Ticket, rules: policy.Rules) -> dict:
         "window": tk.window,
         "recalls": tk.recalls,
         "no_show_at": tk.no_show_at,
+        "absent": tk.absent.value if tk.absent else None,
+        "back_at": tk.back_at,
     }
 
 
@@ -199,9 +216,9 @@ class Reader:
         )
         return [_candidate(r) for r in self.conn.execute(q)]
 
-    def shortlist(self, services: Iterable[str]) -> list[Candidate]:
-        """policy.shortlist in SQL: the few tickets call-next can pick, however long the queue."""
-        rows = self.conn.execute(SHORTLIST, {"p_hall": self.hall_id, "p_services": list(services)})
+    def shortlist(self, services: Iterable[str], now: datetime) -> list[Candidate]:
+        """policy.shortlist in SQL: the few tickets call-next can pick now, however long the queue."""
+        rows = self.conn.execute(SHORTLIST, {"p_hall": self.hall_id, "p_services": list(services), "p_now": now})
         return [_candidate(r) for r in rows]
 
     def ahead_of(self, tk: Ticket, now: datetime) -> int:
@@ -238,8 +255,26 @@ class Reader:
     def tickets_of_day(self, day: date) -> list[Ticket]:
         return self._tickets(t.tickets.c.day == day)
 
-    def person_tickets(self, day: date, id_hash: str) -> list[Ticket]:
-        return self._tickets(t.tickets.c.day == day, t.tickets.c.id_hash == id_hash)
+    def person_tickets(self, day: date, id_hash: str | None, phone_hash: str | None = None) -> list[Ticket]:
+        """The day's tickets of one person, known by their ID number or their confirmed phone."""
+        c = t.tickets.c
+        who = [col == h for col, h in ((c.id_hash, id_hash), (c.phone_hash, phone_hash)) if h]
+        return self._tickets(c.day == day, or_(*who)) if who else []
+
+    def remote_issued(self, day: date, since: datetime) -> dict[str, int]:
+        """Places taken from outside since then, by the service of their first matter."""
+        c = t.tickets.c
+        q = select(c.matters).where(c.hall == self.hall_id, c.day == day, c.issued_by == REMOTE, c.issued_at >= since)
+        out: dict[str, int] = {}
+        for (matters,) in self.conn.execute(q):
+            out[matters[0]["service"]] = out.get(matters[0]["service"], 0) + 1
+        return out
+
+    def phone_codes(self, phone_hash: str) -> list[Any]:
+        """The codes sent to this number, the latest first."""
+        p = t.phone_codes
+        q = select(p).where(p.c.hall == self.hall_id, p.c.phone_hash == phone_hash).order_by(p.c.id.desc())
+        return list(self.conn.execute(q))
 
     def waiting_counts(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute(WAITING_COUNTS, {"p_hall": self.hall_id})}
@@ -521,6 +556,7 @@ class HallTx(Reader):
             "slot_end": tk.slot[1] if tk.slot else None,
             "id_hash": tk.id_hash,
             "masked_name": tk.masked_name,
+            "phone_hash": tk.phone_hash,
             "issued_by": issued_by,
         }
         key = self.conn.execute(INSERT_TICKET, values).inserted_primary_key
@@ -621,6 +657,11 @@ class HallTx(Reader):
         p, o = t.notify_phones, t.notify_outbox
         old = select(p.c.ticket_id).where(p.c.hall == self.hall_id, p.c.day < before).scalar_subquery()
         self.conn.execute(delete(o).where(o.c.hall == self.hall_id, o.c.ticket_id.in_(old)))
+        # SMS codes of earlier days, and their messages (a day's codes count against the number's limit).
+        started = day_start(before, self.hall.timezone, self.hall.day_boundary_hour)
+        codes = t.phone_codes.c
+        self.conn.execute(delete(t.phone_codes).where(codes.hall == self.hall_id, codes.created_at < started))
+        self.conn.execute(delete(o).where(o.c.hall == self.hall_id, o.c.ticket_id == 0, o.c.created_at < started))
         return self.conn.execute(delete(p).where(p.c.hall == self.hall_id, p.c.day < before)).rowcount
 
     def set_notify_cursor(self, seq: int) -> None:
@@ -628,8 +669,9 @@ class HallTx(Reader):
         if self.conn.execute(update(c).where(c.c.hall == self.hall_id).values(seq=seq)).rowcount == 0:
             self.conn.execute(insert(c).values(hall=self.hall_id, seq=seq))
 
-    def queue_notice(self, ticket_id: int, kind: str, key: int, text: str) -> None:
-        """A message into the outbox; its (ticket, kind, key) is unique, so a second is refused."""
+    def queue_notice(self, ticket_id: int, kind: str, key: int, text: str, phone: str | None = None) -> None:
+        """A message into the outbox; its (ticket, kind, key) is unique, so a second is refused.
+        Without a ticket (0), `phone` says where it goes."""
         self.conn.execute(
             insert(t.notify_outbox).values(
                 hall=self.hall_id,
@@ -640,13 +682,35 @@ class HallTx(Reader):
                 state="pending",
                 detail="",
                 created_at=self.now,
+                phone=phone,
             )
         )
 
     def set_notice_state(self, notice_id: int, state: str, detail: str = "") -> None:
         o = t.notify_outbox
-        sent = self.now if state == "sent" else None
-        self.conn.execute(update(o).where(o.c.id == notice_id).values(state=state, detail=detail, sent_at=sent))
+        values: dict[str, Any] = {"state": state, "detail": detail, "sent_at": self.now if state == "sent" else None}
+        if state not in ("pending", "sending"):  # done with: a number it held for itself goes
+            values["phone"] = None
+        self.conn.execute(update(o).where(o.c.id == notice_id).values(**values))
+
+    def add_phone_code(self, phone_hash: str, code_hash: str, expires_at: datetime) -> int:
+        key = self.conn.execute(
+            insert(t.phone_codes).values(
+                hall=self.hall_id,
+                phone_hash=phone_hash,
+                code_hash=code_hash,
+                created_at=self.now,
+                expires_at=expires_at,
+                attempts=0,
+            )
+        ).inserted_primary_key
+        assert key is not None
+        code_id: int = key[0]
+        return code_id
+
+    def save_phone_code(self, code_id: int, **values: Any) -> None:
+        p = t.phone_codes
+        self.conn.execute(update(p).where(p.c.id == code_id).values(**values))
 
     def clear_day(self, day: date) -> int:
         """Removes the day's tickets with what hangs on them (ratings and their follow-ups, idempotency keys, the day's

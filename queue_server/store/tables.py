@@ -116,9 +116,13 @@ tickets = Table(
     Column("id_hash", String(64)),
     Column("masked_name", String(64)),
     Column("issued_by", String(64)),
+    Column("phone_hash", String(64)),  # the holder's phone number confirmed by an SMS code, keyed
+    Column("absent", String(8)),  # tickets.Absence: waiting but not called (not arrived, stepped out)
+    Column("back_at", UTCDateTime),
     UniqueConstraint("hall", "day", "number"),
     Index("ix_tickets_queue", "hall", "state", "service", "rank_key"),
     Index("ix_tickets_person", "hall", "day", "id_hash"),
+    Index("ix_tickets_phone", "hall", "day", "phone_hash"),
 )
 
 events = Table(
@@ -277,6 +281,8 @@ notify_outbox = Table(
     Column("detail", Text, nullable=False, default=""),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
+    # A message about no ticket (an SMS code: ticket_id 0) goes to this number, cleared once it is done.
+    Column("phone", String(20)),
     UniqueConstraint("hall", "ticket_id", "kind", "key"),
     Index("ix_notify_outbox_state", "hall", "state"),
 )
@@ -287,4 +293,19 @@ notify_cursor = Table(
     metadata,
     Column("hall", String(32), primary_key=True),
     Column("seq", Integer, nullable=False),
+)
+
+# An SMS code proving a phone number is the citizen's (tickets on the phone). The code is kept
+# only as its keyed hash; the row goes once expired, at the day boundary.
+phone_codes = Table(
+    "phone_codes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("hall", String(32), nullable=False),
+    Column("phone_hash", String(64), nullable=False),
+    Column("code_hash", String(64), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Index("ix_phone_codes_phone", "hall", "phone_hash"),
 )

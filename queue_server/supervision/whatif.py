@@ -16,6 +16,7 @@ from ..domain.events import (
     TicketCancelled,
     TicketDone,
     TicketIssued,
+    TicketLapsed,
     TicketNoShow,
     TicketReactivated,
     TicketServing,
@@ -83,7 +84,7 @@ def replay_inputs(
                 }[kind]
         elif kind is TicketReactivated and d["id"] in visits:
             reactivated.setdefault(d["id"], []).append(t)
-        elif kind is TicketCancelled and d["id"] in issued:
+        elif kind in (TicketCancelled, TicketLapsed) and d["id"] in issued:
             cancelled[d["id"]] = t
         elif kind is WindowState:
             n = d["window"]

@@ -15,8 +15,7 @@ from sqlalchemy import Row
 from ..domain.calendar import business_day, local_time
 from ..domain.events import AppointmentBooked, AppointmentCancelled
 from ..domain.hall import Hall, Service
-from ..domain.identity import birth_date
-from ..domain.privacy import id_hash, phone_hash
+from ..domain.privacy import phone_hash
 from ..errors import Conflict, Invalid, NotFound
 from ..store.store import Store
 from . import lookups
@@ -53,18 +52,10 @@ def slots(store: Store, hall_id: str, service: str, day: date) -> list[Body]:
         return out
 
 
-def _person(id_number: str, secret: bytes) -> str:
-    try:
-        birth_date(id_number)
-    except ValueError as e:
-        raise Invalid("bad_id_number", "身份证号码无效，请核对", f"invalid ID number: {e}") from None
-    return id_hash(secret, id_number)
-
-
 def person_key(id_number: str | None, phone: str | None, secret: bytes) -> str:
     """Who books: the keyed hash of the ID number, else of the phone (what per-person limits count)."""
     if id_number:
-        return _person(id_number, secret)
+        return lookups.id_person(id_number, secret)
     if phone:
         return phone_hash(secret, phone)
     raise Invalid(
@@ -83,7 +74,7 @@ def book(
     phone: str | None = None,
 ) -> Body:
     person_key(id_number, phone, secret)
-    person = _person(id_number, secret) if id_number else None
+    person = lookups.id_person(id_number, secret) if id_number else None
     phone_key = phone_hash(secret, phone) if phone else None
     with store.write(hall_id) as tx:
         hall = tx.hall
@@ -145,7 +136,7 @@ def lookup(store: Store, hall_id: str, code: str) -> Body:
 def of_person(store: Store, hall_id: str, id_number: str, secret: bytes) -> list[Body]:
     """Today's appointments booked with this ID number, by slot: check-in with the ID card instead
     of the code. Bookings made without an ID number cannot be found this way."""
-    person = _person(id_number, secret)
+    person = lookups.id_person(id_number, secret)
     with store.read(hall_id) as r:
         hall = r.hall
         today = business_day(store.clock.now(), hall.timezone, hall.day_boundary_hour)

@@ -11,13 +11,13 @@ from datetime import date, datetime, timedelta
 
 from ..domain.calendar import business_day, day_start, local_time
 from ..domain.events import QueueStats, TicketIssued
-from ..domain.hall import APPOINTMENT, NORMAL, Hall
+from ..domain.hall import APPOINTMENT, NORMAL, Hall, Service
 from ..domain.identity import birth_date
 from ..domain.numbering import format_number
 from ..domain.privacy import id_hash, mask_name
-from ..domain.tickets import Matter, State, Ticket
+from ..domain.tickets import Absence, Matter, State, Ticket
 from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..store.repository import HallTx
+from ..store.repository import REMOTE, HallTx
 from ..store.store import Store
 from . import lookups
 from .body import Body
@@ -42,6 +42,10 @@ class IssueRequest:
     id_card: IdCard | None = None
     phone: str | None = None  # for text messages (usecases/notify.py), already checked
     family: bool = False
+    # Taken on a phone (usecases/phone.py): the holder's number confirmed by an SMS code, as its
+    # keyed hash, and whether the place was taken from outside the hall (called once it arrives).
+    phone_hash: str | None = None
+    remote: bool = False
 
     def digest(self, secret: bytes) -> str:
         """What an Idempotency-Key is checked against. Keyed: the body holds the raw ID number, and an
@@ -52,6 +56,8 @@ class IssueRequest:
             "appointment": self.appointment,
             "id": self.id_card.id_number.upper() if self.id_card else None,
             "phone": [self.phone, self.family] if self.phone else None,
+            "confirmed": self.phone_hash,
+            "remote": self.remote,
         }
         return hmac.new(secret, json.dumps(body, sort_keys=True).encode(), hashlib.sha256).hexdigest()
 
@@ -74,7 +80,7 @@ def issue(
                 assert tk is not None
                 return _with_phone(tx, tk, citizen_view(tk, tx.hall, QueueView.load(tx, tx.now))), False
         tk = _new_ticket(tx, req, who, secret)
-        ticket_id = tx.add_ticket(tk, issued_by=who.actor()["id"] or who.kind)
+        ticket_id = tx.add_ticket(tk, issued_by=REMOTE if req.remote else who.actor()["id"] or who.kind)
         if idempotency_key:
             tx.remember_idempotency(idempotency_key, req.digest(secret), ticket_id)
         if req.appointment:
@@ -83,7 +89,7 @@ def issue(
             tx.set_phone(ticket_id, tk.day, req.phone, req.family)
         queue = QueueView.load(tx, tx.now)
         view = citizen_view(tk, tx.hall, queue)
-        tx.emit(_issued(view), who.actor())
+        tx.emit(_issued(view, req.remote), who.actor())
         tx.emit(QueueStats(queue.stats([tk.service])), who.actor())
         return _with_phone(tx, tk, view), True
 
@@ -94,7 +100,7 @@ def _with_phone(tx: HallTx, tk: Ticket, view: Body) -> Body:
     return view | {"notify": phone_view(tx.phones([tk.id]).get(tk.id))}
 
 
-def _issued(view: Body) -> TicketIssued:
+def _issued(view: Body, remote: bool) -> TicketIssued:
     """The event carries what a display may show: no token, no name."""
     return TicketIssued(
         id=view["id"],
@@ -107,6 +113,7 @@ def _issued(view: Body) -> TicketIssued:
         eta_seconds=view["eta_seconds"],
         eta_low_seconds=view["eta_low_seconds"],
         eta_high_seconds=view["eta_high_seconds"],
+        remote=remote,
     )
 
 
@@ -128,8 +135,9 @@ def _new_ticket(tx: HallTx, req: IssueRequest, who: Principal, secret: bytes) ->
         by_age = hall.age_class(born, local.date())
         if by_age and hall.boost_seconds(by_age) > hall.boost_seconds(klass):
             klass = by_age
-        _check_person_cap(tx, hall, day, person_hash, services)
-    else:
+    if req.id_card or req.phone_hash:
+        _check_person_cap(tx, hall, day, person_hash, req.phone_hash, services)
+    if not req.id_card:
         needing = [s for s in services if hall.service(s).id_card_required]
         if needing:
             name = hall.service(needing[0]).name
@@ -151,6 +159,8 @@ def _new_ticket(tx: HallTx, req: IssueRequest, who: Principal, secret: bytes) ->
     first = hall.service(services[0])
     if first.daily_cap is not None and tx.issued_today(day).get(first.code, 0) >= first.daily_cap:
         raise Conflict("daily_cap_reached", f"「{first.name}」今日号已取完", f"{first.code}: today's tickets are gone")
+    if req.remote:
+        _check_remote(tx, hall, day, first)
 
     number = format_number(first.prefix, tx.next_number(first.code, day))
     return Ticket(
@@ -163,7 +173,30 @@ def _new_ticket(tx: HallTx, req: IssueRequest, who: Principal, secret: bytes) ->
         token=secrets.token_urlsafe(24),
         id_hash=person_hash,
         masked_name=masked,
+        phone_hash=req.phone_hash,
+        absent=Absence.remote if req.remote else None,
+        back_at=tx.now + timedelta(minutes=hall.phone.remote.arrive_minutes) if req.remote else None,
     )
+
+
+def _check_remote(tx: HallTx, hall: Hall, day: date, first: Service) -> None:
+    """线上取号 leaves walk-ins their share: so many places a service per clock hour."""
+    rules = hall.phone.remote
+    if not rules.enabled:
+        raise Forbidden(
+            "remote_off",
+            "本大厅未开通线上取号，请到大厅扫描屏幕上的二维码取号",
+            "this hall takes no places from outside: scan the code on the hall's screens",
+        )
+    per_hour = first.remote_per_hour if first.remote_per_hour is not None else rules.per_hour
+    local = local_time(tx.now, hall.timezone)
+    hour = local.replace(minute=0, second=0, microsecond=0)
+    if tx.remote_issued(day, hour).get(first.code, 0) >= per_hour:
+        raise Conflict(
+            "remote_full",
+            f"「{first.name}」本时段的线上号已取完，请稍后再试或到大厅取号",
+            f"{first.code}: this hour's places from outside are gone; try later or take one in the hall",
+        )
 
 
 def _check_services(hall: Hall, codes: list[str]) -> list[str]:
@@ -195,16 +228,21 @@ def _requested_class(hall: Hall, priority: str | None, who: Principal) -> str:
     return cls.code
 
 
-def _check_person_cap(tx: HallTx, hall: Hall, day: date, person_hash: str, services: list[str]) -> None:
+def _check_person_cap(
+    tx: HallTx, hall: Hall, day: date, id_hash: str | None, phone_hash: str | None, services: list[str]
+) -> None:
+    """One person's tickets of the day, whichever way taken (kiosk, guide, phone, from outside)."""
     cap = hall.issuing.per_person_per_service
-    held = [tk for tk in tx.person_tickets(day, person_hash) if tk.state not in (State.cancelled, State.expired)]
+    held = [
+        tk for tk in tx.person_tickets(day, id_hash, phone_hash) if tk.state not in (State.cancelled, State.expired)
+    ]
     for code in services:
         if sum(code in tk.services() for tk in held) >= cap:
             s = hall.service(code)
             raise Conflict(
                 "per_person_cap",
                 f"您今天已取过「{s.name}」的号（每人每天 {cap} 个）",
-                f"this ID card already holds {cap} ticket(s) for {code} today",
+                f"this person already holds {cap} ticket(s) for {code} today",
             )
 
 

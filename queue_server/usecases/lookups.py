@@ -6,8 +6,10 @@ from datetime import datetime
 
 from ..domain.calendar import business_day
 from ..domain.hall import Hall, Service
+from ..domain.identity import birth_date
+from ..domain.privacy import id_hash
 from ..domain.tickets import Ticket
-from ..errors import NotFound
+from ..errors import Invalid, NotFound
 from ..store.repository import Reader
 
 
@@ -28,3 +30,12 @@ def ticket_today(r: Reader, now: datetime, number: str) -> Ticket:
     if tk is None:
         raise NotFound("ticket_not_found", f"今日没有 {number.upper()} 号", f"no ticket {number} today")
     return tk
+
+
+def id_person(id_number: str, secret: bytes) -> str:
+    """A person known by their ID number, as its keyed hash (what per-person limits count)."""
+    try:
+        birth_date(id_number)
+    except ValueError as e:
+        raise Invalid("bad_id_number", "身份证号码无效，请核对", f"invalid ID number: {e}") from None
+    return id_hash(secret, id_number)

@@ -112,11 +112,12 @@ def claim(store: Store, hall_id: str, limit: int = 20) -> list[tuple[int, str, s
         phones = tx.phones()
         out = []
         for row in tx.notices("pending", limit):
-            if row.ticket_id not in phones or tx.now - row.created_at > STALE:
+            to = row.phone or (phones[row.ticket_id].phone if row.ticket_id in phones else None)
+            if to is None or tx.now - row.created_at > STALE:
                 tx.set_notice_state(row.id, "expired")
                 continue
             tx.set_notice_state(row.id, "sending")
-            out.append((row.id, phones[row.ticket_id].phone, row.text))
+            out.append((row.id, to, row.text))
         return out
 
 

@@ -41,6 +41,8 @@ class Principal:
             # and `via` names the device that pressed for them.
             who = {"kind": self.role, "id": self.username, "name": self.name}
             return who | {"via": self.via.actor()} if self.via is not None else who
+        if self.kind == CITIZEN_KIND:
+            return {"kind": "citizen", "id": self.device_id or "ticket"}
         if self.window is not None:
             return {"kind": "device", "id": self.kind, "window": self.window}
         return {"kind": "device", "id": self.kind}
@@ -58,4 +60,7 @@ class Principal:
 
 
 SYSTEM: Actor = {"kind": "system", "id": "server"}
+CITIZEN_KIND = "citizen"
 CITIZEN: Actor = {"kind": "citizen", "id": "ticket"}
+# A citizen taking a ticket on their own phone (usecases/phone.py): no token, no hall of their own.
+PHONE = Principal(kind=CITIZEN_KIND, hall=None, device_id="phone")

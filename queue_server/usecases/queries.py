@@ -41,6 +41,7 @@ def hall_info(store: Store, hall_id: str) -> Body:
             "windows": [w.model_dump() for w in h.windows],
             "priority_classes": [c.model_dump() for c in h.priority_classes],
             "rating": rating.scale_view(h.ratings.scale),
+            "phone": h.phone.model_dump(),
             "now": local_time(store.clock.now(), h.timezone).isoformat(),
         }
 

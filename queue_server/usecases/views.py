@@ -55,6 +55,8 @@ def ticket_view(tk: Ticket, hall: Hall, queue: QueueView | None) -> Body:
         "issued_at": tk.issued_at.isoformat(),
         # In the hall's time: the pages show its hours and minutes as they stand.
         "held_until": local_time(held_until, hall.timezone).isoformat() if held_until else None,
+        "absent": tk.absent.value if tk.absent else None,
+        "back_at": local_time(tk.back_at, hall.timezone).isoformat() if tk.back_at else None,
     }
 
 

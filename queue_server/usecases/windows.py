@@ -376,7 +376,7 @@ def _close(tx: HallTx, w: Window, who: Principal) -> Result:
 
 def _choose(tx: HallTx, w: Window) -> policy.Choice | None:
     weights = tx.hall.window(w.number).services
-    return policy.choose(tx.shortlist(weights), weights, tx.rules, tx.now, w.priority_streak, w.number)
+    return policy.choose(tx.shortlist(weights, tx.now), weights, tx.rules, tx.now, w.priority_streak, w.number)
 
 
 def _call_next(tx: HallTx, w: Window, who: Principal) -> Result:

@@ -1,4 +1,5 @@
-"""The store's SQL shortcuts agree with the pure policy: Reader.shortlist is policy.shortlist,
+"""The store's SQL shortcuts agree with the pure policy: Reader.shortlist is policy.shortlist (away
+tickets, not arrived or stepped out, left out as the policy leaves them),
 Reader.ahead_of is the position in policy.queue_order, and choosing from the shortlist is
 choosing from the whole queue. Random queues, on SQLite and PostgreSQL."""
 
@@ -12,7 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from sqlalchemy import delete
 
 from queue_server.domain import policy
-from queue_server.domain.tickets import Matter, Ticket
+from queue_server.domain.tickets import Absence, Matter, Ticket
 from queue_server.halls import DEMO, read_hall
 from queue_server.store import tables
 from queue_server.store.db import make_engine
@@ -30,6 +31,7 @@ ticket_specs = st.lists(
         st.integers(0, 7200),  # seconds waited
         st.integers(0, 3).map(lambda n: n == 0),  # front, now and then
         st.integers(-60, 90),  # appointment slot start, minutes from now
+        st.sampled_from([None, None, None, "remote", "out-past", "out-later"]),  # away from the queue
     ),
     min_size=1,
     max_size=30,
@@ -49,7 +51,7 @@ def fill(store: Store, specs) -> list[Ticket]:
     made = []
     with store.write("demo") as tx:
         tx.conn.execute(delete(tables.tickets))
-        for i, (service, klass, waited, front, slot_at) in enumerate(specs):
+        for i, (service, klass, waited, front, slot_at, away) in enumerate(specs):
             queued = NOW - timedelta(seconds=waited)
             slot = (
                 (NOW + timedelta(minutes=slot_at - 15), NOW + timedelta(minutes=slot_at + 45))
@@ -66,6 +68,12 @@ def fill(store: Store, specs) -> list[Ticket]:
                 front=front,
                 slot=slot,
                 token=secrets.token_hex(8),
+                absent=None if away is None else Absence.remote if away == "remote" else Absence.out,
+                back_at={
+                    "remote": NOW + timedelta(hours=1),
+                    "out-past": NOW,
+                    "out-later": NOW + timedelta(minutes=5),
+                }.get(away or ""),
             )
             tx.add_ticket(tk, issued_by="test")
             made.append(tk)
@@ -83,11 +91,15 @@ def test_sql_queue_queries_match_the_policy(store, specs, streak, weights):
     with store.read("demo") as r:
         rules = r.rules
         full = r.candidates(SERVICES)
-        assert sorted(c.id for c in r.shortlist(SERVICES)) == sorted(c.id for c in policy.shortlist(full))
+        assert sorted(c.id for c in r.shortlist(SERVICES, NOW)) == sorted(c.id for c in policy.shortlist(full, NOW))
         w = dict(zip(SERVICES, weights))
         whole = policy.choose(full, w, rules, NOW, streak)
-        short = policy.choose(r.shortlist(SERVICES), w, rules, NOW, streak)
-        assert (whole.ticket.id, whole.priority_streak) == (short.ticket.id, short.priority_streak)
+        short = policy.choose(r.shortlist(SERVICES, NOW), w, rules, NOW, streak)
+        if whole is None:  # everyone is away
+            assert short is None and not any(c.callable_at(NOW) for c in full)
+        else:
+            assert short is not None and whole.ticket.callable_at(NOW)
+            assert (whole.ticket.id, whole.priority_streak) == (short.ticket.id, short.priority_streak)
         for service in SERVICES:
             order = [c.id for c in policy.queue_order([c for c in full if c.service == service], rules, NOW)]
             for tk in made:

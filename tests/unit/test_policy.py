@@ -4,6 +4,7 @@ appointments only inside their slot, window weights, the priority streak)."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from datetime import datetime, timedelta
 
@@ -20,6 +21,7 @@ from queue_server.domain.policy import (
     order_key,
     queue_order,
     score,
+    shortlist,
 )
 
 T0 = datetime(2026, 3, 2, 9, 0, 0)
@@ -448,3 +450,44 @@ def test_fairness_bound_is_tight_for_the_adversarial_stream():
         if ch.ticket.id == 2:
             break
     assert seen == ["green"] * 3 + [NORMAL] + ["green"] * 3 + [NORMAL]
+
+
+# -- away from the queue: not arrived (线上取号), stepped out (暂离) --------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cands=candidate_lists(),
+    away=st.lists(st.sampled_from([None, None, "remote", "out-past", "out-later"]), min_size=25, max_size=25),
+    weights=weights_st,
+    rules=rules_st,
+    now=st.integers(3600, 8000),
+    streak=st.integers(0, 6),
+)
+def test_away_tickets_keep_their_place_and_are_passed_over(cands, away, weights, rules, now, streak):
+    def mark(c: Candidate, how: str | None) -> Candidate:
+        if how == "remote":
+            return dataclasses.replace(c, arrived=False)
+        if how is not None:
+            return dataclasses.replace(c, back_at=s(now - 1 if how == "out-past" else now + 60))
+        return c
+
+    marked = [mark(c, how) for c, how in zip(cands, away, strict=False)]
+    callable_now = [c for c in marked if c.callable_at(s(now))]
+    ch = choose(marked, weights, rules, s(now), streak)
+    # The same as if the away ones were not there; a ticket back from stepping out counts again.
+    assert ch == choose(callable_now, weights, rules, s(now), streak)
+    assert ch is None or ch.ticket.callable_at(s(now))
+    assert choose(shortlist(marked, s(now)), weights, rules, s(now), streak) == ch
+    # Their place is kept: the citizens' view of the queue still holds them, in the same order.
+    assert [c.id for c in queue_order(marked, rules, s(now))] == [c.id for c in queue_order(cands, rules, s(now))]
+
+
+def test_a_stepped_out_ticket_is_called_again_once_its_time_is_up():
+    back = cand(1, queued=0)
+    back = dataclasses.replace(back, back_at=s(600))
+    later = cand(2, queued=100)
+    assert choose([back, later], {"a": 1.0}, RULES, s(599)).ticket.id == 2
+    assert choose([back, later], {"a": 1.0}, RULES, s(600)).ticket.id == 1
+    remote = dataclasses.replace(cand(3, queued=0), arrived=False)
+    assert choose([remote], {"a": 1.0}, RULES, s(10_000)) is None

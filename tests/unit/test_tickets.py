@@ -101,11 +101,17 @@ ACTIONS = {
     "resume": lambda t: t.resume(window=3),
     "end_hold": lambda t: t.end_hold(HoldEnd.queue, at(30)),
     "raise_priority": lambda t: t.raise_priority("green"),
+    "step_out": lambda t: t.step_out(at(20), 10),
+    "come_back": lambda t: t.come_back(),
+    "arrive": lambda t: t.arrive(),
 }
 
 # The state machine of the module docstring: which action is allowed from which state, and where it goes.
 ALLOWED = {
     (State.waiting, "call"): State.called,
+    (State.waiting, "step_out"): State.waiting,
+    (State.waiting, "come_back"): State.waiting,
+    (State.waiting, "arrive"): State.waiting,
     (State.waiting, "cancel"): State.cancelled,
     (State.waiting, "expire"): State.expired,
     (State.called, "recall"): State.called,
