@@ -113,9 +113,11 @@ def _confirm(store: Store, hall_id: str, phone: str, code: str, secret: bytes) -
             raise Conflict(
                 "code_expired", "验证码已失效，请重新获取", "no live code for this number: ask for a new one"
             )
-        if not hmac.compare_digest(live.code_hash, _code_hash(secret, live.id, code.strip())):
+        right = hmac.compare_digest(live.code_hash, _code_hash(secret, live.id, code.strip()))
+        if not right:  # counted, so committed: the refusal is raised after the transaction
             tx.save_phone_code(live.id, attempts=live.attempts + 1)
-            raise Invalid("bad_code", "验证码不正确", "wrong code")
+    if not right:
+        raise Invalid("bad_code", "验证码不正确", "wrong code")
     return key
 
 
