@@ -78,6 +78,10 @@ class ApiClient:
         """Today's ticket as the hall board could show it (no token: a number is easy to guess)."""
         return self._call("GET", f"/api/halls/{self.hall}/tickets/{quote(number.upper())}/status", auth=True)
 
+    def entry_code(self) -> dict:
+        """The hall's entry code for phones this minute (the QR that opens take.html)."""
+        return self._call("GET", f"/api/halls/{self.hall}/entry-code", auth=True)
+
     def appointment(self, code: str) -> dict:
         return self._call("GET", f"/api/halls/{self.hall}/appointments/{quote(code.upper())}")
 
@@ -88,6 +92,11 @@ class ApiClient:
         )
 
     # -- writes -----------------------------------------------------------------------------
+    def arrive(self, id_number: str) -> list[dict]:
+        """Checks in today's places taken from outside (线上取号) with this ID number; returns them."""
+        found = self._call("POST", f"/api/halls/{self.hall}/arrivals", auth=True, json={"id_number": id_number})
+        return found["tickets"]
+
     def issue(self, body: dict, idempotency_key: str) -> dict:
         return self._call(
             "POST",

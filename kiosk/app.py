@@ -379,6 +379,9 @@ class KioskApp(App, Listener):
     def on_catalog(self) -> None:
         getattr(self.sm.current_screen, "refresh", lambda: None)()
 
+    def on_entry(self) -> None:
+        getattr(self.sm.current_screen, "entry_changed", lambda: None)()
+
     def on_card(self, identity: Identity) -> None:
         self.touched()
         if self.sm.current in ("maintenance", "admin"):

@@ -47,6 +47,7 @@ TICKET_NOTICE = {
     "en": "Valid today. Watch the board and listen for your number. 号码当日有效",
 }
 STREAM_REFRESH_GAP = 0.5  # seconds between two service refreshes the event stream asks for
+ENTRY_RETRY = 15.0  # seconds before asking again for the entry code after the server could not give it
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ class Listener:
     def on_pending_issued(self, ticket: dict) -> None: ...
     def on_pending_printed(self, outcome: IssueOutcome) -> None: ...
     def on_pending_failed(self, error: ApiError) -> None: ...
+    def on_entry(self) -> None: ...
 
 
 class Kiosk:
@@ -117,6 +119,7 @@ class Kiosk:
             config.server_url, config.hall, config.token, self._on_stream_event, config.request_timeout
         )
         self._reload_hall = False  # a hall.notice: the next refresh reloads the hall as well
+        self.entry: dict | None = None  # the hall's entry code for phones (take.html), a new one each minute
         self._token_checked = -float("inf")
 
     # -- life -------------------------------------------------------------------------------
@@ -126,6 +129,7 @@ class Kiosk:
             (self._monitor, "kiosk-server-monitor"),
             (self._device_loop, "kiosk-devices"),
             (self._follow_stream, "kiosk-stream"),
+            (self._entry_loop, "kiosk-entry-code"),
         ):
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
@@ -217,6 +221,23 @@ class Kiosk:
         catalog = Catalog(hall, services)
         self.catalog = catalog
         return catalog
+
+    def _entry_loop(self) -> None:
+        """Follows the hall's entry code (the home screen's QR for taking a ticket on a phone): asked
+        again when the server says the next one is shown, so a photographed code soon stops working."""
+        while not self._stop.is_set():
+            wait = ENTRY_RETRY
+            if self.online:
+                try:
+                    entry = self.client.entry_code()
+                    wait = max(1.0, entry["next_in_seconds"] + 0.3)
+                except (ServerUnavailable, ApiError) as exc:
+                    log.warning("the entry code: %s", exc)
+                    entry = None
+                if (entry and entry["code"]) != (self.entry and self.entry["code"]):
+                    self.entry = entry
+                    self.notify(self.listener.on_entry)
+            self._stop.wait(wait)
 
     def _monitor(self) -> None:
         backoff = Backoff(self.config.retry_min_seconds, self.config.retry_max_seconds)
@@ -428,6 +449,12 @@ class Kiosk:
 
     def appointments_of(self, identity: Identity) -> list[dict]:
         return self.call(self.client.appointments_of, identity.id_number)
+
+    def check_in_by_card(self, identity: Identity) -> tuple[list[dict], list[dict]]:
+        """A card on the check-in screen: today's places taken from outside are checked in at once
+        (nothing to choose), and today's bookings are found."""
+        arrived = self.call(self.client.arrive, identity.id_number)
+        return arrived, self.appointments_of(identity)
 
     def give_phone(self, token: str, phone: str, family: bool) -> dict:
         return self.call(self.client.give_phone, token, phone, family)

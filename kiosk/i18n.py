@@ -18,7 +18,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "card_ticket": ("刷身份证取号", "Take a ticket with ID card"),
     "card_ticket_sub": ("老年人自动优先", "Seniors served first"),
     "appointment": ("预约签到", "Appointment check-in"),
-    "appointment_sub": ("预约码或身份证签到", "Booking code or ID card"),
+    "entry_title": ("手机扫码取号", "Scan to take a ticket on your phone"),
+    "entry_sub": (
+        "不用纸质号票，在手机上看排队进度；线上取了号的，扫码即签到",
+        "No paper needed: follow the queue on your phone. Took a place online? Scanning checks you in",
+    ),
+    "appointment_sub": ("预约、线上取号：预约码或身份证签到", "Bookings, places taken online: code or ID card"),
     "status": ("排队进度查询", "Queue status"),
     "status_sub": ("扫描号票二维码", "Scan your ticket's QR code"),
     "guides": ("办事指南", "Service guides"),
@@ -185,9 +190,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "called_to": ("请到 {w} 号窗口", "Please go to window {w}"),
     # appointments
     "appt_title": ("预约签到取号", "Appointment check-in"),
+    "arrived": (
+        "{number} 号（{service}）已签到，前面还有 {ahead} 人，请在等候区留意叫号",
+        "{number} ({service}) is checked in: {ahead} ahead of you. Please wait for your call",
+    ),
     "appt_hint": (
-        "请输入 12 位预约码（短信或预约页面上），或刷身份证查找预约",
-        "Enter the 12-character code from your booking, or place your ID card",
+        "请输入 12 位预约码（短信或预约页面上），或刷身份证查找预约；线上取号请刷身份证签到",
+        "Enter the 12-character code from your booking, or place your ID card (places taken online: the card)",
     ),
     "appt_looking": ("正在查找您今天的预约…", "Looking for your bookings today…"),
     "appt_none_for_card": (

@@ -15,6 +15,7 @@ import { $, askToken as askDisplayToken, debounce, el, fmtEta, HallClock, pageTo
 import { EVENT } from './events.js';
 
 register({
+  entry_label: ['扫码 手机取号', 'Scan to take a ticket'],
   now: ['正在呼叫', 'Now calling'],
   please_go: ['请到', 'please go to window'],
   window_unit: ['号窗口', ''],
@@ -337,8 +338,31 @@ announcer.onunvoiced = (item, reason) => {
 };
 $('#voice-btn').addEventListener('click', () => announcer.unlock());
 
+// -- the entry code ------------------------------------------------------------------------------
+// A new code each minute (one photographed and sent round stops working within minutes); shown until
+// the server's next one, and hidden when the hall's code cannot be had (no token, the server away).
+let entryTimer = null;
+async function showEntryCode(token) {
+  clearTimeout(entryTimer);
+  let next = 15000;
+  try {
+    const c = await api(`/api/halls/${encodeURIComponent(hall)}/entry-code`, { token });
+    const img = $('#entry-qr');
+    if (img.dataset.code !== c.code) {
+      img.src = `/qr.svg?data=${encodeURIComponent(c.url)}`;
+      img.dataset.code = c.code;
+    }
+    $('#entry').hidden = false;
+    next = Math.max(1000, c.next_in_seconds * 1000 + 300); // by the server's clock, whatever the board's says
+  } catch {
+    $('#entry').hidden = true;
+  }
+  entryTimer = setTimeout(() => showEntryCode(token), next);
+}
+
 // -- start ---------------------------------------------------------------------------------------
 function start(token) {
+  showEntryCode(token);
   const live = connectHall({
     hall, token, since: state.seq ?? undefined,
     onSnapshot(board) { applyBoard(board); renderAll(); },

@@ -2,12 +2,14 @@
 // Number, matters, people ahead and estimated wait, live; when called, "请到 5 号窗口"; after
 // each finished matter, the rating buttons of the hall's scale (一事一评; five levels by default, 国办发
 // 〔2019〕51号), and for a 差评 its reason before it is sent; while it waits, text messages to a phone
-// number (where the hall sends them), which comes back masked.
+// number (where the hall sends them), which comes back masked. While it waits: 暂离 (don't call me
+// for the next M minutes, back with one tap) and 我不办了 (cancel); a place taken from outside says
+// by when to check in at the hall.
 
 import { connectTicket, mountLiveBanner } from './live.js';
 import { api } from './api.js';
 import { applyI18n, errorText, lang, mountLangSwitch, nameOf, register, t } from './i18n.js';
-import { $, el, fmtEta, params } from './util.js';
+import { $, el, fmtEta, HallClock, params } from './util.js';
 import { levelOf, levelText, reasonForm } from './ratings.js';
 
 register({
@@ -40,12 +42,23 @@ register({
   sms_family: ['这是家人的号码', "A family member's number"],
   sms_submit: ['开启短信提醒', 'Text me'],
   sms_on: ['短信将发送至 {phone}', 'Text messages go to {phone}'],
+  remote_msg: ['尚未签到：请在 {t} 前到达大厅，扫描大厅屏幕上的二维码或在自助机刷身份证签到，签到后才会叫号。',
+    'Not checked in yet: come to the hall by {t} and scan the code on the hall screens, or place your ID card on a kiosk. You are called only after checking in.'],
+  out_msg: ['暂离中：{t} 前不叫您的号，您的位置保留。', 'Stepped out: you will not be called before {t}; your place is kept.'],
+  acts_title: ['暂时离开或不办了', 'Step out, or cancel'],
+  step_out: ['暂离 {m} 分钟', 'Step out {m} min'],
+  back: ['我回来了', "I'm back"],
+  cancel: ['我不办了', 'Cancel my ticket'],
+  cancel_q: ['确定取消这个号吗？', 'Cancel this ticket?'],
+  cancel_yes: ['确定取消', 'Yes, cancel'],
+  cancel_no: ['再想想', 'No'],
 });
 
 const token = (location.pathname.match(/^\/t\/([A-Za-z0-9_-]{8,64})$/) || [])[1] || params.get('token');
 // poor: the 差评 waiting for its reason {matter, score, reason, text}
-const state = { ticket: null, rating: false, scale: null, poor: null, sms: false, notify: null };
+const state = { ticket: null, rating: false, scale: null, poor: null, sms: false, notify: null, stepChoices: [], busy: false };
 window.hallq = { state };
+const clock = new HallClock(); // the hall's time, whatever this phone's clock says
 
 function render() {
   const tk = state.ticket;
@@ -86,6 +99,13 @@ function render() {
     $('#t-eta').textContent = t('eta', { eta: fmtEta(tk.eta_seconds, tk.eta_low_seconds, tk.eta_high_seconds) });
   }
   $('#t-where').textContent = tk.state === 'waiting' && tk.area ? t('where', { area: tk.area }) : '';
+  const away = $('#t-away');
+  const awayUntil = tk.back_at ? tk.back_at.slice(11, 16) : ''; // the hall's local time
+  const out = tk.absent === 'out' && tk.back_at && Date.parse(tk.back_at) > clock.now();
+  away.hidden = tk.state !== 'waiting' || !(tk.absent === 'remote' || out);
+  away.dataset.absent = tk.absent || '';
+  away.textContent = tk.absent === 'remote' ? t('remote_msg', { t: awayUntil }) : out ? t('out_msg', { t: awayUntil }) : '';
+  renderActs(tk, out);
 
   $('#t-matters').replaceChildren(...tk.matters.map((m, i) => {
     const finished = m.state === 'done' || m.state === 'unresolved';
@@ -141,6 +161,33 @@ async function rate(matter, score, reason, reasonText) {
   }
 }
 
+function renderActs(tk, out) {
+  const waiting = tk.state === 'waiting';
+  $('#t-acts').hidden = !(waiting || tk.state === 'no_show');
+  $('#t-step').hidden = !waiting || tk.absent === 'remote' || out;
+  $('#t-step').replaceChildren(...state.stepChoices.map((m) => el('button', {
+    type: 'button', dataset: { minutes: m }, disabled: state.busy,
+    onclick: () => act('step-out', { minutes: m }) }, t('step_out', { m }))));
+  $('#t-back').hidden = !out;
+  $('#t-back').disabled = state.busy;
+  $('#t-cancel').disabled = state.busy;
+}
+
+async function act(action, body) {
+  if (state.busy) return;
+  state.busy = true;
+  render();
+  try {
+    update(await api(`/api/tickets/${token}/${action}`, { method: 'POST', body }));
+  } catch (e) {
+    showError(errorText(e));
+  } finally {
+    state.busy = false;
+    $('#t-cancel-confirm').hidden = true;
+    render();
+  }
+}
+
 function renderSms(tk) {
   const open = ['waiting', 'called', 'no_show'].includes(tk.state);
   $('#t-sms').hidden = !state.sms || !(open || state.notify);
@@ -174,7 +221,8 @@ function showError(text) {
 
 function update(view) {
   const before = state.ticket;
-  state.ticket = view;
+  // An action's answer is the ticket alone; the page's fields of its hall stay.
+  state.ticket = Object.assign({ hall: before && before.hall, hall_name: before && before.hall_name }, view);
   showError('');
   render();
   const justCalled = view.state === 'called' && before && (before.state !== 'called' || before.window !== view.window);
@@ -189,17 +237,25 @@ async function main() {
   document.addEventListener('langchange', render);
   if (!token) { showError(t('not_found')); return; }
   $('#t-sms-form').addEventListener('submit', givePhone);
+  $('#t-back').addEventListener('click', () => act('back'));
+  $('#t-cancel').addEventListener('click', () => { $('#t-cancel-confirm').hidden = false; });
+  $('#t-cancel-no').addEventListener('click', () => { $('#t-cancel-confirm').hidden = true; });
+  $('#t-cancel-yes').addEventListener('click', () => act('cancel'));
   try {
     const view = await api(`/api/tickets/${token}`);
     state.notify = view.notify;
     const hallInfo = await api(`/api/halls/${encodeURIComponent(view.hall)}`);
+    clock.sync(hallInfo.now);
     state.scale = hallInfo.rating;
     state.sms = Boolean(hallInfo.sms);
+    state.stepChoices = (hallInfo.phone && hallInfo.phone.step_out_minutes) || [];
     update(view);
   } catch (e) {
     showError(e.status === 404 ? t('not_found') : errorText(e));
     if (e.status === 404) return;
   }
+  // A step-out's end changes the page without an event: look again now and then.
+  setInterval(render, 20000);
   const live = connectTicket({ token, onTicket: update });
   window.hallq.live = live;
   mountLiveBanner(live);

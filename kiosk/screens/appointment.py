@@ -1,6 +1,7 @@
-"""Appointment check-in: the 12-character booking code on a keypad of the characters codes use, or
-the ID card the booking was made with; the booking shown, then a ticket for its service with the
-appointment's priority."""
+"""Check-in: the 12-character booking code on a keypad of the characters codes use, or the ID card the
+booking was made with; the booking shown, then a ticket for its service with the appointment's
+priority. The card also checks in the places its holder took from outside (线上取号) today: they
+keep their numbers and are called from now on."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ class AppointmentScreen(KioskScreen):
         self.booking: dict | None = None
         self.error: str | None = None
         self.choices: list[dict] = []  # several bookings today found by the card: the visitor picks one
+        self.arrived: list[dict] = []  # places taken from outside, checked in by the card
         self.looking = False
         self._asked += 1
 
@@ -52,16 +54,17 @@ class AppointmentScreen(KioskScreen):
         self._reset()
         self.looking = True
         self.render()
-        self._ask(self.app.kiosk.appointments_of, identity, self._found_by_card)
+        self._ask(self.app.kiosk.check_in_by_card, identity, self._found_by_card)
 
-    def _found_by_card(self, bookings: list[dict]) -> None:
+    def _found_by_card(self, found: tuple[list[dict], list[dict]]) -> None:
         self.looking = False
+        self.arrived, bookings = found
         open_ = [b for b in bookings if b["state"] == "booked"]
         if len(open_) > 1:
             self.choices = open_
         elif open_ or bookings:  # a used or cancelled one is shown with what became of it
             self.booking = (open_ or bookings)[0]
-        else:
+        elif not self.arrived:
             self.error = self.app.t("appt_none_for_card")
         self.render()
 
@@ -91,6 +94,9 @@ class AppointmentScreen(KioskScreen):
             body.add_widget(Text(app.t("appt_looking"), size=30, color=MUTED, kid="appt_looking"))
         if self.error:
             body.add_widget(message_panel(self.error, color=RED_LIGHT, text_color=RED, kid="appt_error"))
+        for tk in self.arrived:
+            text = app.t("arrived", number=tk["number"], service=self.service_name(tk), ahead=tk["position"] or 0)
+            body.add_widget(message_panel(text, color=GREEN_LIGHT, text_color=BLUE_DARK, kid=f"arrived:{tk['number']}"))
         if self.choices:
             body.add_widget(Text(app.t("appt_choose", n=len(self.choices)), size=30, color=BLUE_DARK))
             for b in self.choices:
@@ -151,6 +157,7 @@ class AppointmentScreen(KioskScreen):
         return box
 
     def service_name(self, booking: dict) -> str:
+        """A booking's or a ticket's service, in the kiosk's language."""
         if self.app.lang == "zh":
             return booking["service_name"]
         return self.app.catalog.service(booking["service"]).get("name_en", booking["service_name"])

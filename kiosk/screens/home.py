@@ -1,5 +1,5 @@
-"""Home: the four things people come for, a search box, life events ("one whole thing") and
-departments, in big tiles."""
+"""Home: the four things people come for, a search box, the hall's entry code for taking a ticket on
+a phone, life events ("one whole thing") and departments, in big tiles."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from kivy.core.window import Window
 
 from ..i18n import pick
 from .base import KioskScreen, message_panel, section
-from .widgets import Grid, Scroll, Tile, fitted, unit
+from .widgets import BLUE_DARK, MUTED, Grid, Panel, QrCode, Scroll, Text, Tile, fitted, unit
 
 
 class HomeScreen(KioskScreen):
@@ -87,6 +87,8 @@ class HomeScreen(KioskScreen):
             radius=30,
         )
         body.add_widget(search)
+        if app.kiosk.entry is not None:
+            body.add_widget(self._entry_panel(app.kiosk.entry["url"]))
 
         if cat.topics:  # a hall without life events shows no empty heading
             body.add_widget(section(app.t("topics")))
@@ -128,6 +130,25 @@ class HomeScreen(KioskScreen):
         body.add_widget(depts)
         return scroll
 
+    def _entry_panel(self, url: str) -> Panel:
+        panel = Panel(pad=20, gap=22, orientation="horizontal", fixed_height=220, kid="entry")
+        panel.add_widget(QrCode(url, side=180, kid="entry_qr"))
+        words = Panel(pad=0, gap=6, color=(0, 0, 0, 0))
+        words.add_widget(Text(self.app.t("entry_title"), size=34, bold=True, color=BLUE_DARK))
+        words.add_widget(Text(self.app.t("entry_sub"), size=26, color=MUTED))
+        panel.add_widget(words)
+        return panel
+
+    def entry_changed(self) -> None:
+        """A new entry code: drawn in place (the page does not move under a visitor's finger); the
+        panel appearing or going changes the layout, which waits until nobody is touching."""
+        entry = self.app.kiosk.entry
+        qr = next((w for w in self.walk(restrict=True) if getattr(w, "kid", "") == "entry_qr"), None)
+        if qr is not None and entry is not None:
+            qr.show(entry["url"])
+        elif (qr is None) != (entry is None):
+            self.render_when_still()
+
     def card_ticket(self):
         self.app.go("card")
 
@@ -147,6 +168,8 @@ class HomeScreen(KioskScreen):
         pass  # nothing on this screen shows waits
 
     def device_changed(self):
-        shown = any(getattr(w, "kid", "") == "printer_banner" for w in self.walk(restrict=True))
-        if shown != (not self.app.kiosk.printer_ok):
+        kids = {getattr(w, "kid", "") for w in self.walk(restrict=True)}
+        banner_wrong = ("printer_banner" in kids) != (not self.app.kiosk.printer_ok)
+        entry_wrong = ("entry_qr" in kids) != (self.app.kiosk.entry is not None)
+        if banner_wrong or entry_wrong:
             self.render_when_still()

@@ -353,12 +353,16 @@ class QrCode(Widget):
     def __init__(self, payload: str, side: float = 360, kid: str = "qr", **kw):
         super().__init__(size_hint=(None, None), size=(px(side), px(side)), **kw)
         self.kid = kid
+        self.bind(pos=self._draw, size=self._draw)
+        self.show(payload)
+
+    def show(self, payload: str) -> None:
+        """Another payload in the same place (the hall's entry code each minute)."""
         self.payload = payload
         code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
         code.add_data(payload)
         code.make(fit=True)
         self.matrix = code.get_matrix()
-        self.bind(pos=self._draw, size=self._draw)
         self._draw()
 
     def _draw(self, *_):

@@ -104,6 +104,7 @@ class EntryCodeOut(BaseModel):
     shown_until: str
     valid_until: str
     lifetime_minutes: int
+    next_in_seconds: float = Field(description="until the next code is shown: when a screen should ask again")
 
 
 class MatterOut(BaseModel):

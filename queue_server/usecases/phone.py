@@ -53,6 +53,7 @@ def entry_code(store: Store, hall_id: str, secret: bytes, public_url: str) -> Bo
         "shown_until": code.shown_until.isoformat(),
         "valid_until": code.valid_until.isoformat(),
         "lifetime_minutes": lifetime,
+        "next_in_seconds": round((code.shown_until - now).total_seconds(), 1),
     }
 
 

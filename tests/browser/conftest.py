@@ -87,10 +87,10 @@ class Hall:
         """SIGKILL the server (as a power cut would)."""
         self.srv.kill()
 
-    def start_again(self) -> None:
-        """A new server on the same port and database."""
+    def start_again(self, clock: str | None = None) -> None:
+        """A new server on the same port and database (its hall clock starting at `clock`, if given)."""
         again = live.LiveServer(
-            db_url=self.srv.db_url, data_dir=self.srv.data_dir, clock=self.srv.clock, port=self.srv.port
+            db_url=self.srv.db_url, data_dir=self.srv.data_dir, clock=clock or self.srv.clock, port=self.srv.port
         )
         again.tokens = self.srv.tokens
         self._restarted = getattr(self, "_restarted", []) + [again]
