@@ -30,6 +30,7 @@ def test_the_home_screen_shows_the_halls_entry_code(make_kiosk, hall_server):
     assert d.find("entry_qr").payload.startswith(f"{hall_server.url}/take.html?hall=demo&code=")
     assert d.find("entry_qr").payload in decode_qr(d.shot("home-entry-code"))
 
+
 def test_a_card_checks_in_a_place_taken_from_outside(make_kiosk, hall_server):
     r = httpx.post(
         f"{hall_server.url}/api/halls/demo/phone-tickets",
