@@ -133,6 +133,7 @@ class Notifier:
             self.sender = open_sender(self.settings, self._state)
         for hall in halls:
             notify.plan(self.store, hall)
+            notify.plan_reminders(self.store, hall)
             if not sending:
                 continue
             self._tell(hall)

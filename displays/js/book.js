@@ -19,6 +19,8 @@ register({
   id_or_phone: ['身份证号码或手机号码须填一项：每人可预约的次数有限。', 'An ID number or a mobile number is needed: each person may book a few times only.'],
   need_id_or_phone: ['请填写身份证号码或手机号码', 'Enter an ID number or a mobile number'],
   bad_phone: ['手机号码须为 11 位', 'a mobile number has 11 digits'],
+  remind: ['前一天短信提醒我（须填手机号码）', 'Text me a reminder the day before (needs the mobile number)'],
+  remind_needs_phone: ['短信提醒须填写手机号码', 'A reminder needs a mobile number'],
   book: ['提交预约', 'Book'],
   free_n: ['余 {n}', '{n} free'],
   full: ['已约满', 'full'],
@@ -108,13 +110,16 @@ async function book() {
   if (id && !/^\d{17}[\dX]$/.test(id)) { $('#book-error').textContent = t('bad_id'); return; }
   if (phone && !/^1\d{10}$/.test(phone)) { $('#book-error').textContent = t('bad_phone'); return; }
   if (!id && !phone) { $('#book-error').textContent = t('need_id_or_phone'); return; }
+  const remind = !$('#remind-row').hidden && $('#remind').checked;
+  if (remind && !phone) { $('#book-error').textContent = t('remind_needs_phone'); return; }
   state.busy = true;
   updateBook();
   $('#book-error').textContent = '';
   try {
     const body = { service: state.service, day: state.day, slot: state.slot };
     if (id) body.id_number = id;
-    else body.phone = phone;
+    if (phone && (!id || remind)) body.phone = phone;
+    if (remind) body.remind = true;
     const appt = await api(`/api/halls/${hall}/appointments`, { method: 'POST', body });
     remember(appt.code);
     showDone(appt);
@@ -202,6 +207,7 @@ async function main() {
   $('#manage-form').addEventListener('submit', (e) => { e.preventDefault(); find($('#manage-code').value); });
   $('#service').addEventListener('change', () => { state.service = $('#service').value; state.slot = null; renderServices(); loadSlots(); });
   state.info = await api(`/api/halls/${hall}`);
+  $('#remind-row').hidden = !state.info.sms; // where the hall sends text messages
   $('#hall-name').textContent = nameOf(state.info);
   state.today = (state.info.now || new Date().toISOString()).slice(0, 10);
   state.services = (await api(`/api/halls/${hall}/services`)).filter((s) => s.appointments);

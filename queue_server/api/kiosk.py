@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request, Response
 
-from ..errors import Conflict
+from ..errors import Conflict, Invalid
 from ..usecases import appointments, devices, issuing, notify, queries
 from .deps import Device, InHall, Issuer, SettingsDep, StoreDep, on_writer
 from .ratelimit import client_address, limiter
@@ -120,8 +120,14 @@ def book_appointment(hall: HallId, body: AppointmentIn, store: StoreDep, setting
     """A booking for a person (an ID number or a phone number), limited per person and per address."""
     secret = settings.secret_key()
     person = appointments.person_key(body.id_number, body.phone, secret)
+    if body.remind:
+        if not body.phone:
+            raise Invalid("phone_required", "短信提醒须填写手机号码", "a reminder needs a phone number")
+        sms_phone(request, body.phone)
     limiter(request).require(("booking_address", client_address(request)), ("booking_person", person))
-    return appointments.book(store, hall, body.service, body.day, body.slot, body.id_number, secret, body.phone)
+    return appointments.book(
+        store, hall, body.service, body.day, body.slot, body.id_number, secret, body.phone, body.remind
+    )
 
 
 @router.post(

@@ -296,6 +296,7 @@ class AppointmentIn(Body):
     # One of the two is needed: who books (a booking per person is limited).
     id_number: Annotated[str, Field(pattern=r"^\d{17}[\dXx]$")] | None = None
     phone: Annotated[str, Field(pattern=r"^1\d{10}$", examples=["13800138000"])] | None = None
+    remind: bool = Field(False, description="text `phone` a reminder the day before (where the hall sends messages)")
 
 
 class AppointmentOut(BaseModel):

@@ -2,8 +2,8 @@
 
 A message is one kind and the facts it needs. Each is sent at most once per (ticket, kind, key):
 the key is the seq of the event that caused it, or 0 for a kind sent once per ticket (`near`).
-A later kind (a 差评 follow-up, a booking reminder the day before) is one more entry here, keyed
-by its own record (the rating, the booking) instead of a ticket."""
+A message about no ticket (a booking's reminder the day before, an SMS code) has ticket 0 and is
+keyed by its own record (the booking, the code)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,11 @@ NEAR = "near"
 CALLED = "called"
 RECALLED = "recalled"
 NO_SHOW = "no_show"
-KINDS = (NEAR, CALLED, RECALLED, NO_SHOW)
+FOLLOWUP = "followup"  # a 差评 received: it will be looked into and the citizen called back
+FOLLOWUP_CLOSED = "followup_closed"
+REMINDER = "reminder"  # a booking, the day before
+CODE = "code"  # an SMS code proving the number (tickets on the phone)
+KINDS = (NEAR, CALLED, RECALLED, NO_SHOW, FOLLOWUP, FOLLOWUP_CLOSED, REMINDER, CODE)
 ONCE_PER_TICKET = frozenset({NEAR})
 
 
@@ -39,7 +43,11 @@ class Notice:
     ahead: int | None = None
     window: int | None = None
     floor: int | None = None
-    reactivate_minutes: int | None = None
+    minutes: int | None = None  # what the message counts in minutes: to re-activate a no-show, a code's life
+    service: str = ""  # the matter's name
+    due: str = ""  # a follow-up's last day (YYYY-MM-DD)
+    slot: str = ""  # a booking's day and time, as the reminder says it
+    code: str = ""  # a booking's code, an SMS code
 
     def text(self) -> str:
         hall = f"【{self.hall_name}】"
@@ -53,7 +61,23 @@ class Notice:
             return f"{hall}再次呼叫：请{self.number}号尽快到{self.floor}楼{self.window}号窗口办理。"
         if self.kind == NO_SHOW:
             return (
-                f"{hall}{self.number}号多次呼叫未到，已过号。请在{self.reactivate_minutes}分钟内"
+                f"{hall}{self.number}号多次呼叫未到，已过号。请在{self.minutes}分钟内"
                 f"到导办台或{self.window}号窗口说明，可恢复排队。"
             )
+        if self.kind == FOLLOWUP:
+            return f"{hall}您对「{self.service}」的评价已收到，我们将在{_day(self.due)}前核实整改并回访，感谢您的监督。"
+        if self.kind == FOLLOWUP_CLOSED:
+            return f"{hall}您反映的「{self.service}」办理问题已核实处理，感谢您的监督。"
+        if self.kind == REMINDER:
+            return (
+                f"{hall}温馨提醒：您预约了{self.slot}办理「{self.service}」，请按时到大厅凭预约码{self.code}签到取号。"
+            )
+        if self.kind == CODE:
+            return f"{hall}您的取号验证码是{self.code}，{self.minutes}分钟内有效。如非本人操作，请忽略。"
         raise ValueError(f"unknown notice kind {self.kind!r}")
+
+
+def _day(iso: str) -> str:
+    """2026-12-15 -> 12月15日."""
+    _, month, day = iso.split("-")
+    return f"{int(month)}月{int(day)}日"

@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -270,6 +270,17 @@ class Reader:
             out[matters[0]["service"]] = out.get(matters[0]["service"], 0) + 1
         return out
 
+    def bookings_to_remind(self, day: date) -> list[Any]:
+        """That day's bookings still booked with a number to remind: id, code, service, slot, phone."""
+        a, p = t.appointments, t.booking_phones
+        q = (
+            select(a.c.id, a.c.code, a.c.service, a.c.slot, p.c.phone)
+            .join(p, p.c.appointment_id == a.c.id)
+            .where(a.c.hall == self.hall_id, a.c.day == day, a.c.state == "booked")
+            .order_by(a.c.slot, a.c.id)
+        )
+        return list(self.conn.execute(q))
+
     def phone_codes(self, phone_hash: str) -> list[Any]:
         """The codes sent to this number, the latest first."""
         p = t.phone_codes
@@ -414,7 +425,7 @@ class Reader:
         return list(self.conn.execute(select(t.devices).where(t.devices.c.hall == self.hall_id)))
 
     def phones(self, ticket_ids: Iterable[int] | None = None) -> dict[int, Any]:
-        """The phone numbers given for text messages, by ticket (today's only: older ones are cleared)."""
+        """The phone numbers given for text messages, by ticket (today's, and those a 差评 follow-up keeps)."""
         p = t.notify_phones
         query = select(p).where(p.c.hall == self.hall_id)
         if ticket_ids is not None:
@@ -642,6 +653,13 @@ class HallTx(Reader):
         self.conn.execute(update(d).where(key).values(kind=kind, state=state, detail=detail, since=self.now))
         return True
 
+    def set_booking_phone(self, appointment_id: int, day: date, phone: str) -> None:
+        self.conn.execute(
+            insert(t.booking_phones).values(
+                appointment_id=appointment_id, hall=self.hall_id, day=day, phone=phone, created_at=self.now
+            )
+        )
+
     def set_phone(self, ticket_id: int, day: date, phone: str, family: bool) -> None:
         p = t.notify_phones
         self.conn.execute(delete(p).where(p.c.ticket_id == ticket_id))
@@ -653,16 +671,24 @@ class HallTx(Reader):
 
     def drop_phones(self, before: date) -> int:
         """The day boundary: numbers given for an earlier day's tickets are kept no longer, nor
-        their messages (which hold the ticket's number and window, not the phone)."""
-        p, o = t.notify_phones, t.notify_outbox
-        old = select(p.c.ticket_id).where(p.c.hall == self.hall_id, p.c.day < before).scalar_subquery()
+        their messages (which hold the ticket's number and window, not the phone), unless a 差评's
+        follow-up of the ticket is open or closed within the hour (its messages still to go)."""
+        p, o, f = t.notify_phones, t.notify_outbox, t.followups
+        following = select(f.c.ticket_id).where(
+            f.c.hall == self.hall_id, or_(f.c.state == "open", f.c.closed_at > self.now - timedelta(hours=1))
+        )
+        gone = and_(p.c.hall == self.hall_id, p.c.day < before, p.c.ticket_id.not_in(following))
+        old = select(p.c.ticket_id).where(gone).scalar_subquery()
         self.conn.execute(delete(o).where(o.c.hall == self.hall_id, o.c.ticket_id.in_(old)))
+        self.conn.execute(
+            delete(t.booking_phones).where(t.booking_phones.c.hall == self.hall_id, t.booking_phones.c.day < before)
+        )
         # SMS codes of earlier days, and their messages (a day's codes count against the number's limit).
         started = day_start(before, self.hall.timezone, self.hall.day_boundary_hour)
         codes = t.phone_codes.c
         self.conn.execute(delete(t.phone_codes).where(codes.hall == self.hall_id, codes.created_at < started))
         self.conn.execute(delete(o).where(o.c.hall == self.hall_id, o.c.ticket_id == 0, o.c.created_at < started))
-        return self.conn.execute(delete(p).where(p.c.hall == self.hall_id, p.c.day < before)).rowcount
+        return self.conn.execute(delete(p).where(gone)).rowcount
 
     def set_notify_cursor(self, seq: int) -> None:
         c = t.notify_cursor

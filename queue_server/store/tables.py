@@ -295,6 +295,19 @@ notify_cursor = Table(
     Column("seq", Integer, nullable=False),
 )
 
+# A number a booking is reminded at the day before (opt-in), in clear because the modem needs it;
+# gone once the booking's day has passed.
+booking_phones = Table(
+    "booking_phones",
+    metadata,
+    Column("appointment_id", Integer, primary_key=True),
+    Column("hall", String(32), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("phone", String(20), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_booking_phones_day", "hall", "day"),
+)
+
 # An SMS code proving a phone number is the citizen's (tickets on the phone). The code is kept
 # only as its keyed hash; the row goes once expired, at the day boundary.
 phone_codes = Table(

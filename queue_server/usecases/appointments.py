@@ -72,7 +72,10 @@ def book(
     id_number: str | None,
     secret: bytes,
     phone: str | None = None,
+    remind: bool = False,
 ) -> Body:
+    """A booking for a person (an ID number or a phone); with `remind`, the phone is texted the day
+    before (notify.plan_reminders) and kept until the booking's day has passed."""
     person_key(id_number, phone, secret)
     person = lookups.id_person(id_number, secret) if id_number else None
     phone_key = phone_hash(secret, phone) if phone else None
@@ -98,6 +101,8 @@ def book(
         tx.add_appointment(
             code=code, service=service, day=day, slot=slot, state="booked", id_hash=person, phone_hash=phone_key
         )
+        if remind and phone:
+            tx.set_booking_phone(tx.appointment(code).id, day, phone)
         tx.emit(AppointmentBooked(service=service, day=day.isoformat(), slot=slot), CITIZEN)
         return {
             "code": code,

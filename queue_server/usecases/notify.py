@@ -3,10 +3,22 @@ events into outbox rows the notifier sends (queue_server/notifier.py)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from ..domain.events import DeviceStateChanged, Recorded
-from ..domain.notices import CALLED, NEAR, NO_SHOW, RECALLED, Notice, normalise_phone
+from ..domain.calendar import business_day, local_time
+from ..domain.events import DeviceStateChanged, FollowUpOpened, FollowUpUpdated, Recorded
+from ..domain.notices import (
+    CALLED,
+    FOLLOWUP,
+    FOLLOWUP_CLOSED,
+    NEAR,
+    NO_SHOW,
+    RECALLED,
+    REMINDER,
+    Notice,
+    normalise_phone,
+)
 from ..domain.tickets import State
 from ..errors import Conflict, Invalid
 from ..store.repository import Reader
@@ -22,6 +34,7 @@ STALE = timedelta(minutes=10)  # a message that could not go out by then is no n
 # events since is cheaper than a write after every change, and the outbox's key makes it harmless.
 CURSOR_LAG = 200
 EVENT_KINDS = {"ticket.called": CALLED, "ticket.recalled": RECALLED, "ticket.no_show": NO_SHOW}
+REMIND_HOUR = 18  # a booking's reminder goes out from this hour of the day before (hall time)
 
 
 def valid_phone(text: str) -> str:
@@ -54,6 +67,9 @@ def _planned(r: Reader, events: list[Recorded], now: datetime) -> list[tuple[int
     floors = {w.number: w.floor for w in hall.windows}
     out = []
     for ev in events:
+        if ev.type in (FollowUpOpened.type, FollowUpUpdated.type):
+            out += _about_followup(r, ev, phones)
+            continue
         kind = EVENT_KINDS.get(ev.type)
         ticket_id = ev.data.get("id")
         if kind is None or ticket_id not in phones:
@@ -65,7 +81,7 @@ def _planned(r: Reader, events: list[Recorded], now: datetime) -> list[tuple[int
             ev.data["number"],
             window=window,
             floor=ev.data.get("floor", floors.get(window) if window is not None else None),
-            reactivate_minutes=hall.calling.reactivate_minutes,
+            minutes=hall.calling.reactivate_minutes,
         )
         out.append((ticket_id, kind, ev.seq, notice.text()))
     for ticket_id in phones:
@@ -77,6 +93,24 @@ def _planned(r: Reader, events: list[Recorded], now: datetime) -> list[tuple[int
             out.append((ticket_id, NEAR, 0, Notice(NEAR, hall.name, tk.number, ahead=ahead).text()))
     known = r.notice_keys(phones)
     return [m for m in out if m[:3] not in known]
+
+
+def _about_followup(r: Reader, ev: Recorded, phones: dict[int, Any]) -> list[tuple[int, str, int, str]]:
+    """A 差评's follow-up opened (we will look into it and call you back) or closed, to the number the
+    ticket gave, which is kept until then (Repository.drop_phones)."""
+    d = ev.data
+    ticket_id: int | None
+    if ev.type == FollowUpOpened.type:
+        ticket_id, kind = d.get("ticket"), FOLLOWUP
+    elif d.get("state") == "closed":
+        rows = r.followups(followup_id=d["followup"])
+        ticket_id, kind = (rows[0].ticket_id if rows else None), FOLLOWUP_CLOSED
+    else:
+        return []
+    if ticket_id is None or ticket_id not in phones:
+        return []
+    service = r.hall.service(d["service"]).name
+    return [(ticket_id, kind, ev.seq, Notice(kind, r.hall.name, d["number"], service=service, due=d["due"]).text())]
 
 
 def plan(store: Store, hall_id: str) -> int:
@@ -144,3 +178,29 @@ def report_sender(store: Store, hall_id: str, state: str, detail: str) -> None:
     with store.write(hall_id) as tx:
         if tx.set_device(DEVICE, "sms", state, detail):
             tx.emit(DeviceStateChanged(device=DEVICE, kind="sms", state=state, detail=detail), SYSTEM)
+
+
+def plan_reminders(store: Store, hall_id: str) -> int:
+    """The day before a booking with a number to remind, from REMIND_HOUR: its reminder into the
+    outbox (once: keyed by the booking). Returns how many were new."""
+    with store.read(hall_id) as r:
+        now = store.clock.now()
+        hall = r.hall
+        if local_time(now, hall.timezone).hour < REMIND_HOUR:
+            return 0
+        tomorrow = business_day(now, hall.timezone, hall.day_boundary_hour) + timedelta(days=1)
+        if not _reminders_due(r, tomorrow):
+            return 0
+    with store.write(hall_id) as tx:
+        due = _reminders_due(tx, tomorrow)
+        for booking in due:
+            slot = f"明天（{tomorrow.month}月{tomorrow.day}日）{booking.slot}"
+            service = tx.hall.service(booking.service).name
+            text = Notice(REMINDER, tx.hall.name, "", service=service, slot=slot, code=booking.code).text()
+            tx.queue_notice(0, REMINDER, booking.id, text, phone=booking.phone)
+        return len(due)
+
+
+def _reminders_due(r: Reader, day: date) -> list[Any]:
+    sent = r.notice_keys([0])
+    return [b for b in r.bookings_to_remind(day) if (0, REMINDER, b.id) not in sent]

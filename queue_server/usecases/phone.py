@@ -18,6 +18,7 @@ from ..domain import entry
 from ..domain.calendar import business_day, day_start, local_time
 from ..domain.events import QueueStats, TicketArrived, TicketBack, TicketLapsed, TicketSteppedOut
 from ..domain.hall import Hall
+from ..domain.notices import CODE, Notice
 from ..domain.privacy import phone_hash
 from ..domain.tickets import Absence, State, Ticket
 from ..errors import Conflict, Invalid, TooMany
@@ -97,8 +98,9 @@ def send_code(store: Store, hall_id: str, phone: str, secret: bytes) -> Body:
         expires = tx.now + timedelta(minutes=CODE_MINUTES)
         code_id = tx.add_phone_code(key, "", expires)  # the row's id keys the code's hash
         tx.save_phone_code(code_id, code_hash=_code_hash(secret, code_id, code))
-        text = f"【{tx.hall.name}】您的取号验证码是{code}，{CODE_MINUTES}分钟内有效。如非本人操作，请忽略。"
-        tx.queue_notice(0, "code", code_id, text, phone=number)
+        tx.queue_notice(
+            0, CODE, code_id, Notice(CODE, tx.hall.name, "", code=code, minutes=CODE_MINUTES).text(), phone=number
+        )
         return {"sent": True, "expires_in_seconds": CODE_MINUTES * 60, "resend_after_seconds": RESEND_SECONDS}
 
 

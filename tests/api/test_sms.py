@@ -4,6 +4,7 @@ dashboard, and a hall without a sender refusing numbers. One server with a modem
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 
@@ -130,3 +131,35 @@ def test_two_processes_send_each_message_once_and_one_takes_over(pg_url, tmp_pat
         first.stop()
         second.stop()
         modem.stop()
+
+
+def test_a_phone_proven_by_an_sms_code_takes_a_ticket_on_the_phone(srv):
+    phone = "13700005555"
+    r = httpx.post(f"{srv.url}/api/halls/demo/phone-codes", json={"phone": phone})
+    assert r.status_code == 202 and r.json()["resend_after_seconds"] == 60
+    again = httpx.post(f"{srv.url}/api/halls/demo/phone-codes", json={"phone": phone})
+    assert again.status_code == 429 and again.json()["code"] == "code_too_soon"
+    text = wait(lambda: next((m for to, m in srv.modem.messages if to == phone), None), "the code's message")
+    code = re.search(r"验证码是(\d{6})", text).group(1)
+    body = {"services": ["tax-general"], "phone": phone, "sms_code": code}
+    taken = httpx.post(f"{srv.url}/api/halls/demo/phone-tickets", json=body)  # from outside: no entry code
+    assert taken.status_code == 201, taken.text
+    assert taken.json()["absent"] == "remote" and taken.json()["notify"] == {"phone": "137****5555", "family": False}
+    twice = httpx.post(f"{srv.url}/api/halls/demo/phone-tickets", json=body)
+    assert twice.status_code == 409 and twice.json()["code"] == "per_person_cap"
+    manager = srv.login("manager1")
+    log = httpx.get(f"{srv.url}/api/halls/demo/events", params={"since": 0, "limit": 5000}, headers=manager).text
+    assert phone not in log and code not in log
+
+
+def test_a_booking_may_ask_for_a_reminder_where_the_hall_sends_messages(srv, server_factory, sqlite_url):
+    slot = {"service": "biz-setup", "day": "2026-11-25", "slot": "10:30"}
+    r = httpx.post(f"{srv.url}/api/halls/demo/appointments", json=slot | {"phone": "13700006666", "remind": True})
+    assert r.status_code == 201, r.text
+    bare = httpx.post(
+        f"{srv.url}/api/halls/demo/appointments", json=slot | {"id_number": "11010519491231002X", "remind": True}
+    )
+    assert bare.status_code == 422 and bare.json()["code"] == "phone_required"
+    plain = server_factory(sqlite_url)
+    off = httpx.post(f"{plain.url}/api/halls/demo/appointments", json=slot | {"phone": "13700006666", "remind": True})
+    assert off.status_code == 409 and off.json()["code"] == "sms_off"

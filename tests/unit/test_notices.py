@@ -6,7 +6,19 @@ import pytest
 from pydantic import ValidationError
 
 from queue_server.domain.hall import NotifyRules
-from queue_server.domain.notices import CALLED, NEAR, NO_SHOW, RECALLED, Notice, mask_phone, normalise_phone
+from queue_server.domain.notices import (
+    CALLED,
+    CODE,
+    FOLLOWUP,
+    FOLLOWUP_CLOSED,
+    NEAR,
+    NO_SHOW,
+    RECALLED,
+    REMINDER,
+    Notice,
+    mask_phone,
+    normalise_phone,
+)
 
 
 @pytest.mark.parametrize(
@@ -32,13 +44,21 @@ def test_each_kind_says_what_to_do():
     assert "即将叫到" in Notice(NEAR, hall, "A012", ahead=0).text()
     assert Notice(CALLED, hall, "A012", window=21, floor=2).text() == f"【{hall}】请A012号到2楼21号窗口办理。"
     assert Notice(RECALLED, hall, "A012", window=21, floor=2).text().startswith(f"【{hall}】再次呼叫")
-    no_show = Notice(NO_SHOW, hall, "A012", window=21, floor=2, reactivate_minutes=30).text()
+    no_show = Notice(NO_SHOW, hall, "A012", window=21, floor=2, minutes=30).text()
     assert "已过号" in no_show and "30分钟内" in no_show and "21号窗口" in no_show
     # One message each: UCS-2 carries 70 characters in one SMS.
     for kind in (NEAR, CALLED, RECALLED, NO_SHOW):
-        assert len(Notice(kind, hall, "A012", ahead=3, window=21, floor=2, reactivate_minutes=30).text()) <= 70
+        assert len(Notice(kind, hall, "A012", ahead=3, window=21, floor=2, minutes=30).text()) <= 70
+    followup = Notice(FOLLOWUP, hall, "A012", service="企业设立登记", due="2026-12-15").text()
+    assert "「企业设立登记」" in followup and "12月15日前" in followup and "回访" in followup
+    assert "已核实处理" in Notice(FOLLOWUP_CLOSED, hall, "A012", service="企业设立登记").text()
+    reminder = Notice(REMINDER, hall, "", service="企业设立登记", slot="明天（11月25日）10:30", code="ACDEFHJKMNPR")
+    assert "明天（11月25日）10:30" in reminder.text() and "ACDEFHJKMNPR" in reminder.text()
+    assert Notice(CODE, hall, "", code="123456", minutes=5).text() == (
+        f"【{hall}】您的取号验证码是123456，5分钟内有效。如非本人操作，请忽略。"
+    )
     with pytest.raises(ValueError):
-        Notice("followup", hall, "A012").text()
+        Notice("unknown", hall, "A012").text()
 
 
 def test_the_hall_sets_how_near_is_near():

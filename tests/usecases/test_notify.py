@@ -127,3 +127,69 @@ def test_the_hall_file_says_how_many_ahead_is_near(hall):
     hall.act(21, "call-next", clerk)
     ((_, text),) = send_all(hall)
     assert "前面还有1人" in text
+
+
+def test_a_poor_ratings_follow_up_is_told_and_its_close_even_on_a_later_day(hall):
+    from queue_server.usecases import ratings
+    from queue_server.usecases.followup import Given, rate
+
+    notify.plan(hall.store, "demo")
+    tk = hall.issue("tax-general", phone=PHONE)
+    clerk = hall.person("clerk1")
+    hall.act(26, "open", clerk)
+    hall.act(26, "call-next", clerk)
+    hall.act(26, "finish", clerk)
+    send_all(hall)  # its turn, its call
+    rate(hall.store, tk["token"], Given(2, reason="attitude"))
+    assert send_all(hall) == [
+        (PHONE, "【示范区政务服务中心】您对「涉税综合业务（新办纳税人套餐、发票领用、清税证明）」的评价已收到，"
+         "我们将在12月15日前核实整改并回访，感谢您的监督。")
+    ]  # fmt: skip
+    # Days later the number is still kept for the follow-up (other tickets' numbers are gone)...
+    other = hall.issue("biz-setup", phone="13900002222")
+    hall.clock.at = datetime.fromisoformat("2026-11-27T10:00:00+08:00")
+    followup.expire_past_days(hall.store, "demo")
+    with hall.store.read("demo") as r:
+        assert set(r.phones()) == {tk["id"]} and other["id"] not in r.phones()
+    # ...until the close is told, after which the day boundary lets it go.
+    (fu,) = ratings.followups(hall.store, "demo")
+    manager = hall.person("manager1")
+    ratings.record(hall.store, "demo", fu["id"], manager, {"called_back": True, "result": "已核实整改"})
+    followup.expire_past_days(hall.store, "demo")  # within the hour: kept for the close's message
+    assert send_all(hall) == [
+        (
+            PHONE,
+            "【示范区政务服务中心】您反映的「涉税综合业务（新办纳税人套餐、发票领用、清税证明）」办理问题已核实处理，感谢您的监督。",
+        )
+    ]
+    hall.clock.advance(hours=2)
+    followup.expire_past_days(hall.store, "demo")
+    with hall.store.read("demo") as r:
+        assert r.phones() == {}
+
+
+def test_a_booking_is_reminded_the_day_before_once(hall):
+    from queue_server.usecases import appointments
+
+    from .conftest import SECRET
+
+    booked = appointments.book(
+        hall.store, "demo", "biz-setup", datetime(2026, 11, 25).date(), "10:30", None, SECRET, PHONE, remind=True
+    )
+    appointments.book(
+        hall.store, "demo", "biz-setup", datetime(2026, 11, 25).date(), "11:00", None, SECRET, "13900003333"
+    )
+    assert notify.plan_reminders(hall.store, "demo") == 0  # 10:00 the day before: not yet
+    hall.clock.at = datetime.fromisoformat("2026-11-24T18:05:00+08:00")
+    assert notify.plan_reminders(hall.store, "demo") == 1
+    assert notify.plan_reminders(hall.store, "demo") == 0
+    sent = send_all(hall)
+    assert sent == [
+        (PHONE, f"【示范区政务服务中心】温馨提醒：您预约了明天（11月25日）10:30办理「企业设立登记」，请按时到大厅凭预约码{booked['code']}签到取号。")
+    ]  # fmt: skip
+    with hall.store.engine.connect() as conn:  # the number the booking held for its reminder went with it
+        assert [r.phone for r in conn.execute(select(t.notify_outbox))] == [None]
+    hall.clock.at = datetime.fromisoformat("2026-11-26T10:00:00+08:00")
+    followup.expire_past_days(hall.store, "demo")
+    with hall.store.engine.connect() as conn:
+        assert conn.execute(select(t.booking_phones)).all() == []

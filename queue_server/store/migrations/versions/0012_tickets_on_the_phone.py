@@ -1,5 +1,5 @@
 """tickets on the phone: a ticket away from the queue (not arrived, stepped out), the holder's confirmed
-phone, SMS codes, and outbox messages about no ticket
+phone, SMS codes, bookings' reminder numbers, and outbox messages about no ticket
 
 Revision ID: 0012
 Revises: 0011
@@ -36,9 +36,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('phone_codes', schema=None) as batch_op:
         batch_op.create_index('ix_phone_codes_phone', ['hall', 'phone_hash'], unique=False)
+    op.create_table(
+        'booking_phones',
+        sa.Column('appointment_id', sa.Integer(), nullable=False),
+        sa.Column('hall', sa.String(length=32), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('phone', sa.String(length=20), nullable=False),
+        sa.Column('created_at', UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint('appointment_id', name=op.f('pk_booking_phones')),
+    )
+    with op.batch_alter_table('booking_phones', schema=None) as batch_op:
+        batch_op.create_index('ix_booking_phones_day', ['hall', 'day'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table('booking_phones')
     op.drop_table('phone_codes')
     with op.batch_alter_table('notify_outbox', schema=None) as batch_op:
         batch_op.drop_column('phone')
