@@ -7,11 +7,12 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..domain.calendar import business_day, day_start
 from ..domain.events import HallCleared, Recorded
 from ..domain.hall import Hall
+from ..domain.tickets import Absence
 from ..store import tables as t
 from ..store.repository import Reader, recorded
 from ..store.store import Store
@@ -131,9 +132,13 @@ class Current:
 
 
 def waiting(reader: Reader) -> list[Waiting]:
+    """Who waits in the hall: a place taken from outside counts once its holder has checked in."""
     c = t.tickets.c
+    here = or_(c.absent.is_(None), c.absent != Absence.remote.value)
     rows = reader.conn.execute(
-        select(c.id, c.number, c.service, c.klass, c.queued_at).where(c.hall == reader.hall_id, c.state == "waiting")
+        select(c.id, c.number, c.service, c.klass, c.queued_at).where(
+            c.hall == reader.hall_id, c.state == "waiting", here
+        )
     )
     return [Waiting(r.id, r.number, r.service, r.klass, r.queued_at) for r in rows]
 

@@ -84,11 +84,12 @@ class QueueView:
         return [c.id for c in policy.queue_order(self.reader.candidates([service]), self.reader.rules, self.now)]
 
     def heads(self, n: int) -> dict[str, list[int]]:
-        """The first n ids of every service's queue in calling order, from one read: the order is a
-        key per ticket, so one sort of all the queues orders each of them."""
+        """The first n ids of every service's queue in calling order that can be called now (not away:
+        a board's "next up"), from one read: the order is a key per ticket, so one sort of all the
+        queues orders each of them."""
         out: dict[str, list[int]] = {s.code: [] for s in self.reader.hall.services}
         for c in policy.queue_order(self.reader.candidates(out), self.reader.rules, self.now):
-            if c.service in out and len(out[c.service]) < n:
+            if c.service in out and len(out[c.service]) < n and c.callable_at(self.now):
                 out[c.service].append(c.id)
         return out
 
