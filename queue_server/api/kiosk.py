@@ -41,6 +41,20 @@ def with_status_url(view: dict, public_url: str) -> dict:
     return view | {"status_url": f"{public_url.rstrip('/')}/t/{view['token']}"}
 
 
+# Issuing answers 201 with the new ticket, or 200 with the one the same key issued before.
+IdempotencyKey = Annotated[str | None, Header(max_length=128, pattern=r"^[\x21-\x7e]+$")]
+ISSUED: dict[int | str, dict] = {
+    200: {"model": TicketOut, "description": "the ticket this Idempotency-Key issued before"}
+}
+
+
+def issued(answer: tuple[dict, bool], response: Response, public_url: str) -> dict:
+    view, created = answer
+    if not created:
+        response.status_code = 200
+    return with_status_url(view, public_url)
+
+
 @router.get("")
 def hall_info(request: Request, hall: HallId, store: StoreDep) -> dict:
     """The hall's configuration for its pages and kiosks; `sms`: whether a phone number may be
@@ -63,12 +77,7 @@ def service_guide(hall: HallId, code: ServicePath, store: StoreDep) -> dict:
     "/tickets",
     status_code=201,
     response_model=TicketOut,
-    responses={
-        200: {"model": TicketOut, "description": "the ticket this Idempotency-Key issued before"},
-        401: {"model": Error},
-        403: {"model": Error},
-        409: {"model": Error},
-    },
+    responses=ISSUED | {401: {"model": Error}, 403: {"model": Error}, 409: {"model": Error}},
 )
 async def issue_ticket(
     request: Request,
@@ -78,7 +87,7 @@ async def issue_ticket(
     store: StoreDep,
     settings: SettingsDep,
     response: Response,
-    idempotency_key: Annotated[str | None, Header(max_length=128, pattern=r"^[\x21-\x7e]+$")] = None,
+    idempotency_key: IdempotencyKey = None,
 ):
     req = issuing.IssueRequest(
         services=body.services,
@@ -88,10 +97,8 @@ async def issue_ticket(
         phone=sms_phone(request, body.notify.phone) if body.notify else None,
         family=bool(body.notify and body.notify.family),
     )
-    view, created = await on_writer(store, issuing.issue, store, hall, req, who, settings.secret_key(), idempotency_key)
-    if not created:
-        response.status_code = 200
-    return with_status_url(view, settings.public_url)
+    answer = await on_writer(store, issuing.issue, store, hall, req, who, settings.secret_key(), idempotency_key)
+    return issued(answer, response, settings.public_url)
 
 
 @router.get(

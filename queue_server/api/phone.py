@@ -3,13 +3,11 @@ what its holder does with it from the phone page (check in, step out, come back)
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from ..usecases import issuing, phone
 from .deps import Device, Issuer, SettingsDep, StoreDep, on_writer
-from .kiosk import sms_phone, with_status_url
+from .kiosk import ISSUED, IdempotencyKey, issued, sms_phone, with_status_url
 from .ratelimit import client_address, limiter
 from .schemas import (
     EntryCodeIn,
@@ -48,11 +46,7 @@ async def send_code(request: Request, hall: HallId, body: PhoneCodeIn, store: St
     HALL + "/phone-tickets",
     status_code=201,
     response_model=TicketOut,
-    responses={
-        200: {"model": TicketOut, "description": "the ticket this Idempotency-Key issued before"},
-        403: {"model": Error},
-        429: {"model": Error},
-    },
+    responses=ISSUED | {403: {"model": Error}, 429: {"model": Error}},
 )
 async def issue_on_phone(
     request: Request,
@@ -61,7 +55,7 @@ async def issue_on_phone(
     store: StoreDep,
     settings: SettingsDep,
     response: Response,
-    idempotency_key: Annotated[str | None, Header(max_length=128, pattern=r"^[\x21-\x7e]+$")] = None,
+    idempotency_key: IdempotencyKey = None,
 ):
     """A ticket on the citizen's phone, on the kiosk's rules. With `entry_code` (the boards' QR) it
     is taken in the hall; without, it is a same-day place from outside, called once checked in."""
@@ -74,10 +68,8 @@ async def issue_on_phone(
         phone=body.phone,
         sms_code=body.sms_code,
     )
-    view, created = await on_writer(store, phone.issue, store, hall, req, settings.secret_key(), idempotency_key)
-    if not created:
-        response.status_code = 200
-    return with_status_url(view, settings.public_url)
+    answer = await on_writer(store, phone.issue, store, hall, req, settings.secret_key(), idempotency_key)
+    return issued(answer, response, settings.public_url)
 
 
 @router.post(HALL + "/arrivals", responses={401: {"model": Error}, 403: {"model": Error}})
