@@ -78,7 +78,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
             # Changes already handed to the writer commit, and their events still go out live.
             await run_in_threadpool(store.writer.shutdown)
             await stream.stop(app)
-            store.engine.dispose()
+            await run_in_threadpool(store.close)
 
     app = FastAPI(
         title="hallq",
