@@ -31,9 +31,9 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "hallq_events"
 MAX_PAYLOAD = 7900  # bytes; PostgreSQL refuses a payload of 8000 or more
-SEND = text(
-    "SELECT pg_notify(:channel, p) FROM unnest(:payloads) WITH ORDINALITY AS n(p, i) ORDER BY i"
-).bindparams(bindparam("payloads", type_=ARRAY(Text)))
+SEND = text("SELECT pg_notify(:channel, p) FROM unnest(:payloads) WITH ORDINALITY AS n(p, i) ORDER BY i").bindparams(
+    bindparam("payloads", type_=ARRAY(Text))
+)
 NO_SYNC = text("SET LOCAL synchronous_commit TO off")
 
 
