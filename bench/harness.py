@@ -416,10 +416,12 @@ class Probe(asyncio.Protocol):
             self.transport.close()
 
 
-async def open_probes(port: int, token: str, since: int, n: int, at_once: int = 100, **kw) -> list[Probe]:
-    """n probes of the demo hall's stream from `since`, connected `at_once` at a time."""
+async def open_probes(
+    port: int, token: str, since: int, n: int, at_once: int = 100, hall: str = "demo", **kw
+) -> list[Probe]:
+    """n probes of a hall's stream from `since`, connected `at_once` at a time."""
     loop = asyncio.get_running_loop()
-    uri = f"ws://127.0.0.1:{port}/ws/halls/demo?since={since}"
+    uri = f"ws://127.0.0.1:{port}/ws/halls/{hall}?since={since}"
     probes: list[Probe] = []
 
     async def one() -> None:
