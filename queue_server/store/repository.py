@@ -237,11 +237,21 @@ class Reader:
         )
         return int(fronts) + int(others) + booked
 
-    def in_states(self, states: Iterable[State], day: date | None = None) -> list[Ticket]:
+    def in_states(self, states: Iterable[State], day: date | None = None, before: date | None = None) -> list[Ticket]:
+        """Tickets in these states: of `day`, or of the days before `before`, or of any day."""
         where: list[ColumnElement[bool]] = [t.tickets.c.state.in_([s.value for s in states])]
         if day is not None:
             where.append(t.tickets.c.day == day)
+        if before is not None:
+            where.append(t.tickets.c.day < before)
         return self._tickets(*where)
+
+    def phones_before(self, day: date) -> bool:
+        p = t.notify_phones.c
+        return (
+            self.conn.execute(select(p.ticket_id).where(p.hall == self.hall_id, p.day < day).limit(1)).first()
+            is not None
+        )
 
     def tickets_of_day(self, day: date) -> list[Ticket]:
         return self._tickets(t.tickets.c.day == day)
@@ -620,6 +630,13 @@ class HallTx(Reader):
             insert(p).values(
                 ticket_id=ticket_id, hall=self.hall_id, day=day, phone=phone, family=family, created_at=self.now
             )
+        )
+
+    def phones_before(self, day: date) -> bool:
+        p = t.notify_phones.c
+        return (
+            self.conn.execute(select(p.ticket_id).where(p.hall == self.hall_id, p.day < day).limit(1)).first()
+            is not None
         )
 
     def drop_phones(self, before: date) -> int:

@@ -1,7 +1,8 @@
 """The alert engine: checks each hall's conditions and writes `alert.raised` / `alert.cleared`.
 
 It looks again at a hall right after a committed change of that hall (event-driven alerts: a low
-rating, a printer out of paper, a queue with no window), at the moment the hall's next time-based
+rating, a printer out of paper, a queue with no window; a hall changing all the time is looked at
+once a second), at the moment the hall's next time-based
 condition would start to hold (a wait passing its limit: no later than that instant plus the time
 a check takes), and at every hall every `SWEEP` seconds (what no event announces: a day's turn).
 A check reads the hall's present state, so only the halls that changed are looked at: under load
@@ -42,6 +43,7 @@ T = TypeVar("T")
 
 TICK = 2.0  # seconds between two looks at the lease (a process that does not hold it may take it over)
 GAP = 0.25  # at least this long between two passes (the changes of many commits coalesce under load)
+HALL_GAP = 1.0  # and between two looks at one hall prompted by its changes: a busy hall changes all the time
 SWEEP = 30.0  # seconds between looks at every hall
 ALERTS_LOCK = 0x68616C6C71414C54  # "hallqALT": the PostgreSQL advisory lock of the alerts' lease
 
@@ -130,6 +132,7 @@ class AlertEngine:
         self._holding = False
         self._halls: set[str] = set()  # the halls this server runs, as last read
         self._changed: set[str] = set()  # halls to look at in the next pass
+        self._looked: dict[str, float] = {}  # time.monotonic() of each hall's last look
         self._due: dict[str, datetime] = {}  # when to look at a hall again if nothing happens
         self._next_sweep = 0.0  # time.monotonic() of the next look at every hall
         self._storage: datetime | None = None  # the disk full since, as the last pass saw it
@@ -202,8 +205,11 @@ class AlertEngine:
         self._changed.update(h for h, d in self._due.items() if d <= now)
         if not self._changed <= self._halls:  # a hall added since (or one shipped here: not ours)
             self._halls = set(await self._run(self.store.local_hall_ids))
-        halls, self._changed = sorted(self._changed & self._halls), set()
+        soon = time.monotonic() - HALL_GAP
+        halls = sorted(h for h in self._changed & self._halls if self._looked.get(h, -HALL_GAP) <= soon)
+        self._changed = {h for h in self._changed - set(halls) if h in self._halls}
         for hall in halls:
+            self._looked[hall] = time.monotonic()
             self._due.pop(hall, None)
             try:
                 due = await self._run(self.check, hall)
@@ -221,6 +227,8 @@ class AlertEngine:
         wait = self.tick
         if self._holding:
             wait = min(wait, max(0.0, self._next_sweep - time.monotonic()))
+            if self._changed:
+                wait = min(wait, max(0.0, min(self._looked[h] for h in self._changed) + HALL_GAP - time.monotonic()))
             if self._due:
                 wait = min(wait, max(0.0, (min(self._due.values()) - self.store.clock.now()).total_seconds()) + 0.01)
         return wait
