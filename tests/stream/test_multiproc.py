@@ -143,12 +143,18 @@ def test_a_commit_whose_notification_never_left_still_reaches_the_others(pg_url,
 
     async def scenario() -> None:
         api_a = Api(a)
-        await api_a.issue("biz-setup")
         start = await api_a.last_seq()
         async with (
             Collector(next_notice.hall_stream(since=start)) as told,
             Collector(polling.hall_stream(since=start)) as polled,
         ):
+            # Notifications reach both (their listeners have connected: a connection reads the log).
+            await api_a.issue("biz-setup")
+            await told.until_seq(start + 1, timeout=10)
+            await polled.until_seq(start + 1, timeout=10)
+            start = told.seqs[-1]
+            told.messages.clear()
+            polled.messages.clear()
             with dying.write("demo") as tx:
                 tx.emit(HallNotice(notice="系统维护", live=True), SYSTEM)
             silent = start + 1
