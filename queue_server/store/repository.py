@@ -66,19 +66,20 @@ WINDOW = select(t.windows).where(t.windows.c.hall == _HALL, t.windows.c.number =
 SERVICE_TIMES = select(
     t.service_stats.c.service, t.service_stats.c.avg_service_s, t.service_stats.c.var_service_s
 ).where(t.service_stats.c.hall == _HALL)
-# The matters lists are picked apart by the database: decoding every ticket's in Python made these two
-# statements most of the time a call took on a long queue.
-WITH_NEXT_MATTER = select(_c.state, _c.service, _c.current, _c.matters).where(
+WITH_NEXT_MATTER = select(_c.state, _c.service, _c.next_service).where(
     _c.hall == _HALL,
     _c.state.in_([State.waiting.value, State.called.value, State.serving.value]),
-    func.json_array_length(_c.matters) > _c.current + 1,
+    _c.next_service.is_not(None),
 )
-# The ticket's service until it moves on to its next matter: the JSON is read only for those that did.
-_FIRST_SERVICE = case((_c.current == 0, _c.service), else_=_c.matters[(0, "service")].as_string())
 ISSUED_SINCE = (
-    select(_FIRST_SERVICE, _c.klass, func.count())
-    .where(_c.hall == _HALL, _c.day == bindparam("p_day"), _c.issued_at >= bindparam("p_since"))
-    .group_by(_FIRST_SERVICE, _c.klass)
+    select(_c.first_service, _c.klass, func.count())
+    .where(
+        _c.hall == _HALL,
+        _c.klass.in_(bindparam("p_classes", expanding=True)),
+        _c.issued_at >= bindparam("p_since"),
+        _c.day == bindparam("p_day"),
+    )
+    .group_by(_c.first_service, _c.klass)
 )
 INSERT_EVENT = insert(t.events)
 INSERT_TICKET = insert(t.tickets)
@@ -154,6 +155,7 @@ def _ticket_values(tk: Ticket, rules: policy.Rules) -> dict:
         "service": tk.service,
         "current": tk.current,
         "matters": [m.to_dict() for m in tk.matters],
+        "next_service": tk.matters[tk.current + 1].service if tk.current + 1 < len(tk.matters) else None,
         "queued_at": tk.queued_at,
         "front": tk.front,
         "window": tk.window,
@@ -291,8 +293,7 @@ class Reader:
         at a window now, and per service and queue, those still waiting in that queue."""
         at_windows: dict[str, int] = {}
         upstream: dict[str, dict[str, int]] = {}
-        for state, service, current, matters in self.conn.execute(WITH_NEXT_MATTER, {"p_hall": self.hall_id}):
-            code = matters[current + 1]["service"]
+        for state, service, code in self.conn.execute(WITH_NEXT_MATTER, {"p_hall": self.hall_id}):
             if state == State.waiting.value:
                 per = upstream.setdefault(code, {})
                 per[service] = per.get(service, 0) + 1
@@ -301,11 +302,16 @@ class Reader:
         return at_windows, upstream
 
     def issued_since(self, day: date, since: datetime) -> dict[str, dict[str, int]]:
-        """Per first service, the tickets issued since `since` by class."""
+        """Per first service, the tickets issued since `since` by class, of the classes that can
+        overtake another (a boost above the lowest): the others are most of the tickets and never do."""
+        boosts = self.rules.boosts
+        lowest = min(0.0, *boosts.values())
+        classes = [code for code, boost in boosts.items() if boost > lowest]
+        if not classes:
+            return {}
         out: dict[str, dict[str, int]] = {}
-        for first, klass, n in self.conn.execute(
-            ISSUED_SINCE, {"p_hall": self.hall_id, "p_day": day, "p_since": since}
-        ):
+        params = {"p_hall": self.hall_id, "p_day": day, "p_since": since, "p_classes": classes}
+        for first, klass, n in self.conn.execute(ISSUED_SINCE, params):
             out.setdefault(first, {})[klass] = n
         return out
 
@@ -534,6 +540,7 @@ class HallTx(Reader):
             "number": tk.number,
             "token": tk.token,
             "issued_at": tk.issued_at,
+            "first_service": tk.matters[0].service,
             "slot_start": tk.slot[0] if tk.slot else None,
             "slot_end": tk.slot[1] if tk.slot else None,
             "id_hash": tk.id_hash,
