@@ -15,6 +15,7 @@ the send) reads it at the hall's next notification or at its periodic poll (even
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
@@ -84,6 +85,8 @@ class Notices:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="hallq-notify", daemon=True)
                 self._thread.start()
+                # A command (`hallq notice`, a hall loaded) ends right after its commit: its notices still go.
+                atexit.register(self.close)
             self._ready.notify()
 
     def _run(self) -> None:
