@@ -170,6 +170,22 @@ class Server:
             cwd=ROOT,
         )
         self._wait()
+        self.profiler = self._profile()
+
+    def _profile(self) -> subprocess.Popen | None:
+        """With HALLQ_BENCH_PROFILE=DIR, py-spy samples the server (and its workers) into
+        DIR/server-PORT.txt, one collapsed stack a line (flame graph input), until it stops."""
+        out = os.environ.get("HALLQ_BENCH_PROFILE")
+        if not out:
+            return None
+        Path(out).mkdir(parents=True, exist_ok=True)
+        spy = Path(sys.executable).with_name("py-spy")
+        return subprocess.Popen(
+            [str(spy), "record", "--pid", str(self.proc.pid), "--subprocesses", "--format", "raw"]
+            + ["--rate", "200", "--nonblocking", "--output", str(Path(out) / f"server-{self.port}.txt")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def _wait(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -222,6 +238,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.profiler is not None:
+            self.profiler.wait(30)  # it writes its file when the server has gone
         self.log.close()
 
 
@@ -398,10 +416,12 @@ class Probe(asyncio.Protocol):
             self.transport.close()
 
 
-async def open_probes(port: int, token: str, since: int, n: int, at_once: int = 100, **kw) -> list[Probe]:
-    """n probes of the demo hall's stream from `since`, connected `at_once` at a time."""
+async def open_probes(
+    port: int, token: str, since: int, n: int, at_once: int = 100, hall: str = "demo", **kw
+) -> list[Probe]:
+    """n probes of a hall's stream from `since`, connected `at_once` at a time."""
     loop = asyncio.get_running_loop()
-    uri = f"ws://127.0.0.1:{port}/ws/halls/demo?since={since}"
+    uri = f"ws://127.0.0.1:{port}/ws/halls/{hall}?since={since}"
     probes: list[Probe] = []
 
     async def one() -> None:

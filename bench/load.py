@@ -5,7 +5,11 @@ as the kiosk sends); each window calls
 the next ticket and finishes it, looking again 20 ms later when its queue is empty. Prints one
 JSON line: tickets/s and call-next/s, p50/p99 latency of each, errors, and the server's RSS.
 
-    python bench/load.py [--db sqlite|postgres] [--kiosks 8] [--windows 8] [--tickets 3000]
+With `--calls`, the kiosks issue the tickets first and the windows then call alone: each calls once,
+then finishes and calls the next in one request (finish-next, the window's usual key) until the
+queue is empty; the figures are then those calls (calls/s, their latency, tickets called twice).
+
+    python bench/load.py [--db sqlite|postgres] [--kiosks 8] [--windows 8] [--tickets 3000] [--calls]
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import time
 from harness import SERVICES, WINDOWS, Database, Http, Server, emit, percentiles
 
 
-async def run(db: Database, server: Server, kiosks: int, windows: int, tickets: int) -> dict:
+async def run(db: Database, server: Server, kiosks: int, windows: int, tickets: int, calls: bool = False) -> dict:
     kiosk_auth = {"Authorization": f"Bearer {db.tokens['kiosk']}"}
     issue_lat: list[float] = []
     call_lat: list[float] = []
@@ -57,6 +61,11 @@ async def run(db: Database, server: Server, kiosks: int, windows: int, tickets: 
         auth = await http.login(clerk)
         status, body = await http.request("POST", f"/api/halls/demo/windows/{number}/open", {}, auth)
         assert status == 200, body
+        if calls:
+            await issuing_done.wait()
+            await calling(http, number, auth)
+            http.close()
+            return
         while True:
             t = time.perf_counter()
             status, body = await http.request("POST", f"/api/halls/demo/windows/{number}/call-next", {}, auth)
@@ -76,16 +85,45 @@ async def run(db: Database, server: Server, kiosks: int, windows: int, tickets: 
                 await asyncio.sleep(0.05)
         http.close()
 
+    async def calling(http: Http, number: int, auth: dict) -> None:
+        path = f"/api/halls/demo/windows/{number}"
+        t = time.perf_counter()
+        status, body = await http.request("POST", f"{path}/call-next", {}, auth)
+        while status == 200 and not body.get("queue_empty"):
+            call_lat.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            status, body = await http.request("POST", f"{path}/finish-next", {"result": "done"}, auth)
+        if status != 200 and body.get("code") != "queue_empty":
+            error(f"call {status} {(body or {}).get('code')}")
+
     clerks = [asyncio.create_task(window(n, f"clerk{i}")) for i, n in enumerate(window_numbers, 1)]
     await asyncio.sleep(0.5)  # the windows are open before the first kiosk prints
     cpu = server.cpu_seconds()
     started = time.perf_counter()
     await asyncio.gather(*(kiosk(k) for k in range(kiosks)))
     issue_seconds = time.perf_counter() - started
+    if calls:
+        cpu, started = server.cpu_seconds(), time.perf_counter()
     issuing_done.set()
     await asyncio.gather(*clerks)
     call_seconds = time.perf_counter() - started
     cpu = server.cpu_seconds() - cpu
+    if calls:
+        return {
+            "bench": "load-calls",
+            "db": db.kind,
+            "windows": windows,
+            "tickets": len(issue_lat),
+            "calls": len(call_lat),
+            "calls_per_s": round(len(call_lat) / call_seconds, 1),
+            "call": percentiles(call_lat),
+            "called_twice": db.called_twice(),
+            "errors": sum(errors.values()),
+            "error_kinds": errors,
+            "server_cpu_ms_per_request": round(cpu * 1000 / max(1, len(call_lat)), 2),
+            "server_rss_mb": server.rss_mb(),
+            "seconds": round(call_seconds, 1),
+        }
     requests = len(issue_lat) + 2 * len(call_lat)  # issue; call-next and finish
     return {
         "bench": "load",
@@ -119,11 +157,12 @@ def main() -> None:
         help="windows calling meanwhile (0: issuing alone)",
     )
     p.add_argument("--tickets", type=int, default=3000)
+    p.add_argument("--calls", action="store_true", help="issue first, then measure the windows calling alone")
     args = p.parse_args()
     db = Database(args.db)
     server = Server(db)
     try:
-        emit(asyncio.run(run(db, server, args.kiosks, args.windows, args.tickets)))
+        emit(asyncio.run(run(db, server, args.kiosks, args.windows, args.tickets, args.calls)))
     finally:
         server.stop()
         db.close()

@@ -1,5 +1,5 @@
-"""`make bench`: runs the load, fan-out, multi-process, flood and board-voice benchmarks one after the other and
-prints their JSON lines (one each). Arguments after `--` go to every benchmark unchanged, e.g.
+"""`make bench`: runs the load, calling, fan-out, multi-process, city, flood and board-voice benchmarks one after
+the other and prints their JSON lines (one each). Arguments after `--` go to every benchmark unchanged, e.g.
 `python bench/run_all.py -- --help`. Exits non-zero if a benchmark failed."""
 
 from __future__ import annotations
@@ -16,8 +16,11 @@ sys.path.insert(0, str(HERE))
 BENCHES = [
     ("load", ["load.py", "--windows", "0"]),  # issuing alone: the throughput target
     ("load", ["load.py"]),  # issuing while eight windows call and finish as fast as they can
+    ("load-calls", ["load.py", "--calls"]),  # eight windows calling alone (finish-next): the calling target
     ("fanout", ["fanout.py"]),
     ("multiproc", ["multiproc.py"]),
+    ("city", ["city.py"]),  # 150 halls, two processes, open-loop tickets and calls
+    ("city", ["city.py", "--township"]),  # and one hall shipping its log from its own server through a cut
     ("floods", ["floods.py"]),  # kiosk issuing under slow-connection, body and sign-in floods
     ("voice", ["voice.py"]),  # 31 windows calling at once, one board voicing them (headless Chromium)
 ]
@@ -39,7 +42,7 @@ def main() -> int:
     extra = sys.argv[sys.argv.index("--") + 1 :] if "--" in sys.argv else []
     failed = 0
     for name, args in BENCHES:
-        if name == "multiproc" and not postgres_reachable():
+        if name in ("multiproc", "city") and not postgres_reachable():
             print(json.dumps({"bench": name, "skipped": "PostgreSQL is not reachable (HALLQ_BENCH_PG)"}), flush=True)
             continue
         started = time.monotonic()

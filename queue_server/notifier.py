@@ -16,15 +16,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Protocol
 
-from sqlalchemy import Connection, Engine, text
-
 from devices.errors import DeviceError, DeviceUnavailable
 from devices.health import DeviceStateChange
 from devices.sms.modem import SmsError
 
 from .domain.events import Recorded
 from .settings import Settings
-from .store.db import is_sqlite
+from .store.lease import Lease
 from .store.store import Store
 from .usecases import notify
 
@@ -32,42 +30,6 @@ log = logging.getLogger(__name__)
 TICK = 2.0  # seconds between looks when nothing happens (changes made by other processes)
 RETRY = 15.0  # seconds before a refused message is tried again
 SENDER_LOCK = 0x68616C6C71534D53  # "hallqSMS": the PostgreSQL advisory lock of the sender's lease
-
-
-class Lease:
-    """Which server process sends: the one holding a session advisory lock on PostgreSQL (another
-    takes over when it stops or its connection drops); on SQLite the one process."""
-
-    def __init__(self, engine: Engine):
-        self.engine = engine
-        self._conn: Connection | None = None
-
-    def held(self) -> bool:
-        if is_sqlite(self.engine):
-            return True
-        if self._conn is not None:
-            try:
-                self._conn.execute(text("SELECT 1"))
-                self._conn.commit()
-                return True
-            except Exception:  # noqa: BLE001 - a dropped connection has dropped the lock with it
-                self.release()
-        conn = self.engine.connect()
-        got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": SENDER_LOCK}).scalar()
-        conn.commit()
-        if got:
-            self._conn = conn
-            return True
-        conn.close()
-        return False
-
-    def release(self) -> None:
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            try:
-                conn.close()
-            except Exception:  # noqa: BLE001 - already gone
-                pass
 
 
 class Sender(Protocol):
@@ -104,7 +66,7 @@ class Notifier:
         self.tick = tick
         self.enabled = bool(settings.sms_modem_url or settings.sms_gateway_url)
         self.sender: Sender | None = None  # opened by the process holding the lease
-        self.lease = Lease(store.engine)
+        self.lease = Lease(store.engine, SENDER_LOCK)
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="hallq-notifier")
         self._wake: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None

@@ -85,7 +85,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
         await run_in_threadpool(store.health.keep_reserve, settings.storage_reserve_bytes)
         await stream.start(app)  # the live event hub, before the first request can write
         sweeper = asyncio.create_task(_sweep(store))
-        alerts = app.state.alert_engine = AlertEngine(store, supervision.tracker_of(app))
+        alerts = app.state.alert_engine = AlertEngine(store, supervision.tracker_of(app), app.state.hub)
         alerts.start()
         await app.state.notifier.start()
         try:
@@ -97,7 +97,7 @@ def create_app(settings: Settings, clock: Clock | None = None, store: Store | No
             # Changes already handed to the writer commit, and their events still go out live.
             await run_in_threadpool(store.writer.shutdown)
             await stream.stop(app)
-            store.engine.dispose()
+            await run_in_threadpool(store.close)
 
     app = FastAPI(
         title="hallq",

@@ -83,6 +83,9 @@ class Hub:
         self.poll = poll
         self.gap_grace = gap_grace
         self.channels: dict[str, Channel] = {}
+        # Told of every notification of another process's commit, in any hall (None: some may have
+        # been missed); the alert engine follows the whole deployment's changes with it.
+        self.remote: list[Callable[[str | None, list[Recorded]], None]] = []
         self.dropped = 0
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task] = []
@@ -124,9 +127,13 @@ class Hub:
     def notified(self, hall: str, seq: int, pid: int, events: Iterable[Recorded] = ()) -> None:
         """A NOTIFY from PostgreSQL: another process committed up to `seq`, maybe with its events;
         whatever they do not bring in order is read from the log."""
-        ch = self.channels.get(hall)
-        if ch is None or pid == os.getpid() or seq <= ch.last:
+        if pid == os.getpid():
             return  # this process's own events come through publish()
+        events = list(events)
+        self._tell_remote(hall, events)
+        ch = self.channels.get(hall)
+        if ch is None or seq <= ch.last:
+            return
         for ev in events:
             self._accept(ch, ev)
         if ch.last < seq:
@@ -134,8 +141,16 @@ class Hub:
 
     def resync(self) -> None:
         """Read every hall's log: after a (re)connection notifications may have been missed."""
+        self._tell_remote(None, [])
         for ch in self.channels.values():
             self.catch_up(ch)
+
+    def _tell_remote(self, hall: str | None, events: list[Recorded]) -> None:
+        for fn in self.remote:
+            try:
+                fn(hall, events)
+            except Exception:  # noqa: BLE001 - a listener must not stop the stream
+                log.exception("notification listener failed")
 
     def _accept(self, ch: Channel, ev: Recorded) -> None:
         if ev.seq <= ch.last:

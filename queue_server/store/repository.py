@@ -72,11 +72,20 @@ WINDOW = select(t.windows).where(t.windows.c.hall == _HALL, t.windows.c.number =
 SERVICE_TIMES = select(
     t.service_stats.c.service, t.service_stats.c.avg_service_s, t.service_stats.c.var_service_s
 ).where(t.service_stats.c.hall == _HALL)
-IN_HALL = select(_c.state, _c.service, _c.current, _c.matters).where(
-    _c.hall == _HALL, _c.state.in_([State.waiting.value, State.called.value, State.serving.value])
+WITH_NEXT_MATTER = select(_c.state, _c.service, _c.next_service).where(
+    _c.hall == _HALL,
+    _c.state.in_([State.waiting.value, State.called.value, State.serving.value]),
+    _c.next_service.is_not(None),
 )
-ISSUED_SINCE = select(_c.klass, _c.matters).where(
-    _c.hall == _HALL, _c.day == bindparam("p_day"), _c.issued_at >= bindparam("p_since")
+ISSUED_SINCE = (
+    select(_c.first_service, _c.klass, func.count())
+    .where(
+        _c.hall == _HALL,
+        _c.klass.in_(bindparam("p_classes", expanding=True)),
+        _c.issued_at >= bindparam("p_since"),
+        _c.day == bindparam("p_day"),
+    )
+    .group_by(_c.first_service, _c.klass)
 )
 INSERT_EVENT = insert(t.events)
 INSERT_TICKET = insert(t.tickets)
@@ -94,6 +103,27 @@ INSERT_IDEMPOTENCY = insert(t.idempotency)
 
 
 REMOTE = "remote"  # tickets.issued_by of a place taken from outside the hall (线上取号)
+
+
+def _personal_data_before(
+    hall_id: str, hall: Hall, day: date, now: datetime
+) -> tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]:
+    """What the day boundary drops, as conditions on notify_phones, booking_phones, phone_codes and
+    notify_outbox: numbers given for an earlier day's tickets (unless a 差评's follow-up of the ticket
+    is open or closed within the hour: its messages still to go), bookings' numbers once their day has
+    passed, and SMS codes of earlier days with their messages (a day's codes count against the
+    number's daily limit)."""
+    p, f, b, c, o = t.notify_phones.c, t.followups.c, t.booking_phones.c, t.phone_codes.c, t.notify_outbox.c
+    following = select(f.ticket_id).where(
+        f.hall == hall_id, or_(f.state == "open", f.closed_at > now - timedelta(hours=1))
+    )
+    started = day_start(day, hall.timezone, hall.day_boundary_hour)
+    return (
+        and_(p.hall == hall_id, p.day < day, p.ticket_id.not_in(following)),
+        and_(b.hall == hall_id, b.day < day),
+        and_(c.hall == hall_id, c.created_at < started),
+        and_(o.hall == hall_id, o.ticket_id == 0, o.created_at < started),
+    )
 
 
 def _shortlist() -> Select:
@@ -161,6 +191,7 @@ def _ticket_values(tk: Ticket, rules: policy.Rules) -> dict:
         "service": tk.service,
         "current": tk.current,
         "matters": [m.to_dict() for m in tk.matters],
+        "next_service": tk.matters[tk.current + 1].service if tk.current + 1 < len(tk.matters) else None,
         "queued_at": tk.queued_at,
         "front": tk.front,
         "window": tk.window,
@@ -246,11 +277,23 @@ class Reader:
         )
         return int(fronts) + int(others) + booked
 
-    def in_states(self, states: Iterable[State], day: date | None = None) -> list[Ticket]:
+    def in_states(self, states: Iterable[State], day: date | None = None, before: date | None = None) -> list[Ticket]:
+        """Tickets in these states: of `day`, or of the days before `before`, or of any day."""
         where: list[ColumnElement[bool]] = [t.tickets.c.state.in_([s.value for s in states])]
         if day is not None:
             where.append(t.tickets.c.day == day)
+        if before is not None:
+            where.append(t.tickets.c.day < before)
         return self._tickets(*where)
+
+    def personal_data_before(self, day: date, now: datetime) -> bool:
+        """Whether the day boundary has personal data to drop (HallTx.drop_phones)."""
+        tables = (t.notify_phones, t.booking_phones, t.phone_codes, t.notify_outbox)
+        gone = _personal_data_before(self.hall_id, self.hall, day, now)
+        return any(
+            self.conn.execute(select(literal(1)).select_from(tb).where(w).limit(1)).first() is not None
+            for tb, w in zip(tables, gone, strict=True)
+        )
 
     def tickets_of_day(self, day: date) -> list[Ticket]:
         return self._tickets(t.tickets.c.day == day)
@@ -319,10 +362,7 @@ class Reader:
         at a window now, and per service and queue, those still waiting in that queue."""
         at_windows: dict[str, int] = {}
         upstream: dict[str, dict[str, int]] = {}
-        for state, service, current, matters in self.conn.execute(IN_HALL, {"p_hall": self.hall_id}):
-            if current + 1 >= len(matters):
-                continue
-            code = matters[current + 1]["service"]
+        for state, service, code in self.conn.execute(WITH_NEXT_MATTER, {"p_hall": self.hall_id}):
             if state == State.waiting.value:
                 per = upstream.setdefault(code, {})
                 per[service] = per.get(service, 0) + 1
@@ -331,11 +371,17 @@ class Reader:
         return at_windows, upstream
 
     def issued_since(self, day: date, since: datetime) -> dict[str, dict[str, int]]:
-        """Per first service, the tickets issued since `since` by class."""
+        """Per first service, the tickets issued since `since` by class, of the classes that can
+        overtake another (a boost above the lowest): the others are most of the tickets and never do."""
+        boosts = self.rules.boosts
+        lowest = min(0.0, *boosts.values())
+        classes = [code for code, boost in boosts.items() if boost > lowest]
+        if not classes:
+            return {}
         out: dict[str, dict[str, int]] = {}
-        for klass, matters in self.conn.execute(ISSUED_SINCE, {"p_hall": self.hall_id, "p_day": day, "p_since": since}):
-            per = out.setdefault(matters[0]["service"], {})
-            per[klass] = per.get(klass, 0) + 1
+        params = {"p_hall": self.hall_id, "p_day": day, "p_since": since, "p_classes": classes}
+        for first, klass, n in self.conn.execute(ISSUED_SINCE, params):
+            out.setdefault(first, {})[klass] = n
         return out
 
     # -- events ---------------------------------------------------------------------------
@@ -563,6 +609,7 @@ class HallTx(Reader):
             "number": tk.number,
             "token": tk.token,
             "issued_at": tk.issued_at,
+            "first_service": tk.matters[0].service,
             "slot_start": tk.slot[0] if tk.slot else None,
             "slot_end": tk.slot[1] if tk.slot else None,
             "id_hash": tk.id_hash,
@@ -673,22 +720,14 @@ class HallTx(Reader):
         """The day boundary: numbers given for an earlier day's tickets are kept no longer, nor
         their messages (which hold the ticket's number and window, not the phone), unless a 差评's
         follow-up of the ticket is open or closed within the hour (its messages still to go)."""
-        p, o, f = t.notify_phones, t.notify_outbox, t.followups
-        following = select(f.c.ticket_id).where(
-            f.c.hall == self.hall_id, or_(f.c.state == "open", f.c.closed_at > self.now - timedelta(hours=1))
-        )
-        gone = and_(p.c.hall == self.hall_id, p.c.day < before, p.c.ticket_id.not_in(following))
-        old = select(p.c.ticket_id).where(gone).scalar_subquery()
+        phones, bookings, codes, messages = _personal_data_before(self.hall_id, self.hall, before, self.now)
+        o = t.notify_outbox
+        old = select(t.notify_phones.c.ticket_id).where(phones).scalar_subquery()
         self.conn.execute(delete(o).where(o.c.hall == self.hall_id, o.c.ticket_id.in_(old)))
-        self.conn.execute(
-            delete(t.booking_phones).where(t.booking_phones.c.hall == self.hall_id, t.booking_phones.c.day < before)
-        )
-        # SMS codes of earlier days, and their messages (a day's codes count against the number's limit).
-        started = day_start(before, self.hall.timezone, self.hall.day_boundary_hour)
-        codes = t.phone_codes.c
-        self.conn.execute(delete(t.phone_codes).where(codes.hall == self.hall_id, codes.created_at < started))
-        self.conn.execute(delete(o).where(o.c.hall == self.hall_id, o.c.ticket_id == 0, o.c.created_at < started))
-        return self.conn.execute(delete(p).where(gone)).rowcount
+        self.conn.execute(delete(t.booking_phones).where(bookings))
+        self.conn.execute(delete(t.phone_codes).where(codes))
+        self.conn.execute(delete(o).where(messages))
+        return self.conn.execute(delete(t.notify_phones).where(phones)).rowcount
 
     def set_notify_cursor(self, seq: int) -> None:
         c = t.notify_cursor

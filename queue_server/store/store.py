@@ -50,9 +50,17 @@ class Store:
         self.writer = ThreadPoolExecutor(1 if is_sqlite(engine) else 8, thread_name_prefix="hallq-writer")
         self._halls: dict[str, tuple[str, Hall]] = {}
         self.health = StorageHealth(self.clock, _reserve_path(engine))
+        # Other server processes learn of a commit from these (SQLite has one process).
+        self.notices = None if is_sqlite(engine) else pg_notify.Notices(engine)
 
     def migrate(self) -> None:
         migrate(self.engine)
+
+    def close(self) -> None:
+        """After the last write: its notices go out, then the connections close."""
+        if self.notices is not None:
+            self.notices.close()
+        self.engine.dispose()
 
     def _hall(self, hall_id: str, digest: str, notice: str | None, conn) -> Hall:
         cached = self._halls.get(hall_id)
@@ -87,11 +95,10 @@ class Store:
             tx = HallTx(conn, hall_id, hall, row.event_seq, self.clock.now(), shipped=row.shipped)
             yield tx
             tx.flush_seq()
-            if tx.events and not is_sqlite(self.engine):
-                # Other server processes learn of the commit from this (delivered at commit).
-                pg_notify.notify(conn, hall_id, tx.seq, tx.events)
         self.health.committed()
         if tx.events:
+            if self.notices is not None:
+                self.notices.send(hall_id, tx.seq, tx.events)
             self.sink.publish(tx.events)
 
     @contextmanager

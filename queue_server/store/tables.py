@@ -103,6 +103,8 @@ tickets = Table(
     Column("service", String(32), nullable=False),  # the current matter's service, for the queue index
     Column("current", Integer, nullable=False, default=0),
     Column("matters", JSON, nullable=False),
+    Column("first_service", String(32), nullable=False),  # the first matter's (the queue's estimates)
+    Column("next_service", String(32)),  # the next matter's, if there is one
     Column("issued_at", UTCDateTime, nullable=False),
     Column("queued_at", UTCDateTime, nullable=False),
     Column("rank_key", Float, nullable=False),  # policy.rank_key: counts the people ahead by index
@@ -123,6 +125,7 @@ tickets = Table(
     Index("ix_tickets_queue", "hall", "state", "service", "rank_key"),
     Index("ix_tickets_person", "hall", "day", "id_hash"),
     Index("ix_tickets_phone", "hall", "day", "phone_hash"),
+    Index("ix_tickets_issued", "hall", "klass", "issued_at"),
 )
 
 events = Table(

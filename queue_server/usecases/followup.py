@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..domain import rating
@@ -21,7 +21,7 @@ from ..domain.events import (
 )
 from ..domain.tickets import OPEN_STATES, Ticket
 from ..errors import Conflict, Forbidden, Invalid, NotFound
-from ..store.repository import HallTx
+from ..store.repository import HallTx, Reader
 from ..store.store import Store
 from . import lookups
 from .body import Body
@@ -223,11 +223,14 @@ def expire_past_days(store: Store, hall_id: str) -> int:
     """At the day boundary: tickets of an earlier business day that are still open end as expired,
     and windows left open or paused since then are closed, so that the morning's clerk can sign in
     and no window counts as open for the estimated waits and the alerts."""
+    with store.read(hall_id) as r:
+        if not _past_day_left(r, store.clock.now()):
+            return 0  # the sweep's usual pass: no write transaction holding the hall up
     with store.write(hall_id) as tx:
         today = business_day(tx.now, tx.hall.timezone, tx.hall.day_boundary_hour)
         started = day_start(today, tx.hall.timezone, tx.hall.day_boundary_hour)
         tx.drop_phones(today)
-        stale = [tk for tk in tx.in_states(OPEN_STATES) if tk.day < today]
+        stale = tx.in_states(OPEN_STATES, before=today)
         for tk in stale:
             tk.expire()
             tx.save_ticket(tk)
@@ -246,3 +249,12 @@ def expire_past_days(store: Store, hall_id: str) -> int:
         if stale or closed:
             tx.emit(QueueStats(QueueView.load(tx, tx.now).stats()), SYSTEM)
         return len(stale)
+
+
+def _past_day_left(r: Reader, now: datetime) -> bool:
+    """Whether an earlier business day left anything for expire_past_days to end."""
+    today = business_day(now, r.hall.timezone, r.hall.day_boundary_hour)
+    started = day_start(today, r.hall.timezone, r.hall.day_boundary_hour)
+    if r.personal_data_before(today, now) or r.in_states(OPEN_STATES, before=today):
+        return True
+    return any(w.staffed and w.state_since is not None and w.state_since < started for w in r.windows().values())

@@ -6,7 +6,7 @@ window, so a window device's call keys (`press`) reuse them for the clerk signed
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -126,13 +126,18 @@ def finish_and_call_next(store: Store, hall_id: str, number: int, who: Principal
     """办结并叫下一位: one key, one transaction; with nobody waiting the finish still holds and the
     window stays free (`queue_empty`)."""
     with _transaction(store, hall_id, number, who) as (tx, w):
-        done = _finish(tx, w, who, outcome)
+        released = set(_current(tx, w).services())
+        # One queue.stats for both steps, after the call: the finish's own would be out of date at once,
+        # and working out the estimates is most of what a call costs.
+        done = _finish(tx, w, who, outcome, stats=False)
         choice = _choose(tx, w)
         if choice is None:
+            _emit_stats(tx, released, who)
             return done | {"queue_empty": True}
         nxt = tx.ticket(choice.ticket.id)
         assert nxt is not None
-        return _call(tx, w, who, nxt, choice.priority_streak) | {"released": done["released"], "queue_empty": False}
+        called = _call(tx, w, who, nxt, choice.priority_streak, released)
+        return called | {"released": done["released"], "queue_empty": False}
 
 
 def no_show(store: Store, hall_id: str, number: int, who: Principal) -> Result:
@@ -389,15 +394,20 @@ def _call_next(tx: HallTx, w: Window, who: Principal) -> Result:
     return _call(tx, w, who, tk, choice.priority_streak)
 
 
-def _call(tx: HallTx, w: Window, who: Principal, tk: Ticket, streak: int) -> Result:
+def _call(tx: HallTx, w: Window, who: Principal, tk: Ticket, streak: int, released: Iterable[str] = ()) -> Result:
+    """Calls `tk` to the window; the queue stats cover its service and those of a ticket `released` just before."""
     assert tk.id is not None
     w.take(tk.id, streak, tx.now)
     tk.call(w.number, who.username, tx.now)
     tx.save_ticket(tk)
     tx.save_window(w)
     tx.emit(_call_event(TicketCalled, tx, tk, w.number, recall=0), who.actor())
-    tx.emit(QueueStats(QueueView.load(tx, tx.now).stats([tk.service])), who.actor())
+    _emit_stats(tx, {tk.service, *released}, who)
     return _window_result(tx, w, tk)
+
+
+def _emit_stats(tx: HallTx, services: Iterable[str], who: Principal) -> None:
+    tx.emit(QueueStats(QueueView.load(tx, tx.now).stats(sorted(services))), who.actor())
 
 
 def _call_event(kind: type[TicketCall], tx: HallTx, tk: Ticket, number: int, recall: int) -> TicketCall:
@@ -435,16 +445,17 @@ def _recall(tx: HallTx, w: Window, who: Principal) -> Result:
     return _window_result(tx, w, tk)
 
 
-def _release(tx: HallTx, w: Window, tk: Ticket, who: Principal, event: TicketRelease) -> Result:
+def _release(tx: HallTx, w: Window, tk: Ticket, who: Principal, event: TicketRelease, stats: bool = True) -> Result:
     tx.save_ticket(tk)
     w.release()
     tx.save_window(w)
     tx.emit(event, who.actor())
-    tx.emit(QueueStats(QueueView.load(tx, tx.now).stats(sorted(set(tk.services())))), who.actor())
+    if stats:
+        _emit_stats(tx, set(tk.services()), who)
     return _window_result(tx, w) | {"released": ticket_view(tk, tx.hall, None)}
 
 
-def _finish(tx: HallTx, w: Window, who: Principal, outcome: Finish) -> Result:
+def _finish(tx: HallTx, w: Window, who: Principal, outcome: Finish, stats: bool = True) -> Result:
     tk = _current(tx, w)
     matter_index = tk.current
     matter = tk.matter
@@ -465,7 +476,7 @@ def _finish(tx: HallTx, w: Window, who: Principal, outcome: Finish) -> Result:
         next_service=tk.service if tk.state is State.waiting else None,
         service_seconds=seconds,
     )
-    return _release(tx, w, tk, who, event)
+    return _release(tx, w, tk, who, event, stats)
 
 
 def _record_window_time(tx: HallTx, matter: Matter) -> None:

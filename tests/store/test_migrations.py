@@ -46,3 +46,35 @@ def test_ratings_stored_before_the_five_levels_keep_their_four_level_meaning(sql
         engine.dispose()
     assert (scale, score, reason) == ("legacy4", 2, None)
     assert rating.level_of(scale, score) is rating.AVERAGE
+
+
+def test_tickets_stored_before_0012_get_their_first_and_next_service(sqlite_url):
+    from alembic import command
+    from sqlalchemy import text
+
+    from queue_server.store.db import alembic_config
+
+    engine = make_engine(sqlite_url)
+    matters = '[{"service": "biz-setup"}, {"service": "tax-general"}, {"service": "biz-cancel"}]'
+    try:
+        command.upgrade(alembic_config(engine), "0011")
+        with engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO halls (id, event_seq, name, config, config_hash) VALUES ('demo', 0, 'x', '{}', 'h')")
+            )
+            for i, current in enumerate((0, 2)):
+                conn.execute(
+                    text(
+                        "INSERT INTO tickets (hall, day, number, token, klass, state, service, current, matters,"
+                        " issued_at, queued_at, rank_key, front, recalls)"
+                        " VALUES ('demo', '2026-11-24', :n, :tok, 'normal', 'waiting', 'x', :c, :m,"
+                        " '2026-11-24 02:00:00.000000', '2026-11-24 02:00:00.000000', 0, 0, 0)"
+                    ),
+                    {"n": f"A00{i}", "tok": f"t{i}", "c": current, "m": matters},
+                )
+        migrate(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT first_service, next_service FROM tickets ORDER BY number")).all()
+    finally:
+        engine.dispose()
+    assert [tuple(r) for r in rows] == [("biz-setup", "tax-general"), ("biz-setup", None)]

@@ -125,3 +125,51 @@ def test_sqlite_refuses_several_workers(tmp_path):
     )
     assert r.returncode == 2
     assert "on SQLite the server runs as one process" in r.stderr and "PostgreSQL" in r.stderr
+
+
+def test_a_commit_whose_notification_never_left_still_reaches_the_others(pg_url, servers):
+    """The notification leaves after the commit: a writer that dies in between sent none. The other
+    processes read the event from the log at the hall's next notification, or at their poll."""
+    from queue_server.domain.events import HallNotice
+    from queue_server.store.db import make_engine
+    from queue_server.store.store import Store
+    from queue_server.usecases.principal import SYSTEM
+
+    a = servers(pg_url)
+    next_notice = servers(pg_url, tokens=a.tokens, event_poll_seconds=600)  # only a notification tells it
+    polling = servers(pg_url, tokens=a.tokens, event_poll_seconds=0.3)
+    dying = Store(make_engine(pg_url))
+    dying.notices = None  # as if the process had died right after its commit
+
+    async def scenario() -> None:
+        api_a = Api(a)
+        start = await api_a.last_seq()
+        async with (
+            Collector(next_notice.hall_stream(since=start)) as told,
+            Collector(polling.hall_stream(since=start)) as polled,
+        ):
+            # Notifications reach both (their listeners have connected: a connection reads the log).
+            await api_a.issue("biz-setup")
+            await told.until_seq(start + 1, timeout=10)
+            await polled.until_seq(start + 1, timeout=10)
+            start = told.seqs[-1]
+            told.messages.clear()
+            polled.messages.clear()
+            with dying.write("demo") as tx:
+                tx.emit(HallNotice(notice="系统维护", live=True), SYSTEM)
+            silent = start + 1
+            await polled.until_seq(silent, timeout=5)
+            await asyncio.sleep(1)
+            assert told.seqs == []  # nothing announced it yet
+            await api_a.issue("biz-setup")
+            await told.until_seq(silent + 1, timeout=5)
+            await polled.until_seq(silent + 1, timeout=5)
+            for display in (told, polled):  # (an alert may follow the ticket)
+                assert display.seqs == list(range(silent, silent + len(display.seqs)))
+                assert [e["type"] for e in display.events[:2]] == ["hall.notice", "ticket.issued"]
+        await api_a.close()
+
+    try:
+        run(scenario())
+    finally:
+        dying.close()

@@ -1,16 +1,16 @@
 """tickets on the phone: a ticket away from the queue (not arrived, stepped out), the holder's confirmed
 phone, SMS codes, bookings' reminder numbers, and outbox messages about no ticket
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 """
 import sqlalchemy as sa
 from alembic import op
 
 from queue_server.store.tables import UTCDateTime
 
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
