@@ -45,6 +45,8 @@ register({
   lookup_title: ['查询号码', 'Look up a ticket'],
   lookup: ['查询', 'Look up'],
   reactivate: ['重新激活', 'Re-activate'],
+  arrive: ['到厅签到', 'Check in'],
+  not_arrived: ['线上取号，尚未签到', 'Taken online, not checked in'],
   cancel_ticket: ['取消此号', 'Cancel ticket'],
   confirm_cancel: ['确定取消 {n} 号？', 'Cancel ticket {n}?'],
   reactivated: ['{n} 已重新排队，前面 {p} 人', '{n} is back in the queue, {p} ahead'],
@@ -201,16 +203,32 @@ function renderLookup() {
   const note = state.lookupNote && state.lookupNote.number === tk.number ? state.lookupNote.text : '';
   const actions = [];
   if (tk.state === 'no_show') actions.push(el('button', { class: 'btn ok', id: 'reactivate-btn', onclick: reactivate }, t('reactivate')));
+  if (tk.state === 'waiting' && tk.absent === 'remote') actions.push(el('button', { class: 'btn ok', id: 'arrive-btn', onclick: arrive }, t('arrive')));
   if (tk.state === 'waiting' || tk.state === 'no_show') actions.push(el('button', { class: 'btn', onclick: cancelTicket }, t('cancel_ticket')));
   $('#lookup-result').replaceChildren(
     el('div', { class: 'lk-row' }, el('span', { class: 'lk-number' }, tk.number),
       el('span', { class: 'chip', dataset: { state: tk.state } }, t(`s_${tk.state}`)),
       tk.state === 'waiting' && tk.position != null ? el('span', {}, t('position', { n: tk.position })) : null,
-      tk.window ? el('span', {}, t('at_window', { n: tk.window })) : null),
+      tk.window ? el('span', {}, t('at_window', { n: tk.window })) : null,
+      tk.state === 'waiting' && tk.absent === 'remote' ? el('span', { class: 'chip', id: 'lk-absent' }, t('not_arrived')) : null),
     tk.masked_name ? el('div', { class: 'muted' }, `${t('citizen')}：${tk.masked_name}`) : null,
     el('ol', { class: 'lk-matters' }, ...tk.matters.map((m) => el('li', {}, `${nameOf(m)} · ${t(`s_${m.state}`)}`))),
     note ? el('p', { class: 'ok-note' }, note) : null,
     actions.length ? el('div', { class: 'lk-actions' }, ...actions) : null);
+}
+
+async function arrive() {
+  const tk = state.lookup;
+  if (!tk || state.busy) return;
+  state.busy = true;
+  try {
+    state.lookup = { ...(await call(`/api/halls/${hall}/tickets/${tk.number}/arrive`, { method: 'POST' })), masked_name: tk.masked_name };
+    renderLookup();
+  } catch (e) {
+    $('#lookup-result').append(el('p', { class: 'error' }, errorText(e)));
+  } finally {
+    state.busy = false;
+  }
 }
 
 async function reactivate() {

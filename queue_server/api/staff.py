@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Path
 from ..domain.tickets import FinishResult
 from ..errors import Forbidden, Invalid
 from ..store.store import Store
-from ..usecases import followup, queries, windows
+from ..usecases import followup, phone, queries, windows
 from ..usecases.principal import Principal
 from .deps import Clerk, RatingDevice, Staff, StoreDep, WindowDevice, on_writer
 from .schemas import ActionIn, Error, HallId, NumberPath, PriorityIn, StaffTicketOut, WindowAction, WindowRatingIn
@@ -124,6 +124,12 @@ def lookup_ticket(hall: HallId, number: NumberPath, who: Staff, store: StoreDep)
 def reactivate_ticket(hall: HallId, number: NumberPath, who: Staff, store: StoreDep):
     """A citizen who missed the call gets back into the queue (behind a few people)."""
     return followup.reactivate(store, hall, number, who)
+
+
+@router.post("/tickets/{number}/arrive", response_model=StaffTicketOut)
+async def arrive_ticket(hall: HallId, number: NumberPath, who: Staff, store: StoreDep):
+    """Checks in a place taken from outside (线上取号) whose holder is here: called in its turn from now."""
+    return await on_writer(store, phone.arrive_by_number, store, hall, number, who)
 
 
 @router.post("/tickets/{number}/cancel", response_model=StaffTicketOut)

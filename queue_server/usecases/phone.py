@@ -30,7 +30,7 @@ from .followup import by_token
 from .notify import valid_phone
 from .principal import CITIZEN, PHONE, SYSTEM, Actor, Principal
 from .queue_view import QueueView
-from .views import citizen_view
+from .views import citizen_view, staff_view
 
 CODE_MINUTES = 5  # an SMS code is good this long
 CODE_ATTEMPTS = 5  # wrong guesses before a code is spent
@@ -180,6 +180,25 @@ def arrive_by_code(store: Store, token: str, code: str, secret: bytes) -> Body:
         return _changed(tx, tk, CITIZEN)
 
 
+def _via(who: Principal) -> str:
+    """How a check-in came: the kiosk, a guide (a tablet's token or a signed-in guide)."""
+    return (who.role or who.kind) if who.is_user else who.kind
+
+
+def arrive_by_number(store: Store, hall_id: str, number: str, who: Principal) -> Body:
+    """A guide checks in today's place `number` taken from outside, having seen its holder (their
+    phone's page, an ID card): for a phone that cannot scan the hall's code."""
+    with store.write(hall_id) as tx:
+        tk = lookups.ticket_today(tx, tx.now, number)
+        assert tk.id is not None
+        if tk.arrive():
+            tx.save_ticket(tk)
+            tx.emit(TicketArrived(id=tk.id, number=tk.number, service=tk.service, via=_via(who)), who.actor())
+            queue = QueueView.load(tx, tx.now)
+            tx.emit(QueueStats(queue.stats([tk.service])), who.actor())
+        return staff_view(tk, tx.hall, QueueView.load(tx, tx.now))
+
+
 def arrive_by_id_card(store: Store, hall_id: str, id_number: str, secret: bytes, who: Principal) -> list[Body]:
     """The kiosk (or a guide) reads the ID card of someone who took places from outside: all of
     today's not yet arrived are checked in."""
@@ -191,7 +210,7 @@ def arrive_by_id_card(store: Store, hall_id: str, id_number: str, secret: bytes,
             assert tk.id is not None
             tk.arrive()
             tx.save_ticket(tk)
-            tx.emit(TicketArrived(id=tk.id, number=tk.number, service=tk.service, via=who.kind), who.actor())
+            tx.emit(TicketArrived(id=tk.id, number=tk.number, service=tk.service, via=_via(who)), who.actor())
         if not mine:
             return []
         queue = QueueView.load(tx, tx.now)

@@ -70,9 +70,9 @@ def phone_view(row: Any) -> Body | None:
     return None if row is None else {"phone": mask_phone(row.phone), "family": row.family}
 
 
-def staff_view(tk: Ticket, hall: Hall) -> Body:
-    """The ticket at a window as its clerk's console shows it: the name masked, and its recalls."""
-    return ticket_view(tk, hall, None) | {"masked_name": tk.masked_name, "recalls": tk.recalls}
+def staff_view(tk: Ticket, hall: Hall, queue: QueueView | None = None) -> Body:
+    """The ticket as a clerk's console or a guide's tablet shows it: the name masked, and its recalls."""
+    return ticket_view(tk, hall, queue) | {"masked_name": tk.masked_name, "recalls": tk.recalls}
 
 
 def held_at(r: Reader, window: int) -> list[Ticket]:

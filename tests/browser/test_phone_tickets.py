@@ -114,3 +114,20 @@ def test_cancelling_on_the_ticket_page(hall, pages):
     page.click("#t-cancel-yes")
     page.wait_for_selector("#t-card[data-state='cancelled']")
     assert hall.http.get(f"/api/tickets/{mine['token']}").json()["state"] == "cancelled"
+
+
+def test_the_guide_checks_in_a_place_whose_phone_cannot_scan(hall, pages):
+    r = hall.http.post(
+        "/api/halls/demo/phone-tickets", json={"services": ["biz-change"], "id_card": {"id_number": ID_NUMBER}}
+    )
+    assert r.status_code == 201, r.text
+    number = r.json()["number"]
+    page = pages(f"/guide.html?hall=demo#token={hall.token('guide')}", 1280, 800)
+    page.fill("#lookup-number", number)
+    page.click("#lookup-btn")
+    page.wait_for_selector("#arrive-btn")
+    assert "尚未签到" in page.locator("#lk-absent").inner_text()
+    page.click("#arrive-btn")
+    page.wait_for_selector("#arrive-btn", state="detached")
+    assert hall.http.get(f"/api/tickets/{r.json()['token']}").json()["absent"] is None
+    assert [e["data"]["via"] for e in hall.events("ticket.arrived")] == ["guide"]

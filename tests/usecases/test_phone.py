@@ -163,3 +163,14 @@ def test_a_stepped_out_ticket_is_called_again_when_its_time_is_up(hall):
     assert refused(hall.act, 21, "call-next", clerk).code == "queue_empty"
     hall.clock.advance(minutes=10)
     assert hall.act(21, "call-next", clerk)["ticket"]["number"] == mine["number"]
+
+
+def test_a_guide_checks_in_by_number_and_sees_no_token(hall):
+    remote = take(hall, "biz-setup")
+    guide = hall.person("guide1")
+    seen = phone.arrive_by_number(hall.store, "demo", remote["number"].lower(), guide)
+    assert seen["absent"] is None and "token" not in seen and seen["position"] == 0
+    again = phone.arrive_by_number(hall.store, "demo", remote["number"], guide)  # a second tap: nothing new
+    assert again["absent"] is None
+    with hall.store.read("demo") as r:
+        assert [e.data["via"] for e in r.events_after(0) if e.type == "ticket.arrived"] == ["guide"]
