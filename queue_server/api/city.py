@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from ..errors import Forbidden
 from ..supervision import city
-from ..usecases.principal import Principal
+from ..usecases.principal import NOT_SUPERVISOR, Principal
 from .deps import StoreDep, current
 from .schemas import Day, Error
 from .supervision import MEDIA, Format, Period, tracker_of
@@ -22,8 +22,8 @@ router = APIRouter(
 
 
 def _overseer(who: Annotated[Principal, Depends(current)]) -> Principal:
-    if not (who.is_user and who.role in ("supervisor", "admin")):
-        raise Forbidden("not_supervisor", "仅监察账号可查看各大厅汇总", "only a supervisor sees the halls together")
+    if not who.sees_halls_together:
+        raise Forbidden(*NOT_SUPERVISOR)
     return who
 
 

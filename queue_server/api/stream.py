@@ -51,6 +51,7 @@ from ..store.store import Store
 from ..supervision import city
 from ..usecases import queries
 from ..usecases.accounts import principal
+from ..usecases.principal import NOT_SUPERVISOR
 from ..usecases.queue_view import QueueView
 from ..usecases.views import citizen_view
 from .deps import Watcher
@@ -270,10 +271,8 @@ async def city_stream(ws: WebSocket) -> None:
     who = await run_in_threadpool(principal, store, token) if 0 < len(token) <= 128 else None
     if who is None:
         return await _refuse(ws, 4401, "unauthorized", "请先登录", "sign in first")
-    if not (who.is_user and who.role in ("supervisor", "admin")):
-        return await _refuse(
-            ws, 4403, "not_supervisor", "仅监察账号可查看各大厅汇总", "only a supervisor sees the halls together"
-        )
+    if not who.sees_halls_together:
+        return await _refuse(ws, 4403, *NOT_SUPERVISOR)
     hub: Hub = ws.app.state.hub
     changed = asyncio.Event()
     channels: dict[str, Channel] = {}

@@ -47,6 +47,11 @@ class Principal:
             return {"kind": "device", "id": self.kind, "window": self.window}
         return {"kind": "device", "id": self.kind}
 
+    @property
+    def sees_halls_together(self) -> bool:
+        """The city's view (GET /api/city, WS /ws/city): a supervisor's, or an admin's."""
+        return self.is_user and self.role in ("supervisor", "admin")
+
     def may_act_in(self, hall: str) -> bool:
         if self.is_user and self.role == "supervisor":
             return self.halls is None or hall in self.halls
@@ -59,6 +64,8 @@ class Principal:
         return [h for h in hall_ids if self.may_act_in(h)]
 
 
+# The refusal of the city's view to anyone else (code, Chinese, English).
+NOT_SUPERVISOR = ("not_supervisor", "仅监察账号可查看各大厅汇总", "only a supervisor sees the halls together")
 SYSTEM: Actor = {"kind": "system", "id": "server"}
 CITIZEN_KIND = "citizen"
 CITIZEN: Actor = {"kind": "citizen", "id": "ticket"}
