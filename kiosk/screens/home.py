@@ -131,7 +131,7 @@ class HomeScreen(KioskScreen):
         return scroll
 
     def _entry_panel(self, url: str) -> Panel:
-        panel = Panel(pad=20, gap=22, orientation="horizontal", fixed_height=220, kid="entry")
+        panel = Panel(pad=20, gap=22, orientation="horizontal", kid="entry")  # as tall as its words need
         panel.add_widget(QrCode(url, side=180, kid="entry_qr"))
         words = Panel(pad=0, gap=6, color=(0, 0, 0, 0))
         words.add_widget(Text(self.app.t("entry_title"), size=34, bold=True, color=BLUE_DARK))

@@ -29,6 +29,12 @@ def test_the_home_screen_shows_the_halls_entry_code(make_kiosk, hall_server):
     d.wait(lambda: d.find("entry_qr").payload == servers_code(), 10, "the server's code of this minute")
     assert d.find("entry_qr").payload.startswith(f"{hall_server.url}/take.html?hall=demo&code=")
     assert d.find("entry_qr").payload in decode_qr(d.shot("home-entry-code"))
+    # In large text and English, portrait and landscape, the panel holds its words.
+    d.tap("elderly")
+    d.tap("language")
+    d.wait(lambda: d.has("entry_qr"), 10)
+    assert d.layout_problems() == []
+    d.shot("home-entry-code-large-english")
 
 
 def test_a_card_checks_in_a_place_taken_from_outside(make_kiosk, hall_server):
