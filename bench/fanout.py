@@ -60,7 +60,8 @@ def main() -> None:
     args = p.parse_args()
     raise_fd_limit()
     db = Database(args.db)
-    server = Server(db)
+    # The clients stand for a thousand boards and phones; here they share one address.
+    server = Server(db, ws_per_address=args.clients)
     try:
         since = asyncio.run(prepare(server, db, args.calls + 1))
         per = [args.clients // args.procs + (i < args.clients % args.procs) for i in range(args.procs)]

@@ -156,8 +156,9 @@ def main() -> None:
     args = p.parse_args()
     raise_fd_limit()
     db = Database("postgres")
-    a = Server(db)
-    b = Server(db)
+    # The clients stand for many boards and phones; here they share one address.
+    a = Server(db, ws_per_address=args.clients)
+    b = Server(db, ws_per_address=args.clients)
     try:
         kiosk = {"Authorization": f"Bearer {db.tokens['kiosk']}"}
         asyncio.run(issue(a.port, kiosk, args.calls + 1, 0, ["tax-general"]))

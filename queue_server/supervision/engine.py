@@ -196,7 +196,10 @@ class AlertEngine:
             self._changed.clear()  # the holder looks at them
             return
         storage = self.store.health.check()
-        if taken or storage != self._storage or time.monotonic() >= self._next_sweep:
+        # A full disk (or room again) holds in every hall at once, and the room the reserve leaves for
+        # the alert lasts only a while: every hall is looked at now, busy or not.
+        urgent = taken or storage != self._storage
+        if urgent or time.monotonic() >= self._next_sweep:
             self._halls = set(await self._run(self.store.local_hall_ids))
             self._changed |= self._halls
             self._next_sweep = time.monotonic() + self.sweep
@@ -205,7 +208,7 @@ class AlertEngine:
         self._changed.update(h for h, d in self._due.items() if d <= now)
         if not self._changed <= self._halls:  # a hall added since (or one shipped here: not ours)
             self._halls = set(await self._run(self.store.local_hall_ids))
-        soon = time.monotonic() - HALL_GAP
+        soon = time.monotonic() - (0.0 if urgent else HALL_GAP)
         halls = sorted(h for h in self._changed & self._halls if self._looked.get(h, -HALL_GAP) <= soon)
         self._changed = {h for h in self._changed - set(halls) if h in self._halls}
         for hall in halls:
@@ -218,6 +221,7 @@ class AlertEngine:
                     self.store.health.full(e)
                 else:
                     log.exception("alert check failed for hall %s", hall)
+                self._changed.add(hall)  # tried again at its next look, a second later
                 continue
             if due is not None:
                 self._due[hall] = due
