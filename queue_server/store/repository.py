@@ -239,6 +239,11 @@ class Reader:
             where.append(t.tickets.c.service.in_(list(services)))
         return self._tickets(*where)
 
+    def lapsing(self, by: datetime) -> list[Ticket]:
+        """Places taken from outside still not checked in at `by`, their time to arrive over."""
+        c = t.tickets.c
+        return self._tickets(c.state == State.waiting.value, c.absent == Absence.remote.value, c.back_at <= by)
+
     def candidates(self, services: Iterable[str]) -> list[Candidate]:
         """Every waiting ticket of these services, as the calling policy sees them."""
         c = t.tickets.c

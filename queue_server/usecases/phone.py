@@ -252,11 +252,10 @@ def come_back(store: Store, token: str) -> Body:
 def lapse_overdue(store: Store, hall_id: str) -> int:
     """Places from outside not checked in within the hall's `phone.remote.arrive_minutes` end."""
     with store.read(hall_id) as r:
-        now = store.clock.now()
-        if not any(tk.lapse_due(now) for tk in r.waiting() if tk.absent is Absence.remote):
+        if not r.lapsing(store.clock.now()):
             return 0  # the sweep's usual pass: no write transaction
     with store.write(hall_id) as tx:
-        due = [tk for tk in tx.waiting() if tk.lapse_due(tx.now)]
+        due = [tk for tk in tx.lapsing(tx.now) if tk.lapse_due(tx.now)]
         for tk in due:
             assert tk.id is not None
             tk.cancel()
