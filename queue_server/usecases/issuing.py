@@ -50,15 +50,18 @@ class IssueRequest:
     def digest(self, secret: bytes) -> str:
         """What an Idempotency-Key is checked against. Keyed: the body holds the raw ID number, and an
         unkeyed hash of it is brute-forced in seconds (the ID space is small)."""
-        body = {
+        body: dict[str, object] = {
             "services": self.services,
             "priority": self.priority,
             "appointment": self.appointment,
             "id": self.id_card.id_number.upper() if self.id_card else None,
             "phone": [self.phone, self.family] if self.phone else None,
-            "confirmed": self.phone_hash,
-            "remote": self.remote,
         }
+        # Only when set: a kiosk's retry across an upgrade still matches the key it stored before.
+        if self.phone_hash:
+            body["confirmed"] = self.phone_hash
+        if self.remote:
+            body["remote"] = True
         return hmac.new(secret, json.dumps(body, sort_keys=True).encode(), hashlib.sha256).hexdigest()
 
 
